@@ -1,0 +1,47 @@
+"""The command plug-in interface and the exit codes every command shares."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar, TextIO
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # findings at or above --fail-on (or: the package asked about is absent)
+EXIT_ERROR = 2  # usage error, unreadable input, tool error
+EXIT_INCOMPLETE = 3  # some packages could not be checked
+
+
+@dataclass
+class Console:
+    """Where a command writes: tests pass string buffers, the CLI the real streams."""
+
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text if text.endswith("\n") else text + "\n")
+
+    def error(self, text: str) -> None:
+        self.err.write(f"auditor: error: {text}\n")
+
+    def warn(self, text: str) -> None:
+        self.err.write(f"auditor: warning: {text}\n")
+
+
+class Command(ABC):
+    """One ``auditor <name>`` sub-command."""
+
+    name: ClassVar[str]
+    help: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    @abstractmethod
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Declare this command's options (each with ``help``)."""
+
+    @abstractmethod
+    def run(self, args: argparse.Namespace, console: Console) -> int:
+        """Do the work and return the exit code."""

@@ -1,0 +1,53 @@
+"""``auditor graph``: collect lockfiles and print the dependency tree or its JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+from auditor.audit import Collection, collect_paths
+from auditor.cli.base import EXIT_ERROR, EXIT_OK, Command, Console
+from auditor.cli.options import add_input_options, add_json_option
+from auditor.formats.graph_json import dumps, graph_document
+from auditor.formats.tree import render_problems, render_tree
+
+
+def report_errors(collection: Collection, console: Console) -> int:
+    """Print each broken file as one line; return the exit code the errors imply."""
+    for error in collection.errors:
+        console.error(error.render())
+    return EXIT_ERROR if collection.errors else EXIT_OK
+
+
+class GraphCommand(Command):
+    name = "graph"
+    help = "print the dependency graph of the lockfiles found"
+    description = (
+        "Find every supported lockfile below each PATH (or parse the files named), merge "
+        "them into one dependency graph and print it as a tree or as JSON."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        add_input_options(parser)
+        add_json_option(parser)
+        parser.add_argument(
+            "--depth", type=int, metavar="N", help="print the tree at most N levels deep"
+        )
+
+    def run(self, args: argparse.Namespace, console: Console) -> int:
+        collection = collect_paths(args.paths, force=args.force_format)
+        graph = collection.graph
+        if args.json:
+            document = graph_document(
+                graph,
+                skipped=collection.skipped,
+                errors=collection.errors,
+                registries=collection.registries,
+                status=collection.status,
+            )
+            console.print(dumps(document).rstrip("\n"))
+        elif not collection.results and not collection.errors:
+            console.print("no supported lockfiles found")
+        else:
+            console.out.write(render_tree(graph, max_depth=args.depth))
+            console.out.write(render_problems(collection.skipped, collection.errors))
+        return report_errors(collection, console)

@@ -1,0 +1,17 @@
+"""The command registry: one line per ``auditor`` sub-command."""
+
+from __future__ import annotations
+
+from auditor.cli.base import Command
+from auditor.cli.graph_cmd import GraphCommand
+from auditor.cli.report_cmd import ReportCommand
+from auditor.cli.why_cmd import WhyCommand
+
+COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in (
+        GraphCommand(),
+        WhyCommand(),
+        ReportCommand(),
+    )
+}

@@ -1,0 +1,52 @@
+"""``auditor report``: the main job — collect, build the graph, write the outputs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from auditor.audit import audit, collect_paths
+from auditor.cli.base import Command, Console
+from auditor.cli.graph_cmd import report_errors
+from auditor.cli.options import add_input_options
+from auditor.formats.graph_json import dumps, graph_document
+from auditor.formats.summary import render_summary
+from auditor.fsutil import atomic_write
+
+
+class ReportCommand(Command):
+    name = "report"
+    help = "run the whole audit and write the report files"
+    description = (
+        "Collect every lockfile below each PATH, build the dependency graph and write "
+        "graph.json and summary.txt into the output directory."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        add_input_options(parser)
+        parser.add_argument(
+            "--out",
+            metavar="DIR",
+            default="auditor-report",
+            help="directory for the report files (default: auditor-report)",
+        )
+        parser.add_argument("--quiet", action="store_true", help="print only errors")
+
+    def run(self, args: argparse.Namespace, console: Console) -> int:
+        collection = collect_paths(args.paths, force=args.force_format)
+        result = audit(collection)
+        out = Path(args.out)
+        document = graph_document(
+            result.graph,
+            skipped=result.skipped,
+            errors=result.errors,
+            registries=result.registries,
+            status=result.status,
+        )
+        summary = render_summary(result)
+        atomic_write(out / "graph.json", dumps(document))
+        atomic_write(out / "summary.txt", summary)
+        if not args.quiet:
+            console.out.write(summary)
+            console.print(f"report written to {out / 'graph.json'}")
+        return report_errors(collection, console)

@@ -1,0 +1,1 @@
+"""Lockfile collectors: one module per format, registered in ``registry.py``."""

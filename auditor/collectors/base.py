@@ -1,0 +1,61 @@
+"""The collector plug-in interface.
+
+A collector turns the text of one lockfile (plus any file it includes or sits beside, read
+through a ``FileReader``) into a ``CollectResult``. It never opens files or reaches the
+network itself, which keeps every collector testable with plain strings and keeps path
+safety (no escaping the scanned tree) in one place.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+from auditor.model import CollectResult, Ecosystem
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputFile:
+    """A file's display path (relative, ``/``-separated) and its decoded text."""
+
+    path: str
+    text: str
+
+
+class FileReader(Protocol):
+    """Reads files next to or included by the file being collected."""
+
+    def read_relative(self, base: InputFile, name: str) -> InputFile:
+        """Read ``name`` relative to ``base``'s directory; raise ``LockfileError`` if missing
+        or outside the scanned tree."""
+
+    def read_sibling(self, base: InputFile, name: str) -> InputFile | None:
+        """Read a companion file in ``base``'s directory, or ``None`` if there is none."""
+
+
+class Collector(ABC):
+    """One lockfile format.
+
+    ``filenames`` are ``fnmatch`` patterns on the file name used by directory discovery;
+    ``sniff`` recognises the format from content when a file named on the command line has
+    an unusual name.
+    """
+
+    name: ClassVar[str]
+    ecosystem: ClassVar[Ecosystem]
+    filenames: ClassVar[tuple[str, ...]]
+    description: ClassVar[str]
+
+    def claims(self, filename: str) -> bool:
+        """True when discovery should hand a file of this name to this collector."""
+        return any(fnmatch.fnmatchcase(filename, pattern) for pattern in self.filenames)
+
+    def sniff(self, text: str) -> bool:
+        """True when ``text`` looks like this format (only used for explicitly named files)."""
+        return False
+
+    @abstractmethod
+    def collect(self, file: InputFile, reader: FileReader) -> CollectResult:
+        """Parse ``file``; raise ``LockfileError`` naming the file and place on bad input."""

@@ -1,0 +1,53 @@
+"""The error hierarchy: every failure the user can cause or meet is an ``AuditorError``.
+
+The CLI turns any ``AuditorError`` into one line on stderr and exit code 2; anything else
+escaping is a bug. Errors carry their context (file, line, key path) as fields so that
+callers can both print them and keep them as data (a per-file error in a partial run).
+"""
+
+from __future__ import annotations
+
+
+class AuditorError(Exception):
+    """Root of every error auditor reports to the user as a one-line message."""
+
+
+class UsageError(AuditorError):
+    """A bad flag, a bad combination of flags, or a path that does not exist."""
+
+
+class LockfileError(AuditorError):
+    """A lockfile or manifest that cannot be read or understood.
+
+    ``path`` is the file as the user knows it (relative to the scan root or as given),
+    ``line`` a 1-based line number when the format has lines, ``key`` a dotted key path
+    such as ``package[12].version`` when the error is about structured data.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        *,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.path = path
+        self.message = message
+        self.line = line
+        self.key = key
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        if self.key:
+            return f"{where}: {self.message} in {self.key}"
+        return f"{where}: {self.message}"
+
+
+class SourceError(AuditorError):
+    """An advisory or registry source failed (network, bad response, unreadable database)."""
+
+
+class StoreError(AuditorError):
+    """The snapshot store cannot be opened, migrated or written."""

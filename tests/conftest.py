@@ -1,0 +1,33 @@
+"""Shared pytest configuration: hypothesis profiles and paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# "ci" keeps property and fuzz tests bounded; AUDITOR_FUZZ=long runs them for real
+# (see docs/testing.md).
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long",
+    max_examples=5000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("long" if os.environ.get("AUDITOR_FUZZ") == "long" else "ci")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """The root of tests/fixtures."""
+    return FIXTURES

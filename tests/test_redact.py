@@ -1,0 +1,31 @@
+"""Credentials never survive redaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.redact import redact_text, redact_url
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://user:s3cret@idx.invalid/simple", "https://****:****@idx.invalid/simple"),
+        ("https://TOKEN123@idx.invalid/simple/", "https://****@idx.invalid/simple/"),
+        (
+            "https://${USER}:${PASS}@idx.invalid/simple",
+            "https://${USER}:${PASS}@idx.invalid/simple",
+        ),
+        ("https://idx.invalid/simple?token=abc&x=1", "https://idx.invalid/simple?token=****&x=1"),
+        ("https://idx.invalid/simple", "https://idx.invalid/simple"),
+    ],
+)
+def test_redact_url(url: str, expected: str) -> None:
+    """User info and secret-looking query values are replaced; env references kept."""
+    assert expected == redact_url(url)
+
+
+def test_redact_text_and_literal_secrets() -> None:
+    """Free text loses URL credentials and any literal secret given."""
+    text = "failed: https://me:pw@idx.invalid/x with token ghp_abc"
+    assert redact_text(text, ["ghp_abc"]) == "failed: https://****@idx.invalid/x with token ****"
