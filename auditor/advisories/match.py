@@ -133,13 +133,14 @@ def evaluate_version(
         evaluable = bool(entry.versions)
         for j, rng in enumerate(entry.ranges):
             where = f"affected[{entry.index}].ranges[{j}]"
-            fixed.extend(e.version for e in rng.events if e.kind == "fixed")
             scheme = range_scheme(rng.type, ecosystem)
             if scheme is None:
                 if rng.type != RANGE_GIT:
                     problems.append(f"{where} has range type {rng.type!r}, not evaluable")
                 continue
             evaluable = True
+            # Only version ranges give installable fixes; a GIT range's fix is a commit.
+            fixed.extend(e.version for e in rng.events if e.kind == "fixed")
             try:
                 affected = includes(rng, version, scheme) or affected
             except InvalidVersion as exc:

@@ -161,7 +161,9 @@ def test_limit_events_cap_the_range() -> None:
 
 
 def test_fixed_versions_and_smallest_fix() -> None:
-    """fixed lists every fix of the package's ranges; the fix is the next unaffected one."""
+    """fixed lists every fix of the package's version ranges (not GIT commits); the fix is
+    the next unaffected one."""
+    assert ("4.6", "5.2") == evaluate(record("PYSEC-2021-88"), pkg("PyPI", "zope", "5.1")).fixed
     django = pkg("PyPI", "django", "3.0.6")
     assert ("2.2.24", "3.1.12", "3.2.4") == evaluate(record("PYSEC-2021-98"), django).fixed
     assert "3.1.12" == smallest_fix(django, [record("PYSEC-2021-98")])
@@ -289,7 +291,7 @@ def test_same_record_same_answer_for_equal_versions() -> None:
     """Equal spellings (1.1 and 1.1.0) get the same verdict from every real PyPI record."""
     for record_id in ("PYSEC-2021-98", "PYSEC-2021-104", "PYSEC-2022-42969"):
         rec = record(record_id)
-        name = rec.affected[0].package.name  # type: ignore[union-attr]
+        name = rec.affected[0].package.name
         for a, b in (("3.2", "3.2.0"), ("4.6", "4.6.0"), ("1.11", "1.11.0")):
             assert (
                 evaluate(rec, pkg("PyPI", name, a)).affected

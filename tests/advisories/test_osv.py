@@ -20,7 +20,7 @@ from tests.advisories.support import ADVISORIES, raw, record
 def test_every_fixture_record_parses(path: object) -> None:
     """Each real fixture record parses into a typed record with its affected packages."""
     assert hasattr(path, "read_text")
-    parsed = load_record(path.read_text(), path.name, file_id=path.stem)  # type: ignore[attr-defined]
+    parsed = load_record(path.read_text(), path.name, file_id=path.stem)
     assert parsed.id
     assert parsed.affected
 
@@ -98,7 +98,7 @@ def test_malformed_alias_is_skipped_not_fatal() -> None:
 def test_structural_errors_name_the_file_and_key(change: object, message: str) -> None:
     """Each kind of broken record raises AdvisoryFormatError (a SourceError) with the path."""
     value = raw("PYSEC-2019-125")
-    change(value)  # type: ignore[operator]
+    change(value)
     with pytest.raises(AdvisoryFormatError) as info:
         record_from_value(value, "db/PYSEC-2019-125.json")
     assert isinstance(info.value, SourceError)

@@ -30,11 +30,11 @@ PACKAGES = [
 
 
 def source(path: Path, **options: object) -> OsvLocalSource:
-    return OsvLocalSource(path, options=SourceOptions(now=NOW, **options))  # type: ignore[arg-type]
+    return OsvLocalSource(path, options=SourceOptions(now=NOW, **options))
 
 
 def ids(answer_records: dict[str, tuple[object, ...]]) -> dict[str, list[str]]:
-    return {k: sorted(r.id for r in v) for k, v in answer_records.items()}  # type: ignore[attr-defined]
+    return {k: sorted(r.id for r in v) for k, v in answer_records.items()}
 
 
 def make_zip(path: Path, files: list[Path]) -> Path:
