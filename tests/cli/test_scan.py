@@ -104,7 +104,7 @@ def test_unusable_database_means_incomplete_not_clean(tmp_path: Path) -> None:
     assert (
         "osv-local failed, nothing was checked against it: "
         f"osv-local: no OSV records in {tmp_path / 'db'}"
-    ) in (result.err)
+    ) in result.err
 
 
 @pytest.mark.parametrize(
