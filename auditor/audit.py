@@ -104,11 +104,12 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     """Build the result of a run: query the sources, run the checks, apply the ignores."""
     options = options or AuditOptions()
     graph = collection.graph
-    excluded = tuple((p.id, LOCAL_REASON) for p in graph.packages if is_local(p))
-    to_check = [p for p in graph.packages if not is_local(p)]
+    excluded: tuple[tuple[str, str], ...] = ()
     advisories: AdvisoryData | None = None
     infos: tuple[SourceInfo, ...] = ()
     if options.sources:
+        excluded = tuple((p.id, LOCAL_REASON) for p in graph.packages if is_local(p))
+        to_check = [p for p in graph.packages if not is_local(p)]
         advisories, infos = query_sources(options.sources, to_check)
     context = CheckContext(graph=graph, advisories=advisories)
     findings: list[Finding] = []
