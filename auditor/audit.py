@@ -7,14 +7,32 @@ this module returns, which keeps every stage testable alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
+from auditor.advisories.base import AdvisorySource, is_local
+from auditor.advisories.osv import OsvRecord
+from auditor.checks.base import AdvisoryData, Check, CheckContext
+from auditor.checks.registry import default_checks
 from auditor.discovery import Target, find_targets
-from auditor.errors import LockfileError
+from auditor.errors import LockfileError, SourceError
 from auditor.graph import DependencyGraph
 from auditor.inputs import TreeReader
-from auditor.model import AuditResult, CollectResult, FileError, SkippedPackage, Status
+from auditor.model import (
+    AuditResult,
+    CollectResult,
+    FileError,
+    Finding,
+    IgnoreRule,
+    Package,
+    SkippedPackage,
+    SourceInfo,
+    Status,
+)
+from auditor.policy import apply_ignores
+
+LOCAL_REASON = "the project's own code (path, editable or workspace): no advisory describes it"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,12 +88,96 @@ def collect_paths(
     return collect(find_targets(paths, force=force, cwd=cwd))
 
 
-def audit(collection: Collection) -> AuditResult:
-    """Build the result of a run from what was collected (checks plug in here)."""
+@dataclass(frozen=True, kw_only=True)
+class AuditOptions:
+    """What to check with: advisory sources (none: no advisory check), the checks to run
+    (None: every registered check whose data is there), ignores and the day they are
+    judged on."""
+
+    sources: tuple[AdvisorySource, ...] = ()
+    checks: tuple[Check, ...] | None = None
+    ignores: tuple[IgnoreRule, ...] = ()
+    today: date | None = None
+
+
+def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
+    """Build the result of a run: query the sources, run the checks, apply the ignores."""
+    options = options or AuditOptions()
+    graph = collection.graph
+    excluded: tuple[tuple[str, str], ...] = ()
+    advisories: AdvisoryData | None = None
+    infos: tuple[SourceInfo, ...] = ()
+    if options.sources:
+        excluded = tuple((p.id, LOCAL_REASON) for p in graph.packages if is_local(p))
+        to_check = [p for p in graph.packages if not is_local(p)]
+        advisories, infos = query_sources(options.sources, to_check)
+    context = CheckContext(graph=graph, advisories=advisories)
+    findings: list[Finding] = []
+    unchecked: set[tuple[str, str]] = set(advisories.unchecked if advisories else ())
+    for check in default_checks() if options.checks is None else options.checks:
+        if check.applies(context):
+            outcome = check.run(context)
+            findings.extend(outcome.findings)
+            unchecked.update(outcome.unchecked)
+    ignored = apply_ignores(findings, options.ignores, options.today or date.today())
+    status = Status.INCOMPLETE if unchecked else collection.status
     return AuditResult(
-        graph=collection.graph,
+        graph=graph,
+        findings=ignored.kept,
         skipped=collection.skipped,
         errors=collection.errors,
+        unchecked=tuple(sorted(unchecked)),
         registries=collection.registries,
-        status=collection.status,
+        status=status,
+        suppressed=ignored.suppressed,
+        expired_ignores=ignored.expired,
+        excluded=excluded,
+        sources=infos,
+        warnings=source_warnings(infos) + ignored.warnings,
     )
+
+
+def query_sources(
+    sources: Sequence[AdvisorySource], packages: Sequence[Package]
+) -> tuple[AdvisoryData, tuple[SourceInfo, ...]]:
+    """Ask every source about every package. A source that fails entirely leaves every
+    package unchecked (with its error): an audit never reads a failure as "clean"."""
+    records: dict[str, list[OsvRecord]] = {}
+    unchecked: set[tuple[str, str]] = set()
+    infos: list[SourceInfo] = []
+    for source in sources:
+        if not packages:
+            infos.append(source.describe())
+            continue
+        try:
+            answer = source.query_all(packages)
+        except SourceError as exc:
+            infos.append(replace(source.describe(), error=str(exc)))
+            unchecked.update((p.id, f"{source.name} failed: {exc}") for p in packages)
+            continue
+        infos.append(answer.info)
+        unchecked.update(answer.unchecked)
+        for package_id, found in answer.records.items():
+            records.setdefault(package_id, []).extend(found)
+    data = AdvisoryData(
+        records={k: tuple(v) for k, v in sorted(records.items())},
+        unchecked=tuple(sorted(unchecked)),
+    )
+    return data, tuple(infos)
+
+
+def source_warnings(infos: Sequence[SourceInfo]) -> tuple[str, ...]:
+    """What the user must hear about the advisory data: failures, age, caveats."""
+    warnings: list[str] = []
+    for info in infos:
+        if info.error:
+            warnings.append(f"{info.name} failed, nothing was checked against it: {info.error}")
+            continue
+        if info.stale:
+            when = f"last updated {info.updated[:10]}" if info.updated else "no known date"
+            age = f", {info.age_days:.0f} days ago" if info.age_days is not None else ""
+            warnings.append(
+                f"{info.name}: the advisory data in {info.location} is stale ({when}{age})"
+            )
+        warnings.extend(f"{info.name}: {note}" for note in info.notes)
+    return tuple(warnings)

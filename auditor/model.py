@@ -270,6 +270,40 @@ class Finding:
     ] = ()  # check-specific facts, e.g. ("imitates", "requests")
 
 
+@dataclass(frozen=True, kw_only=True, order=True)
+class IgnoreRule:
+    """A user's decision to accept a finding: by advisory id (covering its aliases), with
+    the reason they can defend and an optional last day (ISO date) it holds."""
+
+    id: str
+    reason: str
+    expires: str | None = None
+    origin: str = ""  # where it was configured, e.g. "auditor.toml: ignore[0]"
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Suppression:
+    """A finding an ignore rule hides from the verdict; every output still lists it."""
+
+    finding: Finding
+    rule: IgnoreRule
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceInfo:
+    """The identity of an advisory source as used in one run (kept with the snapshot)."""
+
+    name: str
+    location: str
+    updated: str | None = None  # ISO 8601 UTC: when the data was last current
+    age_days: float | None = None
+    stale: bool = False
+    records: int | None = None
+    ecosystems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    error: str | None = None  # the source failed entirely: every package is unchecked
+
+
 class Status(str, enum.Enum):
     """How much of the audit could be done."""
 
@@ -289,6 +323,12 @@ class AuditResult:
     unchecked: tuple[tuple[str, str], ...] = ()  # (package id, reason)
     registries: tuple[str, ...] = ()
     status: Status = field(default=Status.COMPLETE)
+    suppressed: tuple[Suppression, ...] = ()
+    expired_ignores: tuple[IgnoreRule, ...] = ()
+    # (package id, reason): packages no advisory can describe (the project's own code)
+    excluded: tuple[tuple[str, str], ...] = ()
+    sources: tuple[SourceInfo, ...] = ()  # the advisory sources asked, in order
+    warnings: tuple[str, ...] = ()  # for the user's terminal: stale data, expired ignores
 
 
 def make_purl(ecosystem: Ecosystem, name: str, version: str, source: Source = REGISTRY) -> str:

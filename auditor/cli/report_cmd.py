@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from auditor.audit import audit, collect_paths
+from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
 from auditor.cli.base import Command, Console
-from auditor.cli.graph_cmd import report_errors
 from auditor.cli.options import add_input_options
+from auditor.formats.findings_json import findings_document
 from auditor.formats.graph_json import dumps, graph_document
 from auditor.formats.summary import render_summary
 from auditor.fsutil import atomic_write
@@ -18,8 +19,10 @@ class ReportCommand(Command):
     name = "report"
     help = "run the whole audit and write the report files"
     description = (
-        "Collect every lockfile below each PATH, build the dependency graph and write "
-        "graph.json and summary.txt into the output directory."
+        "Collect every lockfile below each PATH, build the dependency graph, check it "
+        "against advisories and write graph.json, findings.json and summary.txt into the "
+        "output directory. Findings fail the run only with --fail-on; an incomplete check "
+        "exits 3."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -31,10 +34,12 @@ class ReportCommand(Command):
             help="directory for the report files (default: auditor-report)",
         )
         parser.add_argument("--quiet", action="store_true", help="print only errors")
+        add_audit_options(parser, fail_on_default="findings do not fail the report")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        setup = prepare(args)
         collection = collect_paths(args.paths, force=args.force_format)
-        result = audit(collection)
+        result = audit(collection, setup.options)
         out = Path(args.out)
         document = graph_document(
             result.graph,
@@ -45,8 +50,11 @@ class ReportCommand(Command):
         )
         summary = render_summary(result)
         atomic_write(out / "graph.json", dumps(document))
+        atomic_write(out / "findings.json", dumps(findings_document(result)))
         atomic_write(out / "summary.txt", summary)
         if not args.quiet:
             console.out.write(summary)
-            console.print(f"report written to {out / 'graph.json'}")
-        return report_errors(collection, console)
+            console.print(f"report written to {out}/ (graph.json, findings.json, summary.txt)")
+        report_problems(result, console, warnings=not args.quiet)
+        fail_on = setup.settings.fail_on
+        return exit_code(result, fail_on, gate=fail_on is not None)

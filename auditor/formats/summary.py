@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from auditor.model import AuditResult
+from auditor.formats.table import plural, safe
+from auditor.model import AuditResult, FindingKind, Severity
 
 
 def render_summary(result: AuditResult) -> str:
@@ -25,4 +26,34 @@ def render_summary(result: AuditResult) -> str:
     if result.errors:
         lines.append(f"files with errors: {len(result.errors)}")
         lines.extend(f"  {e.render()}" for e in result.errors)
+    if result.sources:
+        lines.extend(_advisory_lines(result))
     return "\n".join(lines) + "\n"
+
+
+def _advisory_lines(result: AuditResult) -> list[str]:
+    lines = []
+    for info in result.sources:
+        when = f", updated {info.updated[:10]}" if info.updated else ""
+        failed = f", FAILED: {info.error}" if info.error else ""
+        lines.append(safe(f"advisories: {info.name} ({info.location}{when}{failed})"))
+    counts = Counter(f.severity for f in result.findings)
+    by_severity = ", ".join(f"{counts[s]} {s.value}" for s in reversed(Severity) if counts[s])
+    affected = len({f.package_id for f in result.findings})
+    text = f"findings: {len(result.findings)}"
+    if result.findings:
+        text += f" in {plural(affected, 'package')} ({by_severity})"
+    lines.append(text)
+    malicious = sum(1 for f in result.findings if f.kind is FindingKind.MALICIOUS)
+    if malicious:
+        lines.append(f"malicious packages: {malicious}")
+    if result.suppressed:
+        lines.append(f"suppressed by ignores: {len(result.suppressed)}")
+    if result.expired_ignores:
+        lines.append(f"expired ignores (no longer applied): {len(result.expired_ignores)}")
+    unchecked = len({p for p, _ in result.unchecked})
+    if unchecked:
+        lines.append(f"NOT checked: {plural(unchecked, 'package')} (see findings.json unchecked[])")
+    if result.excluded:
+        lines.append(f"local packages not looked up: {len(result.excluded)}")
+    return lines

@@ -1,0 +1,86 @@
+"""The advisory-source plug-in interface.
+
+A source answers one question for a batch of packages: which OSV records might concern
+each of them. It may return more than the records that affect the exact version (a local
+database returns every record naming the package); the matcher decides, so every source
+gives the same findings for the same records. What a source could not check is data, with
+the reason, never an empty answer.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import ClassVar
+
+from auditor.advisories.osv import OsvRecord
+from auditor.model import Package, SourceInfo, SourceKind
+
+DEFAULT_STALE_DAYS = 7
+
+# Sources that describe the project's own code rather than a published release.
+LOCAL_KINDS = frozenset({SourceKind.PATH, SourceKind.EDITABLE, SourceKind.WORKSPACE})
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceOptions:
+    """Everything a source may be configured with (flags, environment, config file)."""
+
+    advisory_db: Path | None = None
+    offline: bool = False
+    stale_days: int = DEFAULT_STALE_DAYS
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceAnswer:
+    """A source's answer for a batch: candidate records per package id, and the packages
+    it could not check, each with the reason."""
+
+    records: Mapping[str, tuple[OsvRecord, ...]]
+    unchecked: tuple[tuple[str, str], ...]
+    info: SourceInfo
+
+
+class AdvisorySource(ABC):
+    """One place advisories come from. ``live`` sources need the network."""
+
+    name: ClassVar[str]
+    live: ClassVar[bool] = False
+    description: ClassVar[str]
+
+    @classmethod
+    @abstractmethod
+    def from_options(cls, options: SourceOptions) -> AdvisorySource:
+        """Build the source; raise ``UsageError`` for a bad option (nothing is read yet)."""
+
+    @abstractmethod
+    def describe(self) -> SourceInfo:
+        """Name and location, without any I/O (used when the source fails)."""
+
+    @abstractmethod
+    def query_all(self, packages: Sequence[Package]) -> SourceAnswer:
+        """Candidate records for every package; raise ``SourceError`` if nothing works."""
+
+
+def precheck(package: Package) -> str | None:
+    """Why no OSV source can check ``package``, or None when it can be checked."""
+    if not package.version:
+        return "no version"
+    if not package.source.is_registry:
+        return f"non-registry source ({package.source.kind.value}): advisories describe releases"
+    return None
+
+
+def is_local(package: Package) -> bool:
+    """The project's own code (a path, editable or workspace member): nothing to look up."""
+    return package.source.kind in LOCAL_KINDS
+
+
+def age_in_days(updated: datetime | None, now: datetime) -> float | None:
+    if updated is None:
+        return None
+    return round(max((now - updated).total_seconds(), 0.0) / 86400, 1)

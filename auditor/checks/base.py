@@ -1,0 +1,54 @@
+"""The check plug-in interface and registry.
+
+A check reads the dependency graph plus what the audit gathered for it (advisory records
+from the selected sources, later registry metadata) and returns findings of its own kind,
+and the packages it could not check with the reason. Checks do no I/O: whatever they need
+is fetched before them and handed over in the ``CheckContext``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from auditor.advisories.osv import OsvRecord
+from auditor.graph import DependencyGraph
+from auditor.model import Finding, FindingKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdvisoryData:
+    """What the advisory sources answered, merged: candidate records per package id."""
+
+    records: Mapping[str, tuple[OsvRecord, ...]] = field(default_factory=dict)
+    unchecked: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckContext:
+    graph: DependencyGraph
+    advisories: AdvisoryData | None = None  # None: no advisory source was selected
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckResult:
+    findings: tuple[Finding, ...] = ()
+    unchecked: tuple[tuple[str, str], ...] = ()  # (package id, reason)
+
+
+class Check(ABC):
+    """One kind of risk. ``kinds`` are the finding kinds it may produce."""
+
+    name: ClassVar[str]
+    kinds: ClassVar[frozenset[FindingKind]]
+    description: ClassVar[str]
+
+    def applies(self, context: CheckContext) -> bool:
+        """False when the data this check needs was not gathered (it is then not run)."""
+        return True
+
+    @abstractmethod
+    def run(self, context: CheckContext) -> CheckResult:
+        """Return findings (and unchecked packages); never raise for bad third-party data."""

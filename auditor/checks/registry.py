@@ -1,0 +1,16 @@
+"""The check registry: one line per check, run in this order."""
+
+from __future__ import annotations
+
+from auditor.checks.base import Check
+from auditor.checks.vulnerabilities import VulnerabilityCheck
+
+CHECKS: dict[str, Check] = {c.name: c for c in (VulnerabilityCheck(),)}
+
+
+def names() -> list[str]:
+    return list(CHECKS)
+
+
+def default_checks() -> tuple[Check, ...]:
+    return tuple(CHECKS.values())

@@ -1,0 +1,286 @@
+"""The one place configuration is read: config file, environment, and their precedence.
+
+A run's settings come from, highest first: command-line flags, environment variables
+(``AUDITOR_*``), the config file, built-in defaults. The config file is ``--config FILE``,
+else ``auditor.toml`` (top-level keys) or ``pyproject.toml`` (``[tool.auditor]``) in the
+scanned root (the first PATH, or its folder when it is a file). Unknown keys are errors, so a
+typo never silently disables an ignore or a threshold. New settings (internal package names
+for dependency confusion, allow-lists, thresholds) get a line in ``_KEYS`` and a field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from auditor.collectors.base import InputFile
+from auditor.collectors.parsing import Doc, load_toml, type_name
+from auditor.errors import LockfileError, UsageError
+from auditor.model import IgnoreRule
+
+T = TypeVar("T")
+
+CONFIG_FILE = "auditor.toml"
+PYPROJECT = "pyproject.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
+DEFAULT_STALE_DAYS = 7
+
+ENV_SOURCE = "AUDITOR_SOURCE"
+ENV_ADVISORY_DB = "AUDITOR_ADVISORY_DB"
+ENV_OFFLINE = "AUDITOR_OFFLINE"
+ENV_STALE_DAYS = "AUDITOR_STALE_DAYS"
+
+_KEYS = ("source", "advisory-db", "offline", "fail-on", "stale-days", "ignore")
+_IGNORE_KEYS = ("id", "reason", "expires")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(UsageError):
+    """A config file or environment value that is wrong, naming the file and key path."""
+
+    def __init__(self, path: str, message: str, *, key: str | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.key = key
+        super().__init__(f"{path}: {message} in {key}" if key else f"{path}: {message}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """What a config file says; ``None`` means "not set here"."""
+
+    path: str | None = None
+    sources: tuple[str, ...] | None = None
+    advisory_db: Path | None = None  # resolved against the config file's folder
+    offline: bool | None = None
+    fail_on: str | None = None
+    stale_days: int | None = None
+    ignores: tuple[IgnoreRule, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The resolved settings of one run."""
+
+    sources: tuple[str, ...] = ()  # empty: the default source
+    advisory_db: Path | None = None
+    offline: bool = False
+    fail_on: str | None = None
+    stale_days: int = DEFAULT_STALE_DAYS
+    ignores: tuple[IgnoreRule, ...] = ()
+    config_path: str | None = None
+
+
+# -- finding and reading the file ----------------------------------------------------------------
+
+
+def scan_root(paths: Sequence[str], cwd: Path) -> Path:
+    first = cwd / paths[0] if paths else cwd
+    return first if first.is_dir() else first.parent
+
+
+def find_config(paths: Sequence[str], cwd: Path) -> Path | None:
+    """``auditor.toml``, else a ``pyproject.toml`` with ``[tool.auditor]``, in the root."""
+    root = scan_root(paths, cwd)
+    candidate = root / CONFIG_FILE
+    if candidate.is_file():
+        return candidate
+    candidate = root / PYPROJECT
+    if candidate.is_file() and re.search(r"(?m)^\s*\[\s*tool\s*\.\s*auditor\b", _read(candidate)):
+        return candidate
+    return None
+
+
+def read_config(explicit: str | None, paths: Sequence[str], cwd: Path) -> Config:
+    if explicit is not None:
+        path = cwd / explicit
+        if not path.is_file():
+            raise UsageError(f"--config: {explicit} is not a file")
+        return load_config(path, shown=explicit)
+    found = find_config(paths, cwd)
+    return Config() if found is None else load_config(found, shown=_shown(found, cwd))
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(str(path), f"larger than {MAX_CONFIG_BYTES} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+
+
+def load_config(path: Path, *, shown: str | None = None) -> Config:
+    """Parse a config file; ``[tool.auditor]`` when it is a pyproject.toml."""
+    shown = shown or str(path)
+    try:
+        doc = load_toml(InputFile(path=shown, text=_read(path)))
+        doc.mapping()
+        if path.name == PYPROJECT:
+            tool = doc.opt_table("tool")
+            table = tool.opt_table("auditor") if tool is not None else None
+            if table is None:
+                return Config(path=shown)
+            doc = table
+        return _parse(doc, shown, path.parent)
+    except LockfileError as exc:
+        raise ConfigError(
+            exc.path if exc.line is None else f"{exc.path}:{exc.line}", exc.message, key=exc.key
+        ) from None
+
+
+def _parse(doc: Doc, shown: str, folder: Path) -> Config:
+    for name, child in doc.items():
+        if name not in _KEYS:
+            child.fail(f"unknown setting {name!r} (known: {', '.join(_KEYS)})")
+    db = doc.opt_string("advisory-db")
+    return Config(
+        path=shown,
+        sources=_sources(doc),
+        advisory_db=None if db is None else folder / db,
+        offline=doc.flag("offline") if doc.has("offline") else None,
+        fail_on=_fail_on(doc),
+        stale_days=_stale_days(doc),
+        ignores=_ignores(doc, shown),
+    )
+
+
+def _sources(doc: Doc) -> tuple[str, ...] | None:
+    child = doc.opt_child("source")
+    if child is None:
+        return None
+    if isinstance(child.value, str):
+        return split_names(child.value)
+    return tuple(item.as_str() for item in child.as_list())
+
+
+def _fail_on(doc: Doc) -> str | None:
+    value = doc.opt_string("fail-on")
+    if value is not None and value not in FAIL_ON_CHOICES:
+        doc.child("fail-on").fail(f"is {value!r}, expected one of {', '.join(FAIL_ON_CHOICES)}")
+    return value
+
+
+def _stale_days(doc: Doc) -> int | None:
+    child = doc.opt_child("stale-days")
+    if child is None:
+        return None
+    if type(child.value) is not int or child.value < 0:
+        child.fail(f"is {type_name(child.value)}, expected a whole number of days (0 or more)")
+    value: int = child.value
+    return value
+
+
+def _ignores(doc: Doc, shown: str) -> tuple[IgnoreRule, ...]:
+    rules: dict[str, IgnoreRule] = {}
+    for item in doc.opt_array("ignore"):
+        for name, child in item.items():
+            if name not in _IGNORE_KEYS:
+                child.fail(f"unknown ignore field {name!r} (known: {', '.join(_IGNORE_KEYS)})")
+        advisory = item.string("id").strip()
+        if not _ID.match(advisory):
+            item.child("id").fail(f"{advisory!r} is not an advisory id")
+        reason = item.string("reason").strip()
+        if not reason:
+            item.child("reason").fail("is empty: say why this finding is acceptable")
+        if advisory in rules:
+            item.child("id").fail(f"{advisory} is ignored twice")
+        rules[advisory] = IgnoreRule(
+            id=advisory, reason=reason, expires=_expiry(item), origin=f"{shown}: {item.key}"
+        )
+    return tuple(sorted(rules.values()))
+
+
+def _expiry(item: Doc) -> str | None:
+    child = item.opt_child("expires")
+    if child is None:
+        return None
+    value = child.value
+    if isinstance(value, date) and type(value) is date:
+        return value.isoformat()
+    parsed = None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        with suppress(ValueError):
+            parsed = date.fromisoformat(value.strip())
+    if parsed is None:
+        child.fail(f"is {value!r}, expected a date such as 2026-12-31")
+    return parsed.isoformat()
+
+
+# -- precedence ------------------------------------------------------------------------------------
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    return tuple(n for n in (part.strip() for part in text.split(",")) if n)
+
+
+def resolve(
+    *,
+    config: Config,
+    environ: Mapping[str, str],
+    sources: Sequence[str] | None = None,
+    advisory_db: str | None = None,
+    offline: bool = False,
+    fail_on: str | None = None,
+) -> Settings:
+    """Combine flags (the keyword arguments) > environment > config file > defaults."""
+    env_sources = split_names(environ.get(ENV_SOURCE, ""))
+    chosen_sources = tuple(sources or ()) or env_sources or config.sources or ()
+    db_text = advisory_db or environ.get(ENV_ADVISORY_DB) or None
+    return Settings(
+        sources=tuple(n for s in chosen_sources for n in split_names(s)),
+        advisory_db=Path(db_text) if db_text else config.advisory_db,
+        offline=offline or _first(_env_flag(environ, ENV_OFFLINE), config.offline, False),
+        fail_on=fail_on or config.fail_on,
+        stale_days=_first(_env_days(environ), config.stale_days, DEFAULT_STALE_DAYS),
+        ignores=config.ignores,
+        config_path=config.path,
+    )
+
+
+def _first(*values: T | None) -> T:
+    """The first value that is set (the last argument is the default and always is)."""
+    for value in values:
+        if value is not None:
+            return value
+    raise AssertionError("no default given")
+
+
+def _env_flag(environ: Mapping[str, str], name: str) -> bool | None:
+    if name not in environ:
+        return None
+    value = environ[name].strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(name, f"is {value!r}, expected 1/0, true/false, yes/no or on/off")
+
+
+def _env_days(environ: Mapping[str, str]) -> int | None:
+    if ENV_STALE_DAYS not in environ:
+        return None
+    value = environ[ENV_STALE_DAYS].strip()
+    if not value.isdigit():
+        raise ConfigError(ENV_STALE_DAYS, f"is {value!r}, expected a whole number of days")
+    return int(value)

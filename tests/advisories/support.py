@@ -1,0 +1,42 @@
+"""Helpers for advisory tests: load the real fixture records, build packages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from auditor.advisories.osv import OsvRecord, load_record, record_from_value
+from auditor.model import Ecosystem, Package, Source
+from tests.support import FIXTURES
+
+ADVISORIES = FIXTURES / "advisories"
+
+
+def fixture_path(record_id: str) -> Path:
+    return next(ADVISORIES.rglob(f"{record_id}.json"))
+
+
+def record(record_id: str) -> OsvRecord:
+    """A real record from tests/fixtures/advisories by id (or file stem)."""
+    path = fixture_path(record_id)
+    return load_record(path.read_text(), path.name, file_id=path.stem)
+
+
+def raw(record_id: str) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(fixture_path(record_id).read_text())
+    return value
+
+
+def edited(record_id: str, **changes: Any) -> OsvRecord:
+    """A real record with top-level fields replaced (for cases real data lacks)."""
+    value = raw(record_id)
+    value.update(changes)
+    return record_from_value(value, f"{record_id}.json (edited)")
+
+
+def pkg(ecosystem: str, name: str, version: str, source: Source | None = None) -> Package:
+    eco = Ecosystem.parse(ecosystem)
+    if source is None:
+        return Package(ecosystem=eco, name=name, version=version)
+    return Package(ecosystem=eco, name=name, version=version, source=source)

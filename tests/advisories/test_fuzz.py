@@ -1,0 +1,83 @@
+"""Hostile records: mutated real records either parse or fail with AdvisoryFormatError,
+and whatever parses can be matched without an exception."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auditor.advisories.match import evaluate
+from auditor.advisories.osv import AdvisoryFormatError, load_record, record_from_value
+from auditor.advisories.severity import rate
+from auditor.checks.vulnerabilities import findings_for
+from tests.advisories.support import ADVISORIES, pkg
+
+SEEDS = sorted(ADVISORIES.rglob("*.json"))
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(["0", "*", "", "1.0", "v1.2.3", "\x1b[2J", "99999999999999999999.0.0"]),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(_paths(item, (*prefix, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_paths(item, (*prefix, index)))
+    return found
+
+
+@pytest.mark.slow
+@given(st.sampled_from(SEEDS), st.data())
+def test_mutated_records_fail_cleanly(seed: Any, data: st.DataObject) -> None:
+    """Replace any node of a real record with junk: a clean error or a usable record."""
+    value = json.loads(seed.read_text())
+    mutated = copy.deepcopy(value)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(mutated)[1:]))
+        target = mutated
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = data.draw(JUNK)
+    message = None
+    try:
+        record = record_from_value(mutated, seed.name)
+    except AdvisoryFormatError as exc:
+        message = str(exc)
+    if message is not None:
+        assert message.startswith(seed.name)
+        assert "\n" not in message
+        return
+    for entry in record.affected:
+        if entry.package is None:
+            continue
+        for version in ("0", "1.0.0", "v1.2.3", "2004d"):
+            try:
+                package = pkg(entry.package.ecosystem, entry.package.name, version)
+            except ValueError:
+                continue  # an ecosystem auditor does not audit
+            evaluate(record, package)
+            findings_for(package, [record])
+    rate(record, record.affected)
+
+
+@pytest.mark.parametrize("text", ["", "[]", "null", "{}", '{"id": 5}', "{" * 10_000, "\ufeff{"])
+def test_junk_files(text: str) -> None:
+    """Empty, wrongly shaped, deeply nested: one AdvisoryFormatError naming the file."""
+    with pytest.raises(AdvisoryFormatError) as info:
+        load_record(text, "junk.json")
+    assert str(info.value).startswith("junk.json")

@@ -1,0 +1,220 @@
+"""`auditor scan` and the advisory options of `auditor report`: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from auditor.advisories import registry
+from auditor.advisories.base import AdvisorySource, SourceAnswer, SourceOptions
+from auditor.model import Package, SourceInfo
+from tests.support import FIXTURES, run_cli
+
+SALEOR = FIXTURES / "scan" / "saleor-2020"
+SMALL = FIXTURES / "scan" / "small"
+RECORDS = FIXTURES / "advisories"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AUDITOR_SOURCE", "AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE", "AUDITOR_STALE_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def project(tmp_path: Path, source: Path = SMALL, config: str | None = None) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(source, target)
+    if config is not None:
+        (target / "auditor.toml").write_text(config)
+    return target
+
+
+def test_saleor_with_the_bundled_snapshot() -> None:
+    """The bundled example's packages: every record of the snapshot that affects them is
+    found, exit 1 (any finding fails by default), and the snapshot is called out."""
+    result = run_cli(["scan", "--json", str(SALEOR)])
+    assert 1 == result.code, result.err
+    doc = json.loads(result.out)
+    assert "complete" == doc["status"]
+    assert 68 == len(doc["findings"])
+    assert 24 == doc["summary"]["affected_packages"]
+    django = [f["id"] for f in doc["findings"] if f["package"]["name"] == "django"]
+    assert 8 == len(django)
+    assert "auditor/data/advisories (bundled snapshot)" == doc["sources"][0]["location"]
+    assert (
+        "auditor: warning: osv-local: the bundled snapshot is a small, dated sample" in result.err
+    )
+    assert "is stale" in result.err
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("malicious", 0), ("critical", 1), ("low", 1)])
+def test_fail_on_thresholds_on_saleor(fail_on: str, code: int) -> None:
+    """No malicious package in saleor; unknown-severity findings meet any severity level."""
+    assert code == run_cli(["scan", "--fail-on", fail_on, str(SALEOR)]).code
+
+
+def test_findings_then_incomplete_exit_codes(tmp_path: Path) -> None:
+    """small/: findings → 1. With every finding ignored, the unevaluable steam record
+    still leaves the run incomplete → 3, and steam is named on stderr."""
+    db = ["--advisory-db", str(RECORDS)]
+    assert 1 == run_cli(["scan", *db, str(SMALL)]).code
+    ignores = "".join(
+        f'[[ignore]]\nid = "{i}"\nreason = "accepted for the test"\n'
+        for i in (
+            "PYSEC-2021-871",
+            "PYSEC-2021-88",
+            "PYSEC-2021-98",
+            "MAL-2022-7425",
+            "CVE-2022-3389",
+        )
+    )
+    result = run_cli(["scan", *db, str(project(tmp_path, config=ignores))])
+    assert 3 == result.code, result.out + result.err
+    assert (
+        "auditor: not checked: steam@1.0.0 (PyPI): PYSEC-2019-125: cannot evaluate "
+        "affected[0].ranges[0]: invalid PEP 440 version '2019-09-12': not a PEP 440 version\n"
+    ) in result.err
+    assert "suppressed by ignores (5):" in result.out
+    assert "0 packages" not in result.out
+
+
+def test_clean_project_exits_0(tmp_path: Path) -> None:
+    """A project whose packages no record affects: exit 0, an honest clean verdict."""
+    (tmp_path / "Pipfile.lock").write_text(
+        json.dumps({"default": {"requests": {"version": "==2.31.0"}}, "develop": {}})
+    )
+    result = run_cli(["scan", "--advisory-db", str(RECORDS), str(tmp_path)])
+    assert 0 == result.code, result.err
+    assert result.out.startswith("no known vulnerabilities in 1 package checked against osv-local")
+
+
+def test_unusable_database_means_incomplete_not_clean(tmp_path: Path) -> None:
+    """A database with no records: every package unchecked, exit 3, never "clean"."""
+    (tmp_path / "db").mkdir()
+    result = run_cli(["scan", "--advisory-db", str(tmp_path / "db"), "--json", str(SMALL)])
+    assert 3 == result.code
+    doc = json.loads(result.out)
+    assert "incomplete" == doc["status"]
+    assert [] == doc["findings"]
+    assert 7 == len(doc["unchecked"])
+    assert (
+        "osv-local failed, nothing was checked against it: "
+        f"osv-local: no OSV records in {tmp_path / 'db'}"
+    ) in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--advisory-db", "/nonexistent/db"],
+            "auditor: error: --advisory-db: /nonexistent/db does not exist\n",
+        ),
+        (
+            ["--source", "osv-lcoal"],
+            "auditor: error: unknown advisory source 'osv-lcoal' (expected one of osv-local)\n",
+        ),
+        (
+            ["--config", "/nonexistent.toml"],
+            "auditor: error: --config: /nonexistent.toml is not a file\n",
+        ),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    """Bad options are one line on stderr and exit 2, before anything is read."""
+    result = run_cli(["scan", *args, str(SMALL)])
+    assert (2, message, "") == (result.code, result.err, result.out)
+
+
+def test_bad_fail_on_is_an_argparse_error() -> None:
+    """--fail-on only takes the documented levels."""
+    with pytest.raises(SystemExit) as info:
+        run_cli(["scan", "--fail-on", "severe", str(SMALL)])
+    assert 2 == info.value.code
+
+
+class Live(AdvisorySource):
+    name = "live-test"
+    live = True
+    description = "test"
+
+    @classmethod
+    def from_options(cls, options: SourceOptions) -> Live:
+        return cls()
+
+    def describe(self) -> SourceInfo:
+        return SourceInfo(name=self.name, location="http://127.0.0.1:9")
+
+    def query_all(self, packages: Sequence[Package]) -> SourceAnswer:
+        return SourceAnswer(records={}, unchecked=(), info=self.describe())
+
+
+def test_offline_with_a_live_source_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--offline (or AUDITOR_OFFLINE) with a live source selected: exit 2."""
+    monkeypatch.setitem(registry.SOURCES, Live.name, Live)
+    result = run_cli(["scan", "--offline", "--source", "osv-local,live-test", str(SMALL)])
+    assert 2 == result.code
+    assert (
+        "--offline allows only local advisory sources, but live-test needs the network"
+        in result.err
+    )
+    monkeypatch.setenv("AUDITOR_OFFLINE", "1")
+    assert 2 == run_cli(["scan", "--source", "live-test", str(SMALL)]).code
+
+
+def test_environment_selects_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AUDITOR_ADVISORY_DB replaces the bundled snapshot."""
+    monkeypatch.setenv("AUDITOR_ADVISORY_DB", str(RECORDS))
+    doc = json.loads(run_cli(["scan", "--json", str(SMALL)]).out)
+    assert str(RECORDS) == doc["sources"][0]["location"]
+
+
+def test_config_in_pyproject(tmp_path: Path) -> None:
+    """[tool.auditor] in the scanned project: an ignore without a reason is a config error
+    naming the file and key; an expired ignore warns and no longer applies."""
+    target = project(tmp_path)
+    (target / "pyproject.toml").write_text('[tool.auditor]\nignore = [{id = "PYSEC-2021-98"}]\n')
+    result = run_cli(["scan", str(target)])
+    assert 2 == result.code
+    assert "auditor: error: " in result.err
+    assert "pyproject.toml: missing 'reason' in tool.auditor.ignore[0]\n" in result.err
+    (target / "pyproject.toml").write_text(
+        '[tool.auditor]\nadvisory-db = "../../../x"\n'
+        'ignore = [{id = "PYSEC-2021-98", reason = "r", expires = 2020-01-01}]\n'
+    )
+    result = run_cli(["scan", "--advisory-db", str(RECORDS), "--json", str(target)])
+    assert 1 == result.code
+    doc = json.loads(result.out)
+    assert ["PYSEC-2021-98"] == [r["id"] for r in doc["expired_ignores"]]
+    assert "PYSEC-2021-98" in [f["id"] for f in doc["findings"]]
+    assert "expired on 2020-01-01 and no longer applies" in result.err
+
+
+def test_broken_lockfile_beats_findings(tmp_path: Path) -> None:
+    """An unreadable input file is exit 2 even when the rest has findings."""
+    target = project(tmp_path)
+    (target / "sub").mkdir()
+    (target / "sub" / "Pipfile.lock").write_text("{")
+    result = run_cli(["scan", "--advisory-db", str(RECORDS), str(target)])
+    assert 2 == result.code
+    assert "sub/Pipfile.lock:1: not valid JSON" in result.err
+
+
+def test_report_writes_findings_and_only_fails_with_fail_on(tmp_path: Path) -> None:
+    """report: findings.json beside graph.json, findings in the summary, exit 0 without
+    --fail-on and 1 with it."""
+    out = tmp_path / "out"
+    result = run_cli(["report", "--advisory-db", str(RECORDS), "--out", str(out), str(SALEOR)])
+    assert 0 == result.code, result.err
+    doc = json.loads((out / "findings.json").read_text())
+    assert "auditor.findings/1" == doc["schema"]
+    summary = (out / "summary.txt").read_text()
+    assert f"advisories: osv-local ({RECORDS}, updated 2025-05-19)" in summary
+    assert f"findings: {len(doc['findings'])} in" in summary
+    assert (
+        1 == run_cli(["report", "--quiet", "--fail-on", "low", "--out", str(out), str(SALEOR)]).code
+    )
