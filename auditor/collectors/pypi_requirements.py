@@ -63,7 +63,7 @@ from auditor.redact import redact_url
 
 MAX_INCLUDE_DEPTH = 32
 MAX_FILES = 500
-_REMOTE = re.compile(r"(?:https?|ftp|file):", re.I)
+_URL = re.compile(r"(?:https?|ftp|file):", re.I)
 _SKIP_REASONS = {
     Kind.VCS: "VCS requirement",
     Kind.URL: "direct URL requirement",
@@ -138,11 +138,11 @@ class _Walk:
         self, file: InputFile, target: str, constraint: bool, line: LogicalLine, depth: int
     ) -> None:
         flag = "-c" if constraint else "-r"
-        if ENV_VAR.search(target) or _REMOTE.match(target):
+        if ENV_VAR.search(target) or _URL.match(target):
             why = (
                 "the path uses an environment variable pip substitutes at install time"
                 if ENV_VAR.search(target)
-                else "a remote file is not fetched"
+                else "auditor does not fetch URLs"
             )
             self.skip(
                 "", f"{flag} {redact_requirement(target)}", f"include not read: {why}", file, line
@@ -182,10 +182,10 @@ class _Walk:
             reason = f"{exc} (pip rejects this line)" if exc.rejected else str(exc)
             self.skip(name, line.body, reason, file, line)
             return None
-        for name in ("--index-url", "--pypi-url", "--extra-index-url", "--find-links"):
-            for url in options.all(name):
-                if "://" in url:  # a find-links directory is not a registry
-                    self.registries.add(redact_url(url))
+        for url in options.all("--index-url", "--pypi-url", "--extra-index-url", "--find-links"):
+            # a find-links directory is not a registry; a ${VAR} may well be one
+            if "://" in url or ENV_VAR.fullmatch(url):
+                self.registries.add(redact_url(url))
         if options.leftovers:
             stray = " ".join(options.leftovers)
             self.skip(guess_name(stray), stray, "ignored by pip: it follows an option", file, line)
@@ -315,7 +315,8 @@ class _Assembly:
         self.placed.append((entry, package.id))
 
     def resolve(self, entry: _Entry) -> None:
-        """An unpinned requirement takes the one version pinned for its name elsewhere."""
+        """An unpinned requirement takes the one version, among the pins of its name in
+        the requirements and constraints, that satisfies it; otherwise it is skipped."""
         pins = self.pins.get(entry.name, [])
         fitting = sorted({p.version for p in pins if allows(entry.specifier, p.version)})
         if len(fitting) == 1:

@@ -172,9 +172,6 @@ class Options:
     def all(self, *names: str) -> list[str]:
         return [value or "" for name, value in self.values if name in names]
 
-    def has(self, name: str) -> bool:
-        return any(option == name for option, _ in self.values)
-
 
 def _long_name(token: str) -> str:
     if token in LONG_OPTIONS:
