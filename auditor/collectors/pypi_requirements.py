@@ -10,7 +10,9 @@ A file already read (in the same role) is not read again, so includes that loop 
 pip >= 24.1 refuses such files ("recursively references itself"), but what they install is
 unambiguous, and the peers (osv-scanner, osv-scalibr) read them too. Constraints install
 nothing: their pins fix the version of requirements that are otherwise unpinned, as pins of
-the same name elsewhere in the requirements do (pip resolves them to that one version).
+the same name elsewhere in the requirements do (pip resolves them to that one version). A
+constraints file collected on its own (``constraints.txt`` found by discovery) is read like a
+requirements file: its pins are the set it locks.
 
 Edges: pip-compile's ``# via`` annotations (line and multi-line styles) are followed; a
 package without one, or whose parents are not in the files, hangs from the file's root.

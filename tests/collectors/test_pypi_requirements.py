@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from auditor.collectors.pypi_requirements import RequirementsCollector
 from auditor.collectors.pypi_requirements_syntax import guess_name
+from auditor.discovery import find_targets
 from auditor.errors import LockfileError
 from auditor.graph import DependencyGraph
 from auditor.model import CollectResult, Location, canonical_pypi_name, root_id
@@ -1192,3 +1193,39 @@ def test_fuzz_pip_syntax_mutations_raise_only_lockfile_errors(data: st.DataObjec
     if message is not None:
         assert re.match(r"[^\s:]+(:\d+)?: \S", message), message
         assert "\n" not in message
+
+
+# -- discovery -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "claimed"),
+    [
+        ("requirements.txt", True),
+        ("requirements-dev.txt", True),
+        ("requirements_test.txt", True),
+        ("dev-requirements.txt", True),
+        ("test_requirements.txt", True),
+        ("requirements/main.txt", True),
+        ("services/api/requirements/base.txt", True),
+        ("constraints.txt", True),
+        ("testing/constraints-3.8.txt", True),
+        ("requirements.in", False),
+        ("requirements/main.in", False),
+        ("main.txt", False),
+        ("docs/notes.txt", False),
+    ],
+)
+def test_discovery_by_name(path: str, claimed: bool, tmp_path: Path) -> None:
+    """Directory discovery hands pip's usual file names (at any depth) to this collector,
+    and never `.in` inputs or other text files."""
+    write(tmp_path, {path: "x==1\n"})
+    targets = find_targets([str(tmp_path)])
+    found = [(t.path.relative_to(tmp_path).as_posix(), t.collector.name) for t in targets]
+    assert ([(path, "requirements")] if claimed else []) == found
+
+
+def test_a_constraints_file_read_alone_lists_its_pins() -> None:
+    """Collected on its own, a constraints file's pins are its packages (the set it locks)."""
+    result = collect_file(COLLECTOR, HERE / "cases/includes/constraints/pins.txt")
+    assert [("requests", "2.34.2"), ("urllib3", "2.7.0")] == name_versions(result)
