@@ -36,7 +36,6 @@ from auditor.collectors.pypi_requirements_syntax import (
     allows,
     break_args_options,
     guess_name,
-    hash_value,
     logical_lines,
     looks_like_requirements,
     parse_options,
@@ -229,7 +228,7 @@ class _Walk:
             return None
         specifier = target.requirement.specifier
         version = pinned_version(specifier)
-        hashes = frozenset(hash_value(v) for v in options.all("--hash"))
+        hashes = options.hashes
         location = Location(path=file.path, line=line.number)
         if constraint:
             if version is not None:

@@ -168,6 +168,7 @@ class Options:
 
     values: tuple[tuple[str, str | None], ...] = ()
     leftovers: tuple[str, ...] = ()
+    hashes: frozenset[Hash] = frozenset()  # the --hash values, checked and parsed
 
     def all(self, *names: str) -> list[str]:
         return [value or "" for name, value in self.values if name in names]
@@ -186,9 +187,7 @@ def _long_name(token: str) -> str:
 
 
 def _check_value(name: str, value: str) -> None:
-    if name == "--hash":
-        hash_value(value)
-    elif name == "--config-settings" and "=" not in value:
+    if name == "--config-settings" and "=" not in value:
         raise OptionError(f"--config-settings value {value!r} is not KEY=VALUE")
 
 
@@ -215,6 +214,7 @@ def parse_options(text: str) -> Options:
     tokens = _split_options(text)
     values: list[tuple[str, str | None]] = []
     leftovers: list[str] = []
+    hashes: set[Hash] = set()
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -244,9 +244,11 @@ def parse_options(text: str) -> Options:
                 raise OptionError(f"{name} needs a value")
             value = tokens[index]
             index += 1
+        if name == "--hash":
+            hashes.add(hash_value(value))
         _check_value(name, value)
         values.append((name, value))
-    return Options(values=tuple(values), leftovers=tuple(leftovers))
+    return Options(values=tuple(values), leftovers=tuple(leftovers), hashes=frozenset(hashes))
 
 
 def hash_value(text: str) -> Hash:
