@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from auditor.collectors.base import Collector
 from auditor.collectors.pypi_pipfile import PipfileLockCollector
+from auditor.collectors.pypi_requirements import RequirementsCollector
 
-COLLECTORS: dict[str, Collector] = {c.name: c for c in (PipfileLockCollector(),)}
+COLLECTORS: dict[str, Collector] = {
+    c.name: c
+    for c in (
+        PipfileLockCollector(),
+        RequirementsCollector(),
+    )
+}
 
 
 def get(name: str) -> Collector:
