@@ -99,5 +99,5 @@ def check_url(url: str, origin: str, schemes: tuple[str, ...] = ("http", "https"
         parts, host_ok = None, False
     if parts is None or parts.scheme.lower() not in schemes or not host_ok:
         allowed = "/".join(schemes)
-        raise RegistryConfigError(f"{origin}: {redact_url(text)!r} is not a {allowed} URL")
+        raise RegistryConfigError(f"{origin}: {redact_url(text)!r} is not an {allowed} URL")
     return text

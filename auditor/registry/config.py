@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from auditor.registry.common import ConfigContext, ConfiguredUrl, RegistryConfigError, run_tool
 from auditor.registry.goproxy import GoProxy, resolve_go
-from auditor.registry.npmrc import NpmAuth, NpmRegistries, resolve_npm
+from auditor.registry.npmrc import NpmAuth, NpmRegistries, npmrc_files, resolve_npm
 from auditor.registry.pipconf import PythonIndexes, pip_config_files, resolve_python
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "NpmRegistries",
     "PythonIndexes",
     "RegistryConfigError",
+    "npmrc_files",
     "pip_config_files",
     "resolve_go",
     "resolve_npm",

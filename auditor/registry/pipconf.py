@@ -145,9 +145,10 @@ def _read_pip_files(context: ConfigContext) -> dict[str, tuple[ConfiguredUrl, ..
             if (section, key) in merged:
                 value, path = merged[(section, key)]
                 origin = f"{path} [{section}] {key}"
+                values = value.split() if key == "extra-index-url" else [value]
                 out[key] = tuple(
                     ConfiguredUrl(url=check_url(v, origin, _SCHEMES), origin=origin)
-                    for v in value.split()
+                    for v in values
                 )
                 break
     return out
