@@ -25,6 +25,7 @@ import itertools
 import json
 import socket
 import ssl
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -222,7 +223,7 @@ class HttpTestServer:
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         self.errors: list[str] = []  # exceptions raised by handlers (a test bug)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = _QuietServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
         self.scheme = "http"
         if tls is not None:
@@ -294,6 +295,16 @@ class HttpTestServer:
                 if m == method and p.endswith("*") and path.startswith(p[:-1])
             ]
         return max(prefixes, key=lambda item: item[0])[1] if prefixes else None
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients hanging up mid-answer is normal in fault tests: no traceback on stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, ssl.SSLError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def _make_handler(server: HttpTestServer) -> type[BaseHTTPRequestHandler]:

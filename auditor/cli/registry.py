@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.cli.base import Command
+from auditor.cli.db_cmd import DbCommand
 from auditor.cli.graph_cmd import GraphCommand
 from auditor.cli.report_cmd import ReportCommand
 from auditor.cli.why_cmd import WhyCommand
@@ -13,5 +14,6 @@ COMMANDS: dict[str, Command] = {
         GraphCommand(),
         WhyCommand(),
         ReportCommand(),
+        DbCommand(),
     )
 }

@@ -147,8 +147,7 @@ def _read_pip_files(context: ConfigContext) -> dict[str, tuple[ConfiguredUrl, ..
                 origin = f"{path} [{section}] {key}"
                 values = value.split() if key == "extra-index-url" else [value]
                 out[key] = tuple(
-                    ConfiguredUrl(url=check_url(v, origin, _SCHEMES), origin=origin)
-                    for v in values
+                    ConfiguredUrl(url=check_url(v, origin, _SCHEMES), origin=origin) for v in values
                 )
                 break
     return out
