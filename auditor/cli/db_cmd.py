@@ -40,7 +40,7 @@ class DbCommand(Command):
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        sub = parser.add_subparsers(dest="db_command", metavar="SUBCOMMAND")
+        sub = parser.add_subparsers(dest="db_command", metavar="SUBCOMMAND", help="sync or status")
         sub.required = True
         sync = sub.add_parser(
             "sync",
