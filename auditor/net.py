@@ -97,6 +97,7 @@ _UNSET: Any = object()
 class HttpResponse:
     """A complete response. ``url`` is redacted; header names are lowercase."""
 
+    method: str
     url: str
     status: int
     headers: Mapping[str, str]
@@ -115,7 +116,10 @@ class HttpResponse:
             return json.loads(self.body)
         except ValueError:
             raise NetworkError(
-                f"{self.url}: invalid JSON in the response body", method="", url=self.url
+                f"{self.method} {self.url}: invalid JSON in the response body",
+                method=self.method,
+                url=self.url,
+                status=self.status,
             ) from None
 
 
@@ -263,7 +267,7 @@ class HttpClient:
         if entry is not None:
             ttl = self.config.cache_ttl if ttl is None else ttl
             if entry.is_fresh(self._clock.time(), ttl):
-                hit = _from_entry(entry, expect_json)
+                hit = _from_entry(entry, expect_json, method)
                 if hit is not None:
                     self._count("cache_hits")
                     return hit
@@ -279,7 +283,7 @@ class HttpClient:
             if raw.status == 304 and entry is not None and self._cache is not None:
                 self._count("revalidated")
                 fresh = self._cache.touch(key, entry, self._clock.time())
-                return _from_entry(fresh, expect_json) or _Retry("cached body is not JSON")
+                return _from_entry(fresh, expect_json, method) or _Retry("cached body is not JSON")
             response = self._judge(raw, full, shown, accepted, expect_json)
             if (
                 isinstance(response, HttpResponse)
@@ -452,7 +456,12 @@ class HttpClient:
             except ValueError:
                 return _Retry("invalid JSON in the response body", None, status)
         return HttpResponse(
-            url=redact_url(url), status=status, headers=raw.headers, body=raw.body, parsed=parsed
+            method=shown.split(" ", 1)[0],
+            url=redact_url(url),
+            status=status,
+            headers=raw.headers,
+            body=raw.body,
+            parsed=parsed,
         )
 
     # -- retries ---------------------------------------------------------------------
@@ -557,7 +566,7 @@ def _check_length(headers: Mapping[str, str], size: int) -> None:
         raise _TruncatedError(f"body truncated: {size} of {expected} bytes")
 
 
-def _from_entry(entry: CacheEntry, expect_json: bool) -> HttpResponse | None:
+def _from_entry(entry: CacheEntry, expect_json: bool, method: str) -> HttpResponse | None:
     parsed = _UNSET
     if expect_json:
         try:
@@ -565,6 +574,7 @@ def _from_entry(entry: CacheEntry, expect_json: bool) -> HttpResponse | None:
         except ValueError:
             return None
     return HttpResponse(
+        method=method,
         url=entry.url,
         status=entry.status,
         headers=dict(entry.headers),

@@ -76,4 +76,4 @@ def url_secrets(url: str) -> tuple[str, ...]:
         if value and _SECRET_QUERY_KEYS.search(key):
             found.append(value)
     # longest first, so a secret that contains another is replaced whole
-    return tuple(sorted(set(found), key=len, reverse=True))
+    return tuple(sorted(set(found), key=lambda s: (-len(s), s)))

@@ -7,6 +7,7 @@ import io
 import logging
 import shutil
 import socket
+import string
 import subprocess
 import threading
 import time
@@ -14,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor import __version__
 from auditor.net import HttpClient, NetworkError, OfflineError
@@ -445,7 +448,8 @@ def _self_signed(folder: Path, name: str = "server") -> tuple[Path, Path]:
     cert, key = folder / f"{name}.pem", folder / f"{name}.key"
     subprocess.run(
         [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-days", "2",
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
             "-keyout", str(key), "-out", str(cert),
         ],
@@ -453,3 +457,34 @@ def _self_signed(folder: Path, name: str = "server") -> tuple[Path, Path]:
         capture_output=True,
     )  # fmt: skip
     return cert, key
+
+
+def test_json_of_a_non_json_answer_names_the_request(http_server: HttpTestServer) -> None:
+    """response.json() on a body that is not JSON is one NetworkError naming the request."""
+    http_server.route("GET", "/page", Reply(body=b"<html>"))
+    client, _ = _client()
+    response = client.get(f"{http_server.url}/page")
+    with pytest.raises(NetworkError) as info:
+        response.json()
+    assert f"GET {http_server.url}/page: invalid JSON in the response body" == str(info.value)
+
+
+# the "Zq9" prefix keeps a generated secret from also being a piece of the message itself
+_SECRET = st.text(alphabet=string.ascii_letters + string.digits + "-_.~", max_size=24).map(
+    lambda text: "Zq9" + text
+)
+
+
+@given(user=_SECRET, password=_SECRET, token=_SECRET)
+@settings(max_examples=25)
+def test_generated_credentials_never_leak(user: str, password: str, token: str) -> None:
+    """Whatever the credentials, neither the error nor the recorded URL contains them."""
+    with HttpTestServer() as server:
+        server.route("GET", "/x", Reply(status=503, body=f"echo {token} {password}".encode()))
+        client, _ = _client(max_attempts=1)
+        host = server.url.removeprefix("http://")
+        with pytest.raises(NetworkError) as info:
+            client.get(f"http://{user}:{password}@{host}/x?access_token={token}")
+    for secret in (user, password, token):
+        assert secret not in str(info.value)
+        assert secret not in info.value.url

@@ -87,7 +87,7 @@ class NpmRegistries:
                 except (binascii.Error, ValueError):
                     continue
                 out.extend(p for p in decoded.split(":", 1)[1:] if p)
-        return tuple(sorted(set(out), key=len, reverse=True))
+        return tuple(sorted(set(out), key=lambda s: (-len(s), s)))
 
 
 @dataclass(frozen=True)
