@@ -169,6 +169,14 @@ class _Raw:
     body: bytes
 
 
+class _FinalError(Exception):
+    """Every attempt failed (or the budget ran out): the host may be down."""
+
+    def __init__(self, error: NetworkError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _TruncatedError(Exception):
     """The body ended before its Content-Length."""
 
@@ -206,6 +214,7 @@ class HttpClient:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._sessions: list[requests.Session] = []
+        self._host_failures: dict[str, int] = {}
         self._counts: dict[str, float] = dict.fromkeys(
             ("requests", "retries", "cache_hits", "revalidated", "backoff", "throttled"), 0
         )
@@ -469,17 +478,29 @@ class HttpClient:
     def _with_retries(
         self, method: str, url: str, shown: str, once: Callable[[], _T | _Retry]
     ) -> _T:
+        host = _host(url)
+        self._refuse_if_host_down(host, url, shown)
+        try:
+            result = self._attempts(url, shown, once)
+        except _FinalError as failure:
+            self._host_failed(host)
+            raise failure.error from None
+        self._host_answered(host)
+        return result
+
+    def _attempts(self, url: str, shown: str, once: Callable[[], _T | _Retry]) -> _T:
         secrets = url_secrets(url)
         attempt = 0
         while True:
             attempt += 1
             try:
                 outcome = once()
-            except NetworkError as exc:
+            except NetworkError as exc:  # an answer that retrying cannot change (4xx, too big)
                 exc.attempts = attempt
                 raise
             except requests.exceptions.SSLError as exc:
-                raise self._error(shown, url, describe_exception(exc, secrets), attempt) from None
+                reason = describe_exception(exc, secrets)
+                raise _FinalError(self._error(shown, url, reason, attempt)) from None
             except _RETRYABLE as exc:
                 outcome = _Retry(describe_exception(exc, secrets))
             except (requests.exceptions.RequestException, ValueError) as exc:
@@ -490,16 +511,38 @@ class HttpClient:
             attempts = f"{attempt} attempt" + ("s" if attempt > 1 else "")
             if attempt >= self.config.max_attempts:
                 message = f"{outcome.reason} after {attempts}"
-                raise self._error(shown, url, message, attempt, outcome.status)
+                error = self._error(shown, url, message, attempt, outcome.status)
+                raise _FinalError(error)
             delay = self._delay(attempt, outcome.retry_after)
             refusal = self._budget.take(delay)
             if refusal is not None:
                 message = f"{outcome.reason} after {attempts} ({refusal})"
-                raise self._error(shown, url, message, attempt, outcome.status)
+                raise _FinalError(self._error(shown, url, message, attempt, outcome.status))
             logger.info("%s: %s; retrying in %.2f s", shown, outcome.reason, delay)
             self._count("retries")
             self._count("backoff", delay)
             self._clock.sleep(delay)
+
+    # -- hosts that stopped answering -----------------------------------------------------
+
+    def _refuse_if_host_down(self, host: str, url: str, shown: str) -> None:
+        limit = self.config.host_failure_limit
+        with self._lock:
+            failures = self._host_failures.get(host, 0)
+        if limit and failures >= limit:
+            raise NetworkError(
+                f"{shown}: not sent: {host} failed {failures} requests in a row in this run",
+                method=shown.split(" ", 1)[0],
+                url=redact_url(url),
+            )
+
+    def _host_failed(self, host: str) -> None:
+        with self._lock:
+            self._host_failures[host] = self._host_failures.get(host, 0) + 1
+
+    def _host_answered(self, host: str) -> None:
+        with self._lock:
+            self._host_failures.pop(host, None)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -532,6 +575,13 @@ class HttpClient:
     def _count(self, name: str, amount: float = 1) -> None:
         with self._lock:
             self._counts[name] += amount
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2].lower()
+    except ValueError:
+        return ""
 
 
 def _request_headers(

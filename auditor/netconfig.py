@@ -32,6 +32,9 @@ class NetConfig:
     backoff_base: float = 0.5
     backoff_cap: float = 8.0  # longest single jittered backoff
     retry_after_cap: float = 30.0  # longest wait a Retry-After header can impose
+    # after this many requests to one host failed in a row (every attempt, or the budget
+    # spent), later requests to it fail at once: a dead host costs seconds, not hours
+    host_failure_limit: int = 5  # 0 = never give up on a host
     rate_limit: float = 20.0  # requests per second across threads; 0 = unlimited
     burst: int = 20
     cache_dir: Path | None = None  # HTTP response cache; None = no cache
@@ -47,7 +50,13 @@ class NetConfig:
                 raise ValueError(f"{name} must be positive")
         if self.max_attempts < 1 or self.burst < 1 or self.max_body < 1:
             raise ValueError("max_attempts, burst and max_body must be at least 1")
-        non_negative = ("retry_budget", "backoff_budget", "retry_after_cap", "rate_limit")
+        non_negative = (
+            "retry_budget",
+            "backoff_budget",
+            "retry_after_cap",
+            "rate_limit",
+            "host_failure_limit",
+        )
         for name in (*non_negative, "cache_ttl"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
@@ -85,6 +94,7 @@ _ENV_FIELDS = (
     ("max_attempts", "AUDITOR_MAX_ATTEMPTS", "int"),
     ("retry_budget", "AUDITOR_RETRY_BUDGET", "int0"),
     ("backoff_budget", "AUDITOR_BACKOFF_BUDGET", "float0"),
+    ("host_failure_limit", "AUDITOR_HOST_FAILURE_LIMIT", "int0"),
     ("rate_limit", "AUDITOR_RATE_LIMIT", "float0"),
     ("burst", "AUDITOR_RATE_BURST", "int"),
     ("cache_ttl", "AUDITOR_HTTP_CACHE_TTL", "float0"),

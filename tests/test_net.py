@@ -239,16 +239,57 @@ def test_backoff_budget_refuses_a_long_wait(http_server: HttpTestServer) -> None
 
 
 def test_dead_server_fails_fast_with_the_real_clock() -> None:
-    """Many requests to a dead host cost a bounded number of attempts and little time."""
+    """Many requests to a dead host: a few real attempts, then the host is given up on."""
     config = quick_config(max_attempts=4, retry_budget=5, backoff_base=0.05, backoff_cap=0.1)
     client = HttpClient(config)
-    url = f"http://127.0.0.1:{_free_port()}/x"
+    host = f"127.0.0.1:{_free_port()}"
     started = time.monotonic()
+    errors = []
     for _ in range(50):
-        with pytest.raises(NetworkError):
-            client.get(url)
-    assert 55 == client.stats.requests  # 50 first attempts + the 5 budgeted retries
+        with pytest.raises(NetworkError) as info:
+            client.get(f"http://{host}/x")
+        errors.append(str(info.value))
+    # 4 + 3 attempts until the budget of 5 retries is spent, then 1 each for requests 3-5
+    assert 10 == client.stats.requests
+    assert errors[4].endswith("(retry budget of 5 retries per run used up)")
+    assert (
+        f"GET http://{host}/x: not sent: {host} failed 5 requests in a row in this run"
+        == (errors[5])
+    )
     assert time.monotonic() - started < 5
+
+
+def test_unresponsive_server_costs_seconds_not_hours(http_server: HttpTestServer) -> None:
+    """A server that never answers: 200 requests end after a handful of read timeouts."""
+    http_server.route("GET", "/v1/vulns/*", Reply(body=b"{}", delay=30))
+    client = HttpClient(quick_config(read_timeout=0.2, max_attempts=2, backoff_base=0.01))
+    started = time.monotonic()
+    for i in range(200):
+        with pytest.raises(NetworkError):
+            client.get(f"{http_server.url}/v1/vulns/GHSA-{i}")
+    assert 10 == client.stats.requests  # 5 requests x 2 attempts, then the host is given up
+    assert time.monotonic() - started < 5
+
+
+def test_an_answer_resets_the_host_failure_count(http_server: HttpTestServer) -> None:
+    """Failures must be consecutive: any answer from the host starts the count again."""
+    http_server.route("GET", "/bad", Reply(status=503))
+    http_server.json("GET", "/good", {})
+    client, _ = _client(max_attempts=1, host_failure_limit=2)
+    for _ in range(3):
+        with pytest.raises(NetworkError, match="HTTP 503 after 1 attempt"):
+            client.get(f"{http_server.url}/bad")
+        client.get(f"{http_server.url}/good")
+    with pytest.raises(NetworkError):
+        client.get(f"{http_server.url}/bad")
+    with pytest.raises(NetworkError):
+        client.get(f"{http_server.url}/bad")
+    with pytest.raises(NetworkError, match=r"not sent: .* failed 2 requests in a row"):
+        client.get(f"{http_server.url}/good")
+    unlimited, _ = _client(max_attempts=1, host_failure_limit=0)
+    for _ in range(4):
+        with pytest.raises(NetworkError, match="HTTP 503"):
+            unlimited.get(f"{http_server.url}/bad")
 
 
 def test_concurrent_requests_share_one_client(http_server: HttpTestServer) -> None:

@@ -23,6 +23,7 @@ def test_environment_overrides_defaults_and_flags_override_environment() -> None
         "AUDITOR_RATE_BURST": "5",
         "AUDITOR_HTTP_CACHE_TTL": "30",
         "AUDITOR_OFFLINE": "yes",
+        "AUDITOR_HOST_FAILURE_LIMIT": "0",
     }
     config = NetConfig.from_env(env, read_timeout=None, retry_budget=9)
     assert (3.0, 7.5, 2, 9, 12.0) == (
@@ -39,6 +40,7 @@ def test_environment_overrides_defaults_and_flags_override_environment() -> None
         config.offline,
     )
     assert Path("/home/u/.cache/auditor/http") == config.cache_dir
+    assert 0 == config.host_failure_limit
 
 
 def test_http_cache_can_be_disabled() -> None:
