@@ -310,6 +310,9 @@ class _QuietServer(ThreadingHTTPServer):
 def _make_handler(server: HttpTestServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes; without TCP_NODELAY the second waits for
+        # the client's delayed ACK (about 40 ms per keep-alive request)
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests read ``server.requests`` instead."""
