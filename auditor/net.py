@@ -209,7 +209,7 @@ class HttpClient:
             if self.config.rate_limit > 0
             else None
         )
-        self._budget = RetryBudget(self.config.retry_budget, self.config.backoff_budget)
+        self._budget = RetryBudget(self.config.retry_budget, self.config.retry_time_budget)
         self._cache = ResponseCache(self.config.cache_dir) if self.config.cache_dir else None
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -493,6 +493,7 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
+            started = self._clock.monotonic()
             try:
                 outcome = once()
             except NetworkError as exc:  # an answer that retrying cannot change (4xx, too big)
@@ -514,7 +515,7 @@ class HttpClient:
                 error = self._error(shown, url, message, attempt, outcome.status)
                 raise _FinalError(error)
             delay = self._delay(attempt, outcome.retry_after)
-            refusal = self._budget.take(delay)
+            refusal = self._budget.take(delay, lost=self._clock.monotonic() - started)
             if refusal is not None:
                 message = f"{outcome.reason} after {attempts} ({refusal})"
                 raise _FinalError(self._error(shown, url, message, attempt, outcome.status))

@@ -25,16 +25,16 @@ class NetConfig:
     """Everything that shapes the HTTP behaviour of one run (times in seconds)."""
 
     connect_timeout: float = 10.0
-    read_timeout: float = 60.0
+    read_timeout: float = 30.0  # between two reads from the socket, not for a whole body
     max_attempts: int = 4  # per request, the first one included
     retry_budget: int = 20  # retries per run, across all requests and threads
-    backoff_budget: float = 60.0  # seconds of backoff sleep per run
+    retry_time_budget: float = 60.0  # seconds per run lost to failed attempts and backoff
     backoff_base: float = 0.5
     backoff_cap: float = 8.0  # longest single jittered backoff
     retry_after_cap: float = 30.0  # longest wait a Retry-After header can impose
     # after this many requests to one host failed in a row (every attempt, or the budget
     # spent), later requests to it fail at once: a dead host costs seconds, not hours
-    host_failure_limit: int = 5  # 0 = never give up on a host
+    host_failure_limit: int = 3  # 0 = never give up on a host
     rate_limit: float = 20.0  # requests per second across threads; 0 = unlimited
     burst: int = 20
     cache_dir: Path | None = None  # HTTP response cache; None = no cache
@@ -52,7 +52,7 @@ class NetConfig:
             raise ValueError("max_attempts, burst and max_body must be at least 1")
         non_negative = (
             "retry_budget",
-            "backoff_budget",
+            "retry_time_budget",
             "retry_after_cap",
             "rate_limit",
             "host_failure_limit",
@@ -93,7 +93,7 @@ _ENV_FIELDS = (
     ("read_timeout", "AUDITOR_READ_TIMEOUT", "float"),
     ("max_attempts", "AUDITOR_MAX_ATTEMPTS", "int"),
     ("retry_budget", "AUDITOR_RETRY_BUDGET", "int0"),
-    ("backoff_budget", "AUDITOR_BACKOFF_BUDGET", "float0"),
+    ("retry_time_budget", "AUDITOR_RETRY_TIME_BUDGET", "float0"),
     ("host_failure_limit", "AUDITOR_HOST_FAILURE_LIMIT", "int0"),
     ("rate_limit", "AUDITOR_RATE_LIMIT", "float0"),
     ("burst", "AUDITOR_RATE_BURST", "int"),

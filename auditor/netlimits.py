@@ -70,28 +70,32 @@ class TokenBucket:
 
 
 class RetryBudget:
-    """At most ``max_retries`` retries and ``max_sleep`` seconds of backoff per run.
+    """At most ``max_retries`` retries and ``max_seconds`` lost to failures per run.
 
-    Shared by every request of one client, so a dead server costs a bounded amount of
-    time in total instead of a full backoff schedule for each of hundreds of requests.
+    The time lost is the duration of every failed attempt (a timeout costs its full length)
+    plus every backoff sleep. Shared by every request of one client, so a dead or silent
+    server costs a bounded amount of time in total instead of a full retry schedule for each
+    of hundreds of requests.
     """
 
-    def __init__(self, max_retries: int, max_sleep: float) -> None:
+    def __init__(self, max_retries: int, max_seconds: float) -> None:
         self.max_retries = max_retries
-        self.max_sleep = max_sleep
+        self.max_seconds = max_seconds
         self._retries = 0
-        self._slept = 0.0
+        self._spent = 0.0
         self._lock = threading.Lock()
 
-    def take(self, delay: float) -> str | None:
-        """Spend one retry and ``delay`` seconds; return why not when the budget is used up."""
+    def take(self, delay: float, lost: float = 0.0) -> str | None:
+        """Record ``lost`` seconds of a failed attempt, then spend one retry that waits
+        ``delay`` seconds; return why not when the budget is used up."""
         with self._lock:
+            self._spent += max(0.0, lost)
             if self._retries >= self.max_retries:
                 return f"retry budget of {self.max_retries} retries per run used up"
-            if self._slept + delay > self.max_sleep:
-                return f"backoff budget of {self.max_sleep:g} s per run used up"
+            if self._spent + delay > self.max_seconds:
+                return f"retry time budget of {self.max_seconds:g} s per run used up"
             self._retries += 1
-            self._slept += delay
+            self._spent += delay
             return None
 
     @property
@@ -100,9 +104,9 @@ class RetryBudget:
             return self._retries
 
     @property
-    def slept(self) -> float:
+    def spent(self) -> float:
         with self._lock:
-            return self._slept
+            return self._spent
 
 
 def full_jitter(attempt: int, base: float, cap: float, rng: random.Random) -> float:

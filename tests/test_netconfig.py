@@ -18,7 +18,7 @@ def test_environment_overrides_defaults_and_flags_override_environment() -> None
         "AUDITOR_READ_TIMEOUT": "7.5",
         "AUDITOR_MAX_ATTEMPTS": "2",
         "AUDITOR_RETRY_BUDGET": "0",
-        "AUDITOR_BACKOFF_BUDGET": "12",
+        "AUDITOR_RETRY_TIME_BUDGET": "12",
         "AUDITOR_RATE_LIMIT": "0",
         "AUDITOR_RATE_BURST": "5",
         "AUDITOR_HTTP_CACHE_TTL": "30",
@@ -31,7 +31,7 @@ def test_environment_overrides_defaults_and_flags_override_environment() -> None
         config.read_timeout,
         config.max_attempts,
         config.retry_budget,
-        config.backoff_budget,
+        config.retry_time_budget,
     )
     assert (0.0, 5, 30.0, True) == (
         config.rate_limit,

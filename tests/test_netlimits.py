@@ -56,14 +56,15 @@ def test_token_bucket_rejects_bad_settings() -> None:
         TokenBucket(0, 1, FakeClock())
 
 
-def test_retry_budget_counts_retries_and_sleep() -> None:
-    """The budget refuses once either the retry count or the sleep time would be exceeded."""
-    budget = RetryBudget(max_retries=2, max_sleep=10.0)
+def test_retry_budget_counts_retries_and_lost_time() -> None:
+    """Refused once the retry count or the time lost (failed attempts + sleeps) runs out."""
+    budget = RetryBudget(max_retries=3, max_seconds=10.0)
     assert budget.take(4.0) is None
-    assert "backoff budget of 10 s per run used up" == budget.take(7.0)
-    assert budget.take(6.0) is None
-    assert "retry budget of 2 retries per run used up" == budget.take(0.0)
-    assert (2, 10.0) == (budget.retries, budget.slept)
+    assert "retry time budget of 10 s per run used up" == budget.take(7.0)
+    assert budget.take(3.0, lost=2.5) is None
+    assert "retry time budget of 10 s per run used up" == budget.take(0.0, lost=1.0)
+    assert (2, 10.5) == (budget.retries, budget.spent)
+    assert "retry budget of 0 retries per run used up" == RetryBudget(0, 99).take(0.0)
 
 
 def test_full_jitter_stays_within_the_exponential_ceiling() -> None:

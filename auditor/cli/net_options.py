@@ -48,7 +48,7 @@ def add_network_options(
         "--timeout",
         type=positive_float,
         metavar="SECONDS",
-        help="connect and read timeout per request (default: 10 s to connect, 60 s to read)",
+        help="connect and read timeout per request (default: 10 s to connect, 30 s to read)",
     )
     parser.add_argument(
         "--retry-budget",
