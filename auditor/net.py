@@ -18,6 +18,9 @@ One ``HttpClient`` per run, shared by every thread of that run. It
 Proxies and CA bundles come from the standard environment variables through requests
 (``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``). Every failure is
 a ``NetworkError`` (a ``SourceError``) whose message is one line naming the request.
+
+Helpers: ``netconfig.py`` (settings), ``netlimits.py`` (clock, token bucket, budget,
+backoff), ``netcache.py`` (response cache), ``netmodel.py`` (responses, errors, messages).
 """
 
 from __future__ import annotations
@@ -26,10 +29,9 @@ import hashlib
 import json
 import logging
 import random
-import re
 import threading
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -37,7 +39,6 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from auditor import __version__
-from auditor.errors import SourceError
 from auditor.netcache import CacheEntry, ResponseCache, cache_key, keep_headers
 from auditor.netconfig import NetConfig, default_cache_dir
 from auditor.netlimits import (
@@ -48,7 +49,18 @@ from auditor.netlimits import (
     full_jitter,
     parse_retry_after,
 )
-from auditor.redact import redact_text, redact_url, url_secrets
+from auditor.netmodel import (
+    UNSET,
+    DownloadResult,
+    HttpResponse,
+    NetStats,
+    NetworkError,
+    OfflineError,
+    TruncatedError,
+    describe_exception,
+    snippet,
+)
+from auditor.redact import redact_url, url_secrets
 
 __all__ = [
     "RETRY_STATUSES",
@@ -60,6 +72,7 @@ __all__ = [
     "NetworkError",
     "OfflineError",
     "default_cache_dir",
+    "describe_exception",
     "user_agent",
 ]
 
@@ -71,88 +84,6 @@ logger = logging.getLogger(__name__)
 
 def user_agent() -> str:
     return f"auditor/{__version__} (+dependency audit; python-requests/{requests.__version__})"
-
-
-class NetworkError(SourceError):
-    """A request failed. ``url`` is redacted; ``status`` is the last HTTP status, if any."""
-
-    def __init__(
-        self, message: str, *, method: str, url: str, status: int | None = None, attempts: int = 0
-    ) -> None:
-        super().__init__(message)
-        self.method = method
-        self.url = url
-        self.status = status
-        self.attempts = attempts
-
-
-class OfflineError(NetworkError):
-    """A request was attempted while the run is offline."""
-
-
-_UNSET: Any = object()
-
-
-@dataclass(frozen=True, kw_only=True)
-class HttpResponse:
-    """A complete response. ``url`` is redacted; header names are lowercase."""
-
-    method: str
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-    from_cache: bool = False
-    parsed: Any = field(default=_UNSET, repr=False)
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
-
-    def json(self) -> Any:
-        """The body as JSON; a ``NetworkError`` if it is not JSON."""
-        if self.parsed is not _UNSET:
-            return self.parsed
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            raise NetworkError(
-                f"{self.method} {self.url}: invalid JSON in the response body",
-                method=self.method,
-                url=self.url,
-                status=self.status,
-            ) from None
-
-
-@dataclass(frozen=True, kw_only=True)
-class DownloadResult:
-    """What ``download`` wrote: nothing (``not_modified``) or ``size`` bytes with digests."""
-
-    not_modified: bool
-    status: int
-    size: int = 0
-    sha256: str = ""
-    md5: str = ""
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def etag(self) -> str | None:
-        return self.headers.get("etag")
-
-    @property
-    def last_modified(self) -> str | None:
-        return self.headers.get("last-modified")
-
-
-@dataclass(frozen=True, kw_only=True)
-class NetStats:
-    """Counters for one client: ``requests`` is every request actually sent."""
-
-    requests: int = 0
-    retries: int = 0
-    cache_hits: int = 0
-    revalidated: int = 0
-    backoff_seconds: float = 0.0
-    throttled_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -177,16 +108,12 @@ class _FinalError(Exception):
         self.error = error
 
 
-class _TruncatedError(Exception):
-    """The body ended before its Content-Length."""
-
-
 _RETRYABLE = (
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
-    _TruncatedError,
+    TruncatedError,
 )
 
 
@@ -450,7 +377,7 @@ class HttpClient:
             return _Retry(f"HTTP {status}", after, status)
         ok = 200 <= status < 300
         if not ok and status not in accepted:
-            detail = _snippet(raw.body, url_secrets(url))
+            detail = snippet(raw.body, url_secrets(url))
             raise NetworkError(
                 f"{shown}: HTTP {status}{detail}",
                 method=shown.split(" ", 1)[0],
@@ -458,7 +385,7 @@ class HttpClient:
                 status=status,
                 attempts=1,
             )
-        parsed = _UNSET
+        parsed = UNSET
         if expect_json and ok:
             try:
                 parsed = json.loads(raw.body)
@@ -614,11 +541,11 @@ def _check_length(headers: Mapping[str, str], size: int) -> None:
     except ValueError:
         return
     if expected != size:
-        raise _TruncatedError(f"body truncated: {size} of {expected} bytes")
+        raise TruncatedError(f"body truncated: {size} of {expected} bytes")
 
 
 def _from_entry(entry: CacheEntry, expect_json: bool, method: str) -> HttpResponse | None:
-    parsed = _UNSET
+    parsed = UNSET
     if expect_json:
         try:
             parsed = json.loads(entry.body)
@@ -643,77 +570,3 @@ def _to_entry(response: HttpResponse, now: float) -> CacheEntry:
         body=response.body,
         stored=now,
     )
-
-
-_INCOMPLETE = re.compile(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)")
-_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
-
-
-def describe_exception(exc: BaseException, secrets: tuple[str, ...] = ()) -> str:
-    """A short, credential-free reason for a failed request."""
-    text = str(exc)
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        reason = "connection timed out"
-    elif isinstance(exc, requests.exceptions.ReadTimeout) or "Read timed out" in text:
-        reason = "read timed out"
-    elif isinstance(exc, requests.exceptions.SSLError):
-        detail = "certificate verify failed" if "CERTIFICATE_VERIFY_FAILED" in text else ""
-        reason = f"TLS error{': ' + detail if detail else ''}"
-    elif isinstance(exc, _TruncatedError):
-        reason = text
-    elif isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        match = _INCOMPLETE.search(text)
-        reason = "body truncated"
-        if match:
-            got, more = int(match.group(1)), int(match.group(2))
-            reason = f"body truncated: {got} of {got + more} bytes"
-    elif isinstance(exc, requests.exceptions.ContentDecodingError):
-        reason = "body could not be decoded"
-    elif isinstance(exc, requests.exceptions.ProxyError):
-        reason = "proxy connection failed"
-    elif isinstance(exc, requests.exceptions.ConnectionError):
-        reason = _connection_reason(text)
-    elif isinstance(exc, requests.exceptions.TooManyRedirects):
-        reason = "too many redirects"
-    elif isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema)):
-        reason = "invalid URL"
-    elif isinstance(exc, requests.exceptions.InvalidSchema):
-        reason = "unsupported URL scheme"
-    else:
-        reason = f"request failed ({type(exc).__name__})"
-    return redact_text(reason, secrets)
-
-
-def _connection_reason(text: str) -> str:
-    if "RemoteDisconnected" in text or "without response" in text:
-        return "connection closed without a response"
-    if "reset by peer" in text:
-        return "connection reset"
-    match = _ERRNO.search(text)
-    if match:
-        return f"connection failed: {match.group(1).strip().rstrip('.').lower()}"
-    return "connection failed"
-
-
-def _snippet(body: bytes, secrets: tuple[str, ...]) -> str:
-    """The start of an error body as one printable, redacted line (servers explain 4xx)."""
-    text = body[:300].decode("utf-8", "replace")
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    if not text:
-        return ""
-    text = redact_text(text, secrets)
-    return f" ({text[:160]}{'...' if len(text) > 160 else ''})"
-
-
-class _RedactQueryFilter(logging.Filter):
-    """urllib3 logs each request's path with its query string; redact secret values there."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                redact_url(a) if isinstance(a, str) and "?" in a else a for a in record.args
-            )
-        return True
-
-
-logging.getLogger("urllib3.connectionpool").addFilter(_RedactQueryFilter())
