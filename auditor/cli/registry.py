@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from auditor.cli.base import Command
+from auditor.cli.db_cmd import DbCommand
 from auditor.cli.graph_cmd import GraphCommand
+from auditor.cli.registries_cmd import RegistriesCommand
 from auditor.cli.report_cmd import ReportCommand
 from auditor.cli.scan_cmd import ScanCommand
 from auditor.cli.why_cmd import WhyCommand
@@ -15,5 +17,7 @@ COMMANDS: dict[str, Command] = {
         WhyCommand(),
         ReportCommand(),
         ScanCommand(),
+        DbCommand(),
+        RegistriesCommand(),
     )
 }
