@@ -90,9 +90,9 @@ def range_includes(ecosystem: str, events: list[dict[str, str]], version: str) -
     for _, at, _, kind in timeline:
         if kind == "introduced" and (at is None or key >= at):
             affected = True
-        elif kind == "fixed" and at is not None and key >= at:
-            affected = False
-        elif kind == "last_affected" and at is not None and key > at:
+        elif (kind == "fixed" and at is not None and key >= at) or (
+            kind == "last_affected" and at is not None and key > at
+        ):
             affected = False
     return affected
 

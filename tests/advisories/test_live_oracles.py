@@ -27,8 +27,9 @@ from auditor.advisories.osv_api import OsvApiSource
 from auditor.advisories.osv_local import BUNDLED, OsvLocalSource
 from auditor.audit import AuditOptions, Collection, audit, collect_paths
 from auditor.formats.findings_json import findings_document
-from auditor.model import AuditResult, CollectResult, Ecosystem, Package, Status
+from auditor.model import AuditResult, Ecosystem, Package, Status
 from auditor.net import HttpClient
+from tests.advisories.support import synthetic
 from tests.httpserver import (
     FakeClock,
     HttpTestServer,
@@ -98,19 +99,6 @@ def test_the_comparison_has_findings_to_compare(
     OsvApi(records).install(http_server)
     result = api_result(http_server, collect_paths([str(WAREHOUSE_2019)]))
     assert (31, 16) == (len(result.findings), len({f.package_id for f in result.findings}))
-
-
-def synthetic(packages: list[Package]) -> Collection:
-    by_eco: dict[Ecosystem, list[Package]] = {}
-    for package in packages:
-        by_eco.setdefault(package.ecosystem, []).append(package)
-    results = tuple(
-        CollectResult(
-            path=f"versions.{eco.value}", collector="test", ecosystem=eco, packages=tuple(found)
-        )
-        for eco, found in sorted(by_eco.items())
-    )
-    return Collection(results=results, errors=())
 
 
 def boundary_packages(folder: Path) -> list[Package]:

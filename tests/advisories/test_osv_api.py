@@ -341,7 +341,8 @@ def test_record_with_another_id_or_invalid_is_refused(http_server: HttpTestServe
     assert [
         (
             URLLIB3.id,
-            f"osv-api: GET {http_server.url}/v1/vulns/PYSEC-2021-98 answered record 'PYSEC-2021-88'",
+            f"osv-api: GET {http_server.url}/v1/vulns/PYSEC-2021-98 answered record "
+            "'PYSEC-2021-88'",
         )
     ] == list(answer.unchecked)
     http_server.json("GET", "/v1/vulns/PYSEC-2021-98", {"id": "PYSEC-2021-98"})
