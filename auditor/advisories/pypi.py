@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -149,9 +150,10 @@ class PypiSource(AdvisorySource):
     def _service(self) -> Any:
         """pip-audit's ``PyPIService`` whose requests go through auditor's client."""
         pypi: Any = importlib.import_module("pip_audit._service.pypi")
-        cache = (self.options.cache_dir or Path(".")) / "pip-audit"
-        # an explicit cache_dir keeps pip-audit from asking pip for its cache (a subprocess);
-        # the session it builds there is replaced before any request
+        # An explicit cache_dir keeps pip-audit from asking pip for its cache (a subprocess)
+        # and from tidying its own legacy cache. The caching session it builds on it is
+        # replaced before any request, so nothing is ever written there.
+        cache = (self.options.cache_dir or Path(tempfile.gettempdir())) / "pip-audit-unused"
         service = pypi.PyPIService(cache_dir=cache, timeout=None)
         session = requests.Session()
         session.trust_env = False  # proxies, netrc and CA settings are the client's business
