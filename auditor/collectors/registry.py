@@ -7,9 +7,16 @@ the first collector whose ``sniff`` accepts the text wins.
 from __future__ import annotations
 
 from auditor.collectors.base import Collector
+from auditor.collectors.npm_pnpm import PnpmLockCollector
 from auditor.collectors.pypi_pipfile import PipfileLockCollector
 
-COLLECTORS: dict[str, Collector] = {c.name: c for c in (PipfileLockCollector(),)}
+COLLECTORS: dict[str, Collector] = {
+    c.name: c
+    for c in (
+        PipfileLockCollector(),
+        PnpmLockCollector(),
+    )
+}
 
 
 def get(name: str) -> Collector:
