@@ -7,6 +7,7 @@ the first collector whose ``sniff`` accepts the text wins.
 from __future__ import annotations
 
 from auditor.collectors.base import Collector
+from auditor.collectors.go_mod import GoModCollector
 from auditor.collectors.npm_pnpm import PnpmLockCollector
 from auditor.collectors.pypi_pipfile import PipfileLockCollector
 
@@ -15,6 +16,7 @@ COLLECTORS: dict[str, Collector] = {
     for c in (
         PipfileLockCollector(),
         PnpmLockCollector(),
+        GoModCollector(),
     )
 }
 
