@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from auditor.collectors.npm_pnpm import PnpmLockCollector
-from auditor.collectors.npm_pnpm_paths import parse_key, reference_key, remove_peer_suffix
 from auditor.errors import LockfileError
 from auditor.graph import DependencyGraph
 from auditor.model import CollectResult, SourceKind, root_id
@@ -277,57 +276,6 @@ def test_inline_specifiers_v54() -> None:
     """``5.4-inlineSpecifiers`` (pnpm 7 option): v5 keys, importer entries with specifier."""
     result = case("inline-specifiers.v5.yaml")
     assert {(root_id(result.path), "pkg:npm/acorn@8.7.0", "acorn@^8.7.0", None)} == edges_of(result)
-
-
-# -- dependency paths ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("key", "major", "expected"),
-    [
-        ("/foo/1.0.0", 5, ("foo", "1.0.0", True)),
-        ("/@a/b/1.0.0_react@18.2.0+x@1.0.0", 5, ("@a/b", "1.0.0", True)),
-        ("registry.invalid/@a/b/1.1.0", 5, ("@a/b", "1.1.0", True)),
-        ("github.com/owner/repo/abc123", 5, (None, None, False)),
-        ("/foo@1.0.0(react@18.2.0(x@1.0.0))", 6, ("foo", "1.0.0", True)),
-        ("/@a/b@1.0.0-rc.1", 6, ("@a/b", "1.0.0-rc.1", True)),
-        ("@a/b@1.0.0(patch_hash=abc)", 9, ("@a/b", "1.0.0", True)),
-        ("foo@https://x.invalid/foo.tgz", 9, ("foo", None, False)),
-        ("file:../x", 9, (None, None, False)),
-        ("foo@1.0", 9, ("foo", None, False)),
-    ],
-)
-def test_parse_key(key: str, major: int, expected: tuple[str | None, str | None, bool]) -> None:
-    """Keys of each lockfile version give pnpm's name and version."""
-    parts = parse_key(key, major)
-    assert expected == (parts.name, parts.version, parts.registry)
-
-
-@pytest.mark.parametrize(
-    ("ref", "name", "major", "expected"),
-    [
-        ("1.0.0", "foo", 5, "/foo/1.0.0"),
-        ("/bar/1.0.0", "foo", 5, "/bar/1.0.0"),
-        ("1.0.0(@types/node@20.0.0)", "foo", 6, "/foo@1.0.0(@types/node@20.0.0)"),
-        ("/bar@1.0.0", "foo", 6, "/bar@1.0.0"),
-        ("file:x", "foo", 6, "file:x"),
-        ("1.0.0(react@18.2.0)", "foo", 9, "foo@1.0.0(react@18.2.0)"),
-        ("bar@1.0.0(react@18.2.0)", "foo", 9, "bar@1.0.0(react@18.2.0)"),
-        ("@s/bar@1.0.0", "foo", 9, "@s/bar@1.0.0"),
-        ("https://u@x.invalid/a.tgz", "foo", 9, "foo@https://u@x.invalid/a.tgz"),
-        ("link:../x", "foo", 9, None),
-    ],
-)
-def test_reference_key(ref: str, name: str, major: int, expected: str | None) -> None:
-    """A dependency reference resolves to the key pnpm would look up."""
-    assert expected == reference_key(ref, name, major)
-
-
-def test_remove_peer_suffix_balances_parentheses() -> None:
-    """Nested peer groups and patch hashes are removed whole."""
-    key = "a@1.0.0(b@2.0.0(c@3.0.0))(d@4.0.0)(patch_hash=ff)"
-    assert "a@1.0.0" == remove_peer_suffix(key)
-    assert "(a)" == remove_peer_suffix("(a)")
 
 
 # -- malformed input ----------------------------------------------------------------------------
