@@ -353,3 +353,27 @@ def test_sniffs_content_of_unusually_named_file(tmp_path: Path) -> None:
     assert COLLECTOR.sniff("# generated\n" + text)
     assert not COLLECTOR.sniff("__metadata:\n  version: 6\n")
     assert not COLLECTOR.sniff("")
+
+
+# -- pnpm as the oracle ---------------------------------------------------------------------------
+
+
+def auditor_edges(result: CollectResult) -> set[str]:
+    """auditor's edges in the notation of the recorded pnpm edges: ``project:<dir>`` for a
+    workspace project, ``name@version`` for a package."""
+    names = {p.id: p.display for p in result.packages}
+    for root in result.roots:
+        names[root.id] = "project:" + (root.id.split("#", 1)[1] if "#" in root.id else ".")
+    return {f"{names[e.parent]} -> {names[e.child]}" for e in result.edges}
+
+
+@pytest.mark.parametrize(
+    "folder", ["argoproj__argo-cd__ui", "prometheus__prometheus__web_ui", "vitejs__vite"]
+)
+def test_edges_equal_pnpm_list(folder: str) -> None:
+    """pnpm itself (``pnpm list --lockfile-only -r --depth Infinity --json``, recorded by
+    bench/pnpm.py --record-edges) gives the same edges, workspace links and local ``file:``
+    directories included, on three real 9.0 lockfiles (one of them a 279-project workspace)."""
+    recorded = (HERE / "pnpm-list" / f"{folder}.edges").read_text().splitlines()
+    assert recorded[0].startswith("# pnpm 10.")
+    assert set(recorded[1:]) == auditor_edges(real(folder))
