@@ -84,7 +84,7 @@ def pnpm_packages(output: bytes) -> set[tuple[str, str]]:
         for section in SECTIONS:
             for name, dep in (node.get(section) or {}).items():
                 version = str(dep.get("version", ""))
-                if version and not version.startswith(("link:", "file:")):
+                if version and not version.startswith("link:") and "file:" not in version:
                     found.add((dep.get("from", name), version))
                 stack.append(dep)
     return found
