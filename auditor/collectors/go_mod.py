@@ -16,7 +16,6 @@ standard library. Versions lose the leading ``v`` (``v1.2.3`` → ``1.2.3``), as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from auditor.collectors.base import Collector, FileReader, InputFile
@@ -175,7 +174,7 @@ class _Build:
             if parent_id is None:
                 continue  # a local replacement: its requirements hang from whoever needs it
             for req in reqs:
-                for child_id, requirement in self._reach(req, children, ids, selected, set()):
+                for child_id, requirement in self._reach(req, children, ids, selected):
                     self.edges.add(
                         Edge(
                             parent=parent_id,
@@ -191,22 +190,28 @@ class _Build:
         children: dict[str, list[Requirement]],
         ids: dict[str, str],
         selected: dict[str, str],
-        seen: set[str],
-    ) -> Iterator[tuple[str, str]]:
-        """The packages a requirement leads to: its module's package, or through a module
-        replaced by a local directory (not a package) that module's own requirements."""
+    ) -> list[tuple[str, str]]:
+        """The packages a requirement leads to, with the requirement to record: its module's
+        package, or through modules replaced by local directories (not packages) their own
+        requirements, however deep (iterative: graph files can be hostile)."""
         requirement = f"{req.child} {req.child_version}"
         if req.parent_version is not None and req.parent_version != selected.get(req.parent):
             requirement += f" (required by {req.parent} {req.parent_version})"
         if req.child in ids:
-            yield ids[req.child], requirement
-            return
-        if req.child in seen:
-            return
-        seen.add(req.child)
-        for inner in children.get(req.child, ()):
-            for child_id, _ in self._reach(inner, children, ids, selected, seen):
-                yield child_id, f"{inner.child} {inner.child_version} (via {req.child})"
+            return [(ids[req.child], requirement)]
+        found: list[tuple[str, str]] = []
+        seen = {req.child}
+        stack = [req.child]
+        while stack:
+            local = stack.pop()
+            for inner in children.get(local, ()):
+                if inner.child in ids:
+                    via = f"{inner.child} {inner.child_version} (via {local})"
+                    found.append((ids[inner.child], via))
+                elif inner.child not in seen:
+                    seen.add(inner.child)
+                    stack.append(inner.child)
+        return found
 
     def _check_graph(self, graph: ModuleGraph, graph_path: str) -> None:
         """A graph written for another module or an older go.mod would silently describe

@@ -273,7 +273,7 @@ class _Lockfile:
             reason = f"locked as {key!r}, which has no entry"
             self._skip(dep.name, f"{dep.name}@{dep.ref}", reason, dep.at)
             return
-        for child, inner_scope, inner_requirement in self._targets(key, node, dep.name, set()):
+        for child, inner_scope, inner_requirement in self._targets(key, node, dep.name):
             alias = self._alias(dep.name, child) if inner_requirement is None else inner_requirement
             self.edges.add(
                 Edge(
@@ -291,23 +291,33 @@ class _Lockfile:
         return node
 
     def _targets(
-        self, key: str, node: _Node, name: str, seen: set[str]
-    ) -> Iterator[tuple[str, str | None, str | None]]:
-        """The package ids a reference reaches: the node itself, or through a transparent
-        node (a local directory without a version) that node's own dependencies."""
+        self, key: str, node: _Node, name: str
+    ) -> list[tuple[str, str | None, str | None]]:
+        """The package ids a reference reaches, with the scope and requirement to record:
+        the node itself, or through a transparent node (a local directory without a
+        version) that node's own dependencies, however deep (iterative: files can be
+        hostile)."""
         if node.package_id is not None:
-            yield node.package_id, None, None
-            return
-        if not node.transparent or key in seen:
-            return
-        seen.add(key)
-        for dep in node.refs:
-            dep_key = reference_key(dep.ref, dep.name, self.major)
-            dep_node = None if dep_key is None else self._node(dep_key)
-            if dep_key is None or dep_node is None:
-                continue
-            for child, inner_scope, requirement in self._targets(dep_key, dep_node, dep.name, seen):
-                yield child, dep.scope or inner_scope, requirement or f"{dep.name} (via {name})"
+            return [(node.package_id, None, None)]
+        found: list[tuple[str, str | None, str | None]] = []
+        seen = {key}
+        stack: list[tuple[_Node, str, str | None]] = (
+            [(node, name, None)] if node.transparent else []
+        )
+        while stack:
+            current, via, scope = stack.pop()
+            for dep in current.refs:
+                dep_key = reference_key(dep.ref, dep.name, self.major)
+                dep_node = None if dep_key is None else self._node(dep_key)
+                if dep_key is None or dep_node is None:
+                    continue
+                dep_scope = scope or dep.scope
+                if dep_node.package_id is not None:
+                    found.append((dep_node.package_id, dep_scope, f"{dep.name} (via {via})"))
+                elif dep_node.transparent and dep_key not in seen:
+                    seen.add(dep_key)
+                    stack.append((dep_node, dep.name, dep_scope))
+        return found
 
     def _alias(self, name: str, child: str) -> str | None:
         package = self.packages.get(child)

@@ -496,3 +496,24 @@ def test_sniffs_content_of_unusually_named_file() -> None:
     assert COLLECTOR.sniff("// comment\nmodule example.com/m\n")
     assert not COLLECTOR.sniff('{"module": 1}')
     assert not COLLECTOR.sniff("lockfileVersion: '9.0'\n")
+
+
+def test_a_long_chain_of_local_replacements_does_not_recurse(tmp_path: Path) -> None:
+    """A graph through 5,000 modules replaced by local directories reaches the module at
+    its end without hitting a recursion limit."""
+    count = 5000
+    mods = [f"example.com/m{i}" for i in range(count)]
+    (tmp_path / "go.mod").write_text(
+        "module example.com/app\n\nrequire example.com/m0 v1.0.0\n\n"
+        + "".join(f"replace {m} => ./{m.rsplit('/', 1)[1]}\n" for m in mods)
+    )
+    chain = [("example.com/app", "example.com/m0@v1.0.0")]
+    chain += [(f"{mods[i]}@v1.0.0", f"{mods[i + 1]}@v1.0.0") for i in range(count - 1)]
+    chain.append((f"{mods[-1]}@v1.0.0", "example.com/leaf@v1.0.0"))
+    (tmp_path / "go.mod.graph").write_text("".join(f"{a} {b}\n" for a, b in chain))
+    result = collect_file(COLLECTOR, tmp_path / "go.mod")
+    assert [("example.com/leaf", "1.0.0")] == name_versions(result)
+    assert {(root_id("go.mod"), "pkg:golang/example.com/leaf@1.0.0")} == {
+        (e.parent, e.child) for e in result.edges
+    }
+    assert count == len(result.skipped)

@@ -377,3 +377,25 @@ def test_edges_equal_pnpm_list(folder: str) -> None:
     recorded = (HERE / "pnpm-list" / f"{folder}.edges").read_text().splitlines()
     assert recorded[0].startswith("# pnpm 10.")
     assert set(recorded[1:]) == auditor_edges(real(folder))
+
+
+def test_a_long_chain_of_local_directories_does_not_recurse() -> None:
+    """5,000 local directories, each depending on the next, then a package: no recursion
+    limit is hit, and the root reaches the package through the whole chain."""
+    count = 5000
+    lines = ["lockfileVersion: '9.0'", "importers:", "  .:", "    dependencies:"]
+    lines += ["      d0:", "        specifier: file:d0", "        version: file:d0"]
+    lines += ["packages:", "  leaf@1.0.0: {}"]
+    lines += [
+        f"  d{i}@file:d{i}:\n    resolution: {{directory: d{i}, type: directory}}"
+        for i in range(count)
+    ]
+    lines += ["snapshots:", "  leaf@1.0.0: {}"]
+    for i in range(count):
+        dep = f"d{i + 1}: file:d{i + 1}" if i + 1 < count else "leaf: 1.0.0"
+        lines += [f"  d{i}@file:d{i}:", "    dependencies:", f"      {dep}"]
+    result = collect_text(COLLECTOR, "\n".join(lines) + "\n", "pnpm-lock.yaml")
+    assert {(root_id("pnpm-lock.yaml"), "pkg:npm/leaf@1.0.0")} == {
+        (e.parent, e.child) for e in result.edges
+    }
+    assert count == len(result.skipped)
