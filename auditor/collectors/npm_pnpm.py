@@ -105,8 +105,7 @@ class _Lockfile:
         self.roots: dict[str, Root] = {}
         self.edges: set[Edge] = set()
         self.lines = {
-            section: _key_lines(file.text, section)
-            for section in ("packages", "snapshots", "importers")
+            section: _key_lines(file.text, section) for section in ("packages", "snapshots")
         }
 
     def collect(self, collector: str) -> CollectResult:
