@@ -177,6 +177,10 @@ class Edge:
     child: str
     requirement: str | None = None
     scope: str | None = None  # "dev", "optional", "peer", a group name; None = normal
+    # True when the parent lists the child only to fix its version, not because it uses it
+    # (Go's ``// indirect`` requirements): such an edge from a root does not make the child
+    # a direct dependency.
+    indirect: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, order=True)

@@ -19,6 +19,7 @@ import yaml
 
 from auditor.collectors.base import InputFile
 from auditor.errors import LockfileError
+from auditor.redact import redact_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,7 +57,8 @@ class Doc:
     # -- errors ---------------------------------------------------------------------------
 
     def fail(self, message: str, *, line: int | None = None) -> NoReturn:
-        raise LockfileError(self.file, message, line=line, key=self.key or None)
+        # Keys can be URLs with credentials (pnpm keys tarball packages by their URL).
+        raise LockfileError(self.file, message, line=line, key=redact_text(self.key) or None)
 
     def _sub(self, name: str | int) -> str:
         if isinstance(name, int):
