@@ -157,7 +157,7 @@ def test_real_graph_file_gives_the_selected_build_list() -> None:
     net = next(p for p in result.packages if p.name == "golang.org/x/net")
     assert not graph.is_direct(net.id)  # // indirect in go.mod
     assert 2 == graph.depth(net.id)  # ... and required by flux, the path the graph records
-    flux = "pkg:golang/github.com/influxdata/flux@0.0.0-20181011143358-bd7c7ff9a2f4"
+    flux = "pkg:golang/github.com/influxdata/flux@v0.0.0-20181011143358-bd7c7ff9a2f4"
     assert (flux, net.id, "golang.org/x/net v0.0.0-20181005035420-146acd28ed58") in {
         (e.parent, e.child, e.requirement) for e in result.edges
     }
@@ -220,8 +220,8 @@ def test_unselected_requirements_are_attributed_to_the_selected_version(tmp_path
     shutil.copy(MVS / "go1.16/go.mod.graph", tmp_path)
     result = collect_file(COLLECTOR, tmp_path / "go.mod")
     assert (
-        "pkg:golang/example.com/a@1.1.0",
-        "pkg:golang/example.com/d@1.0.0",
+        "pkg:golang/example.com/a@v1.1.0",
+        "pkg:golang/example.com/d@v1.0.0",
         "example.com/d v1.0.0 (required by example.com/a v1.0.0)",
     ) in {(e.parent, e.child, e.requirement) for e in result.edges}
 
@@ -263,8 +263,8 @@ exclude example.com/gone v1.0.0
         ("example.com/old", "example.com/old v1.2.3 => ../old", "replaced by local path ../old"),
     ] == [(s.name, s.requirement, s.reason) for s in result.skipped]
     edges = {(e.child, e.requirement, e.indirect) for e in result.edges}
-    assert ("pkg:golang/example.com/fork/net@0.3.0", "golang.org/x/net v0.1.0", False) in edges
-    assert ("pkg:golang/golang.org/x/text@0.3.0", "golang.org/x/text v0.3.0", True) in edges
+    assert ("pkg:golang/example.com/fork/net@v0.3.0", "golang.org/x/net v0.1.0", False) in edges
+    assert ("pkg:golang/golang.org/x/text@v0.3.0", "golang.org/x/text v0.3.0", True) in edges
     assert ("pkg:golang/stdlib@1.22", "go 1.22", False) in edges
     fork = next(p for p in result.packages if p.name == "example.com/fork/net")
     assert [6, 15] == [loc.line for loc in fork.found_in]  # the require and the replace
@@ -513,7 +513,7 @@ def test_a_long_chain_of_local_replacements_does_not_recurse(tmp_path: Path) -> 
     (tmp_path / "go.mod.graph").write_text("".join(f"{a} {b}\n" for a, b in chain))
     result = collect_file(COLLECTOR, tmp_path / "go.mod")
     assert [("example.com/leaf", "1.0.0")] == name_versions(result)
-    assert {(root_id("go.mod"), "pkg:golang/example.com/leaf@1.0.0")} == {
+    assert {(root_id("go.mod"), "pkg:golang/example.com/leaf@v1.0.0")} == {
         (e.parent, e.child) for e in result.edges
     }
     assert count == len(result.skipped)
