@@ -7,9 +7,18 @@ the first collector whose ``sniff`` accepts the text wins.
 from __future__ import annotations
 
 from auditor.collectors.base import Collector
+from auditor.collectors.npm_package_lock import NpmPackageLockCollector
+from auditor.collectors.npm_yarn import YarnLockCollector
 from auditor.collectors.pypi_pipfile import PipfileLockCollector
 
-COLLECTORS: dict[str, Collector] = {c.name: c for c in (PipfileLockCollector(),)}
+COLLECTORS: dict[str, Collector] = {
+    c.name: c
+    for c in (
+        PipfileLockCollector(),
+        NpmPackageLockCollector(),
+        YarnLockCollector(),
+    )
+}
 
 
 def get(name: str) -> Collector:
