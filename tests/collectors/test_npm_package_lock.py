@@ -12,7 +12,15 @@ from auditor.collectors.npm_package_lock import NpmPackageLockCollector
 from auditor.errors import LockfileError
 from auditor.graph import DependencyGraph
 from auditor.model import CollectResult, Hash, SourceKind, root_id
-from tests.support import FIXTURES, PeerCase, collect_file, collect_text, name_versions, peer_cases
+from tests.support import (
+    FIXTURES,
+    PeerCase,
+    collect_file,
+    collect_text,
+    name_versions,
+    peer_cases,
+    run_cli,
+)
 
 HERE = FIXTURES / "npm-package-lock"
 REAL = HERE / "real"
@@ -407,3 +415,15 @@ def test_broken_package_json_beside_the_lock_is_named(tmp_path: Path) -> None:
     with pytest.raises(LockfileError) as info:
         collect_file(COLLECTOR, tmp_path / "package-lock.json")
     assert str(info.value).startswith("package.json:1: not valid JSON")
+
+
+def test_cli_tree_shows_workspace_members_as_their_own_trees() -> None:
+    """`auditor graph` prints each workspace member once as a root; the project's edge to
+    it is a leaf pointing there."""
+    result = run_cli(["graph", str(REAL / "astral-sh__ruff__playground"), "--depth", "1"])
+    assert 0 == result.code, result.err
+    lines = result.out.splitlines()
+    assert (
+        "└── package-lock.json#ty [ty-playground@file:ty; workspace] (its own tree below)" in lines
+    )
+    assert "package-lock.json#ty (npm, package-lock.json)" in lines
