@@ -62,10 +62,13 @@ class NpmPackageLockCollector(Collector):
         doc = load_json(file)
         doc.mapping()
         _check_version(doc)
-        root = Root(id=root_id(file.path), name=file.path, ecosystem=self.ecosystem, path=file.path)
+        table = doc.opt_table("packages")
+        root_entry = table.opt_table(ROOT_KEY) if table is not None else None
+        names = (doc.opt_string("name"), root_entry and root_entry.opt_string("name"))
+        project = next((n for n in names if n and valid_name(n)), file.path)
+        root = Root(id=root_id(file.path), name=project, ecosystem=self.ecosystem, path=file.path)
         lines = _Lines(file.text)
         files = [file.path]
-        table = doc.opt_table("packages")
         if table is not None:
             nodes, members = _read_packages(file.path, table, root, lines)
         else:
@@ -150,9 +153,8 @@ def _read_packages(
             node = _link(key, entry, location)
         elif _is_folder(key) and _matches(key, patterns):
             name = entry.opt_string("name") or posixpath.basename(key)
-            member = Root(
-                id=root_id(path, key), name=f"{path}#{key}", ecosystem=Ecosystem.NPM, path=path
-            )
+            shown = name if valid_name(name) else key
+            member = Root(id=root_id(path, key), name=shown, ecosystem=Ecosystem.NPM, path=path)
             node = Node(key=key, name=name, location=location, root=member)
             node.deps = declared_deps(entry, dev=True)
             members.append(key)
@@ -259,7 +261,7 @@ def _read_v1(path: str, table: Doc | None, lines: _Lines) -> dict[str, Node]:
         parent, name, entry = pending.pop()
         entry.mapping()
         key = f"{parent}/node_modules/{name}" if parent else f"node_modules/{name}"
-        needle = json.dumps(name)
+        needle = json.dumps(name, ensure_ascii=False)
         location = Location(
             path=path, line=lines.next(needle + ": {", needle + ":{"), key=entry.key
         )

@@ -33,7 +33,7 @@ from auditor.collectors.npm_common import (
     valid_name,
 )
 from auditor.collectors.npm_yarn_syntax import Block, Entry, parse
-from auditor.collectors.parsing import load_json
+from auditor.collectors.parsing import Doc, load_json
 from auditor.errors import LockfileError
 from auditor.model import (
     REGISTRY,
@@ -73,7 +73,16 @@ class YarnLockCollector(Collector):
 
 def _collect_classic(file: InputFile, reader: FileReader, collector: str) -> CollectResult:
     entries = parse(file.path, file.text)
-    root = Root(id=root_id(file.path), name=file.path, ecosystem=Ecosystem.NPM, path=file.path)
+    files = [file.path]
+    manifest = reader.read_sibling(file, "package.json")
+    manifest_doc = None
+    if manifest is not None:
+        files.append(manifest.path)
+        manifest_doc = load_json(manifest)
+        manifest_doc.mapping()
+    project = manifest_doc.opt_string("name") if manifest_doc is not None else None
+    name = project if project and valid_name(project) else file.path
+    root = Root(id=root_id(file.path), name=name, ecosystem=Ecosystem.NPM, path=file.path)
     index: dict[str, str | None] = {}  # specifier → package id (None: skipped entry)
     packages: dict[str, Package] = {}
     skipped: list[SkippedPackage] = []
@@ -98,14 +107,11 @@ def _collect_classic(file: InputFile, reader: FileReader, collector: str) -> Col
                 edges.add(
                     Edge(parent=parent, child=child, requirement=f"{name}@{spec}", scope=scope)
                 )
-    files = [file.path]
-    manifest = reader.read_sibling(file, "package.json")
-    if manifest is None:
+    if manifest_doc is None:
         edges |= _hang_orphans(root, packages.values(), edges)
     else:
-        files.append(manifest.path)
-        edges |= _manifest_edges(manifest, root, index)
-        if '"workspaces"' in manifest.text:
+        edges |= _manifest_edges(manifest_doc, root, index)
+        if manifest_doc.has("workspaces"):
             # classic locks leave workspace members out, and their package.json files
             # cannot be listed from here: what no listed package needs hangs from the root
             edges |= _hang_orphans(root, packages.values(), edges)
@@ -215,9 +221,7 @@ def _classic_deps(path: str, entry: Entry) -> list[tuple[str, str, str | None]]:
     return list(deps.values())
 
 
-def _manifest_edges(manifest: InputFile, root: Root, index: dict[str, str | None]) -> set[Edge]:
-    doc = load_json(manifest)
-    doc.mapping()
+def _manifest_edges(doc: Doc, root: Root, index: dict[str, str | None]) -> set[Edge]:
     edges = set()
     for dep in declared_deps(doc, dev=True):
         child = index.get(dep.requirement)

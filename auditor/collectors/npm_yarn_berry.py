@@ -48,6 +48,7 @@ from auditor.model import (
     SourceKind,
     root_id,
 )
+from auditor.redact import redact_url
 
 LOCAL_VERSION = "0.0.0-use.local"
 _METADATA = re.compile(r"^__metadata:", re.MULTILINE)
@@ -76,7 +77,8 @@ def collect(file: InputFile, reader: FileReader, *, collector: str) -> CollectRe
     skipped: list[SkippedPackage] = []
     entries: list[tuple[Doc, _Target]] = []
     files = [file.path]
-    resolver = _Resolver(_catalogs(file, reader, files))
+    config = _config(file, reader, files)
+    resolver = _Resolver(config.catalogs)
     for key, entry in doc.items():
         if key == "__metadata":
             continue
@@ -113,6 +115,7 @@ def collect(file: InputFile, reader: FileReader, *, collector: str) -> CollectRe
         packages=tuple(sorted(packages.values(), key=lambda p: p.id)),
         edges=tuple(sorted(edges)),
         skipped=tuple(sorted(skipped)),
+        registries=config.registries,
         files=tuple(files),
     )
 
@@ -176,11 +179,20 @@ class _Resolver:
         return found
 
 
-def _catalogs(file: InputFile, reader: FileReader, files: list[str]) -> dict[str, dict[str, str]]:
-    """Named catalogs (``default`` for ``catalog:``) from ``.yarnrc.yml`` beside the lock."""
+@dataclass(frozen=True)
+class _Config:
+    """What ``.yarnrc.yml`` beside the lock adds: catalogs and registry servers."""
+
+    catalogs: dict[str, dict[str, str]]
+    registries: tuple[str, ...]
+
+
+def _config(file: InputFile, reader: FileReader, files: list[str]) -> _Config:
+    """Named catalogs (``default`` for ``catalog:``) and the registries yarn uses
+    (``npmRegistryServer``, also per scope under ``npmScopes``), redacted."""
     config = reader.read_sibling(file, ".yarnrc.yml")
     if config is None:
-        return {}
+        return _Config(catalogs={}, registries=())
     files.append(config.path)
     doc = load_yaml(config)
     doc.mapping()
@@ -189,7 +201,12 @@ def _catalogs(file: InputFile, reader: FileReader, files: list[str]) -> dict[str
     if named is not None:
         for name, _table in named.items():
             catalogs[name] = dict(string_map(named, name))
-    return catalogs
+    servers = [doc.opt_string("npmRegistryServer")]
+    scopes = doc.opt_table("npmScopes")
+    if scopes is not None:
+        servers.extend(scope.opt_string("npmRegistryServer") for _, scope in scopes.items())
+    registries = tuple(sorted({redact_url(s.rstrip("/") + "/") for s in servers if s}))
+    return _Config(catalogs=catalogs, registries=registries)
 
 
 def _cache_key(doc: Doc) -> str:
@@ -223,7 +240,7 @@ def _entry(
     if reference.startswith("workspace:"):
         member = reference.removeprefix("workspace:")
         ident = root_id(path) if member in (".", "") else root_id(path, member)
-        label = path if member in (".", "") else f"{path}#{member}"
+        label = name if valid_name(name) else (path if member in (".", "") else member)
         roots[ident] = Root(id=ident, name=label, ecosystem=Ecosystem.NPM, path=path)
         return _Target(ident, resolution)
     source = _source(reference, name)

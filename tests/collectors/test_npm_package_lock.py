@@ -171,7 +171,12 @@ def test_workspaces_are_roots_with_their_own_edges() -> None:
         root_id("package-lock.json", "ruff"),
         root_id("package-lock.json", "shared"),
     )
-    assert {main, ruff, shared, root_id("package-lock.json", "ty")} == {r.id for r in result.roots}
+    assert {
+        (main, "playground"),
+        (ruff, "ruff-playground"),
+        (shared, "shared"),
+        (root_id("package-lock.json", "ty"), "ty-playground"),
+    } == {(r.id, r.name) for r in result.roots}
     edges = {(e.parent, e.child): e for e in result.edges}
     assert "ruff-playground@file:ruff" == edges[(main, ruff)].requirement
     # ruff declares "shared": "0.0.0", installed as a link node_modules/shared → shared/
@@ -423,7 +428,6 @@ def test_cli_tree_shows_workspace_members_as_their_own_trees() -> None:
     result = run_cli(["graph", str(REAL / "astral-sh__ruff__playground"), "--depth", "1"])
     assert 0 == result.code, result.err
     lines = result.out.splitlines()
-    assert (
-        "└── package-lock.json#ty [ty-playground@file:ty; workspace] (its own tree below)" in lines
-    )
-    assert "package-lock.json#ty (npm, package-lock.json)" in lines
+    assert "playground (npm, package-lock.json)" == lines[0]
+    assert "└── ty-playground [ty-playground@file:ty; workspace] (its own tree below)" in lines
+    assert "ty-playground (npm, package-lock.json)" in lines

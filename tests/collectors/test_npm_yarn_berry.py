@@ -59,7 +59,11 @@ def test_berry_workspaces_catalogs_locators_and_dev_scopes() -> None:
     ``catalog:`` range uses .yarnrc.yml; a relative ``file:`` binds through its locator."""
     result = collect_file(COLLECTOR, HERE / "cases/berry-workspaces/yarn.lock")
     main, member = root_id("yarn.lock"), root_id("yarn.lock", "packages/a")
-    assert [main, member] == [r.id for r in result.roots]
+    assert [(main, "demo"), (member, "@demo/a")] == [(r.id, r.name) for r in result.roots]
+    # registries yarn is configured with, credentials redacted
+    assert ("https://****:****@yarn-registry.invalid/", "https://npm-registry.invalid/") == (
+        result.registries
+    )
     edges = {
         (e.parent, e.child.removeprefix("pkg:npm/"), e.requirement, e.scope) for e in result.edges
     }
