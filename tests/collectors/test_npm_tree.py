@@ -97,3 +97,18 @@ def test_inferred_root_edges_skip_what_is_required_even_by_skipped_entries() -> 
         (e.parent, e.child) for e in graph.edges
     }
     assert ["g"] == [s.name for s in graph.skipped]
+
+
+def test_bundled_is_never_the_primary_scope_of_a_dev_package() -> None:
+    """A dev package shipped in a bundle is primarily dev (``bundled`` sorts first)."""
+    from auditor.graph import DependencyGraph
+    from auditor.model import Package
+
+    package = Package(
+        ecosystem=Ecosystem.NPM,
+        name="a",
+        version="1.0.0",
+        scopes=flag_scopes(dev=True, optional=False, dev_optional=False, peer=False, bundled=True),
+    )
+    view = DependencyGraph(packages=[package]).view(package.id)
+    assert (("bundled", "dev"), "dev") == (view.scopes, view.scope)
