@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from auditor.collectors.common import parse_hash
 from auditor.collectors.parsing import Doc
@@ -21,7 +21,6 @@ from auditor.redact import redact_url
 # Hosted-git shorthands npm and yarn accept in a dependency specifier or a v1 ``version``.
 GIT_PREFIXES = ("git+", "git://", "github:", "gitlab:", "bitbucket:", "gist:")
 _SHORTHAND_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(#.*)?$")
-_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 _CODELOAD = re.compile(r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+)/tar\.gz/(?P<commit>[0-9a-f]{40})$")
 _TARBALL = re.compile(r"\.(tgz|tar\.gz|tar)$")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -73,11 +72,6 @@ def is_git_spec(spec: str) -> bool:
     return "://" in spec and (url.endswith(".git") or ("#" in spec and not _TARBALL.search(url)))
 
 
-def is_local_spec(spec: str) -> bool:
-    """``file:``, ``link:`` and ``portal:`` specifiers and bare relative/absolute paths."""
-    return spec.startswith(("file:", "link:", "portal:", "./", "../", "/", "~/"))
-
-
 @dataclass(frozen=True, kw_only=True)
 class Resolved:
     """What a ``resolved`` URL (or a v1 ``version`` string) says about a package's origin."""
@@ -95,8 +89,7 @@ def git_source(spec: str) -> Source:
         key, sep, value = part.partition("=" if "=" in part else ":")
         if sep and key == "commit":
             ref = value
-    reference = ref if _COMMIT.match(ref) else (ref or None)
-    return Source(kind=SourceKind.GIT, url=redact_url(url), reference=reference)
+    return Source(kind=SourceKind.GIT, url=redact_url(url), reference=ref or None)
 
 
 def classify(resolved: str, name: str) -> Resolved:
@@ -112,7 +105,9 @@ def classify(resolved: str, name: str) -> Resolved:
         return Resolved(source=Source(kind=SourceKind.PATH, url=text))
     if is_git_spec(text):
         return Resolved(source=git_source(text))
-    parts = urlsplit(text)
+    parts = _split(text)
+    if parts is None:  # not a URL urllib can read (e.g. a broken IPv6 host)
+        return Resolved(source=Source(kind=SourceKind.URL, url=redact_url(text)))
     codeload = _CODELOAD.match(parts.path)
     if codeload is not None and (parts.hostname or "").startswith("codeload."):
         host = (parts.hostname or "").removeprefix("codeload.")
@@ -134,14 +129,21 @@ def classify(resolved: str, name: str) -> Resolved:
     return Resolved(source=Source(kind=SourceKind.URL, url=redact_url(url)), hashes=hashes)
 
 
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def registry_base(url: str, name: str) -> str | None:
     """The registry base of a tarball URL laid out as ``<base>/<name>/-/<file>.tgz``.
 
     Mirrors and private registries keep that layout, so the base is found without knowing
     any registry host. Scoped names may be written ``@scope%2fname``.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or "/-/" not in parts.path:
+    parts = _split(url)
+    if parts is None or parts.scheme not in ("http", "https") or "/-/" not in parts.path:
         return None
     prefix, _, filename = parts.path.rpartition("/-/")
     if not _TARBALL.search(filename):

@@ -177,3 +177,10 @@ def test_clip_bounds_quoted_text() -> None:
     """Quoted user text in an error message is cut at 60 characters."""
     assert "'abc'" == clip("abc")
     assert "'" + "x" * 60 + "…'" == clip("x" * 500)
+
+
+def test_classify_survives_urls_urllib_rejects() -> None:
+    """A ``resolved`` value urllib cannot split is a plain URL source, not a crash."""
+    result = classify("http://[::1/a/-/a-1.0.0.tgz", "a")
+    assert (SourceKind.URL, None) == (result.source.kind, result.registry)
+    assert registry_base("http://[::1/a/-/a-1.0.0.tgz", "a") is None
