@@ -214,7 +214,7 @@ def _classic_deps(path: str, entry: Entry) -> list[tuple[str, str, str | None]]:
                 line = block.lines[name]
                 raise LockfileError(
                     path,
-                    f"{field}.{name} is not a string in entry {clip(entry.keys[0])}",
+                    f"{field}.{clip(name)[1:-1]} is not a string in entry {clip(entry.keys[0])}",
                     line=line,
                 )
             deps[name] = (name, spec, scope)

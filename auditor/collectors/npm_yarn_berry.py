@@ -240,8 +240,7 @@ def _entry(
     if reference.startswith("workspace:"):
         member = reference.removeprefix("workspace:")
         ident = root_id(path) if member in (".", "") else root_id(path, member)
-        label = name if valid_name(name) else (path if member in (".", "") else member)
-        roots[ident] = Root(id=ident, name=label, ecosystem=Ecosystem.NPM, path=path)
+        roots[ident] = Root(id=ident, name=name, ecosystem=Ecosystem.NPM, path=path)
         return _Target(ident, resolution)
     source = _source(reference, name)
     if version == LOCAL_VERSION:
@@ -295,8 +294,8 @@ def _checksum(entry: Doc, cache_key: str) -> frozenset[Hash]:
         return frozenset()
     key, _, value = text.rpartition("/")
     value = value.lower()
-    if not _HEX.match(value):
-        entry.fail(f"'checksum' is not hexadecimal: {clip(text)}")
+    if not _HEX.match(value) or not re.fullmatch(r"[0-9a-z]*", key):
+        entry.fail(f"'checksum' is not [<cache key>/]<hex>: {clip(text)}")
     return frozenset({Hash(algorithm=f"yarn-cache-{key or cache_key}-sha512", value=value)})
 
 

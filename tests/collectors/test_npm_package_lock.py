@@ -413,6 +413,21 @@ def test_malformed_input_names_file_and_key(text: str, message: str) -> None:
     assert message == str(info.value)
 
 
+def test_huge_numbers_are_a_clean_error(tmp_path: Path) -> None:
+    """An integer longer than Python converts is a one-line error, here and in a TOML
+    companion (both through the shared loaders)."""
+    text = '{"lockfileVersion": ' + "1" * 5000 + "}"
+    with pytest.raises(LockfileError) as info:
+        collect_text(COLLECTOR, text, "package-lock.json")
+    assert "package-lock.json: not valid JSON: a number too long to read" == str(info.value)
+    from auditor.collectors.base import InputFile
+    from auditor.collectors.parsing import load_toml
+
+    with pytest.raises(LockfileError) as info:
+        load_toml(InputFile(path="Pipfile", text="a = " + "1" * 5000))
+    assert "Pipfile: not valid TOML: a number too long to read" == str(info.value)
+
+
 def test_broken_package_json_beside_the_lock_is_named(tmp_path: Path) -> None:
     """A v1 lock whose package.json is not JSON fails naming package.json."""
     (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 1, "dependencies": {}}')

@@ -112,7 +112,7 @@ BERRY = "__metadata:\n  version: 8\n  cacheKey: 10c0\n\n"
         ),
         (
             BERRY + '"a@npm:^1":\n  version: 1.0.0\n  resolution: "a@npm:1.0.0"\n  checksum: xyz\n',
-            "yarn.lock: 'checksum' is not hexadecimal: 'xyz' in [\"a@npm:^1\"]",
+            "yarn.lock: 'checksum' is not [<cache key>/]<hex>: 'xyz' in [\"a@npm:^1\"]",
         ),
         (
             BERRY
