@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from auditor.model import CollectResult, Ecosystem, Edge, Package, Root
 
 MAIN_SCOPE = "main"
+BUNDLED_SCOPE = "bundled"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,10 +30,15 @@ class PackageView:
 
     @property
     def scope(self) -> str:
-        """The primary scope: ``main`` when the package is needed at run time at all."""
+        """The primary scope: ``main`` when the package is needed at run time at all.
+
+        ``bundled`` (npm: shipped inside another package's tarball) qualifies how a
+        package is installed, not whether: it is primary only when it is the only scope.
+        """
         if MAIN_SCOPE in self.scopes or not self.scopes:
             return MAIN_SCOPE
-        return self.scopes[0]
+        install = [s for s in self.scopes if s != BUNDLED_SCOPE]
+        return install[0] if install else self.scopes[0]
 
 
 class DependencyGraph:

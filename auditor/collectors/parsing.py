@@ -183,6 +183,8 @@ def load_json(file: InputFile) -> Doc:
         raise LockfileError(file.path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
         raise LockfileError(file.path, "not valid JSON: nested too deeply") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise LockfileError(file.path, "not valid JSON: a number too long to read") from None
     return Doc(file.path, value)
 
 
@@ -205,6 +207,8 @@ def load_toml(file: InputFile) -> Doc:
         raise LockfileError(file.path, f"not valid TOML: {message}", line=line) from None
     except RecursionError:
         raise LockfileError(file.path, "not valid TOML: nested too deeply") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise LockfileError(file.path, "not valid TOML: a number too long to read") from None
     return Doc(file.path, value)
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from auditor.collectors.base import Collector
 from auditor.collectors.go_mod import GoModCollector
+from auditor.collectors.npm_package_lock import NpmPackageLockCollector
 from auditor.collectors.npm_pnpm import PnpmLockCollector
+from auditor.collectors.npm_yarn import YarnLockCollector
 from auditor.collectors.pypi_pipfile import PipfileLockCollector
 from auditor.collectors.pypi_requirements import RequirementsCollector
 
@@ -19,6 +21,8 @@ COLLECTORS: dict[str, Collector] = {
         RequirementsCollector(),
         PnpmLockCollector(),
         GoModCollector(),
+        NpmPackageLockCollector(),
+        YarnLockCollector(),
     )
 }
 
