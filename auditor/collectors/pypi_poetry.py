@@ -31,7 +31,7 @@ from packaging.version import InvalidVersion, Version
 
 from auditor.collectors.base import Collector, FileReader, InputFile
 from auditor.collectors.common import parse_hash
-from auditor.collectors.parsing import Doc, LineIndex, load_toml
+from auditor.collectors.parsing import Doc, LineIndex, load_toml, type_name
 from auditor.collectors.pypi_deps import (
     ALWAYS,
     MAIN,
@@ -98,6 +98,7 @@ class PoetryLockCollector(Collector):
         doc.mapping()
         metadata = doc.opt_table("metadata")
         legacy_hashes = _legacy_hashes(metadata)
+        manifest = read_manifest(file, reader)
         extras = _extras(doc)
         headers = LineIndex(file.text).lines_matching(_HEADER)
         tables = doc.opt_array("package")
@@ -117,6 +118,7 @@ class PoetryLockCollector(Collector):
                 extras=extras,
                 names=names,
                 registries=registries,
+                use_category=manifest is None or not manifest.declared,
             )
             if isinstance(found, SkippedPackage):
                 skipped.append(found)
@@ -126,7 +128,6 @@ class PoetryLockCollector(Collector):
                 entries.append(_Entry(index=i, doc=table, package=found, condition=condition))
         index = LockIndex(Locked(package=e.package, condition=e.condition) for e in entries)
         edges = [edge for e in entries for edge in _edges(e, index)]
-        manifest = read_manifest(file, reader)
         root = project_root(file, manifest, self.ecosystem)
         packages = _inherit_extras(merge_packages(e.package for e in entries), edges)
         root_edges, not_locked = direct_edges(root, manifest, index, packages, edges)
@@ -177,6 +178,7 @@ def _package(
     extras: dict[str, set[str]],
     names: dict[str, int],
     registries: set[str],
+    use_category: bool,
 ) -> Package | SkippedPackage:
     name = table.string("name")
     version = table.string("version")
@@ -197,7 +199,7 @@ def _package(
         version=version,
         source=source,
         hashes=_hashes(table, name, version, legacy, names),
-        scopes=_scopes(table, name, extras),
+        scopes=_scopes(table, name, extras, use_category=use_category),
         found_in=(location,),
     )
 
@@ -235,22 +237,20 @@ def _source(table: Doc, registries: set[str]) -> tuple[Source, str | None]:
 def _hashes(
     table: Doc, name: str, version: str, legacy: dict[str, list[Doc]], names: dict[str, int]
 ) -> frozenset[Hash]:
-    files = table.opt_array("files")
-    if not files:
-        files = legacy.get(canonical_pypi_name(name), [])
+    files = table.opt_array("files") or legacy.get(canonical_pypi_name(name), [])
+    several = names[canonical_pypi_name(name)] > 1
     hashes: set[Hash] = set()
     for item in files:
-        if isinstance(item.value, str):  # pre-1.0 [metadata.hashes]: bare sha256 values
-            if names[canonical_pypi_name(name)] == 1:
-                found = parse_hash(f"sha256:{item.value}")
-                hashes.update([found] if found else [])
-            continue
-        item.mapping()
-        filename = item.opt_string("file")
-        # [metadata.files] lists every locked version's files under one name
-        if names[canonical_pypi_name(name)] > 1 and not _file_is_version(filename, version):
-            continue
-        found = parse_hash(item.string("hash"))
+        if isinstance(item.value, str) and item.key.startswith("metadata.hashes"):
+            # pre-1.0: bare sha256 values, no file names to tell versions apart
+            found = None if several else parse_hash(f"sha256:{item.value}")
+        else:
+            item.mapping()
+            filename = item.opt_string("file")
+            # [metadata.files] lists every locked version's files under one name
+            if several and not _file_is_version(filename, version):
+                continue
+            found = parse_hash(item.string("hash"))
         if found is not None:
             hashes.add(found)
     return frozenset(hashes)
@@ -302,11 +302,15 @@ def _extras(doc: Doc) -> dict[str, set[str]]:
     return found
 
 
-def _scopes(table: Doc, name: str, extras: dict[str, set[str]]) -> frozenset[str]:
+def _scopes(
+    table: Doc, name: str, extras: dict[str, set[str]], *, use_category: bool
+) -> frozenset[str]:
+    """``groups`` (2.1), or ``category`` (1.x). A category only says main or "dev" (any
+    other group); with a pyproject.toml the graph derives the exact groups instead."""
     groups = table.strings("groups")
     category = table.opt_string("category")
     scopes = {group_scope(g) for g in groups}
-    if category:
+    if category and use_category:
         scopes.add(MAIN if category == "main" else group_scope(category))
     if table.flag("optional") and (MAIN in scopes or not scopes):
         scopes.discard(MAIN)
@@ -327,8 +331,12 @@ def _marker(table: Doc) -> str | None:
         return None
     if isinstance(markers.value, str):
         return markers.value
+    if not isinstance(markers.value, dict):
+        table.fail(f"'markers' is {type_name(markers.value)}, expected a string or a table")
     parts = sorted({m.as_str() for _, m in markers.items()})
-    return " or ".join(f"({p})" for p in parts) if len(parts) > 1 else (parts[0] if parts else None)
+    if len(parts) > 1:
+        return " or ".join(f"({p})" for p in parts)
+    return parts[0] if parts else None
 
 
 def _edges(entry: _Entry, index: LockIndex) -> list[Edge]:
