@@ -26,9 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from auditor.collectors.parsing import Doc
 from auditor.model import Package, SourceKind, canonical_pypi_name
 
 MAIN = "main"
@@ -149,6 +151,27 @@ def _tilde(text: str) -> list[str] | None:
     upper = release[:2] if len(release) > 1 else release[:1]
     upper[-1] += 1
     return [f">={text}", f"<{'.'.join(map(str, upper))}"]
+
+
+# -- requirements ---------------------------------------------------------------------------
+
+_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+
+
+def parse_requirement(
+    item: Doc, text: str | None = None, *, name_only: bool = False
+) -> Requirement:
+    """A PEP 508 requirement string at ``item``; with ``name_only``, a string packaging
+    rejects (pdm writes ``${PROJECT_ROOT}`` URLs) still yields its leading name."""
+    text = item.as_str() if text is None else text
+    try:
+        return Requirement(text)
+    except InvalidRequirement as exc:
+        name = _NAME.match(text) if name_only else None
+        if name is not None:
+            return Requirement(name.group(1))
+        reason = (str(exc).splitlines() or ["not PEP 508"])[0]
+        item.fail(f"invalid requirement {text!r} ({reason})")
 
 
 # -- requirement text -------------------------------------------------------------------------

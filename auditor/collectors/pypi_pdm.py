@@ -18,8 +18,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from auditor.collectors.base import Collector, FileReader, InputFile
 from auditor.collectors.common import parse_hash
 from auditor.collectors.parsing import Doc, LineIndex, load_toml
@@ -32,6 +30,7 @@ from auditor.collectors.pypi_deps import (
     extra_scope,
     group_scope,
     merge_packages,
+    parse_requirement,
 )
 from auditor.collectors.pypi_pyproject import (
     Declared,
@@ -241,7 +240,7 @@ def _edges(entry: _Entry, index: LockIndex) -> list[Edge]:
     scopes: list[str | None] = [extra_scope(e) for e in entry.extras] or [None]
     edges: list[Edge] = []
     for item in entry.doc.opt_array("dependencies"):
-        requirement = _requirement(item)
+        requirement = parse_requirement(item, name_only=True)
         marker = str(requirement.marker) if requirement.marker is not None else None
         condition = (Condition(marker) if marker else ALWAYS).both(entry.condition)
         spec = str(requirement.specifier) or None
@@ -253,18 +252,3 @@ def _edges(entry: _Entry, index: LockIndex) -> list[Edge]:
                 for scope in scopes
             )
     return edges
-
-
-_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
-
-
-def _requirement(item: Doc) -> Requirement:
-    text = item.as_str()
-    try:
-        return Requirement(text)
-    except InvalidRequirement as exc:
-        # pdm writes local requirements with ${PROJECT_ROOT}; the name is what binds
-        name = _NAME.match(text)
-        if name is None:
-            item.fail(f"invalid requirement {text!r} ({exc})")
-        return Requirement(name.group(1))

@@ -21,8 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from auditor.collectors.base import Collector, FileReader, InputFile
 from auditor.collectors.common import parse_hash
 from auditor.collectors.parsing import Doc, LineIndex, load_toml
@@ -34,6 +32,7 @@ from auditor.collectors.pypi_deps import (
     extra_scope,
     group_scope,
     merge_packages,
+    parse_requirement,
 )
 from auditor.collectors.pypi_pyproject import direct_edges, project_root, read_manifest
 from auditor.model import (
@@ -130,6 +129,7 @@ def _entry(table: Doc, location: Location, registries: set[str]) -> _Entry | Ski
     marker = table.opt_string("marker")
     table.opt_string("requires-python")
     source, what = _source(table, registries)
+    hashes = _hashes(table)
     if not version:
         return SkippedPackage(
             ecosystem=Ecosystem.PYPI,
@@ -143,7 +143,7 @@ def _entry(table: Doc, location: Location, registries: set[str]) -> _Entry | Ski
         name=name,
         version=version,
         source=source,
-        hashes=_hashes(table),
+        hashes=hashes,
         scopes=_scopes(marker),
         found_in=(location,),
     )
@@ -263,11 +263,7 @@ def _pdm_edges(entry: _Entry, index: LockIndex) -> list[Edge]:
         return []
     edges: list[Edge] = []
     for item in pdm.opt_array("dependencies"):
-        text = item.as_str()
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement as exc:
-            item.fail(f"invalid requirement {text!r} ({exc})")
+        requirement = parse_requirement(item)
         marker = str(requirement.marker) if requirement.marker is not None else None
         condition = (Condition(marker) if marker else ALWAYS).both(entry.condition)
         spec = str(requirement.specifier) or None

@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from auditor.collectors.base import FileReader, InputFile
 from auditor.collectors.common import entry_points, hang_from_root
 from auditor.collectors.parsing import Doc, load_toml
@@ -35,6 +33,7 @@ from auditor.collectors.pypi_deps import (
     edge_scope,
     extra_scope,
     group_scope,
+    parse_requirement,
     python_marker,
     requirement_text,
 )
@@ -127,10 +126,7 @@ def _requirement(path: str, item: Doc, scope: str, project: str | None) -> Decla
         text = text.split(None, 1)[1].strip()
         if "#egg=" in text and " @ " not in text:
             text = f"{text.rsplit('#egg=', 1)[1]} @ {text.rsplit('#egg=', 1)[0]}"
-    try:
-        req = Requirement(text)
-    except InvalidRequirement as exc:
-        item.fail(f"invalid requirement {text!r} ({exc})")
+    req = parse_requirement(item, text)
     if project is not None and canonical_pypi_name(req.name) == canonical_pypi_name(project):
         return None  # "myproject[extra]" points at the project's own extras
     marker = str(req.marker) if req.marker is not None else None
