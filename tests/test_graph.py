@@ -133,3 +133,20 @@ def test_paths_are_valid_simple_paths(pairs: list[tuple[int, int]]) -> None:
         assert bool(paths) == (graph.depth(target.id) is not None)
         if paths:
             assert len(paths[0]) == graph.depth(target.id) + 1  # type: ignore[operator]
+
+
+def test_edges_differing_only_in_missing_fields_sort() -> None:
+    """Two edges between the same nodes, one without requirement or scope (main), one
+    with them, are both kept and sorted (none first) instead of failing to compare."""
+    graph = DependencyGraph(
+        packages=[A],
+        roots=[R1],
+        edges=[
+            edge(R1.id, A.id, requirement="a", scope="dev"),
+            edge(R1.id, A.id, requirement="a"),
+            edge(R1.id, A.id),
+        ],
+    )
+    assert [(None, None), ("a", None), ("a", "dev")] == [
+        (e.requirement, e.scope) for e in graph.edges
+    ]

@@ -166,12 +166,12 @@ def parse_requirement(
     text = item.as_str() if text is None else text
     try:
         return Requirement(text)
-    except InvalidRequirement as exc:
+    except InvalidRequirement:
         name = _NAME.match(text) if name_only else None
         if name is not None:
             return Requirement(name.group(1))
-        reason = (str(exc).splitlines() or ["not PEP 508"])[0]
-        item.fail(f"invalid requirement {text!r} ({reason})")
+        # packaging's own explanation spans several lines and changes between releases
+        item.fail(f"not a PEP 508 requirement: {text!r}")
 
 
 # -- requirement text -------------------------------------------------------------------------
@@ -269,7 +269,8 @@ def python_marker(constraint: str) -> str | None:
         return None
     alternatives = []
     for spec in parsed.alternatives:
-        parts = [f'python_full_version {s.operator} "{s.version}"' for s in sorted(spec, key=str)]
+        ordered = sorted(spec, key=lambda s: (s.operator.startswith("<"), str(s)))
+        parts = [f'python_full_version {s.operator} "{s.version}"' for s in ordered]
         if not parts:
             return None  # one alternative admits every Python
         alternatives.append(" and ".join(parts))

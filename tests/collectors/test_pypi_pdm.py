@@ -232,8 +232,7 @@ def test_pyproject_gives_direct_dependencies_for_the_locked_groups(tmp_path: Pat
         ),
         (
             "[[package]]\nname = 'a'\nversion = '1'\ndependencies = ['>=1']\n",
-            "pdm.lock: invalid requirement '>=1' (Expected package name at the start of dependency"
-            " specifier) in package[0].dependencies[0]",
+            "pdm.lock: not a PEP 508 requirement: '>=1' in package[0].dependencies[0]",
         ),
         (
             "[[package]]\nname = 'a'\nversion = '1'\nfiles = [{file = 'a.whl', hash = 1}]\n",
