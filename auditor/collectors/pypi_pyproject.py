@@ -11,7 +11,8 @@ Not a registered collector: the lock collectors call ``direct_edges()``. It read
 A broken ``pyproject.toml`` raises a ``LockfileError`` naming it: the lockfile is reported
 as unreadable rather than audited with silently wrong direct dependencies and scopes.
 Without a ``pyproject.toml`` (or one that declares nothing), the packages nobody in the
-lock depends on are taken as the direct dependencies (``common.orphans``).
+lock depends on are taken as the direct dependencies (``common.entry_points``: the orphans,
+plus one package of each dependency cycle nothing else reaches).
 """
 
 from __future__ import annotations
