@@ -166,7 +166,7 @@ def parse_requirement(
     text = item.as_str() if text is None else text
     try:
         return Requirement(text)
-    except InvalidRequirement:
+    except (InvalidRequirement, RecursionError):
         name = _NAME.match(text) if name_only else None
         if name is not None:
             return Requirement(name.group(1))
@@ -244,7 +244,7 @@ def marker_truth(marker: str | None) -> tuple[bool, ...] | None:
         return None
     try:
         parsed = Marker(marker)
-    except InvalidMarker:
+    except (InvalidMarker, RecursionError):
         return None
     # An "extra" comparison holds when that extra is requested: try each one named.
     extras = ["", *sorted(set(_EXTRA_NAME.findall(marker)))]
@@ -254,7 +254,7 @@ def marker_truth(marker: str | None) -> tuple[bool, ...] | None:
         for extra in extras:
             try:
                 holds = parsed.evaluate({**env, "extra": extra})
-            except (UndefinedComparison, UndefinedEnvironmentName, InvalidVersion, TypeError):
+            except (UndefinedComparison, UndefinedEnvironmentName, ValueError, TypeError):
                 return None
             if holds:
                 break

@@ -114,7 +114,7 @@ def _check_top(doc: Doc) -> None:
     doc.mapping()
     version = doc.string("lock-version")
     major = version.split(".", 1)[0]
-    if not major.isdigit() or int(major) != SUPPORTED_MAJOR:
+    if not (major.isascii() and major.isdigit()) or int(major) != SUPPORTED_MAJOR:
         doc.child("lock-version").fail(f"lock-version {version} is not supported (expected 1.x)")
     doc.opt_string("created-by")
     doc.opt_string("requires-python")

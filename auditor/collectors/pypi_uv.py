@@ -228,7 +228,10 @@ def _source(table: Doc, registries: set[str]) -> tuple[Source, str | None]:
 
 def _git(text: str) -> Source:
     """``https://host/repo?rev=v1&subdirectory=x#<commit>``."""
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: keep the text, redacted
+        return Source(kind=SourceKind.GIT, url=redact_url(text))
     query = parse_qs(parts.query)
     subdirectory = query.get("subdirectory", [None])[0]
     bare = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))

@@ -260,3 +260,17 @@ def test_sniffs_content_of_unusually_named_file() -> None:
     assert not COLLECTOR.sniff(poetry.read_text())
     uv = FIXTURES / "uv-lock/real/astral-sh__uv__26a9dd4b/uv.lock"
     assert not COLLECTOR.sniff(uv.read_text())
+
+
+def test_static_urls_files_give_hashes() -> None:
+    """With ``static_urls`` the files carry a ``url`` instead of a ``file`` name."""
+    text = (
+        '[metadata]\nlock_version = "4.4"\nstrategy = ["cross_platform", "static_urls"]\n'
+        '[[package]]\nname = "six"\nversion = "1.16.0"\ngroups = ["default"]\nfiles = [\n'
+        '  {url = "https://pypi-files.invalid/six-1.16.0-py2.py3-none-any.whl",'
+        ' hash = "sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254"},\n]\n'
+    )
+    result = collect_text(COLLECTOR, text, "pdm.lock")
+    assert ["sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254"] == [
+        h.render() for h in result.packages[0].hashes
+    ]

@@ -12,7 +12,15 @@ from auditor.collectors.pypi_poetry import PoetryLockCollector
 from auditor.errors import LockfileError
 from auditor.graph import DependencyGraph
 from auditor.model import CollectResult, Hash, SourceKind, canonical_pypi_name
-from tests.support import FIXTURES, PeerCase, collect_file, collect_text, name_versions, peer_cases
+from tests.support import (
+    FIXTURES,
+    PeerCase,
+    collect_file,
+    collect_text,
+    name_versions,
+    peer_cases,
+    run_cli,
+)
 
 HERE = FIXTURES / "poetry-lock"
 CYCLONEDX = HERE / "peer" / "cyclonedx-python"
@@ -502,3 +510,22 @@ def test_sniffs_content_of_unusually_named_file() -> None:
     uv = FIXTURES / "uv-lock/real/astral-sh__uv__26a9dd4b/uv.lock"
     assert not COLLECTOR.sniff(uv.read_text())
     assert not COLLECTOR.sniff('{"_meta": {}}')
+
+
+def test_cli_reports_a_broken_pyproject_in_one_line_with_exit_2(tmp_path: Path) -> None:
+    """Through the CLI, a lock whose pyproject.toml is broken is one error line naming
+    pyproject.toml, exit 2; another lockfile in the tree is still collected."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "poetry.lock").write_text('[[package]]\nname = "a"\nversion = "1"\n')
+    (tmp_path / "app" / "pyproject.toml").write_text("[tool.poetry\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "poetry.lock").write_text('[[package]]\nname = "b"\nversion = "2"\n')
+    result = run_cli(["graph", "--json", str(tmp_path)])
+    assert 2 == result.code
+    assert (
+        "app/pyproject.toml:1: not valid TOML: Expected ']' at the end of a table declaration\n"
+    ) in result.err
+    assert "Traceback" not in result.err
+    doc = json.loads(result.out)
+    assert "partial" == doc["status"]
+    assert ["b"] == [p["name"] for p in doc["packages"]]

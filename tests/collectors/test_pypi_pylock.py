@@ -306,3 +306,25 @@ def test_claims_pylock_names_and_sniffs_content() -> None:
     poetry = FIXTURES / "poetry-lock/real/python-poetry__poetry__f4670233/poetry.lock"
     assert not COLLECTOR.sniff(uv.read_text())
     assert not COLLECTOR.sniff(poetry.read_text())
+
+
+def test_discovery_finds_every_python_lockfile(tmp_path: Path) -> None:
+    """A tree with each Python lockfile name: each is found and given its collector."""
+    from auditor.discovery import find_targets
+
+    names = {
+        "a/poetry.lock": "poetry-lock",
+        "b/uv.lock": "uv-lock",
+        "c/pdm.lock": "pdm-lock",
+        "d/pylock.toml": "pylock",
+        "d/pylock.docs.toml": "pylock",
+        "e/pyproject.toml": None,
+    }
+    for name in names:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("")
+    found = {
+        t.path.relative_to(tmp_path).as_posix(): t.collector.name
+        for t in find_targets([str(tmp_path)])
+    }
+    assert {k: v for k, v in names.items() if v} == found
