@@ -6,6 +6,9 @@
 - 2.x: ``groups = [...]`` and ``files = [...]`` per package, ``markers`` as a string or a
   table per group.
 
+A ``category`` only tells main from "any other group"; when a ``pyproject.toml`` beside the
+lock declares the groups, the graph derives the exact scopes from it instead.
+
 ``[package.dependencies]`` become edges (string, table and list-of-tables forms), each bound
 to the locked package of that name; a name locked at several versions is bound by the
 constraint and the markers (``pypi_deps``). ``optional = true`` packages belong to the
@@ -71,7 +74,6 @@ _EXTRA_MARKER = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
 class _Entry:
     """One ``[[package]]`` table that became a package, with what binding needs."""
 
-    index: int
     doc: Doc
     package: Package
     condition: Condition = ALWAYS
@@ -109,7 +111,7 @@ class PoetryLockCollector(Collector):
         names: dict[str, int] = defaultdict(int)
         for table in tables:
             names[canonical_pypi_name(table.string("name"))] += 1
-        for i, (table, line) in enumerate(zip(tables, lines, strict=True)):
+        for table, line in zip(tables, lines, strict=True):
             location = Location(path=file.path, line=line, key=table.key)
             found = _package(
                 table,
@@ -125,7 +127,7 @@ class PoetryLockCollector(Collector):
             else:
                 marker = _marker(table)
                 condition = Condition(marker) if marker else ALWAYS
-                entries.append(_Entry(index=i, doc=table, package=found, condition=condition))
+                entries.append(_Entry(doc=table, package=found, condition=condition))
         index = LockIndex(Locked(package=e.package, condition=e.condition) for e in entries)
         edges = [edge for e in entries for edge in _edges(e, index)]
         root = project_root(file, manifest, self.ecosystem)

@@ -110,14 +110,14 @@ class UvLockCollector(Collector):
                 roots.append(made)
             elif isinstance(made, Package):
                 packages.append(made)
-            elif made is not None:
+            else:
                 skipped.append(made)
         resolver = _Resolver(nodes)
         edges: list[Edge] = []
         for node in nodes:
             if node.node_id is not None:
                 edges.extend(_edges(node, node.node_id, resolver))
-        file_root = _workspace_root(file.path, manifest, resolver, edges)
+        file_root = _workspace_root(file.path, manifest, resolver)
         if file_root is not None:
             roots.insert(0, file_root[0])
             edges.extend(file_root[1])
@@ -160,7 +160,7 @@ def _entry(
     members: set[str],
     explicit_members: bool,
     registries: set[str],
-) -> tuple[_Node, Root | Package | SkippedPackage | None]:
+) -> tuple[_Node, Root | Package | SkippedPackage]:
     name = table.string("name")
     version = table.opt_string("version")
     source, local = _source(table, registries)
@@ -176,12 +176,16 @@ def _entry(
             doc=table, name=canonical, version=version, source=source, node_id=root.id
         ), root
     if not version:
-        reason = f"{local or source.kind.value} source without a version"
+        local_source = not source.is_registry and source.url is not None
         skip = SkippedPackage(
             ecosystem=Ecosystem.PYPI,
             name=canonical,
-            requirement=name if source.url is None else f"{name} @ {source.url}",
-            reason=reason if local or not source.is_registry else "no version recorded",
+            requirement=f"{name} @ {source.url}" if local_source else name,
+            reason=(
+                f"{local or source.kind.value} source without a version"
+                if not source.is_registry
+                else "no version recorded"
+            ),
             location=location,
         )
         return _Node(doc=table, name=canonical, version=None, source=source, node_id=None), skip
@@ -318,7 +322,7 @@ def _edges(node: _Node, parent: str, resolver: _Resolver) -> list[Edge]:
 
 
 def _workspace_root(
-    path: str, manifest: Doc | None, resolver: _Resolver, edges: list[Edge]
+    path: str, manifest: Doc | None, resolver: _Resolver
 ) -> tuple[Root, list[Edge]] | None:
     """A virtual workspace root's own requirements: ``[manifest] requirements`` and
     ``[manifest.dependency-groups]``."""

@@ -129,6 +129,12 @@ def test_scopes_come_from_markers() -> None:
     } == {p.name: set(p.scopes) for p in result.packages}
     graph = DependencyGraph.from_results([result])
     assert {"main"} == {graph.view(p.id).scope for p in graph.packages if not p.scopes}
+    lines = real("pypa__pipenv__3f1b272a").read_text().splitlines()
+    for index, package in enumerate(result.packages):
+        location = package.found_in[0]
+        assert f"packages[{index}]" == location.key
+        assert "[[packages]]" == lines[location.line - 1]
+        assert f"name = '{package.name}'" == lines[location.line]
 
 
 def test_vcs_and_directory_sources() -> None:
