@@ -3,10 +3,11 @@
 For every registered collector (so formats added later are measured too), the largest file
 under ``tests/fixtures/<collector>/real/`` that the collector claims by name is parsed
 several times; the table gives the median time, packages per second, the peak of Python
-allocations (``tracemalloc``) and the peak resident size of a fresh process that does
-nothing but parse it (``ru_maxrss``, with the same process's size before parsing). For
-uv.lock the same file is also exported by uv itself (``uv export --frozen``, offline), and
-the wall-time ratio is printed.
+allocations (``tracemalloc``), and the resident size of a fresh interpreter after its
+imports and at its peak while collecting the file once (Linux: the ``VmHWM`` high-water
+mark, reset through ``/proc/self/clear_refs`` after the imports; elsewhere ``ru_maxrss``).
+For uv.lock the same file is also exported by uv itself (``uv export --frozen``, offline):
+wall-time ratio and the peak resident size of each process.
 
     python bench/parse.py [--runs N] [--json]
 
@@ -54,7 +55,7 @@ class Row:
     packages_per_s: float
     tracemalloc_peak_mib: float
     rss_before_mib: float
-    rss_after_mib: float
+    rss_peak_mib: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +66,8 @@ class PeerRow:
     uv_export_ms: float
     ratio_in_process: float
     ratio_process: float
+    auditor_process_rss_mib: float | None
+    uv_export_rss_mib: float | None
 
 
 def largest_real_file(collector: Collector) -> Path | None:
@@ -88,15 +91,36 @@ def median_seconds(action: object, runs: int) -> float:
 
 
 def child_rss(name: str, path: Path) -> tuple[float, float]:
-    """ru_maxrss (MiB) of a fresh interpreter after imports, and after parsing once."""
+    """Resident size (MiB) of a fresh interpreter after its imports, and its peak while
+    collecting the file once."""
     done = subprocess.run(
         [sys.executable, __file__, "--child", name, str(path)],
         capture_output=True,
         text=True,
         check=True,
     )
-    before, after = json.loads(done.stdout)
-    return before, after
+    before, peak = json.loads(done.stdout)
+    return before, peak
+
+
+def _status_mib(field: str) -> float | None:
+    try:
+        text = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    """Linux: restart the VmHWM high-water mark from the current resident size."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
 
 
 def _maxrss_mib() -> float:
@@ -105,9 +129,16 @@ def _maxrss_mib() -> float:
 
 
 def run_child(name: str, path: str) -> None:
-    before = _maxrss_mib()
-    collect(registry.get(name), Path(path))
-    print(json.dumps([before, _maxrss_mib()]))
+    collector = registry.get(name)
+    if _reset_peak_rss():
+        before = _status_mib("VmRSS") or 0.0
+        collect(collector, Path(path))
+        peak = _status_mib("VmHWM") or 0.0
+    else:  # no resettable high-water mark: the process's peak so far
+        before = _maxrss_mib()
+        collect(collector, Path(path))
+        peak = _maxrss_mib()
+    print(json.dumps([before, peak]))
 
 
 def measure(collector: Collector, path: Path, runs: int) -> Row:
@@ -115,9 +146,9 @@ def measure(collector: Collector, path: Path, runs: int) -> Row:
     seconds = median_seconds(lambda: collect(collector, path), runs)
     tracemalloc.start()
     collect(collector, path)
-    _, peak = tracemalloc.get_traced_memory()
+    _, traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    before, after = child_rss(collector.name, path)
+    before, peak = child_rss(collector.name, path)
     return Row(
         collector=collector.name,
         file=str(path.relative_to(FIXTURES)),
@@ -126,10 +157,31 @@ def measure(collector: Collector, path: Path, runs: int) -> Row:
         edges=len(result.edges),
         median_ms=seconds * 1000,
         packages_per_s=len(result.packages) / seconds,
-        tracemalloc_peak_mib=peak / 2**20,
+        tracemalloc_peak_mib=traced / 2**20,
         rss_before_mib=before,
-        rss_after_mib=after,
+        rss_peak_mib=peak,
     )
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def process_peak_rss_mib(command: list[str], **options: object) -> float | None:
+    """Peak resident size of ``command`` as GNU time reports it (``%M``), or ``None``.
+
+    Measuring with ``wait4`` from here would not do: a child forked from this interpreter
+    keeps this interpreter's high-water mark across ``exec``. GNU time forks from itself.
+    """
+    if not Path(GNU_TIME).is_file():
+        return None
+    done = subprocess.run(
+        [GNU_TIME, "-f", "%M", *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        **options,  # type: ignore[call-overload]
+    )
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
 def uv_project(lock: Path, where: Path) -> None:
@@ -170,6 +222,7 @@ def measure_uv(path: Path, runs: int) -> PeerRow | None:
     in_process = median_seconds(lambda: collect(collector, path), runs)
     cli = [sys.executable, "-m", "auditor", "graph", "--json", str(path)]
     process = median_seconds(lambda: subprocess.run(cli, capture_output=True, check=True), runs)
+    auditor_rss = process_peak_rss_mib(cli)
     with tempfile.TemporaryDirectory() as tmp:
         where = Path(tmp)
         uv_project(path, where)
@@ -187,6 +240,7 @@ def measure_uv(path: Path, runs: int) -> PeerRow | None:
             lambda: subprocess.run(command, cwd=where, env=env, capture_output=True, check=True),
             runs,
         )
+        uv_rss = process_peak_rss_mib(command, cwd=where, env=env)
     return PeerRow(
         file=str(path.relative_to(FIXTURES)),
         auditor_in_process_ms=in_process * 1000,
@@ -194,29 +248,37 @@ def measure_uv(path: Path, runs: int) -> PeerRow | None:
         uv_export_ms=peer * 1000,
         ratio_in_process=in_process / peer,
         ratio_process=process / peer,
+        auditor_process_rss_mib=auditor_rss,
+        uv_export_rss_mib=uv_rss,
     )
+
+
+def _mib(value: float | None) -> str:
+    return "n/a (no GNU time)" if value is None else f"{value:5.1f} MiB"
 
 
 def render(rows: list[Row], peer: PeerRow | None, runs: int) -> str:
     head = (
         f"{'collector':<13} {'file (below tests/fixtures)':<58} {'KiB':>6} {'pkgs':>5} "
         f"{'edges':>5} {'median ms':>9} {'pkgs/s':>7} {'tracemalloc MiB':>15} "
-        f"{'RSS MiB before/after':>20}"
+        f"{'RSS MiB before/peak':>20}"
     )
     lines = [f"parse benchmark, median of {runs} runs, Python {sys.version.split()[0]}", head]
     for r in rows:
         lines.append(
             f"{r.collector:<13} {r.file:<58} {r.kib:>6.0f} {r.packages:>5} {r.edges:>5} "
             f"{r.median_ms:>9.1f} {r.packages_per_s:>7.0f} {r.tracemalloc_peak_mib:>15.1f} "
-            f"{f'{r.rss_before_mib:.1f} / {r.rss_after_mib:.1f}':>20}"
+            f"{f'{r.rss_before_mib:.1f} / {r.rss_peak_mib:.1f}':>20}"
         )
     if peer is not None:
         lines += [
             "",
             f"uv.lock read by uv itself ({peer.file}):",
             f"  auditor collect (in process)     {peer.auditor_in_process_ms:8.1f} ms",
-            f"  auditor graph --json (process)   {peer.auditor_process_ms:8.1f} ms",
-            f"  uv export --frozen (process)     {peer.uv_export_ms:8.1f} ms",
+            f"  auditor graph --json (process)   {peer.auditor_process_ms:8.1f} ms"
+            f"   peak RSS {_mib(peer.auditor_process_rss_mib)}",
+            f"  uv export --frozen (process)     {peer.uv_export_ms:8.1f} ms"
+            f"   peak RSS {_mib(peer.uv_export_rss_mib)}",
             f"  ratio auditor/uv: {peer.ratio_in_process:.2f} in process, "
             f"{peer.ratio_process:.2f} process to process",
         ]
