@@ -9,8 +9,10 @@ no extra is known to pull it in). Group and extra names are PEP 503-normalised.
 Binding: a lock entry's dependency names a package, sometimes with a version constraint and
 an environment marker. When one version of that name is locked, that is the answer. When a
 name is locked at several versions (``numpy`` for old and new Pythons), the candidates are
-narrowed by the constraint, then by whether the dependency's marker and the candidate's own
-marker can both hold in some environment. That check samples a grid of environments
+narrowed by the exact version when the dependency names one, by the kind of source (a git
+declaration binds the git entry), by the constraint, then by whether the dependency's
+marker (joined with the depending package's own marker) and the candidate's own marker can
+both hold in some environment. That check samples a grid of environments
 (Python 2.7 and 3.4 to 3.15, Linux/macOS/Windows, CPython/PyPy); a marker that holds in none
 of them (an exotic machine, a typo) is treated as "could hold" so nothing is lost. Whatever
 remains is bound, so an ambiguous dependency gets an edge to every version it may select.
@@ -293,15 +295,6 @@ def can_coexist(*truths: tuple[bool, ...] | None) -> bool:
     if len(known) < 2:
         return True
     return any(all(column) for column in zip(*known, strict=True))
-
-
-def combine(*truths: tuple[bool, ...] | None) -> tuple[bool, ...] | None:
-    """The conjunction of several conditions (unknown ones are ignored)."""
-    known = [t for t in truths if t is not None]
-    if not known:
-        return None
-    combined = tuple(all(column) for column in zip(*known, strict=True))
-    return combined if any(combined) else None
 
 
 # -- binding ----------------------------------------------------------------------------------
