@@ -34,9 +34,10 @@ class PackageView:
         return self.scopes[0]
 
 
-def edge_sort_key(edge: Edge) -> tuple[str, str, str, str]:
-    """Sort edges without comparing ``None`` with text (no requirement, main scope)."""
-    return (edge.parent, edge.child, edge.requirement or "", edge.scope or "")
+def edge_sort_key(edge: Edge) -> tuple[str, str, str, str, str]:
+    """Sort edges without comparing ``None`` with text (no requirement, main scope); the
+    ``repr`` last keeps the order total whatever fields ``Edge`` has."""
+    return (edge.parent, edge.child, edge.requirement or "", edge.scope or "", repr(edge))
 
 
 class DependencyGraph:
