@@ -119,8 +119,10 @@ def main() -> None:
         tmp = Path(scratch)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "PIP_AUDIT"))}
         for label, target in CASES.items():
+            # pip-audit reads requirements only: for the uv project, the lock's export
             requirements = target / "requirements.txt" if target.is_dir() else target
-            n, distinct = packages_and_advisories(records, requirements)
+            lockfile = target / "uv.lock" if target.is_dir() else target
+            n, distinct = packages_and_advisories(records, lockfile)
             cache = tmp / "auditor-cache"
             auditor = [
                 str(BIN / "auditor"),
@@ -132,7 +134,7 @@ def main() -> None:
                 "--cache-dir",
                 str(cache),
                 "--json",
-                str(requirements),
+                str(lockfile),
             ]
             count_auditor = lambda out: len(json.loads(out)["findings"])  # noqa: E731
             runs = [

@@ -8,8 +8,8 @@ asserted as such, with the reason:
 - uv audit also asks the lock's index for each project's status (PEP 792); the lock's
   index URL is pointed at the same local server, which reports no status.
 
-The uv.lock is audited by auditor through its requirements export (``uv export``, the same
-238 packages) until auditor reads uv.lock itself.
+auditor and uv audit read the same uv.lock; pip-audit reads its requirements export
+(``uv export``, the same 238 packages), since it does not read uv.lock.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def test_uv_audit_finds_the_same_on_redash(
         )
         for v in report["vulnerabilities"]
     }
-    result, ours = auditor_items(http_server, REDASH / "requirements.txt")
+    result, ours = auditor_items(http_server, REDASH / "uv.lock")
     assert 238 == len(result.graph)
     extra = unmatched(uv_items, ours)
     assert {("redis", "4.6.0", frozenset({"PYSEC-2023-73", "CVE-2023-31655"}))} == extra
