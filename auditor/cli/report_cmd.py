@@ -38,8 +38,11 @@ class ReportCommand(Command):
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
         setup = prepare(args)
-        collection = collect_paths(args.paths, force=args.force_format)
-        result = audit(collection, setup.options)
+        try:
+            collection = collect_paths(args.paths, force=args.force_format)
+            result = audit(collection, setup.options)
+        finally:
+            setup.close()
         out = Path(args.out)
         document = graph_document(
             result.graph,
