@@ -25,7 +25,7 @@ Hit = tuple[str, Rule, str]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings:
+class TyposquatSettings:
     """The knobs of the detector; ``for_ecosystem`` gives the measured defaults
     (bench/typosquat.py --sweep, docs/checks.md)."""
 
@@ -41,14 +41,14 @@ class Settings:
             raise ValueError("minimum lengths must be at least 1")
 
     @classmethod
-    def for_ecosystem(cls, ecosystem: Ecosystem) -> Settings:
+    def for_ecosystem(cls, ecosystem: Ecosystem) -> TyposquatSettings:
         return _DEFAULTS.get(ecosystem, cls())
 
 
 # Ranks (PyPI) and monthly downloads (npm) are on different scales, hence separate defaults.
 _DEFAULTS = {
-    Ecosystem.PYPI: Settings(ratio=1.0, two_edit_ratio=15.0),
-    Ecosystem.NPM: Settings(ratio=50.0, two_edit_ratio=1000.0),
+    Ecosystem.PYPI: TyposquatSettings(ratio=1.0, two_edit_ratio=15.0),
+    Ecosystem.NPM: TyposquatSettings(ratio=50.0, two_edit_ratio=1000.0),
 }
 
 
@@ -56,17 +56,21 @@ class TyposquatDetector:
     """Checks names of one ecosystem against one popular list."""
 
     def __init__(
-        self, popular: PopularList, *, settings: Settings | None = None, allow: AllowList = EMPTY
+        self,
+        popular: PopularList,
+        *,
+        settings: TyposquatSettings | None = None,
+        allow: AllowList = EMPTY,
     ) -> None:
         self.popular = popular
         self.ecosystem = popular.ecosystem
-        self.settings = settings or Settings.for_ecosystem(self.ecosystem)
+        self.settings = settings or TyposquatSettings.for_ecosystem(self.ecosystem)
         self.allow = allow
         floor = popular.floor.score
         two_edit = [
             t
             for t in popular.at_least(floor * self.settings.two_edit_ratio)
-            if len(fold(t)) >= self.settings.min_two_edit_length
+            if split_scope(t)[0] is None and len(fold(t)) >= self.settings.min_two_edit_length
         ]
         self.index = TargetIndex(
             self.ecosystem,
@@ -94,11 +98,10 @@ class TyposquatDetector:
         """What the rules alone say about ``name``, as if it were not listed or allowed
         (``check`` without its exemptions: to explain a name, and for leave-one-out tests)."""
         normal = self.ecosystem.normalize_name(name)
-        best: dict[str, tuple[Rule, str]] = {}
-        for target, rule, detail in self._hits(name, normal):
-            known = best.get(target)
-            if target != normal and (known is None or rule.precedence < known[0].precedence):
-                best[target] = (rule, detail)
+        best = _strongest(self._hits(name, normal), normal)
+        if not best:
+            # the weakest rule, and the costliest lookup: only when nothing else matched
+            best = _strongest(self._two_edit_hits(normal), normal)
         matches = []
         for target, (rule, detail) in best.items():
             target_popularity = self.popular.popularity(target)
@@ -146,8 +149,13 @@ class TyposquatDetector:
         for found, edit, detail in index.edits.neighbours(lower):
             for target in index.by_lower.get(found, ()):
                 yield target, Rule(edit.value), detail
-        for found, edit, detail in index.two_edits.neighbours(lower):
-            for target in index.by_lower.get(found, ()):
+
+    def _two_edit_hits(self, normal: str) -> Iterator[Hit]:
+        """Two edits on the folded name, for unscoped names (separators do not count)."""
+        if split_scope(normal)[0] is not None:
+            return
+        for found, edit, detail in self.index.two_edits.neighbours(fold(normal)):
+            for target in self.index.by_fold.get(found, ()):
                 yield target, Rule(edit.value), detail
 
     def _affix_hits(self, folded: str) -> Iterator[Hit]:
@@ -176,6 +184,16 @@ class TyposquatDetector:
             return
         for target in self.index.scoped_joined.get(fold(name), ()):
             yield target, Rule.SCOPE, f"{target!r} with the scope joined to the name"
+
+
+def _strongest(hits: Iterable[Hit], normal: str) -> dict[str, tuple[Rule, str]]:
+    """The strongest rule per target (the name itself is never its own target)."""
+    best: dict[str, tuple[Rule, str]] = {}
+    for target, rule, detail in hits:
+        known = best.get(target)
+        if target != normal and (known is None or rule.precedence < known[0].precedence):
+            best[target] = (rule, detail)
+    return best
 
 
 def _same_end(mine: str, theirs: str) -> bool:

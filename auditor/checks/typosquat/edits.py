@@ -31,12 +31,13 @@ class Edit(str, enum.Enum):
 
 
 def variants(text: str, depth: int = 1) -> set[str]:
-    """The string and every string made by deleting up to ``depth`` characters from it."""
-    out = {text}
-    frontier = {text}
-    for _ in range(depth):
-        frontier = {s[:i] + s[i + 1 :] for s in frontier for i in range(len(s))}
-        out |= frontier
+    """The string and every string made by deleting up to ``depth`` (1 or 2) characters."""
+    ones = [text[:i] + text[i + 1 :] for i in range(len(text))]
+    out = {text, *ones}
+    if depth >= 2:
+        # each pair of positions once: delete i, then a later position of what is left
+        for i, one in enumerate(ones):
+            out.update(one[:j] + one[j + 1 :] for j in range(i, len(one)))
     return out
 
 
@@ -125,6 +126,9 @@ def _replaced(candidate: str, target: str) -> tuple[Edit, str] | None:
     return None
 
 
+_TWO_EDIT_DETAILS = {1: "a separator changed and one more edit", 2: "two edits"}
+
+
 class DeletionIndex:
     """Every deletion variant (up to ``depth`` deletions) of a set of names."""
 
@@ -145,6 +149,8 @@ class DeletionIndex:
         return len(self._table)
 
     def _candidates(self, text: str) -> list[str]:
+        if not self._table:
+            return []
         seen: set[str] = set()
         for variant in variants(text, self.depth):
             seen.update(self._table.get(variant, ()))
@@ -152,8 +158,9 @@ class DeletionIndex:
         return sorted(seen)
 
     def neighbours(self, candidate: str) -> list[tuple[str, Edit, str]]:
-        """The indexed names one edit from ``candidate`` (``depth`` 1) or exactly two edits
-        from it (``depth`` 2), each with the edit, sorted by name."""
+        """The indexed names one edit from ``candidate`` (``depth`` 1), or one or two edits
+        from it (``depth`` 2, used on folded names: one edit there is a separator change and
+        a typo in the real names), each with the edit, sorted by name."""
         found = []
         for name in self._candidates(candidate):
             self.comparisons += 1
@@ -161,6 +168,8 @@ class DeletionIndex:
                 edit = classify(candidate, name)
                 if edit is not None:
                     found.append((name, *edit))
-            elif osa_distance(candidate, name) == 2 and not _only_version_differs(candidate, name):
-                found.append((name, Edit.TWO_EDITS, "two edits"))
+            elif not _only_version_differs(candidate, name):
+                distance = osa_distance(candidate, name)
+                if distance <= 2:
+                    found.append((name, Edit.TWO_EDITS, _TWO_EDIT_DETAILS[distance]))
         return found

@@ -1,9 +1,9 @@
 """The index over the popular names a candidate may imitate.
 
-Built once per list and settings from the *eligible* targets only (those popular enough to be
-imitated, see ``Settings``), it answers every rule with dictionary lookups: lowercase, folded,
-skeleton, affix-residue and word-order maps, the npm scope map, and deletion neighbourhoods
-for typos. Lookups never scan the list.
+Built once per list and settings from the *eligible* targets only (those popular enough to
+be imitated, see ``TyposquatSettings``), it answers every rule with dictionary lookups:
+lowercase, folded, skeleton, affix-residue and word-order maps, the npm scope map, and
+deletion neighbourhoods for typos. Lookups never scan the list.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class TargetIndex:
         self.scoped_joined = self._joined()
         long_enough = [t for t in self.targets if len(t) >= min_edit_length]
         self.edits = DeletionIndex(t.lower() for t in long_enough)
-        self.two_edits = DeletionIndex((t.lower() for t in two_edit_targets), depth=2)
+        self.two_edits = DeletionIndex((fold(t) for t in two_edit_targets), depth=2)
 
     def _joined(self) -> dict[str, tuple[str, ...]]:
         joined: list[tuple[str, str]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.checks.typosquat.allowlist import AllowList
-from auditor.checks.typosquat.detector import Settings, TyposquatDetector
+from auditor.checks.typosquat.detector import TyposquatDetector, TyposquatSettings
 from auditor.checks.typosquat.rules import Rule
 from tests.checks.typosquat.support import npm_list, pypi_list
 
@@ -111,19 +111,19 @@ def test_listed_names_are_never_reported() -> None:
 
 def test_ratio_decides_which_names_can_be_imitated() -> None:
     """A target must be `ratio` times more popular than an unlisted name can be."""
-    low = TyposquatDetector(NPM, settings=Settings(ratio=1))
-    high = TyposquatDetector(NPM, settings=Settings(ratio=100))
+    low = TyposquatDetector(NPM, settings=TyposquatSettings(ratio=1))
+    high = TyposquatDetector(NPM, settings=TyposquatSettings(ratio=100))
     assert [("small-thing", Rule.OMISSION)] == rules(low, "small-thng")
     assert [] == rules(high, "small-thng")  # 25,000 is not 100 x the 25,000 floor
     assert [("lodash", Rule.TRANSPOSITION)] == rules(high, "lodahs")
-    ranks = TyposquatDetector(PYPI, settings=Settings(ratio=50))
+    ranks = TyposquatDetector(PYPI, settings=TyposquatSettings(ratio=50))
     assert [] == rules(ranks, "rare-pakage")  # rank 100 is not 50 x better than rank 101
     assert [("requests", Rule.TRANSPOSITION)] == rules(ranks, "reqeusts")
 
 
 def test_two_edits_need_long_and_very_popular_targets() -> None:
     """The two-edit rule is off for short names and for targets below its ratio."""
-    strict = TyposquatDetector(PYPI, settings=Settings(two_edit_ratio=1e9))
+    strict = TyposquatDetector(PYPI, settings=TyposquatSettings(two_edit_ratio=1e9))
     assert [] == rules(strict, "cloroma")
     assert [] == rules(TyposquatDetector(PYPI), "sxi-x")  # "six" is too short
 
@@ -144,10 +144,12 @@ def test_allow_list_exempts_names() -> None:
 
 def test_matches_are_sorted_most_popular_target_first() -> None:
     """A name close to several targets names the most popular first, deterministically."""
-    detector = TyposquatDetector(NPM, settings=Settings(ratio=1, min_edit_length=2))
+    detector = TyposquatDetector(NPM, settings=TyposquatSettings(ratio=1, min_edit_length=2))
     matches = detector.check("mss")
     assert ["ms"] == [m.target for m in matches][:1]
-    repeat = TyposquatDetector(NPM, settings=Settings(ratio=1, min_edit_length=2)).check("mss")
+    repeat = TyposquatDetector(NPM, settings=TyposquatSettings(ratio=1, min_edit_length=2)).check(
+        "mss"
+    )
     assert matches == repeat
 
 
@@ -163,7 +165,7 @@ def test_match_describes_both_popularities() -> None:
 def test_lookups_do_not_scan_the_list() -> None:
     """Complexity guard: with 20,000 listed names a lookup verifies only a handful of pairs."""
     names = {f"pkg{i:05d}x": i + 1 for i in range(20_000)} | {"requests": 1}
-    detector = TyposquatDetector(pypi_list(names), settings=Settings(ratio=1))
+    detector = TyposquatDetector(pypi_list(names), settings=TyposquatSettings(ratio=1))
     for query in ("reqeusts", "totally-unrelated-name", "pkg00001y", "zzzz"):
         detector.check(query)
     # pkg00001y shares deletion variants with a few dozen listed names: only those are verified
@@ -173,6 +175,6 @@ def test_lookups_do_not_scan_the_list() -> None:
 def test_settings_are_validated() -> None:
     """A ratio below 1 or a length below 1 is rejected."""
     with pytest.raises(ValueError, match="ratios"):
-        Settings(ratio=0.5)
+        TyposquatSettings(ratio=0.5)
     with pytest.raises(ValueError, match="lengths"):
-        Settings(min_edit_length=0)
+        TyposquatSettings(min_edit_length=0)

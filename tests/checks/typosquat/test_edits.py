@@ -72,11 +72,24 @@ def test_index_finds_each_neighbour_with_few_comparisons() -> None:
     assert index.comparisons <= 3
 
 
-def test_two_edit_index_reports_only_distance_two() -> None:
-    """depth=2 finds names exactly two edits away (one-edit names belong to depth 1)."""
-    index = DeletionIndex(["colorama", "requests"], depth=2)
+def test_two_edit_index_reports_one_or_two_edits() -> None:
+    """depth=2 finds names up to two edits away (it is queried with folded names)."""
+    index = DeletionIndex(["colorama", "safebuffer"], depth=2)
     assert [("colorama", Edit.TWO_EDITS, "two edits")] == index.neighbours("cloroma")
-    assert [] == index.neighbours("colorma")
+    assert [
+        ("safebuffer", Edit.TWO_EDITS, "a separator changed and one more edit")
+    ] == index.neighbours("sfebuffer")
+    assert [] == index.neighbours("colorama")
+    assert [] == index.neighbours("clrma")
+
+
+@given(st.text(alphabet="abcd", min_size=0, max_size=7), st.data())
+def test_two_edit_index_agrees_with_osa_distance(word: str, data: st.DataObject) -> None:
+    """Property: depth 2 reports exactly the names at distance 1 or 2."""
+    names = data.draw(st.lists(st.text(alphabet="abcd", min_size=0, max_size=7), max_size=20))
+    index = DeletionIndex(names, depth=2)
+    expected = sorted({n for n in names if 1 <= osa_distance(word, n) <= 2})
+    assert expected == [name for name, _edit, _detail in index.neighbours(word)]
 
 
 @given(st.text(alphabet="abcde-", min_size=1, max_size=8), st.data())
