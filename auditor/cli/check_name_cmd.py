@@ -12,6 +12,7 @@ from auditor.checks.names import (
     NAME_ECOSYSTEMS,
     NameCheckOptions,
     check_names,
+    name_package,
     valid_name,
 )
 from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
@@ -19,8 +20,9 @@ from auditor.checks.typosquat.popular import Popularity, bundled
 from auditor.cli.base import EXIT_FINDINGS, EXIT_OK, Command, Console
 from auditor.cli.options import add_json_option
 from auditor.errors import UsageError
-from auditor.formats.finding_json import finding_json
+from auditor.formats.findings_json import finding_json
 from auditor.formats.graph_json import dumps
+from auditor.graph import DependencyGraph
 from auditor.model import Ecosystem, Finding
 
 SCHEMA = "auditor.check-name/1"
@@ -108,6 +110,9 @@ def _print_text(
 def _document(
     ecosystem: Ecosystem, results: dict[str, tuple[Finding, ...]], allowed: Allowed
 ) -> dict[str, Any]:
+    # Findings use the same JSON shape as ``scan --json``: their packages form a graph of
+    # their own (names only, no version, no root).
+    graph = DependencyGraph(packages=[name_package(ecosystem, name) for name in results])
     return {
         "schema": SCHEMA,
         "ecosystem": ecosystem.value,
@@ -117,7 +122,7 @@ def _document(
                 "name": name,
                 "popularity": None if popular is None else popular.json(),
                 "allowed": allowed(ecosystem, name),
-                "findings": [finding_json(f) for f in findings],
+                "findings": [finding_json(f, graph) for f in findings],
             }
             for name, findings in results.items()
             for popular in [_popularity(ecosystem, name)]

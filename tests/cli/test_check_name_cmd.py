@@ -47,10 +47,12 @@ def test_json_output() -> None:
     assert crossenv["popularity"] is None
     finding = crossenv["findings"][0]
     assert "typosquat:cross-env" == finding["id"]
-    assert "pkg:npm/crossenv" == finding["package"]
+    assert "typosquat" == finding["kind"]
+    assert "pkg:npm/crossenv" == finding["package"]["id"]
     assert "high" == finding["severity"]
-    assert "cross-env" == finding["evidence"]["imitates"]
-    assert "separator" == finding["evidence"]["rule"]
+    evidence = {item["name"]: item["value"] for item in finding["evidence"]}
+    assert "cross-env" == evidence["imitates"]
+    assert "separator" == evidence["rule"]
 
 
 def test_allow_list(tmp_path: Path) -> None:

@@ -8,13 +8,12 @@ give the same answer for the same name.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import ClassVar
 
+from auditor.checks.base import Check, CheckContext, CheckResult
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.checks.typosquat.detector import TyposquatDetector, default_detector
 from auditor.checks.typosquat.popular import BUNDLED_ECOSYSTEMS
 from auditor.checks.typosquat.rules import Match, Rule
-from auditor.graph import DependencyGraph
 from auditor.model import Ecosystem, Finding, FindingKind, Package, Severity
 
 # Visual identity (the same letters, only case, separators or look-alike glyphs differ) has
@@ -81,23 +80,24 @@ def typosquat_findings(
     return tuple(sorted(found))
 
 
-class TyposquatCheck:
-    """The typosquat check over a dependency graph.
+class TyposquatCheck(Check):
+    """The typosquat check over the dependency graph.
 
     Only packages resolved from a registry are judged: a git, URL, path or workspace package
-    is not installed by typing its name, so a look-alike name is not a typosquat there.
+    is not installed by typing its name, so a look-alike name is not a typosquat there. The
+    allow-list comes from the configuration (``CheckSettings.typosquat_allow``).
     """
 
-    name: ClassVar[str] = "typosquat"
-    kind: ClassVar[FindingKind] = FindingKind.TYPOSQUAT
-    description: ClassVar[str] = "package names that imitate a much more popular package"
+    name = "typosquat"
+    kinds = frozenset({FindingKind.TYPOSQUAT})
+    description = "package names that imitate a much more popular package"
 
-    def __init__(
-        self, *, allow: AllowList = EMPTY, detector_for: DetectorFor = default_detector
-    ) -> None:
-        self.allow = allow
+    def __init__(self, *, detector_for: DetectorFor = default_detector) -> None:
         self.detector_for = detector_for
 
-    def run(self, graph: DependencyGraph) -> tuple[Finding, ...]:
-        packages = (p for p in graph.packages if p.source.is_registry)
-        return typosquat_findings(packages, allow=self.allow, detector_for=self.detector_for)
+    def run(self, context: CheckContext) -> CheckResult:
+        packages = (p for p in context.graph.packages if p.source.is_registry)
+        findings = typosquat_findings(
+            packages, allow=context.settings.typosquat_allow, detector_for=self.detector_for
+        )
+        return CheckResult(findings=findings)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from auditor.checks.base import CheckContext, CheckSettings
 from auditor.checks.names import NameCheckOptions, check_names, name_package
+from auditor.checks.registry import CHECKS
 from auditor.checks.typosquat.allowlist import AllowList
 from auditor.checks.typosquat.check import TyposquatCheck, typosquat_findings
 from auditor.graph import DependencyGraph
 from auditor.model import (
     Ecosystem,
+    Finding,
     FindingKind,
     Package,
     Severity,
     Source,
     SourceKind,
 )
+
+
+def run(graph: DependencyGraph, allow: AllowList | None = None) -> tuple[Finding, ...]:
+    settings = CheckSettings(typosquat_allow=allow or AllowList())
+    result = TyposquatCheck().run(CheckContext(graph=graph, settings=settings))
+    assert () == result.unchecked
+    return result.findings
 
 
 def pkg(name: str, ecosystem: Ecosystem = Ecosystem.PYPI, **kwargs: object) -> Package:
@@ -32,7 +42,7 @@ def test_graph_check_reports_registry_packages_only() -> None:
             Package(ecosystem=Ecosystem.GO, name="github.com/x/reqeusts", version="v1.0.0"),
         ]
     )
-    findings = TyposquatCheck().run(graph)
+    findings = run(graph)
     assert ["pkg:npm/crossenv@1.0", "pkg:pypi/reqeusts@1.0"] == [f.package_id for f in findings]
     crossenv, reqeusts = findings
     assert FindingKind.TYPOSQUAT is reqeusts.kind
@@ -50,7 +60,7 @@ def test_graph_check_reports_registry_packages_only() -> None:
 def test_allow_list_applies_to_the_graph_check() -> None:
     """An allowed package is not reported."""
     graph = DependencyGraph(packages=[pkg("reqeusts")])
-    assert () == TyposquatCheck(allow=AllowList.of(["pypi:reqeusts"])).run(graph)
+    assert () == run(graph, AllowList.of(["pypi:reqeusts"]))
 
 
 def test_name_check_and_graph_check_agree() -> None:
@@ -61,12 +71,20 @@ def test_name_check_and_graph_check_agree() -> None:
     from_names = names["reqeusts"][0]
     from_graph = typosquat_findings([name_package(Ecosystem.PYPI, "reqeusts")])[0]
     assert from_graph == from_names
-    locked = TyposquatCheck().run(DependencyGraph(packages=[pkg("reqeusts")]))[0]
+    locked = run(DependencyGraph(packages=[pkg("reqeusts")]))[0]
     assert (locked.id, locked.summary, locked.evidence) == (
         from_names.id,
         from_names.summary,
         from_names.evidence,
     )
+
+
+def test_registered_and_always_applies() -> None:
+    """The check is in the registry and needs no advisory data."""
+    check = CHECKS["typosquat"]
+    assert isinstance(check, TyposquatCheck)
+    assert check.applies(CheckContext(graph=DependencyGraph()))
+    assert {FindingKind.TYPOSQUAT} == check.kinds
 
 
 def test_finding_lists_other_resemblances() -> None:
