@@ -135,7 +135,13 @@ class DeletionIndex:
     def __init__(self, names: Iterable[str], *, depth: int = 1) -> None:
         self.depth = depth
         table: dict[str, list[str]] = {}
-        for name in sorted(set(names)):
+        unique = sorted(set(names))
+        # Lengths outside these bounds cannot be within ``depth`` edits of any indexed name,
+        # so a hostile 200-character name costs nothing (its variants are never generated).
+        self._lengths = (
+            (min(map(len, unique)) - depth, max(map(len, unique)) + depth) if unique else (1, 0)
+        )
+        for name in unique:
             for variant in variants(name, depth):
                 bucket = table.get(variant)
                 if bucket is None:
@@ -149,7 +155,8 @@ class DeletionIndex:
         return len(self._table)
 
     def _candidates(self, text: str) -> list[str]:
-        if not self._table:
+        shortest, longest = self._lengths
+        if not shortest <= len(text) <= longest:
             return []
         seen: set[str] = set()
         for variant in variants(text, self.depth):

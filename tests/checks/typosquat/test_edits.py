@@ -105,3 +105,13 @@ def test_variants_depth() -> None:
     """Variants are the string and its deletions, up to the depth."""
     assert {"ab", "a", "b"} == variants("ab")
     assert {"ab", "a", "b", ""} == variants("ab", 2)
+
+
+def test_names_too_long_or_short_for_any_neighbour_cost_nothing() -> None:
+    """A hostile 3,000-character name is rejected by its length, not by 4.5 million
+    generated deletion variants (this test would not finish otherwise)."""
+    index = DeletionIndex(["colorama", "requests"], depth=2)
+    assert [] == index.neighbours("x" * 3000)
+    assert [] == index.neighbours("abcde")  # 3 shorter than the shortest name
+    assert 0 == index.comparisons
+    assert [] == DeletionIndex([]).neighbours("requests")
