@@ -7,13 +7,13 @@ this module returns, which keeps every stage testable alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from auditor.advisories.base import AdvisorySource, is_local
 from auditor.advisories.osv import OsvRecord
-from auditor.checks.base import AdvisoryData, Check, CheckContext
+from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
 from auditor.checks.registry import default_checks
 from auditor.discovery import Target, find_targets
 from auditor.errors import LockfileError, SourceError
@@ -98,6 +98,7 @@ class AuditOptions:
     checks: tuple[Check, ...] | None = None
     ignores: tuple[IgnoreRule, ...] = ()
     today: date | None = None
+    check_settings: CheckSettings = field(default_factory=CheckSettings)
 
 
 def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
@@ -111,7 +112,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         excluded = tuple((p.id, LOCAL_REASON) for p in graph.packages if is_local(p))
         to_check = [p for p in graph.packages if not is_local(p)]
         advisories, infos = query_sources(options.sources, to_check)
-    context = CheckContext(graph=graph, advisories=advisories)
+    context = CheckContext(graph=graph, advisories=advisories, settings=options.check_settings)
     findings: list[Finding] = []
     unchecked: set[tuple[str, str]] = set(advisories.unchecked if advisories else ())
     for check in default_checks() if options.checks is None else options.checks:

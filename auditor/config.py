@@ -43,7 +43,16 @@ ENV_STALE_DAYS = "AUDITOR_STALE_DAYS"
 ENV_STALE_DAYS_OLD = "AUDITOR_DB_MAX_AGE_DAYS"
 ENV_OSV_URL = "AUDITOR_OSV_URL"
 
-_KEYS = ("source", "advisory-db", "osv-url", "offline", "fail-on", "stale-days", "ignore")
+_KEYS = (
+    "source",
+    "advisory-db",
+    "osv-url",
+    "offline",
+    "fail-on",
+    "stale-days",
+    "ignore",
+    "typosquat-allow-list",
+)
 _IGNORE_KEYS = ("id", "reason", "expires")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$")
 _TRUE = {"1", "true", "yes", "on"}
@@ -72,6 +81,7 @@ class Config:
     stale_days: float | None = None
     osv_url: str | None = None
     ignores: tuple[IgnoreRule, ...] = ()
+    typosquat_allow_list: Path | None = None  # resolved against the config file's folder
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +95,7 @@ class Settings:
     stale_days: float = DEFAULT_STALE_DAYS
     osv_url: str = DEFAULT_OSV_URL
     ignores: tuple[IgnoreRule, ...] = ()
+    typosquat_allow_list: Path | None = None
     config_path: str | None = None
 
 
@@ -163,6 +174,7 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         if name not in _KEYS:
             child.fail(f"unknown setting {name!r} (known: {', '.join(_KEYS)})")
     db = doc.opt_string("advisory-db")
+    allow = doc.opt_string("typosquat-allow-list")
     return Config(
         path=shown,
         sources=_sources(doc),
@@ -172,6 +184,7 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         stale_days=_stale_days(doc),
         osv_url=_osv_url(doc),
         ignores=_ignores(doc, shown),
+        typosquat_allow_list=None if allow is None else folder / allow,
     )
 
 
@@ -286,6 +299,7 @@ def resolve(
         stale_days=stale_days(None, environ, config.stale_days),
         osv_url=_resolve_osv_url(osv_url, environ, config.osv_url),
         ignores=config.ignores,
+        typosquat_allow_list=config.typosquat_allow_list,
         config_path=config.path,
     )
 

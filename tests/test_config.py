@@ -98,7 +98,7 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
         (
             "ignores = []\n",
             "auditor.toml: unknown setting 'ignores' (known: source, advisory-db, "
-            "osv-url, offline, fail-on, stale-days, ignore) in ignores",
+            "osv-url, offline, fail-on, stale-days, ignore, typosquat-allow-list) in ignores",
         ),
         (
             'fail-on = "severe"\n',

@@ -14,6 +14,8 @@ from pathlib import Path
 from auditor.advisories import registry as sources
 from auditor.advisories.base import SourceOptions
 from auditor.audit import AuditOptions
+from auditor.checks.base import CheckSettings
+from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
 from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Console
 from auditor.cli.net_options import add_cache_option, add_network_options, cache_root, net_config
 from auditor.config import FAIL_ON_CHOICES, Settings, read_config, resolve
@@ -117,7 +119,16 @@ def prepare(
         environ=environ,
     )
     chosen = sources.create(settings.sources, source_options)
-    options = AuditOptions(sources=chosen, ignores=settings.ignores, today=now.date())
+    allow_path = settings.typosquat_allow_list
+    check_settings = CheckSettings(
+        typosquat_allow=EMPTY if allow_path is None else load_allow_list(allow_path)
+    )
+    options = AuditOptions(
+        sources=chosen,
+        ignores=settings.ignores,
+        today=now.date(),
+        check_settings=check_settings,
+    )
     return AuditSetup(settings=settings, options=options, client=client)
 
 
