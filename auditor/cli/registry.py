@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from auditor.cli.base import Command
+from auditor.cli.diff_cmd import DiffCommand
 from auditor.cli.graph_cmd import GraphCommand
+from auditor.cli.history_cmd import HistoryCommand
 from auditor.cli.report_cmd import ReportCommand
 from auditor.cli.why_cmd import WhyCommand
 
@@ -13,5 +15,7 @@ COMMANDS: dict[str, Command] = {
         GraphCommand(),
         WhyCommand(),
         ReportCommand(),
+        HistoryCommand(),
+        DiffCommand(),
     )
 }

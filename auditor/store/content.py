@@ -1,0 +1,400 @@
+"""The canonical, content-addressed form of what a snapshot stores (no database here).
+
+A graph is cut into *chunks* of members (packages with their place in the graph) and of
+edges. Chunk boundaries are content-defined: an item closes its chunk when the hash of its
+key falls on a boundary, so adding, removing or upgrading one package rewrites only the
+chunk or two around it, never the whole graph. Where each package was found (file, line,
+key) changes whenever a lockfile gains a line, so it lives apart in one compressed blob.
+Findings, suppressions and the run details are content-addressed sets and blobs. Every
+digest is SHA-256 over canonical JSON (``codec.digest``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import unquote
+
+from auditor.errors import StoreError
+from auditor.graph import DependencyGraph
+from auditor.model import AuditResult, Ecosystem, Edge, Finding, Package, Root, Source
+from auditor.redact import REDACTED, redact_url
+from auditor.store import codec
+from auditor.store.records import Suppression
+
+MEMBERS_PER_CHUNK = 32  # expected size; the boundary test is a hash modulo this
+EDGES_PER_CHUNK = 32
+MAX_CHUNK_FACTOR = 4  # a run of unlucky hashes still closes a chunk at 4x the expected size
+# Finding fields that are advisory text, stored once per advisory (id + modified).
+ADVISORY_FIELDS = ("aliases", "summary", "details", "references", "cwes", "published", "modified")
+# AuditResult fields stored in their own tables or columns; every other field goes to the
+# run-details blob, so fields added later are kept without a schema change.
+RESULT_OWN_FIELDS = ("graph", "findings", "status")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComponentRow:
+    digest: bytes
+    ecosystem: str
+    name: str
+    version: str
+    purl: str
+    source_kind: str
+    source_url: str | None
+    source_reference: str | None
+    source_subdirectory: str | None
+
+    def values(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberItem:
+    component: bytes
+    hashset: bytes | None
+    declared_scopes: tuple[str, ...]
+    scope: str
+    direct: bool
+    depth: int | None
+
+    def canonical(self) -> list[Any]:
+        hashset = self.hashset.hex() if self.hashset else None
+        scopes = list(self.declared_scopes)
+        return [self.component.hex(), hashset, scopes, self.scope, self.direct, self.depth]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeRef:
+    """One end of an edge: a component (by digest) or a root (by id)."""
+
+    component: bytes | None = None
+    root: str | None = None
+
+    def canonical(self) -> str:
+        return f"c:{self.component.hex()}" if self.component is not None else f"r:{self.root}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EdgeItem:
+    parent: NodeRef
+    child: NodeRef
+    requirement: str | None
+    scope: str | None
+
+    def canonical(self) -> list[Any]:
+        return [self.parent.canonical(), self.child.canonical(), self.requirement, self.scope]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChunkPlan:
+    kind: str  # "members" or "edges"
+    digest: bytes
+    members: tuple[MemberItem, ...] = ()
+    edges: tuple[EdgeItem, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.members) + len(self.edges)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlobPlan:
+    digest: bytes
+    data: bytes  # zlib-compressed canonical JSON
+
+
+@dataclass(frozen=True, kw_only=True)
+class GraphPlan:
+    digest: bytes
+    roots: str
+    locations: BlobPlan
+    components: dict[bytes, ComponentRow]
+    hashsets: dict[bytes, str]
+    chunks: tuple[ChunkPlan, ...]
+    packages: int
+    direct: int
+    edges: int
+    versions: frozenset[tuple[str, str, str]]  # (ecosystem, name, version), for churn
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdvisoryRow:
+    digest: bytes
+    advisory_id: str
+    modified: str | None
+    data: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindingRow:
+    digest: bytes
+    advisory: AdvisoryRow
+    package_id: str
+    ecosystem: str
+    package_name: str
+    kind: str
+    finding_id: str
+    severity: str
+    data: str
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.ecosystem, self.package_name, self.finding_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuppressionRow:
+    digest: bytes
+    suppression: Suppression
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetPlan:
+    digest: bytes
+    members: tuple[bytes, ...]
+
+
+def blob(data: Any) -> BlobPlan:
+    text = codec.canonical_json(data).encode("utf-8")
+    return BlobPlan(digest=hashlib.sha256(text).digest(), data=zlib.compress(text, 9))
+
+
+def unblob(data: bytes, what: str) -> Any:
+    try:
+        text = zlib.decompress(data)
+    except zlib.error as exc:
+        raise StoreError(f"the store holds a damaged {what}: {exc}") from None
+    return codec.loads(text, what)
+
+
+def set_plan(digests: Iterable[bytes]) -> SetPlan:
+    members = tuple(sorted(set(digests)))
+    return SetPlan(digest=codec.digest([d.hex() for d in members]), members=members)
+
+
+def chunks(items: Sequence[T], key: Callable[[T], str], expected: int) -> list[list[T]]:
+    """Cut ``items`` where the hash of an item's key hits a boundary (content-defined)."""
+    out: list[list[T]] = []
+    current: list[T] = []
+    limit = expected * MAX_CHUNK_FACTOR
+    for item in items:
+        current.append(item)
+        mark = int.from_bytes(hashlib.sha256(key(item).encode("utf-8")).digest()[:4], "big")
+        if mark % expected == 0 or len(current) >= limit:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    """A URL with any credential replaced; other URLs are kept byte for byte."""
+    if url is None:
+        return None
+    redacted = redact_url(url)
+    return redacted if REDACTED in redacted and REDACTED not in url else url
+
+
+def component_row(pkg: Package) -> ComponentRow:
+    source = pkg.source
+    fields = [
+        pkg.ecosystem.value,
+        pkg.name,
+        pkg.version,
+        source.kind.value,
+        safe_url(source.url),
+        source.reference,
+        source.subdirectory,
+    ]
+    return ComponentRow(
+        digest=codec.digest(fields),
+        ecosystem=pkg.ecosystem.value,
+        name=pkg.name,
+        version=pkg.version,
+        purl=pkg.purl if safe_url(source.url) == source.url else _safe_purl(pkg),
+        source_kind=source.kind.value,
+        source_url=safe_url(source.url),
+        source_reference=source.reference,
+        source_subdirectory=source.subdirectory,
+    )
+
+
+def _safe_purl(pkg: Package) -> str:
+    return dataclasses.replace(pkg, source=_safe_source(pkg.source)).purl
+
+
+def _safe_source(source: Source) -> Source:
+    return dataclasses.replace(source, url=safe_url(source.url))
+
+
+def plan_graph(graph: DependencyGraph) -> GraphPlan:
+    components: dict[str, ComponentRow] = {}
+    hashsets: dict[bytes, str] = {}
+    members: list[MemberItem] = []
+    locations: list[list[Any]] = []
+    direct = 0
+    for view in graph.views():
+        pkg = view.package
+        row = component_row(pkg)
+        components[pkg.id] = row
+        hashset = None
+        if pkg.hashes:
+            encoded = codec.encode(pkg.hashes)
+            hashset = codec.digest(encoded)
+            hashsets[hashset] = codec.canonical_json(encoded)
+        members.append(
+            MemberItem(
+                component=row.digest,
+                hashset=hashset,
+                declared_scopes=tuple(sorted(pkg.scopes)),
+                scope=view.scope,
+                direct=view.direct,
+                depth=view.depth,
+            )
+        )
+        locations.append([row.digest.hex(), codec.encode(pkg.found_in)])
+        direct += view.direct
+    edges = [_edge_item(edge, components) for edge in graph.edges]
+    member_chunks = [
+        _chunk("members", group, members=tuple(group))
+        for group in chunks(members, lambda m: m.component.hex(), MEMBERS_PER_CHUNK)
+    ]
+    edge_chunks = [
+        _chunk("edges", group, edges=tuple(group))
+        for group in chunks(
+            edges, lambda e: e.parent.canonical() + e.child.canonical(), EDGES_PER_CHUNK
+        )
+    ]
+    roots = codec.canonical_json([codec.encode(root) for root in graph.roots])
+    location_blob = blob(locations)
+    all_chunks = (*member_chunks, *edge_chunks)
+    return GraphPlan(
+        digest=codec.digest(
+            {
+                "roots": roots,
+                "chunks": [c.digest.hex() for c in all_chunks],
+                "locations": location_blob.digest.hex(),
+            }
+        ),
+        roots=roots,
+        locations=location_blob,
+        components={row.digest: row for row in components.values()},
+        hashsets=hashsets,
+        chunks=all_chunks,
+        packages=len(members),
+        direct=direct,
+        edges=len(edges),
+        versions=frozenset((r.ecosystem, r.name, r.version) for r in components.values()),
+    )
+
+
+def _chunk(
+    kind: str,
+    group: Sequence[MemberItem | EdgeItem],
+    *,
+    members: tuple[MemberItem, ...] = (),
+    edges: tuple[EdgeItem, ...] = (),
+) -> ChunkPlan:
+    digest = codec.digest([kind, [item.canonical() for item in group]])
+    return ChunkPlan(kind=kind, digest=digest, members=members, edges=edges)
+
+
+def _edge_item(edge: Edge, components: dict[str, ComponentRow]) -> EdgeItem:
+    return EdgeItem(
+        parent=_node(edge.parent, components),
+        child=_node(edge.child, components),
+        requirement=edge.requirement,
+        scope=edge.scope,
+    )
+
+
+def _node(node_id: str, components: dict[str, ComponentRow]) -> NodeRef:
+    row = components.get(node_id)
+    return NodeRef(component=row.digest) if row is not None else NodeRef(root=node_id)
+
+
+def roots_from_json(text: str) -> tuple[Root, ...]:
+    data = codec.loads(text, "graph roots")
+    return tuple(codec.decode_stored(Root, item, "a graph root") for item in data)
+
+
+def plan_findings(
+    findings: Iterable[Finding], graph: DependencyGraph
+) -> tuple[dict[bytes, FindingRow], SetPlan]:
+    rows: dict[bytes, FindingRow] = {}
+    for finding in findings:
+        row = finding_row(finding, graph)
+        rows[row.digest] = row
+    return rows, set_plan(rows)
+
+
+def finding_row(finding: Finding, graph: DependencyGraph) -> FindingRow:
+    data = codec.encode(finding)
+    advisory_data = {k: data.pop(k) for k in ADVISORY_FIELDS if k in data}
+    advisory = AdvisoryRow(
+        digest=codec.digest({"id": finding.id, **advisory_data}),
+        advisory_id=finding.id,
+        modified=finding.modified,
+        data=codec.canonical_json(advisory_data),
+    )
+    ecosystem, name = package_identity(finding.package_id, graph)
+    return FindingRow(
+        digest=codec.digest([advisory.digest.hex(), data]),
+        advisory=advisory,
+        package_id=finding.package_id,
+        ecosystem=ecosystem,
+        package_name=name,
+        kind=finding.kind.value,
+        finding_id=finding.id,
+        severity=finding.severity.value,
+        data=codec.canonical_json(data),
+    )
+
+
+def package_identity(package_id: str, graph: DependencyGraph) -> tuple[str, str]:
+    """(ecosystem, name) of a finding's package: from the graph, else read from its purl."""
+    if package_id in graph and not graph.is_root(package_id):
+        pkg = graph.package(package_id)
+        return pkg.ecosystem.value, pkg.name
+    return parse_purl_name(package_id)
+
+
+def parse_purl_name(purl: str) -> tuple[str, str]:
+    body = purl.removeprefix("pkg:").split("?", 1)[0].split("#", 1)[0]
+    kind, _, path = body.partition("/")
+    name = unquote(path.rsplit("@", 1)[0] if "@" in path.lstrip("@") else path)
+    try:
+        ecosystem = Ecosystem.parse(kind)
+    except ValueError:
+        return "", purl
+    return ecosystem.value, ecosystem.normalize_name(name)
+
+
+def plan_suppressions(
+    suppressions: Iterable[Suppression],
+) -> tuple[dict[bytes, SuppressionRow], SetPlan]:
+    rows = {}
+    for suppression in suppressions:
+        digest = codec.digest(codec.encode(suppression))
+        rows[digest] = SuppressionRow(digest=digest, suppression=suppression)
+    return rows, set_plan(rows)
+
+
+def plan_details(result: AuditResult) -> BlobPlan:
+    """Every ``AuditResult`` field not stored elsewhere (skipped, errors, unchecked, ...)."""
+    data = {
+        f.name: codec.encode(getattr(result, f.name))
+        for f in dataclasses.fields(result)
+        if f.name not in RESULT_OWN_FIELDS
+    }
+    for key in ("registries",):
+        if key in data:
+            data[key] = [safe_url(url) for url in data[key]]
+    return blob(data)
