@@ -17,6 +17,19 @@ from auditor.model import CollectResult, Ecosystem, Edge, Package, Root
 MAIN_SCOPE = "main"
 
 
+def edge_order(edge: Edge) -> tuple[str, str, bool, str, bool, str]:
+    """Sort key for edges: the field order of ``Edge``, with ``None`` before any text (two
+    edges between the same nodes may differ only in a requirement or scope that is unset)."""
+    return (
+        edge.parent,
+        edge.child,
+        edge.requirement is not None,
+        edge.requirement or "",
+        edge.scope is not None,
+        edge.scope or "",
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class PackageView:
     """A package as it sits in this graph: the package plus its graph-derived facts."""
@@ -55,7 +68,12 @@ class DependencyGraph:
         # make the graph lie about what is installed.
         self._edges = tuple(
             sorted(
-                {e for e in edges if e.parent in nodes and e.child in nodes and e.parent != e.child}
+                {
+                    e
+                    for e in edges
+                    if e.parent in nodes and e.child in nodes and e.parent != e.child
+                },
+                key=edge_order,
             )
         )
         children: dict[str, list[Edge]] = defaultdict(list)

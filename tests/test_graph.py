@@ -133,3 +133,21 @@ def test_paths_are_valid_simple_paths(pairs: list[tuple[int, int]]) -> None:
         assert bool(paths) == (graph.depth(target.id) is not None)
         if paths:
             assert len(paths[0]) == graph.depth(target.id) + 1  # type: ignore[operator]
+
+
+def test_same_edge_with_and_without_scope() -> None:
+    """A dependency listed for main and for dev (scope None and "dev") is two sorted edges."""
+    graph = DependencyGraph(
+        packages=[A],
+        roots=[R1],
+        edges=[
+            edge(R1.id, A.id, scope="dev"),
+            edge(R1.id, A.id),
+            edge(R1.id, A.id, requirement="a"),
+        ],
+    )
+    assert graph.edges == (
+        edge(R1.id, A.id),
+        edge(R1.id, A.id, scope="dev"),
+        edge(R1.id, A.id, requirement="a"),
+    )

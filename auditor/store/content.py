@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import zlib
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -21,7 +22,7 @@ from urllib.parse import unquote
 
 from auditor.errors import StoreError
 from auditor.graph import DependencyGraph
-from auditor.model import AuditResult, Ecosystem, Edge, Finding, Package, Root, Source
+from auditor.model import AuditResult, Ecosystem, Finding, Package, Root, Source
 from auditor.redact import REDACTED, redact_url
 from auditor.store import codec
 from auditor.store.records import Suppression
@@ -70,25 +71,24 @@ class MemberItem:
 
 
 @dataclass(frozen=True, kw_only=True)
-class NodeRef:
-    """One end of an edge: a component (by digest) or a root (by id)."""
-
-    component: bytes | None = None
-    root: str | None = None
-
-    def canonical(self) -> str:
-        return f"c:{self.component.hex()}" if self.component is not None else f"r:{self.root}"
-
-
-@dataclass(frozen=True, kw_only=True)
 class EdgeItem:
-    parent: NodeRef
-    child: NodeRef
+    parent: str  # node keys (see node_keys)
+    child: str
     requirement: str | None
     scope: str | None
 
     def canonical(self) -> list[Any]:
-        return [self.parent.canonical(), self.child.canonical(), self.requirement, self.scope]
+        return [self.parent, self.child, self.requirement, self.scope]
+
+    def order(self) -> tuple[str, str, bool, str, bool, str]:
+        return (
+            self.parent,
+            self.child,
+            self.requirement is not None,
+            self.requirement or "",
+            self.scope is not None,
+            self.scope or "",
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -227,14 +227,42 @@ def component_row(pkg: Package) -> ComponentRow:
 
 
 def _safe_purl(pkg: Package) -> str:
-    return dataclasses.replace(pkg, source=_safe_source(pkg.source)).purl
+    return _safe_package(pkg).purl
+
+
+def _safe_package(pkg: Package) -> Package:
+    if safe_url(pkg.source.url) == pkg.source.url:
+        return pkg
+    return dataclasses.replace(pkg, source=_safe_source(pkg.source))
 
 
 def _safe_source(source: Source) -> Source:
     return dataclasses.replace(source, url=safe_url(source.url))
 
 
+def node_keys(packages: Iterable[Package]) -> dict[str, str]:
+    """The key edges use for each package id: ``<ecosystem>:<name>`` when the name is
+    unique in the graph, else ``...@<version>``, else ``id:<purl>``.
+
+    Computed from the packages alone, so loading rebuilds the same map.
+    """
+    groups: dict[tuple[str, str], list[Package]] = defaultdict(list)
+    for pkg in packages:
+        groups[(pkg.ecosystem.value, pkg.name)].append(pkg)
+    keys: dict[str, str] = {}
+    for (ecosystem, name), same_name in groups.items():
+        if len(same_name) == 1:
+            keys[same_name[0].id] = f"{ecosystem}:{name}"
+            continue
+        versions = Counter(p.version for p in same_name)
+        for pkg in same_name:
+            unique = versions[pkg.version] == 1
+            keys[pkg.id] = f"{ecosystem}:{name}@{pkg.version}" if unique else f"id:{pkg.id}"
+    return keys
+
+
 def plan_graph(graph: DependencyGraph) -> GraphPlan:
+    keys = node_keys(_safe_package(p) for p in graph.packages)
     components: dict[str, ComponentRow] = {}
     hashsets: dict[bytes, str] = {}
     members: list[MemberItem] = []
@@ -261,16 +289,28 @@ def plan_graph(graph: DependencyGraph) -> GraphPlan:
         )
         locations.append([row.digest.hex(), codec.encode(pkg.found_in)])
         direct += view.direct
-    edges = [_edge_item(edge, components) for edge in graph.edges]
+    safe_ids = {p.id: _safe_package(p).id for p in graph.packages}
+    edges = sorted(
+        (
+            EdgeItem(
+                parent=_key(edge.parent, safe_ids, keys),
+                child=_key(edge.child, safe_ids, keys),
+                requirement=edge.requirement,
+                scope=edge.scope,
+            )
+            for edge in graph.edges
+        ),
+        key=EdgeItem.order,
+    )
+    # Boundaries hang on names, not versions: an upgrade keeps its chunk's edges in place.
+    member_keys = {row.digest: keys[safe_ids[pid]] for pid, row in components.items()}
     member_chunks = [
         _chunk("members", group, members=tuple(group))
-        for group in chunks(members, lambda m: m.component.hex(), MEMBERS_PER_CHUNK)
+        for group in chunks(members, lambda m: member_keys[m.component], MEMBERS_PER_CHUNK)
     ]
     edge_chunks = [
         _chunk("edges", group, edges=tuple(group))
-        for group in chunks(
-            edges, lambda e: e.parent.canonical() + e.child.canonical(), EDGES_PER_CHUNK
-        )
+        for group in chunks(edges, lambda e: e.parent, EDGES_PER_CHUNK)
     ]
     roots = codec.canonical_json([codec.encode(root) for root in graph.roots])
     location_blob = blob(locations)
@@ -306,18 +346,10 @@ def _chunk(
     return ChunkPlan(kind=kind, digest=digest, members=members, edges=edges)
 
 
-def _edge_item(edge: Edge, components: dict[str, ComponentRow]) -> EdgeItem:
-    return EdgeItem(
-        parent=_node(edge.parent, components),
-        child=_node(edge.child, components),
-        requirement=edge.requirement,
-        scope=edge.scope,
-    )
-
-
-def _node(node_id: str, components: dict[str, ComponentRow]) -> NodeRef:
-    row = components.get(node_id)
-    return NodeRef(component=row.digest) if row is not None else NodeRef(root=node_id)
+def _key(node_id: str, safe_ids: dict[str, str], keys: dict[str, str]) -> str:
+    """A package's node key, or a root's id as it is."""
+    safe = safe_ids.get(node_id)
+    return keys[safe] if safe is not None else node_id
 
 
 def roots_from_json(text: str) -> tuple[Root, ...]:

@@ -25,7 +25,7 @@ from auditor.model import (
     Status,
 )
 from auditor.store import codec, tables
-from auditor.store.content import RESULT_OWN_FIELDS, roots_from_json, unblob
+from auditor.store.content import RESULT_OWN_FIELDS, node_keys, roots_from_json, unblob
 from auditor.store.engine import show_url, transaction
 from auditor.store.records import (
     InputRecord,
@@ -172,10 +172,11 @@ def load_graph(conn: Connection, graph_id: int) -> DependencyGraph:
     for m in conn.execute(_members_query(graph_id)):
         found_in = locations.get(bytes(m.digest).hex(), ())
         packages[m.component_id] = _package(m._mapping, found_in)
-    edges = [_edge(e._mapping, packages) for e in conn.execute(_edges_query(graph_id))]
-    return DependencyGraph(
-        packages=packages.values(), edges=edges, roots=roots_from_json(row["roots"])
-    )
+    roots = roots_from_json(row["roots"])
+    nodes = {r.id: r.id for r in roots}
+    nodes.update({key: pid for pid, key in node_keys(packages.values()).items()})
+    edges = [_edge(e._mapping, nodes) for e in conn.execute(_edges_query(graph_id))]
+    return DependencyGraph(packages=packages.values(), edges=edges, roots=roots)
 
 
 def _members_query(graph_id: int) -> sa.Select[Any]:
@@ -230,20 +231,16 @@ def _package(row: RowMapping, found_in: tuple[Location, ...]) -> Package:
         raise StoreError(f"the store holds a damaged component {row['purl']}: {exc}") from None
 
 
-def _edge(row: RowMapping, packages: Mapping[int, Package]) -> Edge:
-    def end(component_id: int | None, root: str | None) -> str:
-        if component_id is not None:
-            pkg = packages.get(component_id)
-            if pkg is None:
-                raise StoreError(f"the store holds an edge to a missing component {component_id}")
-            return pkg.id
-        if root is None:
-            raise StoreError("the store holds an edge with a missing end")
-        return root
+def _edge(row: RowMapping, nodes: Mapping[str, str]) -> Edge:
+    def end(key: str) -> str:
+        node = nodes.get(key)
+        if node is None:
+            raise StoreError(f"the store holds an edge to a missing node {key}")
+        return node
 
     return Edge(
-        parent=end(row["parent_component_id"], row["parent_root"]),
-        child=end(row["child_component_id"], row["child_root"]),
+        parent=end(row["parent"]),
+        child=end(row["child"]),
         requirement=row["requirement"],
         scope=row["scope"],
     )

@@ -131,15 +131,19 @@ class Member(StoreModel, table=True):
 
 
 class Edge(StoreModel, table=True):
-    """One dependency edge in an edges chunk; each end is a component or a root id."""
+    """One dependency edge in an edges chunk.
+
+    Each end is a *node key*: ``<ecosystem>:<name>`` for a package whose name is unique in
+    the graph (``...@<version>`` or ``id:<purl>`` when it is not), or a root id. Naming
+    packages without their version keeps a package's incoming edges unchanged when it is
+    upgraded, so an upgrade rewrites only its own outgoing edges.
+    """
 
     __table_args__ = NO_ROWID
     chunk_id: int = _ref_key("chunk.id")
     position: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    parent_component_id: int | None = _ref("component.id", nullable=True)
-    parent_root: str | None = None
-    child_component_id: int | None = _ref("component.id", nullable=True)
-    child_root: str | None = None
+    parent: str
+    child: str
     requirement: str | None = None
     scope: str | None = None
 

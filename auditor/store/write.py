@@ -219,8 +219,8 @@ def _graph(conn: Connection, plan: GraphPlan) -> int:
     }
     ids, inserted = _ensure(conn, table, {plan.digest: row})
     graph_id = ids[plan.digest]
-    if plan.digest in inserted:
-        links = [{"graph_id": graph_id, "chunk_id": i} for i in sorted(set(chunk_ids.values()))]
+    links = [{"graph_id": graph_id, "chunk_id": i} for i in sorted(set(chunk_ids.values()))]
+    if plan.digest in inserted and links:
         conn.execute(sa.insert(_table(T_.GraphChunk)), links)
     return graph_id
 
@@ -233,9 +233,6 @@ def _chunks(conn: Connection, plan: GraphPlan) -> dict[bytes, int]:
     if not todo:
         return known
     needed = {m.component for c in todo for m in c.members}
-    needed |= {
-        ref for c in todo for e in c.edges for ref in (e.parent.component, e.child.component) if ref
-    }
     components = _ensure(
         conn,
         _table(T_.Component),
@@ -277,14 +274,8 @@ def _chunks(conn: Connection, plan: GraphPlan) -> dict[bytes, int]:
                 {
                     "chunk_id": chunk_id,
                     "position": position,
-                    "parent_component_id": components[e.parent.component]
-                    if e.parent.component
-                    else None,
-                    "parent_root": e.parent.root,
-                    "child_component_id": components[e.child.component]
-                    if e.child.component
-                    else None,
-                    "child_root": e.child.root,
+                    "parent": e.parent,
+                    "child": e.child,
                     "requirement": e.requirement,
                     "scope": e.scope,
                 }

@@ -86,21 +86,11 @@ def upgrade() -> None:
         "edge",
         sa.Column("chunk_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("parent_component_id", sa.Integer(), nullable=True),
-        sa.Column("parent_root", sa.String(), nullable=True),
-        sa.Column("child_component_id", sa.Integer(), nullable=True),
-        sa.Column("child_root", sa.String(), nullable=True),
+        sa.Column("parent", sa.String(), nullable=False),
+        sa.Column("child", sa.String(), nullable=False),
         sa.Column("requirement", sa.String(), nullable=True),
         sa.Column("scope", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(["chunk_id"], ["chunk.id"], name="fk_edge_chunk_id_chunk"),
-        sa.ForeignKeyConstraint(
-            ["parent_component_id"],
-            ["component.id"],
-            name="fk_edge_parent_component_id_component",
-        ),
-        sa.ForeignKeyConstraint(
-            ["child_component_id"], ["component.id"], name="fk_edge_child_component_id_component"
-        ),
         sa.PrimaryKeyConstraint("chunk_id", "position", name="pk_edge"),
         **NO_ROWID,
     )
