@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomllib
 from packaging.version import Version
 from sqlalchemy.engine import Engine
 

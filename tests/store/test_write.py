@@ -206,7 +206,7 @@ def test_failed_write_leaves_nothing(engine: Engine, monkeypatch: pytest.MonkeyP
 
 def test_credentials_in_source_urls_are_not_stored(engine: Engine) -> None:
     """A git URL with a token is stored redacted, in the component and in its purl."""
-    secret = "ghp_abcdefghijklmnop"
+    secret = "ghp_abcdefghijklmnop"  # noqa: S105 - a fake token to search for
     pkg = pypi(
         "private",
         "1.0",
@@ -234,7 +234,7 @@ def test_partial_snapshot_has_no_baseline(engine: Engine) -> None:
     save(engine, small_graph(), status=Status.PARTIAL)
     third = save(engine, small_graph(pypi("a"), pypi("b")))
     infos = {i.id: i for i in snapshots(engine)}
-    partial = [i for i in infos.values() if i.status is Status.PARTIAL][0]
+    partial = next(i for i in infos.values() if i.status is Status.PARTIAL)
     assert partial.summary.baseline_id is None
     assert first == infos[third].summary.baseline_id
     assert 1 == infos[third].summary.churn.added
