@@ -12,10 +12,7 @@ from auditor.cli.store_options import (
     choose_project,
     open_for_reading,
 )
-from auditor.formats.diff import diff_document, render_diff
 from auditor.formats.graph_json import dumps
-from auditor.store import SnapshotInfo, snapshots
-from auditor.store.diff import default_pair, diff_snapshots
 
 
 class DiffCommand(Command):
@@ -40,6 +37,10 @@ class DiffCommand(Command):
         add_db_option(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.formats.diff import diff_document, render_diff
+        from auditor.store import SnapshotInfo, snapshots
+        from auditor.store.diff import default_pair, diff_snapshots
+
         engine = open_for_reading(args)
         try:
             infos: tuple[SnapshotInfo, ...] = ()

@@ -13,8 +13,6 @@ from auditor.cli.store_options import (
     open_for_reading,
 )
 from auditor.formats.graph_json import dumps
-from auditor.formats.history import history_document, render_history
-from auditor.store import snapshots
 
 
 class HistoryCommand(Command):
@@ -35,6 +33,9 @@ class HistoryCommand(Command):
         add_db_option(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.formats.history import history_document, render_history
+        from auditor.store import snapshots
+
         engine = open_for_reading(args)
         try:
             project = choose_project(engine, args.project)

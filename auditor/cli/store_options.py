@@ -1,20 +1,25 @@
-"""Options and steps the commands that touch the snapshot store share."""
+"""Options and steps the commands that touch the snapshot store share.
+
+The store's libraries (SQLAlchemy, Alembic) are imported only when a command uses the
+store, so ``auditor graph`` and ``auditor why`` start without them.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-
-from auditor.audit import Collection
-from auditor.cli.base import Console
-from auditor.discovery import Target
 from auditor.errors import UsageError
-from auditor.model import AuditResult
-from auditor.store import SnapshotMeta, open_store, projects, resolve_url, save_snapshot, shown_url
-from auditor.store.run import default_project_name, git_state, input_records, project_root
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from auditor.audit import Collection
+    from auditor.cli.base import Console
+    from auditor.discovery import Target
+    from auditor.model import AuditResult
 
 DB_HELP = (
     "snapshot store: a database URL (sqlite:///PATH, postgresql+psycopg://...) or an SQLite "
@@ -53,6 +58,9 @@ def save_report_snapshot(
     """Save the run unless ``--no-store``; return the snapshot id."""
     if args.no_store:
         return None
+    from auditor.store import SnapshotMeta, open_store, resolve_url, save_snapshot, shown_url
+    from auditor.store.run import default_project_name, git_state, input_records, project_root
+
     root = project_root(args.paths)
     git = git_state(root)
     project = args.project or default_project_name(root, git)
@@ -73,11 +81,16 @@ def save_report_snapshot(
 
 def open_for_reading(args: argparse.Namespace) -> Engine:
     """The store ``history``/``diff`` read: ``--db``, ``$AUDITOR_DB`` or ./.auditor/."""
+    from auditor.store import open_store, resolve_url
+
     return open_store(resolve_url(args.db, project_root=Path.cwd()), create_missing=False)
 
 
 def choose_project(engine: Engine, requested: str | None) -> str:
     """``--project``, else the current folder's project if stored, else the only one."""
+    from auditor.store import projects
+    from auditor.store.run import default_project_name, git_state
+
     known = projects(engine)
     if requested is not None:
         if requested not in known:

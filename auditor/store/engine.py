@@ -47,7 +47,7 @@ class DatabaseUrl:
 
     @property
     def is_sqlite(self) -> bool:
-        return self.url.get_backend_name() == "sqlite"
+        return self.url.drivername.partition("+")[0] == "sqlite"
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -92,12 +92,12 @@ def parse_url(text: str) -> DatabaseUrl:
         url = make_url(text)
     except (sa.exc.ArgumentError, ValueError):
         raise StoreError(f"{shown}: not a database URL") from None
-    backend, driver = url.get_backend_name(), url.get_driver_name()
+    backend, _, driver = url.drivername.partition("+")
     if backend in ("postgresql", "postgres"):
-        if driver not in ("psycopg", "postgresql", "postgres"):
+        if driver not in ("psycopg", ""):
             raise StoreError(f"{shown}: use the psycopg driver (postgresql+psycopg://...)")
         url = url.set(drivername="postgresql+psycopg")
-    elif backend != "sqlite" or driver not in ("pysqlite", "sqlite"):
+    elif backend != "sqlite" or driver not in ("pysqlite", ""):
         raise StoreError(
             f"{shown}: unsupported database (use sqlite:///PATH or postgresql+psycopg://...)"
         )

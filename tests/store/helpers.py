@@ -9,6 +9,7 @@ the oracle the store's diffs are checked against.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ def _dependency_names(table: dict[str, object]) -> list[str]:
     return [canonical_pypi_name(name) for name in table if name.lower() != "python"]
 
 
+@functools.cache
 def poetry_graph(folder: Path) -> DependencyGraph:
     """The dependency graph of ``folder``'s poetry.lock and pyproject.toml."""
     lock = tomllib.loads((folder / "poetry.lock").read_text())
@@ -170,3 +172,17 @@ def save(
 def day(n: int, hour: int = 2) -> dt.datetime:
     """Midnight-ish UTC on day ``n`` counted from Monday 2024-01-01."""
     return dt.datetime(2024, 1, 1, hour, tzinfo=UTC) + dt.timedelta(days=n)
+
+
+def trimmed(graph: DependencyGraph, count: int) -> DependencyGraph:
+    """The first ``count`` packages of ``graph`` (by id) and the edges between them."""
+    keep = {p.id for p in graph.packages[:count]}
+    return DependencyGraph(
+        packages=[p for p in graph.packages if p.id in keep],
+        edges=[
+            e
+            for e in graph.edges
+            if e.child in keep and (e.parent in keep or graph.is_root(e.parent))
+        ],
+        roots=graph.roots,
+    )
