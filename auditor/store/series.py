@@ -50,10 +50,12 @@ class SnapshotPoint:
 
 @dataclass(frozen=True, kw_only=True)
 class WeekPoint:
-    """One ISO week: sums of what happened in it, and the state at its last snapshot.
+    """One ISO week: sums of what happened in it, and the state at its end.
 
-    Weeks without a snapshot between the first and the last are included, with the state
-    carried over and nothing happening.
+    The state (packages, open findings) is the week's last *complete* snapshot, or the
+    latest complete one before it, so one failed run does not dent the chart; until a
+    complete run exists, the latest run of any status. Weeks without a snapshot between the
+    first and the last are included, with the state carried over and nothing happening.
     """
 
     week: str  # "2024-W07"
@@ -262,12 +264,15 @@ def _weeks(
     weeks: list[WeekPoint] = []
     monday, last_monday = min(grouped), max(grouped)
     state = grouped[monday][-1]
+    complete_seen = False
     while monday <= last_monday:
         year, week, _ = monday.isocalendar()
         key = f"{year}-W{week:02d}"
         inside = grouped.get(monday, [])
-        if inside:
-            state = inside[-1]
+        for point in inside:
+            if point.status is Status.COMPLETE or not complete_seen:
+                state = point
+                complete_seen = complete_seen or point.status is Status.COMPLETE
         weeks.append(
             WeekPoint(
                 week=key,
