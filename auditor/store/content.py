@@ -22,13 +22,13 @@ from urllib.parse import unquote
 
 from auditor.errors import StoreError
 from auditor.graph import DependencyGraph
-from auditor.model import AuditResult, Ecosystem, Finding, Package, Root, Source
+from auditor.model import AuditResult, Ecosystem, Finding, Hash, Location, Package, Root, Source
 from auditor.redact import REDACTED, redact_url
 from auditor.store import codec
 from auditor.store.records import Suppression
 
-MEMBERS_PER_CHUNK = 32  # expected size; the boundary test is a hash modulo this
-EDGES_PER_CHUNK = 32
+MEMBERS_PER_CHUNK = 16  # expected size; the boundary test is a hash modulo this
+EDGES_PER_CHUNK = 16
 MAX_CHUNK_FACTOR = 4  # a run of unlucky hashes still closes a chunk at 4x the expected size
 # Finding fields that are advisory text, stored once per advisory (id + modified).
 ADVISORY_FIELDS = ("aliases", "summary", "details", "references", "cwes", "published", "modified")
@@ -52,7 +52,17 @@ class ComponentRow:
     source_subdirectory: str | None
 
     def values(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The row's columns except the digest."""
+        return {
+            "ecosystem": self.ecosystem,
+            "name": self.name,
+            "version": self.version,
+            "purl": self.purl,
+            "source_kind": self.source_kind,
+            "source_url": self.source_url,
+            "source_reference": self.source_reference,
+            "source_subdirectory": self.source_subdirectory,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,14 +212,15 @@ def safe_url(url: str | None) -> str | None:
     return redacted if REDACTED in redacted and REDACTED not in url else url
 
 
-def component_row(pkg: Package) -> ComponentRow:
+def component_row(pkg: Package, *, purl: str | None = None) -> ComponentRow:
+    """The component of a package whose source URL is already safe (see ``_safe_package``)."""
     source = pkg.source
     fields = [
         pkg.ecosystem.value,
         pkg.name,
         pkg.version,
         source.kind.value,
-        safe_url(source.url),
+        source.url,
         source.reference,
         source.subdirectory,
     ]
@@ -218,16 +229,12 @@ def component_row(pkg: Package) -> ComponentRow:
         ecosystem=pkg.ecosystem.value,
         name=pkg.name,
         version=pkg.version,
-        purl=pkg.purl if safe_url(source.url) == source.url else _safe_purl(pkg),
+        purl=purl or pkg.purl,
         source_kind=source.kind.value,
-        source_url=safe_url(source.url),
+        source_url=source.url,
         source_reference=source.reference,
         source_subdirectory=source.subdirectory,
     )
-
-
-def _safe_purl(pkg: Package) -> str:
-    return _safe_package(pkg).purl
 
 
 def _safe_package(pkg: Package) -> Package:
@@ -246,37 +253,70 @@ def node_keys(packages: Iterable[Package]) -> dict[str, str]:
 
     Computed from the packages alone, so loading rebuilds the same map.
     """
-    groups: dict[tuple[str, str], list[Package]] = defaultdict(list)
-    for pkg in packages:
-        groups[(pkg.ecosystem.value, pkg.name)].append(pkg)
+    return node_keys_by_id({pkg.id: pkg for pkg in packages})
+
+
+def node_keys_by_id(packages: dict[str, Package]) -> dict[str, str]:
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pid, pkg in packages.items():
+        groups[(pkg.ecosystem.value, pkg.name)].append(pid)
     keys: dict[str, str] = {}
     for (ecosystem, name), same_name in groups.items():
         if len(same_name) == 1:
-            keys[same_name[0].id] = f"{ecosystem}:{name}"
+            keys[same_name[0]] = f"{ecosystem}:{name}"
             continue
-        versions = Counter(p.version for p in same_name)
-        for pkg in same_name:
-            unique = versions[pkg.version] == 1
-            keys[pkg.id] = f"{ecosystem}:{name}@{pkg.version}" if unique else f"id:{pkg.id}"
+        versions = Counter(packages[pid].version for pid in same_name)
+        for pid in same_name:
+            version = packages[pid].version
+            unique = versions[version] == 1
+            keys[pid] = f"{ecosystem}:{name}@{version}" if unique else f"id:{pid}"
     return keys
 
 
+def hashes_json(hashes: frozenset[Hash]) -> str:
+    """A package's hashes as canonical JSON: sorted ``[algorithm, value]`` pairs."""
+    return codec.canonical_json([[h.algorithm, h.value] for h in sorted(hashes)])
+
+
+def hashes_from_json(text: str) -> frozenset[Hash]:
+    pairs = codec.loads(text, "package hashes")
+    return frozenset(Hash(algorithm=str(a), value=str(v)) for a, v in pairs)
+
+
+def locations_json(found_in: tuple[Location, ...]) -> list[list[Any]]:
+    return [[loc.path, loc.line, loc.key] for loc in found_in]
+
+
+def locations_from_json(data: Any) -> tuple[Location, ...]:
+    return tuple(Location(path=str(p), line=line, key=key) for p, line, key in data)
+
+
 def plan_graph(graph: DependencyGraph) -> GraphPlan:
-    keys = node_keys(_safe_package(p) for p in graph.packages)
+    # Package.id builds the purl on every call: compute each one once.
+    safe: dict[str, Package] = {}
+    safe_ids: dict[str, str] = {}
+    for pkg in graph.packages:
+        pid = pkg.id
+        clean = _safe_package(pkg)
+        safe[pid] = clean
+        safe_ids[pid] = pid if clean is pkg else clean.id
+    keys = node_keys_by_id({safe_ids[pid]: p for pid, p in safe.items()})
     components: dict[str, ComponentRow] = {}
     hashsets: dict[bytes, str] = {}
     members: list[MemberItem] = []
+    member_keys: dict[bytes, str] = {}
     locations: list[list[Any]] = []
     direct = 0
-    for view in graph.views():
-        pkg = view.package
-        row = component_row(pkg)
-        components[pkg.id] = row
+    for pid, pkg in safe.items():
+        view = graph.view(pid)
+        row = component_row(pkg, purl=safe_ids[pid])
+        components[pid] = row
+        member_keys[row.digest] = keys[safe_ids[pid]]
         hashset = None
         if pkg.hashes:
-            encoded = codec.encode(pkg.hashes)
-            hashset = codec.digest(encoded)
-            hashsets[hashset] = codec.canonical_json(encoded)
+            text = hashes_json(pkg.hashes)
+            hashset = hashlib.sha256(text.encode("utf-8")).digest()
+            hashsets[hashset] = text
         members.append(
             MemberItem(
                 component=row.digest,
@@ -287,9 +327,9 @@ def plan_graph(graph: DependencyGraph) -> GraphPlan:
                 depth=view.depth,
             )
         )
-        locations.append([row.digest.hex(), codec.encode(pkg.found_in)])
+        # Keyed by node key (a name, mostly): names compress where digests would not.
+        locations.append([keys[safe_ids[pid]], locations_json(pkg.found_in)])
         direct += view.direct
-    safe_ids = {p.id: _safe_package(p).id for p in graph.packages}
     edges = sorted(
         (
             EdgeItem(
@@ -302,15 +342,14 @@ def plan_graph(graph: DependencyGraph) -> GraphPlan:
         ),
         key=EdgeItem.order,
     )
-    # Boundaries hang on names, not versions: an upgrade keeps its chunk's edges in place.
-    member_keys = {row.digest: keys[safe_ids[pid]] for pid, row in components.items()}
+    # Boundaries hang on names, not versions: an upgrade leaves the chunk layout alone.
     member_chunks = [
         _chunk("members", group, members=tuple(group))
         for group in chunks(members, lambda m: member_keys[m.component], MEMBERS_PER_CHUNK)
     ]
     edge_chunks = [
         _chunk("edges", group, edges=tuple(group))
-        for group in chunks(edges, lambda e: e.parent, EDGES_PER_CHUNK)
+        for group in chunks(edges, lambda e: f"{e.parent}\n{e.child}", EDGES_PER_CHUNK)
     ]
     roots = codec.canonical_json([codec.encode(root) for root in graph.roots])
     location_blob = blob(locations)

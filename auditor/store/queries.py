@@ -17,15 +17,20 @@ from auditor.model import (
     Ecosystem,
     Edge,
     Finding,
-    Hash,
-    Location,
     Package,
     Source,
     SourceKind,
     Status,
 )
 from auditor.store import codec, tables
-from auditor.store.content import RESULT_OWN_FIELDS, node_keys, roots_from_json, unblob
+from auditor.store.content import (
+    RESULT_OWN_FIELDS,
+    hashes_from_json,
+    locations_from_json,
+    node_keys_by_id,
+    roots_from_json,
+    unblob,
+)
 from auditor.store.engine import show_url, transaction
 from auditor.store.records import (
     InputRecord,
@@ -164,19 +169,24 @@ def _blob(conn: Connection, blob_id: int, what: str) -> Any:
 def load_graph(conn: Connection, graph_id: int) -> DependencyGraph:
     graph_table = _t(tables.Graph)
     row = conn.execute(sa.select(graph_table).where(graph_table.c.id == graph_id)).one()._mapping
-    locations = {
-        key: codec.decode_stored_value(tuple[Location, ...], found, "a package location")
-        for key, found in _blob(conn, row["locations_id"], "graph locations")
-    }
-    packages: dict[int, Package] = {}
-    for m in conn.execute(_members_query(graph_id)):
-        found_in = locations.get(bytes(m.digest).hex(), ())
-        packages[m.component_id] = _package(m._mapping, found_in)
+    try:
+        locations = {
+            key: locations_from_json(found)
+            for key, found in _blob(conn, row["locations_id"], "graph locations")
+        }
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"the store holds damaged package locations: {exc}") from None
+    bare = [_package(m._mapping) for m in conn.execute(_members_query(graph_id))]
+    keys = node_keys_by_id({p.id: p for p in bare})
+    packages = [
+        dataclasses.replace(p, found_in=locations[keys[p.id]]) if keys[p.id] in locations else p
+        for p in bare
+    ]
     roots = roots_from_json(row["roots"])
     nodes = {r.id: r.id for r in roots}
-    nodes.update({key: pid for pid, key in node_keys(packages.values()).items()})
+    nodes.update({key: pid for pid, key in keys.items()})
     edges = [_edge(e._mapping, nodes) for e in conn.execute(_edges_query(graph_id))]
-    return DependencyGraph(packages=packages.values(), edges=edges, roots=roots)
+    return DependencyGraph(packages=packages, edges=edges, roots=roots)
 
 
 def _members_query(graph_id: int) -> sa.Select[Any]:
@@ -207,11 +217,9 @@ def _edges_query(graph_id: int) -> sa.Select[Any]:
     )
 
 
-def _package(row: RowMapping, found_in: tuple[Location, ...]) -> Package:
+def _package(row: RowMapping) -> Package:
     try:
-        hashes: frozenset[Hash] = frozenset()
-        if row["hashes"]:
-            hashes = codec.decode_value(frozenset[Hash], codec.loads(row["hashes"], "hashes"))
+        hashes = hashes_from_json(row["hashes"]) if row["hashes"] else frozenset()
         scopes = codec.loads(row["declared_scopes"], "scopes") if row["declared_scopes"] else []
         return Package(
             ecosystem=Ecosystem(row["ecosystem"]),
@@ -225,7 +233,6 @@ def _package(row: RowMapping, found_in: tuple[Location, ...]) -> Package:
             ),
             hashes=hashes,
             scopes=frozenset(str(s) for s in scopes),
-            found_in=found_in,
         )
     except (TypeError, ValueError) as exc:
         raise StoreError(f"the store holds a damaged component {row['purl']}: {exc}") from None

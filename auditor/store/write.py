@@ -234,9 +234,7 @@ def _chunks(conn: Connection, plan: GraphPlan) -> dict[bytes, int]:
         return known
     needed = {m.component for c in todo for m in c.members}
     components = _ensure(
-        conn,
-        _table(T_.Component),
-        {d: _component_values(plan, d) for d in needed},
+        conn, _table(T_.Component), {d: plan.components[d].values() for d in needed}
     )[0]
     hashsets = _ensure(
         conn,
@@ -285,12 +283,6 @@ def _chunks(conn: Connection, plan: GraphPlan) -> dict[bytes, int]:
     if edges:
         conn.execute(sa.insert(_table(T_.Edge)), edges)
     return {**known, **ids}
-
-
-def _component_values(plan: GraphPlan, digest: bytes) -> dict[str, Any]:
-    values = plan.components[digest].values()
-    del values["digest"]
-    return values
 
 
 def _finding_set(conn: Connection, findings: dict[bytes, FindingRow], plan: SetPlan) -> int:

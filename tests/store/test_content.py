@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from auditor.graph import DependencyGraph
-from auditor.model import Ecosystem, Package, Source, SourceKind
+from auditor.model import Ecosystem, Edge, Hash, Location, Package, Source, SourceKind
 from auditor.store.content import chunks, node_keys, parse_purl_name, plan_graph, safe_url
 from tests.store.helpers import history, poetry_graph, pypi, small_graph
 
@@ -86,3 +86,18 @@ def test_empty_graph_plans() -> None:
     """An empty graph is a graph too (a project whose lockfiles could not be read)."""
     plan = plan_graph(small_graph())
     assert (0, 0, ()) == (plan.packages, plan.edges, plan.chunks)
+
+
+def test_store_knows_every_field_of_the_graph_model() -> None:
+    """The graph is stored field by field: a field added to the model must be added to the
+    store too, or it would be dropped without a word. (Findings, roots and run details are
+    stored generically and need nothing.)"""
+    known = {
+        Package: {"ecosystem", "name", "version", "source", "hashes", "scopes", "found_in"},
+        Source: {"kind", "url", "reference", "subdirectory"},
+        Location: {"path", "line", "key"},
+        Hash: {"algorithm", "value"},
+        Edge: {"parent", "child", "requirement", "scope"},
+    }
+    for model, names in known.items():
+        assert names == {f.name for f in dataclasses.fields(model)}, model.__name__
