@@ -19,19 +19,16 @@ import hashlib
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-
-from auditor.graph import DependencyGraph  # noqa: E402
-from auditor.model import (  # noqa: E402
+from auditor.graph import DependencyGraph
+from auditor.model import (
     AuditResult,
     Ecosystem,
     Edge,
@@ -44,10 +41,10 @@ from auditor.model import (  # noqa: E402
     Severity,
     root_id,
 )
-from auditor.store import SnapshotMeta, load_snapshot, open_store, save_snapshot  # noqa: E402
-from auditor.store.diff import diff_snapshots  # noqa: E402
-from auditor.store.series import project_series  # noqa: E402
-from auditor.store.tables import METADATA  # noqa: E402
+from auditor.store import SnapshotMeta, load_snapshot, open_store, save_snapshot
+from auditor.store.diff import diff_snapshots
+from auditor.store.series import project_series
+from auditor.store.tables import METADATA
 
 START = dt.datetime(2024, 1, 1, 2, tzinfo=dt.timezone.utc)
 ROOT = Root(
@@ -235,36 +232,29 @@ def run(url: str, size: Callable[[], int], args: argparse.Namespace) -> None:
         engine.dispose()
     graph = project.result().graph
     points = series.snapshots  # type: ignore[attr-defined]
-    print(
-        f"  final graph: {len(graph)} packages, {len(graph.edges)} edges, {len(project.findings)} findings"
-    )
-    print(f"  snapshots: {len(points)} ({args.days} nights, then {args.unchanged} unchanged)")
-    print(
-        f"  churn per night: {statistics.mean(p.added + p.removed + p.upgraded for p in points[1:]):.1f} packages"
-    )
-    print(f"  database after the first night: {first / 1e6:.2f} MB")
-    print(
-        f"  database after {args.days} nights: {year / 1e6:.1f} MB, "
+    weeks = len(series.weeks)  # type: ignore[attr-defined]
+    churn = statistics.mean(p.added + p.removed + p.upgraded for p in points[1 : args.days])
+    ms = 1000
+    lines = [
+        f"final graph: {len(graph)} packages, {len(graph.edges)} edges, "
+        f"{len(project.findings)} open findings",
+        f"snapshots: {len(points)} ({args.days} nights, then {args.unchanged} unchanged)",
+        f"churn per night: {churn:.1f} packages (added + removed + upgraded)",
+        f"database after the first night: {first / 1e6:.2f} MB",
+        f"database after {args.days} nights: {year / 1e6:.1f} MB, "
         f"{(year - first) / max(1, args.days - 1) / 1024:.1f} KB per changed night "
-        f"(a copy per night would be about {first * args.days / 1e6:.0f} MB)"
-    )
-    full_copy = args.days * len(graph)
-    print(f"  member rows stored: {counts['member']:,} (a full copy per night: {full_copy:,})")
-    print(
-        f"  edge rows stored: {counts['edge']:,} (a full copy per night: {args.days * len(graph.edges):,})"
-    )
-    print(f"  unchanged night adds: {unchanged:.0f} bytes")
-    print(
-        f"  save one snapshot: median {statistics.median(saves) * 1000:.0f} ms, "
-        f"p95 {sorted(saves)[int(len(saves) * 0.95)] * 1000:.0f} ms, first {saves[0] * 1000:.0f} ms"
-    )
-    print(
-        f"  load one snapshot: {load_time * 1000:.0f} ms; diff first/last: {diff_time * 1000:.0f} ms"
-    )
-    print(
-        f"  full time series ({len(points)} snapshots, {len(series.weeks)} weeks): "  # type: ignore[attr-defined]
-        f"{series_cold * 1000:.0f} ms cold, {series_warm * 1000:.0f} ms warm"
-    )
+        f"(a copy per night would be about {first * args.days / 1e6:.0f} MB)",
+        f"member rows: {counts['member']:,} (a copy per night: {args.days * len(graph):,})",
+        f"edge rows: {counts['edge']:,} (a copy per night: {args.days * len(graph.edges):,})",
+        f"unchanged night adds: {unchanged:.0f} bytes",
+        f"save one snapshot: median {statistics.median(saves) * ms:.0f} ms, "
+        f"p95 {sorted(saves)[int(len(saves) * 0.95)] * ms:.0f} ms, first {saves[0] * ms:.0f} ms",
+        f"load one snapshot: {load_time * ms:.0f} ms; diff first/last: {diff_time * ms:.0f} ms",
+        f"full time series ({len(points)} snapshots, {weeks} weeks): "
+        f"{series_cold * ms:.0f} ms cold, {series_warm * ms:.0f} ms warm",
+    ]
+    for line in lines:
+        print(f"  {line}")
 
 
 def main() -> None:
