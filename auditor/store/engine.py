@@ -32,8 +32,9 @@ BUSY_TIMEOUT_SECONDS = 30.0
 WRITE_OPTION = "auditor_write"
 _RETRY_ATTEMPTS = 12
 _SQLITE_RETRYABLE = ("database is locked", "database is busy", "database table is locked")
-# serialization_failure, deadlock_detected, unique_violation (content-addressed inserts racing)
-_POSTGRES_RETRYABLE = frozenset({"40001", "40P01", "23505"})
+# serialization_failure, deadlock_detected, unique_violation (content-addressed inserts
+# racing), foreign_key_violation (content reused while a prune deletes it)
+_POSTGRES_RETRYABLE = frozenset({"40001", "40P01", "23505", "23503"})
 
 T = TypeVar("T")
 

@@ -141,6 +141,7 @@ def test_retryable_errors() -> None:
     assert is_retryable(error("could not serialize", "40001"))
     assert is_retryable(error("deadlock detected", "40P01"))
     assert is_retryable(error("duplicate key", "23505"))
+    assert is_retryable(error("violates foreign key constraint", "23503"))
     assert not is_retryable(error("syntax error", "42601"))
     assert not is_retryable(error("no such table: x"))
     assert not is_retryable(ValueError("x"))
