@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Mapping
 
 from sqlalchemy.engine import RowMapping
 
-from auditor.model import AuditResult, Severity
+from auditor.model import Severity
 from auditor.store import codec
 from auditor.store.records import Churn, Summary
 
 SUMMARY_VERSION = 1
 
 
-def summary_json(result: AuditResult, *, suppressions: int) -> str:
+def summary_json(by_kind: Mapping[str, int], *, suppressions: int) -> str:
     """The JSON part of the summary (what has no column of its own)."""
-    by_kind = Counter(f.kind.value for f in result.findings)
     return codec.canonical_json(
         {
             "version": SUMMARY_VERSION,

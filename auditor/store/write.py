@@ -86,25 +86,13 @@ def save_snapshot(engine: Engine, project: str, result: AuditResult, meta: Snaps
 
 
 def write_plan(conn: Connection, plan: SnapshotPlan) -> int:
+    """Insert the plan's content (where new) and its snapshot row; return the row's id."""
     project_id = _project(conn, plan.project)
     graph_id = _graph(conn, plan.graph)
-    finding_set_id = _finding_set(conn, plan.findings, plan.finding_set)
-    suppression_set_id = _suppression_set(conn, plan.suppressions, plan.suppression_set)
-    details_id = _blobs(conn, [plan.details])[plan.details.digest]
-    taken_at = naive_utc(plan.meta.taken_at)
-    baseline = _baseline(conn, project_id, taken_at) if _complete(plan) else None
-    changes, new, resolved = Churn(), 0, 0
-    if baseline is not None:
-        _, base_graph, base_findings = baseline
-        if base_graph != graph_id:
-            changes = churn(graph_versions(conn, base_graph), plan.graph.versions).counts
-        before = set_identities(conn, base_findings)
-        new, resolved = len(plan.identities - before), len(before - plan.identities)
-    severities = Counter(f.severity for f in plan.result.findings)
     meta = plan.meta
     values: dict[str, Any] = {
         "project_id": project_id,
-        "taken_at": taken_at,
+        "taken_at": naive_utc(meta.taken_at),
         "status": plan.result.status.value,
         "git_commit": meta.git_commit,
         "git_branch": meta.git_branch,
@@ -113,28 +101,46 @@ def write_plan(conn: Connection, plan: SnapshotPlan) -> int:
         "advisory_db_updated_at": naive_utc(meta.advisory_db_updated_at),
         "inputs": codec.canonical_json(codec.encode(meta.inputs)),
         "graph_id": graph_id,
-        "finding_set_id": finding_set_id,
-        "suppression_set_id": suppression_set_id,
-        "details_id": details_id,
+        "finding_set_id": _finding_set(conn, plan.findings, plan.finding_set),
+        "suppression_set_id": _suppression_set(conn, plan.suppressions, plan.suppression_set),
+        "details_id": _blobs(conn, [plan.details])[plan.details.digest],
+        **_summary(conn, plan, project_id, graph_id),
+    }
+    table = _table(T_.Snapshot)
+    return int(conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one())
+
+
+def _summary(
+    conn: Connection, plan: SnapshotPlan, project_id: int, graph_id: int
+) -> dict[str, Any]:
+    """The summary columns: counts, and churn against the baseline (complete runs only)."""
+    baseline = None
+    if plan.result.status is Status.COMPLETE:
+        baseline = _baseline(conn, project_id, naive_utc(plan.meta.taken_at))
+    changes, new, resolved = Churn(), 0, 0
+    if baseline is not None:
+        _, base_graph, base_findings = baseline
+        if base_graph != graph_id:
+            changes = churn(graph_versions(conn, base_graph), plan.graph.versions).counts
+        before = set_identities(conn, base_findings)
+        new, resolved = len(plan.identities - before), len(before - plan.identities)
+    # Counted over the stored (deduplicated) findings, so the summary matches what loads.
+    severities = Counter(row.severity for row in plan.findings.values())
+    kinds = Counter(row.kind for row in plan.findings.values())
+    return {
         "baseline_id": baseline[0] if baseline else None,
         "packages": plan.graph.packages,
         "packages_direct": plan.graph.direct,
         "edges": plan.graph.edges,
-        **{f"findings_{s.value}": severities.get(s, 0) for s in Severity},
+        **{f"findings_{s.value}": severities.get(s.value, 0) for s in Severity},
         "findings_new": new,
         "findings_resolved": resolved,
         "added": changes.added,
         "removed": changes.removed,
         "upgraded": changes.upgraded,
         "downgraded": changes.downgraded,
-        "summary": summary_json(plan.result, suppressions=len(plan.suppressions)),
+        "summary": summary_json(kinds, suppressions=len(plan.suppressions)),
     }
-    table = T_.Snapshot.__table__  # type: ignore[attr-defined]
-    return int(conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one())
-
-
-def _complete(plan: SnapshotPlan) -> bool:
-    return plan.result.status is Status.COMPLETE
 
 
 def naive_utc(moment: dt.datetime | None) -> dt.datetime | None:
