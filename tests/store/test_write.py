@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import given, settings
+from hypothesis import given
 from sqlalchemy.engine import Engine
 
 from auditor.errors import StoreError
@@ -65,7 +65,6 @@ def round_trips(url: str) -> None:
     """Save and load arbitrary runs, every example into the one database at ``url``."""
     engine = open_store(url)
 
-    @settings(max_examples=40)
     @given(result=results(), meta=metas)
     def check(result: AuditResult, meta: SnapshotMeta) -> None:
         snapshot_id = save_snapshot(engine, "p", result, meta)
