@@ -161,7 +161,12 @@ def test_store_command_errors_are_one_line(tmp_path: Path) -> None:
     assert "--project nope: no such project in the store" in unknown.err
     lonely = run_cli(["diff", "--db", url, "--project", "other"])
     assert "the project has 1 snapshot(s): diff needs two" in lonely.err
-    for result in (missing, several, unknown, lonely):
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database\n" * 100)
+    damaged = run_cli(["history", "--db", str(junk)])
+    assert f"auditor: error: {junk}: file is not a database\n" == damaged.err
+    for result in (missing, several, unknown, lonely, damaged):
+        assert 2 == result.code
         assert 1 == result.err.count("\n")
 
 
