@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from auditor.audit import audit, collect
+from auditor.audit import audit, collect_paths
 from auditor.cli.base import Command, Console
 from auditor.cli.graph_cmd import report_errors
 from auditor.cli.options import add_input_options
 from auditor.cli.store_options import add_store_options, save_report_snapshot
-from auditor.discovery import find_targets
 from auditor.formats.graph_json import dumps, graph_document
 from auditor.formats.summary import render_summary
 from auditor.fsutil import atomic_write
@@ -36,8 +35,7 @@ class ReportCommand(Command):
         add_store_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        targets = find_targets(args.paths, force=args.force_format)
-        collection = collect(targets)
+        collection = collect_paths(args.paths, force=args.force_format)
         result = audit(collection)
         out = Path(args.out)
         document = graph_document(
@@ -53,5 +51,5 @@ class ReportCommand(Command):
         if not args.quiet:
             console.out.write(summary)
             console.print(f"report written to {out / 'graph.json'}")
-        save_report_snapshot(args, targets, collection, result, console)
+        save_report_snapshot(args, collection, result, console)
         return report_errors(collection, console)

@@ -7,7 +7,6 @@ store, so ``auditor graph`` and ``auditor why`` start without them.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
 
     from auditor.audit import Collection
     from auditor.cli.base import Console
-    from auditor.discovery import Target
     from auditor.model import AuditResult
 
 DB_HELP = (
@@ -49,18 +47,18 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def save_report_snapshot(
-    args: argparse.Namespace,
-    targets: Sequence[Target],
-    collection: Collection,
-    result: AuditResult,
-    console: Console,
+    args: argparse.Namespace, collection: Collection, result: AuditResult, console: Console
 ) -> int | None:
     """Save the run unless ``--no-store``; return the snapshot id."""
     if args.no_store:
         return None
+    from auditor.discovery import find_targets
     from auditor.store import SnapshotMeta, open_store, resolve_url, save_snapshot, shown_url
     from auditor.store.run import default_project_name, git_state, input_records, project_root
 
+    # Discovery again (a directory walk): pairing each result with the tree it was read
+    # from gives every input file's path on disk, to hash it.
+    targets = find_targets(args.paths, force=args.force_format)
     root = project_root(args.paths)
     git = git_state(root)
     project = args.project or default_project_name(root, git)

@@ -10,7 +10,7 @@ from auditor.graph import DependencyGraph
 from auditor.model import Finding
 from auditor.store import codec
 from auditor.store.diff import PackageChange, SnapshotDiff
-from auditor.store.records import Suppression
+from auditor.store.records import SuppressionRule
 
 DIFF_SCHEMA = "auditor.diff/1"
 
@@ -26,7 +26,7 @@ def finding_json(finding: Finding, graph: DependencyGraph) -> dict[str, Any]:
     return {"package": package, **fields}
 
 
-def suppression_json(suppression: Suppression) -> dict[str, Any]:
+def suppression_json(suppression: SuppressionRule) -> dict[str, Any]:
     return {
         "id": suppression.id,
         "package": suppression.package,
@@ -70,7 +70,7 @@ def _finding_line(mark: str, finding: Finding, graph: DependencyGraph) -> str:
     return f"  {mark} {finding.severity.value:<8} {safe(finding.id)}  {safe(name)}"
 
 
-def _suppression_text(s: Suppression) -> str:
+def _suppression_text(s: SuppressionRule) -> str:
     scope = f" ({s.package})" if s.package else ""
     until = f", until {s.expires.isoformat()}" if s.expires else ""
     return safe(f"{s.id}{scope}: {s.reason}{until}")

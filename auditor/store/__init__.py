@@ -19,7 +19,7 @@ from auditor.store.records import (
     SnapshotMeta,
     StoredSnapshot,
     Summary,
-    Suppression,
+    SuppressionRule,
 )
 from auditor.store.schema import check_known, head, revision_of, upgrade
 from auditor.store.write import save_snapshot
@@ -31,7 +31,7 @@ __all__ = [
     "SnapshotMeta",
     "StoredSnapshot",
     "Summary",
-    "Suppression",
+    "SuppressionRule",
     "load_snapshot",
     "open_store",
     "projects",

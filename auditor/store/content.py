@@ -25,7 +25,7 @@ from auditor.graph import DependencyGraph
 from auditor.model import AuditResult, Ecosystem, Finding, Hash, Location, Package, Root, Source
 from auditor.redact import REDACTED, redact_url
 from auditor.store import codec
-from auditor.store.records import Suppression
+from auditor.store.records import SuppressionRule
 
 MEMBERS_PER_CHUNK = 16  # expected size; the boundary test is a hash modulo this
 EDGES_PER_CHUNK = 16
@@ -35,6 +35,12 @@ ADVISORY_FIELDS = ("aliases", "summary", "details", "references", "cwes", "publi
 # AuditResult fields stored in their own tables or columns; every other field goes to the
 # run-details blob, so fields added later are kept without a schema change.
 RESULT_OWN_FIELDS = ("graph", "findings", "status")
+# Package and Edge fields with columns of their own; any other field (one the model gains
+# later) is stored as JSON in the member's or edge's ``extra`` column when it is set.
+PACKAGE_COLUMNS = frozenset(
+    {"ecosystem", "name", "version", "source", "hashes", "scopes", "found_in"}
+)
+EDGE_COLUMNS = frozenset({"parent", "child", "requirement", "scope"})
 
 T = TypeVar("T")
 
@@ -73,11 +79,13 @@ class MemberItem:
     scope: str
     direct: bool
     depth: int | None
+    extra: str | None = None  # Package fields the store has no column for (see extras)
 
     def canonical(self) -> list[Any]:
         hashset = self.hashset.hex() if self.hashset else None
         scopes = list(self.declared_scopes)
-        return [self.component.hex(), hashset, scopes, self.scope, self.direct, self.depth]
+        item = [self.component.hex(), hashset, scopes, self.scope, self.direct, self.depth]
+        return item if self.extra is None else [*item, self.extra]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,11 +94,13 @@ class EdgeItem:
     child: str
     requirement: str | None
     scope: str | None
+    extra: str | None = None  # Edge fields the store has no column for (see extras)
 
     def canonical(self) -> list[Any]:
-        return [self.parent, self.child, self.requirement, self.scope]
+        item = [self.parent, self.child, self.requirement, self.scope]
+        return item if self.extra is None else [*item, self.extra]
 
-    def order(self) -> tuple[str, str, bool, str, bool, str]:
+    def order(self) -> tuple[str, str, bool, str, bool, str, str]:
         return (
             self.parent,
             self.child,
@@ -98,6 +108,7 @@ class EdgeItem:
             self.requirement or "",
             self.scope is not None,
             self.scope or "",
+            self.extra or "",
         )
 
 
@@ -161,7 +172,7 @@ class FindingRow:
 @dataclass(frozen=True, kw_only=True)
 class SuppressionRow:
     digest: bytes
-    suppression: Suppression
+    suppression: SuppressionRule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,6 +284,38 @@ def node_keys_by_id(packages: dict[str, Package]) -> dict[str, str]:
     return keys
 
 
+def extras(value: Any, columns: frozenset[str]) -> str | None:
+    """Canonical JSON of ``value``'s fields outside ``columns`` that differ from their
+    defaults; ``None`` when there are none (so today's rows carry no extra bytes)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(value):
+        if f.name in columns or not f.init:
+            continue
+        current = getattr(value, f.name)
+        if f.default is not dataclasses.MISSING and current == f.default:
+            continue
+        if f.default_factory is not dataclasses.MISSING and current == f.default_factory():
+            continue
+        out[f.name] = codec.encode(current)
+    return codec.canonical_json(out) if out else None
+
+
+def extra_kwargs(cls: type, text: str | None) -> dict[str, Any]:
+    """Constructor arguments back from ``extras`` (fields the class no longer has are
+    dropped)."""
+    if not text:
+        return {}
+    data = codec.loads(text, f"extra {cls.__name__} fields")
+    hints = codec.type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls) if f.init}
+    try:
+        return {k: codec.decode_value(hints[k], v) for k, v in data.items() if k in names}
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"the store holds extra {cls.__name__} fields that do not fit: {exc}"
+        ) from None
+
+
 def hashes_json(hashes: frozenset[Hash]) -> str:
     """A package's hashes as canonical JSON: sorted ``[algorithm, value]`` pairs."""
     return codec.canonical_json([[h.algorithm, h.value] for h in sorted(hashes)])
@@ -325,6 +368,7 @@ def plan_graph(graph: DependencyGraph) -> GraphPlan:
                 scope=view.scope,
                 direct=view.direct,
                 depth=view.depth,
+                extra=extras(pkg, PACKAGE_COLUMNS),
             )
         )
         # Keyed by node key (a name, mostly): names compress where digests would not.
@@ -337,6 +381,7 @@ def plan_graph(graph: DependencyGraph) -> GraphPlan:
                 child=_key(edge.child, safe_ids, keys),
                 requirement=edge.requirement,
                 scope=edge.scope,
+                extra=extras(edge, EDGE_COLUMNS),
             )
             for edge in graph.edges
         ),
@@ -449,7 +494,7 @@ def parse_purl_name(purl: str) -> tuple[str, str]:
 
 
 def plan_suppressions(
-    suppressions: Iterable[Suppression],
+    suppressions: Iterable[SuppressionRule],
 ) -> tuple[dict[bytes, SuppressionRow], SetPlan]:
     rows = {}
     for suppression in suppressions:

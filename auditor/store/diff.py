@@ -17,7 +17,7 @@ from auditor.model import Finding
 from auditor.store.churn import VersionKey, churn
 from auditor.store.content import package_identity
 from auditor.store.queries import load_in, read
-from auditor.store.records import SnapshotInfo, StoredSnapshot, Suppression
+from auditor.store.records import SnapshotInfo, StoredSnapshot, SuppressionRule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,8 +28,8 @@ class PackageChange:
 
 @dataclass(frozen=True, kw_only=True)
 class SuppressionChange:
-    before: Suppression
-    after: Suppression
+    before: SuppressionRule
+    after: SuppressionRule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,8 +44,8 @@ class SnapshotDiff:
     downgraded: tuple[PackageChange, ...] = ()
     findings_new: tuple[Finding, ...] = ()
     findings_resolved: tuple[Finding, ...] = ()
-    suppressions_added: tuple[Suppression, ...] = ()
-    suppressions_removed: tuple[Suppression, ...] = ()
+    suppressions_added: tuple[SuppressionRule, ...] = ()
+    suppressions_removed: tuple[SuppressionRule, ...] = ()
     suppressions_changed: tuple[SuppressionChange, ...] = ()
 
 
@@ -119,14 +119,16 @@ def _only_in(
     return tuple(f for f in findings if _identity(f, graph) not in known)
 
 
-def _added(these: Iterable[Suppression], others: Iterable[Suppression]) -> tuple[Suppression, ...]:
+def _added(
+    these: Iterable[SuppressionRule], others: Iterable[SuppressionRule]
+) -> tuple[SuppressionRule, ...]:
     """Suppressions in ``these`` whose (id, package) is not in ``others``."""
     known = {s.key for s in others}
     return tuple(sorted((s for s in these if s.key not in known), key=lambda s: s.sort_key))
 
 
 def _changed(
-    before: Iterable[Suppression], after: Iterable[Suppression]
+    before: Iterable[SuppressionRule], after: Iterable[SuppressionRule]
 ) -> tuple[SuppressionChange, ...]:
     old = {s.key: s for s in before}
     new = {s.key: s for s in after}

@@ -25,6 +25,7 @@ from auditor.model import (
 from auditor.store import codec, tables
 from auditor.store.content import (
     RESULT_OWN_FIELDS,
+    extra_kwargs,
     hashes_from_json,
     locations_from_json,
     node_keys_by_id,
@@ -37,7 +38,7 @@ from auditor.store.records import (
     SnapshotInfo,
     SnapshotMeta,
     StoredSnapshot,
-    Suppression,
+    SuppressionRule,
     as_utc,
 )
 from auditor.store.summary import summary_from_row
@@ -196,6 +197,7 @@ def _members_query(graph_id: int) -> sa.Select[Any]:
         sa.select(
             member.c.component_id,
             member.c.declared_scopes,
+            member.c.extra,
             component,
             hashset.c.hashes,
         )
@@ -233,6 +235,7 @@ def _package(row: RowMapping) -> Package:
             ),
             hashes=hashes,
             scopes=frozenset(str(s) for s in scopes),
+            **extra_kwargs(Package, row["extra"]),
         )
     except (TypeError, ValueError) as exc:
         raise StoreError(f"the store holds a damaged component {row['purl']}: {exc}") from None
@@ -250,6 +253,7 @@ def _edge(row: RowMapping, nodes: Mapping[str, str]) -> Edge:
         child=end(row["child"]),
         requirement=row["requirement"],
         scope=row["scope"],
+        **extra_kwargs(Edge, row["extra"]),
     )
 
 
@@ -282,7 +286,7 @@ def finding_order(finding: Finding) -> tuple[str, str, str, str]:
     )
 
 
-def load_suppressions(conn: Connection, set_id: int) -> tuple[Suppression, ...]:
+def load_suppressions(conn: Connection, set_id: int) -> tuple[SuppressionRule, ...]:
     item, rule = _t(tables.SuppressionSetItem), _t(tables.Suppression)
     query = (
         sa.select(rule.c.rule_id, rule.c.package, rule.c.reason, rule.c.expires)
@@ -291,7 +295,7 @@ def load_suppressions(conn: Connection, set_id: int) -> tuple[Suppression, ...]:
         .where(item.c.set_id == set_id)
     )
     rules = [
-        Suppression(id=r.rule_id, package=r.package, reason=r.reason, expires=r.expires)
+        SuppressionRule(id=r.rule_id, package=r.package, reason=r.reason, expires=r.expires)
         for r in conn.execute(query)
     ]
     return tuple(sorted(rules, key=lambda s: s.sort_key))

@@ -32,7 +32,7 @@ class InputRecord:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Suppression:
+class SuppressionRule:
     """A decision to silence a finding: which advisory id (and optionally which package),
     why, and until when (``expires`` is a date; ``None`` means no expiry)."""
 
@@ -61,7 +61,7 @@ class SnapshotMeta:
     tool_version: str = __version__
     advisory_db: str | None = None  # identity of the advisory data, e.g. "osv-local:<sha256>"
     advisory_db_updated_at: dt.datetime | None = None
-    suppressions: tuple[Suppression, ...] = ()
+    suppressions: tuple[SuppressionRule, ...] = ()
 
     @property
     def advisory_db_age(self) -> dt.timedelta | None:

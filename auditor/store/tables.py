@@ -128,6 +128,7 @@ class Member(StoreModel, table=True):
     scope: str
     direct: bool
     depth: int | None = None
+    extra: str | None = None  # JSON: Package fields without a column (added to the model later)
 
 
 class Edge(StoreModel, table=True):
@@ -146,6 +147,7 @@ class Edge(StoreModel, table=True):
     child: str
     requirement: str | None = None
     scope: str | None = None
+    extra: str | None = None  # JSON: Edge fields without a column (added to the model later)
 
 
 class Graph(StoreModel, table=True):

@@ -271,6 +271,7 @@ def _chunks(conn: Connection, plan: GraphPlan) -> dict[bytes, int]:
                     "scope": m.scope,
                     "direct": m.direct,
                     "depth": m.depth,
+                    "extra": m.extra,
                 }
             )
         for position, e in enumerate(chunk.edges):
@@ -282,6 +283,7 @@ def _chunks(conn: Connection, plan: GraphPlan) -> dict[bytes, int]:
                     "child": e.child,
                     "requirement": e.requirement,
                     "scope": e.scope,
+                    "extra": e.extra,
                 }
             )
     if members:

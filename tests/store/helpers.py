@@ -34,7 +34,7 @@ from auditor.model import (
     canonical_pypi_name,
     root_id,
 )
-from auditor.store import SnapshotMeta, Suppression, save_snapshot
+from auditor.store import SnapshotMeta, SuppressionRule, save_snapshot
 from tests.support import FIXTURES
 
 HISTORY = FIXTURES / "history" / "saleor"
@@ -157,7 +157,7 @@ def save(
     findings: Iterable[Finding] = (),
     status: Status = Status.COMPLETE,
     taken_at: dt.datetime | None = None,
-    suppressions: Iterable[Suppression] = (),
+    suppressions: Iterable[SuppressionRule] = (),
     commit: str | None = None,
 ) -> int:
     result = AuditResult(graph=graph, findings=tuple(findings), status=status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from hypothesis import strategies as st
@@ -25,7 +26,8 @@ from auditor.model import (
     Status,
     root_id,
 )
-from auditor.store import InputRecord, SnapshotMeta, Suppression
+from auditor.store import InputRecord, SnapshotMeta, SuppressionRule, codec
+from auditor.store.content import EDGE_COLUMNS, PACKAGE_COLUMNS
 
 # PostgreSQL text cannot hold NUL; lockfile text never does (inputs.py rejects binary).
 TEXT = st.text(
@@ -54,8 +56,22 @@ hashes = st.builds(Hash, algorithm=st.sampled_from(["sha256", "sha512"]), value=
 # Package.merged_with sorts locations, which needs line and key set when paths are equal;
 # locations without a line or key are covered by the real-graph tests.
 locations = st.builds(Location, path=SHORT, line=st.integers(1, 10_000), key=TEXT)
+
+
+def extra_fields(cls: type, columns: frozenset[str]) -> dict[str, st.SearchStrategy[object]]:
+    """Strategies for the fields of ``cls`` the store keeps as JSON (fields the model
+    gains later), so the round trip covers them as soon as they exist."""
+    hints = codec.type_hints(cls)
+    return {
+        f.name: st.from_type(hints[f.name])
+        for f in dataclasses.fields(cls)
+        if f.init and f.name not in columns
+    }
+
+
 packages = st.builds(
     Package,
+    **extra_fields(Package, PACKAGE_COLUMNS),
     ecosystem=st.sampled_from(Ecosystem),
     name=NAMES,
     version=VERSIONS,
@@ -79,6 +95,7 @@ def graphs(draw: st.DrawFn) -> DependencyGraph:
         st.lists(
             st.builds(
                 Edge,
+                **extra_fields(Edge, EDGE_COLUMNS),
                 parent=st.sampled_from(nodes),
                 child=st.sampled_from(nodes),
                 requirement=OPTIONAL_TEXT,
@@ -179,7 +196,7 @@ metas = st.builds(
     advisory_db_updated_at=st.none() | UTC_TIMES,
     suppressions=st.lists(
         st.builds(
-            Suppression,
+            SuppressionRule,
             id=SHORT,
             reason=TEXT,
             package=st.none() | SHORT,

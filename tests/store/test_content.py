@@ -6,7 +6,17 @@ import dataclasses
 
 from auditor.graph import DependencyGraph
 from auditor.model import Ecosystem, Edge, Hash, Location, Package, Source, SourceKind
-from auditor.store.content import chunks, node_keys, parse_purl_name, plan_graph, safe_url
+from auditor.store.content import (
+    EDGE_COLUMNS,
+    PACKAGE_COLUMNS,
+    chunks,
+    extra_kwargs,
+    extras,
+    node_keys,
+    parse_purl_name,
+    plan_graph,
+    safe_url,
+)
 from tests.store.helpers import history, poetry_graph, pypi, small_graph
 
 
@@ -88,16 +98,39 @@ def test_empty_graph_plans() -> None:
     assert (0, 0, ()) == (plan.packages, plan.edges, plan.chunks)
 
 
-def test_store_knows_every_field_of_the_graph_model() -> None:
-    """The graph is stored field by field: a field added to the model must be added to the
-    store too, or it would be dropped without a word. (Findings, roots and run details are
-    stored generically and need nothing.)"""
+def test_store_knows_every_field_of_the_package_parts() -> None:
+    """Sources, locations and hashes are stored field by field: a field added to one of them
+    must be added to the store too, or it would be dropped without a word. (Packages and
+    edges keep unknown fields as JSON; findings, roots and run details are generic.)"""
     known = {
-        Package: {"ecosystem", "name", "version", "source", "hashes", "scopes", "found_in"},
         Source: {"kind", "url", "reference", "subdirectory"},
         Location: {"path", "line", "key"},
         Hash: {"algorithm", "value"},
-        Edge: {"parent", "child", "requirement", "scope"},
     }
     for model, names in known.items():
         assert names == {f.name for f in dataclasses.fields(model)}, model.__name__
+    assert PACKAGE_COLUMNS <= {f.name for f in dataclasses.fields(Package)}
+    assert EDGE_COLUMNS <= {f.name for f in dataclasses.fields(Edge)}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GrownEdge:
+    """An edge as the model might grow it: the known fields plus new ones."""
+
+    parent: str
+    child: str
+    requirement: str | None = None
+    scope: str | None = None
+    indirect: bool = False
+    markers: tuple[str, ...] = ()
+
+
+def test_fields_without_a_column_are_kept_as_json() -> None:
+    """Extra fields are stored only when set, and come back typed."""
+    plain = GrownEdge(parent="a", child="b")
+    assert extras(plain, EDGE_COLUMNS) is None
+    grown = GrownEdge(parent="a", child="b", indirect=True, markers=("python_version < '3'",))
+    text = extras(grown, EDGE_COLUMNS)
+    assert '{"indirect":true,"markers":["python_version < \'3\'"]}' == text
+    assert {"indirect": True, "markers": ("python_version < '3'",)} == extra_kwargs(GrownEdge, text)
+    assert {} == extra_kwargs(GrownEdge, '{"removed_since": 1}')

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from auditor.errors import StoreError, UsageError
 from auditor.model import Severity, Status
-from auditor.store import Suppression, open_store, snapshots
+from auditor.store import SuppressionRule, open_store, snapshots
 from auditor.store.diff import default_pair, diff_snapshots
 from tests.store.helpers import (
     day,
@@ -109,13 +109,13 @@ def test_findings_new_and_resolved_by_identity(engine: Engine) -> None:
 
 def test_suppressions_added_removed_changed(engine: Engine) -> None:
     """Rules keyed by (id, package): new ones, dropped ones, and changed reason or expiry."""
-    keep = Suppression(id="X-1", reason="accepted")
-    change = Suppression(id="X-2", reason="not used", expires=dt.date(2024, 6, 1))
-    drop = Suppression(id="X-3", reason="temporary", package="a")
+    keep = SuppressionRule(id="X-1", reason="accepted")
+    change = SuppressionRule(id="X-2", reason="not used", expires=dt.date(2024, 6, 1))
+    drop = SuppressionRule(id="X-3", reason="temporary", package="a")
     graph = small_graph(pypi("a"))
     first = save(engine, graph, suppressions=[keep, change, drop], taken_at=day(0))
-    changed = Suppression(id="X-2", reason="not used", expires=dt.date(2024, 12, 1))
-    added = Suppression(id="X-3", reason="other package", package="b")
+    changed = SuppressionRule(id="X-2", reason="not used", expires=dt.date(2024, 12, 1))
+    added = SuppressionRule(id="X-3", reason="other package", package="b")
     second = save(engine, graph, suppressions=[keep, changed, added], taken_at=day(1))
     diff = diff_snapshots(engine, first, second)
     assert (added,) == diff.suppressions_added

@@ -16,7 +16,7 @@ from auditor.model import AuditResult, Severity, Source, SourceKind, Status
 from auditor.store import (
     SnapshotMeta,
     StoredSnapshot,
-    Suppression,
+    SuppressionRule,
     load_snapshot,
     open_store,
     save_snapshot,
@@ -96,7 +96,7 @@ def test_real_graph_round_trip_and_summary(engine: Engine) -> None:
         finding(django, "PYSEC-2019-1", Severity.CRITICAL),
         finding(django, "PYSEC-2019-2", Severity.MEDIUM, aliases=("CVE-2019-1",)),
     ]
-    rules = (Suppression(id="PYSEC-2019-3", reason="not reachable", package="django"),)
+    rules = (SuppressionRule(id="PYSEC-2019-3", reason="not reachable", package="django"),)
     snapshot_id = save(engine, graph, findings=found, suppressions=rules, commit="069b8b82")
     loaded = load_snapshot(engine, snapshot_id)
     assert graph.packages == loaded.result.graph.packages
@@ -125,7 +125,7 @@ def test_unchanged_snapshot_adds_one_row(engine: Engine) -> None:
     """Saving the same run again adds exactly one snapshot row and nothing else."""
     graph = poetry_graph(history()[0].folder)
     found = [finding(graph.find("django")[0], "PYSEC-1")]
-    rules = [Suppression(id="X-1", reason="accepted")]
+    rules = [SuppressionRule(id="X-1", reason="accepted")]
     save(engine, graph, findings=found, suppressions=rules)
     before = row_counts(engine)
     save(engine, graph, findings=found, suppressions=rules)

@@ -71,6 +71,7 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(), nullable=False),
         sa.Column("direct", sa.Boolean(), nullable=False),
         sa.Column("depth", sa.Integer(), nullable=True),
+        sa.Column("extra", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(["chunk_id"], ["chunk.id"], name="fk_member_chunk_id_chunk"),
         sa.ForeignKeyConstraint(
             ["component_id"], ["component.id"], name="fk_member_component_id_component"
@@ -90,6 +91,7 @@ def upgrade() -> None:
         sa.Column("child", sa.String(), nullable=False),
         sa.Column("requirement", sa.String(), nullable=True),
         sa.Column("scope", sa.String(), nullable=True),
+        sa.Column("extra", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(["chunk_id"], ["chunk.id"], name="fk_edge_chunk_id_chunk"),
         sa.PrimaryKeyConstraint("chunk_id", "position", name="pk_edge"),
         **NO_ROWID,
