@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
+import types
+import typing
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -58,15 +62,48 @@ hashes = st.builds(Hash, algorithm=st.sampled_from(["sha256", "sha512"]), value=
 locations = st.builds(Location, path=SHORT, line=st.integers(1, 10_000), key=TEXT)
 
 
-def extra_fields(cls: type, columns: frozenset[str]) -> dict[str, st.SearchStrategy[object]]:
-    """Strategies for the fields of ``cls`` the store keeps as JSON (fields the model
-    gains later), so the round trip covers them as soon as they exist."""
+def typed(hint: Any) -> st.SearchStrategy[Any]:
+    """Values of a model type: text without NUL, finite floats, enums, tuples, frozensets,
+    optionals and nested dataclasses (what the model's fields are made of)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return st.one_of([typed(arg) for arg in args])
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return st.lists(typed(args[0]), max_size=2).map(tuple)
+        return st.tuples(*(typed(arg) for arg in args))
+    if origin is frozenset:
+        return st.frozensets(typed(args[0]), max_size=2)
+    simple: dict[Any, st.SearchStrategy[Any]] = {
+        str: TEXT,
+        int: st.integers(-1000, 1000),
+        float: st.floats(-1e6, 1e6, allow_nan=False),
+        bool: st.booleans(),
+        type(None): st.none(),
+    }
+    if hint in simple:
+        return simple[hint]
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return st.sampled_from(hint)
+    if dataclasses.is_dataclass(hint):
+        return st.builds(hint, **fields_of(hint))  # type: ignore[arg-type]
+    raise TypeError(f"no strategy for {hint!r}: extend tests/store/strategies.py")
+
+
+def fields_of(cls: type, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A strategy for each constructor field of ``cls`` not in ``skip``."""
     hints = codec.type_hints(cls)
     return {
-        f.name: st.from_type(hints[f.name])
+        f.name: typed(hints[f.name])
         for f in dataclasses.fields(cls)
-        if f.init and f.name not in columns
+        if f.init and f.name not in skip
     }
+
+
+def extra_fields(cls: type, columns: frozenset[str]) -> dict[str, Any]:
+    """Strategies for the fields of ``cls`` the store keeps as JSON (fields the model
+    gains later), so the round trip covers them as soon as they exist."""
+    return fields_of(cls, columns)
 
 
 packages = st.builds(
@@ -107,6 +144,30 @@ def graphs(draw: st.DrawFn) -> DependencyGraph:
     return DependencyGraph(packages=pkgs, roots=roots, edges=edges)
 
 
+FINDING_FIELDS = frozenset(
+    {
+        "package_id",
+        "kind",
+        "id",
+        "severity",
+        "aliases",
+        "summary",
+        "details",
+        "score",
+        "fixed_versions",
+        "fix_version",
+        "references",
+        "cwes",
+        "published",
+        "modified",
+        "evidence",
+    }
+)
+RESULT_FIELDS = frozenset(
+    {"graph", "findings", "skipped", "errors", "unchecked", "registries", "status"}
+)
+
+
 @st.composite
 def findings_for(draw: st.DrawFn, graph: DependencyGraph) -> tuple[Finding, ...]:
     ids = [p.id for p in graph.packages] or ["pkg:pypi/absent@1"]
@@ -127,6 +188,7 @@ def findings_for(draw: st.DrawFn, graph: DependencyGraph) -> tuple[Finding, ...]
         published=OPTIONAL_TEXT,
         modified=st.none() | st.sampled_from(["2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z"]),
         evidence=st.lists(st.tuples(SHORT, TEXT), max_size=2).map(tuple),
+        **fields_of(Finding, FINDING_FIELDS),  # fields Finding gains later
     )
     return tuple(draw(st.lists(finding, max_size=6)))
 
@@ -169,6 +231,7 @@ def results(draw: st.DrawFn) -> AuditResult:
         unchecked=tuple(draw(st.lists(st.tuples(SHORT, TEXT), max_size=2))),
         registries=tuple(draw(st.lists(st.sampled_from(["https://r.invalid/simple"]), max_size=1))),
         status=draw(st.sampled_from(Status)),
+        **draw(st.fixed_dictionaries(fields_of(AuditResult, RESULT_FIELDS))),  # fields added later
     )
 
 
