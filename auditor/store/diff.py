@@ -15,9 +15,9 @@ from auditor.errors import StoreError, UsageError
 from auditor.graph import DependencyGraph, PackageView
 from auditor.model import Finding
 from auditor.store.churn import VersionKey, churn
-from auditor.store.content import package_identity
 from auditor.store.queries import load_in, read
 from auditor.store.records import SnapshotInfo, StoredSnapshot, SuppressionRule
+from auditor.store.sets import package_identity
 
 
 @dataclass(frozen=True, kw_only=True)

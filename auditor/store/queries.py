@@ -24,7 +24,6 @@ from auditor.model import (
 )
 from auditor.store import codec, tables
 from auditor.store.content import (
-    RESULT_OWN_FIELDS,
     extra_kwargs,
     hashes_from_json,
     locations_from_json,
@@ -41,6 +40,7 @@ from auditor.store.records import (
     SuppressionRule,
     as_utc,
 )
+from auditor.store.sets import RESULT_OWN_FIELDS
 from auditor.store.summary import summary_from_row
 
 Identity = tuple[str, str, str]  # (ecosystem, package name, finding id)

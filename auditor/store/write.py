@@ -22,20 +22,18 @@ from auditor.errors import StoreError
 from auditor.model import AuditResult, Severity, Status
 from auditor.store import codec, tables
 from auditor.store.churn import churn
-from auditor.store.content import (
-    BlobPlan,
+from auditor.store.content import BlobPlan, GraphPlan, plan_graph
+from auditor.store.engine import transaction
+from auditor.store.queries import graph_versions, set_identities, shown_url
+from auditor.store.records import Churn, SnapshotMeta, as_utc
+from auditor.store.sets import (
     FindingRow,
-    GraphPlan,
     SetPlan,
     SuppressionRow,
     plan_details,
     plan_findings,
-    plan_graph,
     plan_suppressions,
 )
-from auditor.store.engine import transaction
-from auditor.store.queries import graph_versions, set_identities, shown_url
-from auditor.store.records import Churn, SnapshotMeta, as_utc
 from auditor.store.summary import summary_json
 
 _BATCH = 500

@@ -139,13 +139,13 @@ def small_graph(*packages: Package, root_name: str = "requirements.txt") -> Depe
 def finding(
     pkg: Package, advisory: str, severity: Severity = Severity.HIGH, **kw: object
 ) -> Finding:
+    fields: dict[str, object] = {"summary": f"{advisory} in {pkg.name}", **kw}
     return Finding(
         package_id=pkg.id,
         kind=FindingKind.VULNERABILITY,
         id=advisory,
         severity=severity,
-        summary=f"{advisory} in {pkg.name}",
-        **kw,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]
     )
 
 

@@ -13,7 +13,6 @@ from auditor.store.content import (
     extra_kwargs,
     extras,
     node_keys,
-    parse_purl_name,
     plan_graph,
     safe_url,
 )
@@ -75,14 +74,6 @@ def test_node_keys_add_versions_only_when_names_repeat() -> None:
     assert f"id:{two.id}" == keys[two.id]
     assert f"id:{git.id}" == keys[git.id]
     assert "npm:x" == keys[npm.id]
-
-
-def test_purl_names() -> None:
-    """Findings about packages outside the graph still get an (ecosystem, name) identity."""
-    assert ("npm", "@scope/pkg") == parse_purl_name("pkg:npm/%40scope/pkg@1.0.0")
-    assert ("PyPI", "zope-interface") == parse_purl_name("pkg:pypi/Zope.Interface@5?x=1")
-    assert ("Go", "github.com/a/b") == parse_purl_name("pkg:golang/github.com/a/b@v1.0.0")
-    assert ("", "weird") == parse_purl_name("weird")
 
 
 def test_safe_url_only_touches_credentials() -> None:
