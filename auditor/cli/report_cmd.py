@@ -61,6 +61,6 @@ class ReportCommand(Command):
             console.out.write(summary)
             console.print(f"report written to {out}/ (graph.json, findings.json, summary.txt)")
         report_problems(result, console, warnings=not args.quiet)
-        save_report_snapshot(args, collection, result, console)
+        save_report_snapshot(args, collection, result, console, setup.settings.ignores)
         fail_on = setup.settings.fail_on
         return exit_code(result, fail_on, gate=fail_on is not None)

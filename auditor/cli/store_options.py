@@ -7,6 +7,7 @@ store, so ``auditor graph`` and ``auditor why`` start without them.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
 
     from auditor.audit import Collection
     from auditor.cli.base import Console
-    from auditor.model import AuditResult
+    from auditor.model import AuditResult, IgnoreRule
+    from auditor.store.records import SuppressionRule
 
 DB_HELP = (
     "snapshot store: a database URL (sqlite:///PATH, postgresql+psycopg://...) or an SQLite "
@@ -47,7 +49,11 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def save_report_snapshot(
-    args: argparse.Namespace, collection: Collection, result: AuditResult, console: Console
+    args: argparse.Namespace,
+    collection: Collection,
+    result: AuditResult,
+    console: Console,
+    ignores: tuple[IgnoreRule, ...] = (),
 ) -> int | None:
     """Save the run unless ``--no-store``; return the snapshot id."""
     if args.no_store:
@@ -62,10 +68,14 @@ def save_report_snapshot(
     root = project_root(args.paths)
     git = git_state(root)
     project = args.project or default_project_name(root, git)
+    advisory_db, updated = advisory_identity(result)
     meta = SnapshotMeta(
         git_commit=git.commit,
         git_branch=git.branch,
         inputs=input_records(targets, collection),
+        advisory_db=advisory_db,
+        advisory_db_updated_at=updated,
+        suppressions=suppression_rules(ignores),
     )
     engine = open_store(resolve_url(args.db, project_root=root))
     try:
@@ -75,6 +85,30 @@ def save_report_snapshot(
     finally:
         engine.dispose()
     return snapshot_id
+
+
+def advisory_identity(result: AuditResult) -> tuple[str | None, dt.datetime | None]:
+    """The advisory data a run used, as the store keeps it: ``name:location`` of each source
+    (sorted, joined) and the oldest of their update times."""
+    if not result.sources:
+        return None, None
+    identity = ", ".join(sorted(f"{s.name}:{s.location}" for s in result.sources))
+    times = [dt.datetime.fromisoformat(s.updated) for s in result.sources if s.updated]
+    return identity, min(times) if times else None
+
+
+def suppression_rules(ignores: tuple[IgnoreRule, ...]) -> tuple[SuppressionRule, ...]:
+    """The configured ignores in the store's shape (expiry as a date)."""
+    from auditor.store.records import SuppressionRule
+
+    return tuple(
+        SuppressionRule(
+            id=rule.id,
+            reason=rule.reason,
+            expires=dt.date.fromisoformat(rule.expires) if rule.expires else None,
+        )
+        for rule in ignores
+    )
 
 
 def open_for_reading(args: argparse.Namespace) -> Engine:

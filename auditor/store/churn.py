@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cmp_to_key, partial
 
-from packaging.version import InvalidVersion, Version
-
+from auditor.model import Ecosystem
 from auditor.store.records import Churn
+from auditor.versions.base import InvalidVersion
+from auditor.versions.registry import scheme_for
 
 VersionKey = tuple[str, str, str]  # (ecosystem, name, version)
 
@@ -23,19 +24,20 @@ VersionKey = tuple[str, str, str]  # (ecosystem, name, version)
 def compare_versions(ecosystem: str, a: str, b: str) -> int:
     """-1, 0 or 1 as version ``a`` sorts before, with or after ``b`` in ``ecosystem``.
 
-    PyPI uses PEP 440 (packaging). Other ecosystems use a SemVer-like order: an optional
-    ``v``, numeric dot-separated parts, a pre-release after ``-`` sorting before the release,
-    build metadata after ``+`` ignored. This is the one place the store orders versions.
+    Each ecosystem's own scheme (auditor.versions: PEP 440, npm SemVer, Go). A version the
+    scheme rejects falls back to a SemVer-like order: an optional ``v``, numeric
+    dot-separated parts, a pre-release after ``-`` sorting before the release, build metadata
+    after ``+`` ignored. This is the one place the store orders versions.
     """
     if a == b:
         return 0
-    if ecosystem == "PyPI":
-        try:
-            left, right = Version(a), Version(b)
-        except InvalidVersion:
-            pass
-        else:
-            return (left > right) - (left < right)
+    try:
+        order = scheme_for(Ecosystem(ecosystem)).compare(a, b)
+    except (ValueError, InvalidVersion):
+        pass  # not a valid version of the ecosystem (or unknown one): a SemVer-like order
+    else:
+        # equal precedence but other text (build metadata): still a change, ordered by text
+        return order if order else (a > b) - (a < b)
     key_a, key_b = _semver_key(a), _semver_key(b)
     if key_a != key_b:
         return 1 if key_a > key_b else -1

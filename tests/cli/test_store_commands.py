@@ -182,3 +182,22 @@ def test_database_password_is_never_printed(tmp_path: Path) -> None:
     assert 2 == result.code
     assert "hunter2" not in result.err + result.out
     assert f"postgresql+psycopg://****:****@127.0.0.1:{port}/db: " in result.err
+
+
+def test_report_stores_advisory_identity_and_ignores(project: Path, tmp_path: Path) -> None:
+    """The snapshot keeps which advisory data was used and the configured ignores."""
+    from auditor.store.queries import load_snapshot
+
+    (project / "auditor.toml").write_text(
+        '[[ignore]]\nid = "PYSEC-2099-1"\nreason = "not reachable"\nexpires = "2099-01-31"\n'
+    )
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    run = run_cli(["report", str(project), "--out", str(tmp_path / "out"), "--db", db])
+    assert 0 == run.code, run.err
+    stored = load_snapshot(open_store(db), 1)
+    assert stored.meta.advisory_db is not None
+    assert stored.meta.advisory_db.startswith("osv-local:")
+    assert stored.meta.advisory_db_updated_at is not None
+    assert [("PYSEC-2099-1", "not reachable", "2099-01-31")] == [
+        (r.id, r.reason, str(r.expires)) for r in stored.meta.suppressions
+    ]
