@@ -11,6 +11,7 @@ from auditor.cli.history_cmd import HistoryCommand
 from auditor.cli.registries_cmd import RegistriesCommand
 from auditor.cli.report_cmd import ReportCommand
 from auditor.cli.scan_cmd import ScanCommand
+from auditor.cli.store_cmd import StoreCommand
 from auditor.cli.why_cmd import WhyCommand
 
 COMMANDS: dict[str, Command] = {
@@ -25,5 +26,6 @@ COMMANDS: dict[str, Command] = {
         CheckNameCommand(),
         HistoryCommand(),
         DiffCommand(),
+        StoreCommand(),
     )
 }
