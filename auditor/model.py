@@ -177,6 +177,10 @@ class Edge:
     child: str
     requirement: str | None = None
     scope: str | None = None  # "dev", "optional", "peer", a group name; None = normal
+    # True when the parent lists the child only to fix its version, not because it uses it
+    # (Go's ``// indirect`` requirements): such an edge from a root does not make the child
+    # a direct dependency.
+    indirect: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -331,6 +335,9 @@ class AuditResult:
     warnings: tuple[str, ...] = ()  # for the user's terminal: stale data, expired ignores
 
 
+GO_TOOLCHAIN_NAMES = frozenset({"stdlib", "toolchain"})
+
+
 def make_purl(ecosystem: Ecosystem, name: str, version: str, source: Source = REGISTRY) -> str:
     """Build a package URL (purl spec) with percent-encoded parts and sorted qualifiers."""
     if ecosystem is Ecosystem.NPM and name.startswith("@") and "/" in name:
@@ -341,6 +348,10 @@ def make_purl(ecosystem: Ecosystem, name: str, version: str, source: Source = RE
     else:
         path = _purl_quote(name)
     purl = f"pkg:{ecosystem.purl_type}/{path}"
+    if ecosystem is Ecosystem.GO and version[:1].isdigit() and name not in GO_TOOLCHAIN_NAMES:
+        # Go versions are kept without the "v" (OSV's convention); module purls carry it,
+        # as Go tooling and SBOM consumers expect (pkg:golang/golang.org/x/net@v0.1.0).
+        version = f"v{version}"
     if version:
         purl += f"@{_purl_quote(version)}"
     qualifiers = _source_qualifiers(source)

@@ -23,6 +23,8 @@ from auditor.model import (
         ("pkg:pypi/zope-interface@5.4.0", Ecosystem.PYPI, "Zope.Interface", "5.4.0"),
         ("pkg:npm/%40babel/core@7.22.0", Ecosystem.NPM, "@babel/core", "7.22.0"),
         ("pkg:npm/lodash@4.17.21", Ecosystem.NPM, "lodash", "4.17.21"),
+        ("pkg:golang/golang.org/x/net@v0.1.0", Ecosystem.GO, "golang.org/x/net", "0.1.0"),
+        ("pkg:golang/stdlib@1.22.0", Ecosystem.GO, "stdlib", "1.22.0"),
         (
             "pkg:golang/github.com/pkg/errors@v0.9.1",
             Ecosystem.GO,

@@ -7,6 +7,10 @@ the first collector whose ``sniff`` accepts the text wins.
 from __future__ import annotations
 
 from auditor.collectors.base import Collector
+from auditor.collectors.go_mod import GoModCollector
+from auditor.collectors.npm_package_lock import NpmPackageLockCollector
+from auditor.collectors.npm_pnpm import PnpmLockCollector
+from auditor.collectors.npm_yarn import YarnLockCollector
 from auditor.collectors.pypi_pipfile import PipfileLockCollector
 from auditor.collectors.pypi_requirements import RequirementsCollector
 
@@ -15,6 +19,10 @@ COLLECTORS: dict[str, Collector] = {
     for c in (
         PipfileLockCollector(),
         RequirementsCollector(),
+        PnpmLockCollector(),
+        GoModCollector(),
+        NpmPackageLockCollector(),
+        YarnLockCollector(),
     )
 }
 
