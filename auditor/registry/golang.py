@@ -53,7 +53,7 @@ class GoProxyClient(RegistryClient):
         return self.proxy.shown
 
     def _url(self, module: str, tail: str) -> str:
-        return f"{self.proxy.url.rstrip('/')}/{quote(escape_path(module))}/@v/{tail}"
+        return f"{self.proxy.url.rstrip('/')}/{quote(escape_path(module), safe='/!')}/@v/{tail}"
 
     def project(self, name: str) -> Project | None:
         with self._lock:
@@ -75,7 +75,7 @@ class GoProxyClient(RegistryClient):
         return found
 
     def release(self, name: str, version: str) -> Release | None:
-        url = self._url(name, f"{quote(escape_path(version))}.info")
+        url = self._url(name, f"{quote(escape_path(version), safe='!+')}.info")
         response = self.http.request("GET", url, expect_json=True, accept=GONE)
         if response.status in GONE:
             return None
@@ -88,7 +88,7 @@ class GoProxyClient(RegistryClient):
         return Release(version=text, published=when)
 
     def requirements(self, name: str, version: str) -> Requirements | None:
-        url = self._url(name, f"{quote(escape_path(version))}.mod")
+        url = self._url(name, f"{quote(escape_path(version), safe='!+')}.mod")
         response = self.http.request("GET", url, accept=GONE)
         if response.status in GONE:
             return None

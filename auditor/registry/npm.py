@@ -47,7 +47,7 @@ class NpmClient(RegistryClient):
 
     def url(self, name: str) -> str:
         base = self.registries.registry_for(name).url.rstrip("/")
-        return f"{base}/{quote(name, safe='@').replace('%2F', '%2f')}"
+        return f"{base}/{quote(name, safe='@')}"  # @scope%2Fname, as npm asks
 
     def document(self, name: str) -> Doc | None:
         """The packument (memoised for the run), or None when there is no such package."""
