@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from auditor.checks.base import Check
+from auditor.checks.conflicts import ConflictCheck
+from auditor.checks.confusion import ConfusionCheck
+from auditor.checks.health import HealthCheck
 from auditor.checks.vulnerabilities import VulnerabilityCheck
 
-CHECKS: dict[str, Check] = {c.name: c for c in (VulnerabilityCheck(),)}
+CHECKS: dict[str, Check] = {
+    c.name: c
+    for c in (
+        VulnerabilityCheck(),
+        ConfusionCheck(),
+        HealthCheck(),
+        ConflictCheck(),
+    )
+}
 
 
 def names() -> list[str]:

@@ -142,6 +142,10 @@ class RegistryClient(ABC):
     def requirements(self, name: str, version: str) -> Requirements | None:
         """The release's requirements, or None when the registry does not publish them."""
 
+    def registry_for(self, name: str) -> str:
+        """The registry that serves ``name`` (npm scopes may have their own), for display."""
+        return self.shown
+
     def release(self, name: str, version: str) -> Release | None:
         """One release with its date (Go asks per version; the others read the project)."""
         project = self.project(name)

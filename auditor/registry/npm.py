@@ -45,6 +45,9 @@ class NpmClient(RegistryClient):
     def shown(self) -> str:
         return self.registries.default.shown
 
+    def registry_for(self, name: str) -> str:
+        return self.registries.registry_for(name).shown
+
     def url(self, name: str) -> str:
         base = self.registries.registry_for(name).url.rstrip("/")
         return f"{base}/{quote(name, safe='@')}"  # @scope%2Fname, as npm asks
