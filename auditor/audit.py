@@ -19,6 +19,7 @@ from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
 from auditor.checks.registry import default_checks
 from auditor.discovery import Target, find_targets
 from auditor.enrich import RegistrySetup, enrich
+from auditor.environment import for_project
 from auditor.errors import LockfileError, SourceError
 from auditor.fixplan import plan_fixes
 from auditor.graph import DependencyGraph
@@ -115,6 +116,8 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     options = options or AuditOptions()
     enriched = enrich(collection.results, options.registry, options.settings)
     graph = DependencyGraph.from_results(enriched.results)
+    environment = for_project(options.settings.environment, graph.roots)
+    settings = replace(options.settings, environment=environment)
     excluded: tuple[tuple[str, str], ...] = ()
     advisories: AdvisoryData | None = None
     infos: tuple[SourceInfo, ...] = ()
@@ -125,7 +128,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     context = CheckContext(
         graph=graph,
         advisories=advisories,
-        settings=options.settings,
+        settings=settings,
         registry=enriched.registry,
         registry_note=options.registry.note,
         missing=enriched.missing,
@@ -147,7 +150,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         graph,
         ignored.kept,
         registries=options.registry.registries,
-        environment=options.settings.environment,
+        environment=environment,
         registry_note=options.registry.note,
     )
     return AuditResult(

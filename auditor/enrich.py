@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from auditor.checks.base import CheckSettings, RegistryData
 from auditor.edges import MissingRequirement, complete, flat_packages
+from auditor.environment import for_project
 from auditor.errors import SourceError
 from auditor.graph import DependencyGraph
 from auditor.model import CollectResult, Ecosystem, Package, Unverified
@@ -63,7 +64,8 @@ def enrich(
     missing: tuple[MissingRequirement, ...] = ()
     if flat:
         requirements = _requirements(registries, flat)
-        completion = complete(results, requirements, settings.environment)
+        roots = [root for r in results for root in r.roots]
+        completion = complete(results, requirements, for_project(settings.environment, roots))
         results = completion.results
         missing = completion.missing
         unverified.extend(

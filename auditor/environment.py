@@ -1,10 +1,15 @@
 """The target environment that PEP 508 markers are evaluated for.
 
-``--python-version 3.11 --platform linux`` names one environment. Without them a marker
-"holds" when it holds in any environment of a grid (CPython and PyPy, Linux, macOS and
-Windows, Python 2.7 and 3.4 to 3.15): auditor then reports what can happen somewhere, and
-drops only what can happen nowhere. A marker that cannot be evaluated (a comparison
+``--python-version 3.11 --platform linux`` names one environment. Without them, the
+project's own supported Pythons (its ``requires-python``) narrow a grid of environments
+(CPython and PyPy, Linux, macOS and Windows, Python 2.7 and 3.4 to 3.15), and a marker
+"holds" when it holds somewhere in it. A marker that cannot be evaluated (a comparison
 packaging refuses) is taken to hold, so nothing is lost on a quirk.
+
+``applies`` is the stricter question the conflict check and the fix planner ask: when
+neither a target nor the project's Pythons are known, a requirement under a marker is not
+held against a locked version, because nothing says the project runs where it applies
+(``rsa<4.1; python_version < "3"`` says nothing about a lockfile made for Python 3).
 """
 
 from __future__ import annotations
@@ -12,9 +17,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+
+from auditor.model import Ecosystem, Root
+from auditor.versions.requirement import poetry_constraint
 
 SAMPLE_PYTHONS = ("2.7", *(f"3.{minor}" for minor in range(4, 16)))
 PLATFORMS: dict[str, dict[str, str]] = {
@@ -45,10 +53,25 @@ _EXTRA = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]|['"]([^'"]+)['"]\s*==\s*
 class TargetEnvironment:
     python_version: str | None = None  # MAJOR.MINOR; None: every sampled version
     platform: str | None = None  # a key of PLATFORMS; None: all of them
+    supported: tuple[str, ...] | None = None  # the project's Pythons, when its files say
 
     @property
     def specific(self) -> bool:
         return self.python_version is not None or self.platform is not None
+
+    @property
+    def known(self) -> bool:
+        """Whether anything narrows the environments (a target, or the project's Pythons)."""
+        return self.specific or self.supported is not None
+
+    def within(self, supported: tuple[str, ...] | None) -> TargetEnvironment:
+        return replace(self, supported=supported)
+
+    def applies(self, marker: Marker | None) -> bool:
+        """Whether a requirement under ``marker`` binds this project (see module doc)."""
+        if marker is None:
+            return True
+        return self.known and self.holds_for_some_extra(marker)
 
     def describe(self) -> str:
         if not self.specific:
@@ -57,7 +80,9 @@ class TargetEnvironment:
         return f"{python} on {self.platform}" if self.platform else python
 
     def pythons(self) -> tuple[str, ...]:
-        return (self.python_version,) if self.python_version else SAMPLE_PYTHONS
+        if self.python_version:
+            return (self.python_version,)
+        return self.supported or SAMPLE_PYTHONS
 
     def holds(
         self, marker: Marker | None, *, python: str | None = None, extras: Iterable[str] = ()
@@ -66,12 +91,9 @@ class TargetEnvironment:
         with any of ``extras`` requested (and with none)."""
         if marker is None:
             return True
-        return _holds(
-            str(marker),
-            python or self.python_version,
-            self.platform,
-            tuple(sorted({"", *extras})),
-        )
+        pythons = (python,) if python else self.pythons()
+        everything = tuple(sorted({"", *extras}))
+        return any(_holds(str(marker), v, self.platform, everything) for v in pythons)
 
     def holds_for_some_extra(self, marker: Marker | None, *, python: str | None = None) -> bool:
         """Like ``holds``, with every extra the marker itself names requested: for an edge a
@@ -85,12 +107,11 @@ def marker_extras(marker: Marker) -> tuple[str, ...]:
     return tuple(sorted({a or b for a, b in _EXTRA.findall(str(marker))}))
 
 
-def _environments(python: str | None, platform: str | None) -> list[dict[str, str]]:
-    pythons = (python,) if python else SAMPLE_PYTHONS
+def _environments(python: str, platform: str | None) -> list[dict[str, str]]:
     platforms = (platform,) if platform else tuple(PLATFORMS)
-    implementations = IMPLEMENTATIONS[:1] if python and platform else IMPLEMENTATIONS
+    implementations = IMPLEMENTATIONS[:1] if platform else IMPLEMENTATIONS
     found = []
-    for version in pythons:
+    for version in (python,):
         for name in platforms:
             for implementation, shown in implementations:
                 found.append(
@@ -108,8 +129,41 @@ def _environments(python: str | None, platform: str | None) -> list[dict[str, st
     return found
 
 
+def supported_pythons(requires_python: str) -> tuple[str, ...] | None:
+    """The sampled MAJOR.MINOR versions a Requires-Python admits (a minor counts when some
+    patch release of it does); None when it cannot be read."""
+    alternatives = poetry_constraint(requires_python)
+    if alternatives is None:
+        return None
+    return tuple(
+        v
+        for v in SAMPLE_PYTHONS
+        if not alternatives
+        or any(
+            a.contains(f"{v}.{patch}", prereleases=True) for a in alternatives for patch in (0, 99)
+        )
+    )
+
+
+def for_project(environment: TargetEnvironment, roots: Iterable[Root]) -> TargetEnvironment:
+    """``environment`` narrowed to the Pythons the project supports, when every Python root
+    says which (a target Python version, if given, wins)."""
+    if environment.python_version:
+        return environment
+    ranges = [r.requires_python for r in roots if r.ecosystem is Ecosystem.PYPI]
+    if not ranges or any(not r for r in ranges):
+        return environment
+    supported: set[str] = set()
+    for text in ranges:
+        found = supported_pythons(text or "")
+        if found is None:
+            return environment
+        supported.update(found)
+    return environment.within(tuple(v for v in SAMPLE_PYTHONS if v in supported))
+
+
 @functools.lru_cache(maxsize=16384)
-def _holds(marker: str, python: str | None, platform: str | None, extras: tuple[str, ...]) -> bool:
+def _holds(marker: str, python: str, platform: str | None, extras: tuple[str, ...]) -> bool:
     try:
         parsed = Marker(marker)
     except InvalidMarker:

@@ -79,7 +79,7 @@ def _draft(
             if not edge.requirement:
                 continue
             requirement = parse_requirement(package.ecosystem, edge.requirement)
-            if requirement is None or not environment.holds_for_some_extra(requirement.marker):
+            if requirement is None or not environment.applies(requirement.marker):
                 continue
             if requirement.admits(target) is False:
                 own = graph.is_root(edge.parent)
@@ -163,7 +163,7 @@ def _admits(
         requirement = parse_requirement(child.ecosystem, text)
         if requirement is None or requirement.name != child.name:
             continue
-        if not environment.holds(requirement.marker):
+        if not environment.applies(requirement.marker):
             continue
         if requirement.admits(target) is False:
             return False

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.environment import TargetEnvironment
+from auditor.environment import TargetEnvironment, supported_pythons
 from auditor.graph import DependencyGraph
 from auditor.model import Ecosystem, Edge, Finding, FindingKind, Package, Root, Severity
 from auditor.versions.registry import scheme_for
@@ -69,7 +69,7 @@ def unmet_requirements(graph: DependencyGraph, environment: TargetEnvironment) -
             continue
         child = graph.package(edge.child)
         requirement = parse_requirement(child.ecosystem, edge.requirement)
-        if requirement is None or not environment.holds_for_some_extra(requirement.marker):
+        if requirement is None or not environment.applies(requirement.marker):
             continue
         if requirement.admits(child.version) is False:
             rule = PEER if edge.scope == "peer" else REQUIREMENT
@@ -154,10 +154,7 @@ def _project_pythons(root: Root, environment: TargetEnvironment) -> list[str]:
         return [environment.python_version]
     if not root.requires_python:
         return []
-    spec = _specifier(root.requires_python)
-    if spec is None:
-        return []
-    return [v for v in environment.pythons() if _admits_minor(spec, v)]
+    return list(supported_pythons(root.requires_python) or ())
 
 
 def _project_label(root: Root, environment: TargetEnvironment) -> str:

@@ -6,17 +6,39 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from auditor.advisories import registry as sources
 from auditor.advisories.base import SourceOptions
 from auditor.audit import AuditOptions
+from auditor.checks.base import CheckSettings
 from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Console
-from auditor.config import FAIL_ON_CHOICES, Settings, read_config, resolve
+from auditor.cli.net_options import (
+    add_cache_option,
+    add_network_options,
+    add_registry_options,
+    net_config,
+)
+from auditor.config import (
+    ENV_NO_REGISTRY,
+    FAIL_ON_CHOICES,
+    Settings,
+    parse_platform,
+    parse_python_version,
+    read_config,
+    resolve,
+    scan_root,
+)
+from auditor.enrich import RegistrySetup
+from auditor.environment import TargetEnvironment
+from auditor.internal import InternalNames
 from auditor.model import AuditResult, Status
+from auditor.net import HttpClient
 from auditor.policy import blocking
+from auditor.registry.common import ConfigContext
+from auditor.registry.lookup import PublicRegistries, configured_registries, public_registries
 
 UNCHECKED_LINES = 50  # on the terminal; --json lists every one
 
@@ -40,8 +62,8 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
     parser.add_argument(
         "--offline",
         action="store_true",
-        help="use only local advisory sources; selecting a live one is an error "
-        "(env AUDITOR_OFFLINE)",
+        help="use only local advisory sources (selecting a live one is an error) and ask no "
+        "package registry (env AUDITOR_OFFLINE)",
     )
     parser.add_argument(
         "--config",
@@ -57,12 +79,65 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         + ", ".join(FAIL_ON_CHOICES)
         + f"; malicious: only malicious packages; default: {fail_on_default})",
     )
+    add_check_options(parser)
+
+
+def add_check_options(parser: argparse.ArgumentParser) -> None:
+    """The target environment and the registry lookups of the supply-chain checks."""
+    parser.add_argument(
+        "--no-registry",
+        action="store_true",
+        help="ask no package registry: no health, no confusion lookups, no edges for flat "
+        "lockfiles, no fix-plan upgrades (env AUDITOR_NO_REGISTRY; config registry = false)",
+    )
+    parser.add_argument(
+        "--python-version",
+        type=_python_version,
+        metavar="X.Y",
+        help="evaluate environment markers and Requires-Python for this Python only "
+        "(env AUDITOR_PYTHON_VERSION; default: any version)",
+    )
+    parser.add_argument(
+        "--platform",
+        type=_platform,
+        metavar="OS",
+        help="evaluate environment markers for linux, darwin or windows only "
+        "(env AUDITOR_PLATFORM; default: any)",
+    )
+    add_registry_options(parser)
+    add_network_options(parser, offline=False)
+    add_cache_option(parser)
+
+
+def _python_version(text: str) -> str:
+    try:
+        return parse_python_version(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _platform(text: str) -> str:
+    try:
+        return parse_platform(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @dataclass(frozen=True, kw_only=True)
 class AuditSetup:
     settings: Settings
     options: AuditOptions
+    http: HttpClient | None = None  # the run's client, when registries may be asked
+
+    def close(self) -> None:
+        if self.http is not None:
+            self.http.close()
+
+    def __enter__(self) -> AuditSetup:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def prepare(
@@ -85,6 +160,9 @@ def prepare(
         advisory_db=args.advisory_db,
         offline=args.offline,
         fail_on=args.fail_on,
+        no_registry=getattr(args, "no_registry", False),
+        python_version=getattr(args, "python_version", None),
+        platform=getattr(args, "platform", None),
     )
     source_options = SourceOptions(
         advisory_db=settings.advisory_db,
@@ -93,14 +171,66 @@ def prepare(
         now=now,
     )
     chosen = sources.create(settings.sources, source_options)
-    options = AuditOptions(sources=chosen, ignores=settings.ignores, today=now.date())
-    return AuditSetup(settings=settings, options=options)
+    check_settings = CheckSettings(
+        internal=InternalNames(patterns=settings.internal),
+        unmaintained_days=settings.unmaintained_days,
+        environment=TargetEnvironment(
+            python_version=settings.python_version, platform=settings.platform
+        ),
+        now=now,
+    )
+    http, registry = _registry_setup(args, settings, environ, cwd, config_path=config.path)
+    options = AuditOptions(
+        sources=chosen,
+        ignores=settings.ignores,
+        today=now.date(),
+        settings=check_settings,
+        registry=registry,
+    )
+    return AuditSetup(settings=settings, options=options, http=http)
+
+
+def _registry_setup(
+    args: argparse.Namespace,
+    settings: Settings,
+    environ: Mapping[str, str],
+    cwd: Path,
+    *,
+    config_path: str | None,
+) -> tuple[HttpClient | None, RegistrySetup]:
+    """The run's HTTP client and registries, or why there are none."""
+    if settings.offline:
+        return None, RegistrySetup(note="offline (--offline or AUDITOR_OFFLINE)")
+    if not settings.registry:
+        if getattr(args, "no_registry", False):
+            why = "--no-registry"
+        elif ENV_NO_REGISTRY in environ:
+            why = f"{ENV_NO_REGISTRY} is set"
+        else:
+            why = f"registry = false in {config_path}"
+        return None, RegistrySetup(note=why)
+    http = HttpClient(net_config(args, environ))
+    context = ConfigContext.current(project=scan_root(args.paths, cwd))
+    context = replace(context, env=dict(environ))
+    registries = configured_registries(
+        http,
+        context,
+        pypi_url=getattr(args, "pypi_url", None),
+        npm_registry=getattr(args, "npm_registry", None),
+    )
+
+    def public() -> PublicRegistries:
+        return public_registries(http, context, settings.public_registries)
+
+    return http, RegistrySetup(registries=registries, public=public)
 
 
 def report_problems(result: AuditResult, console: Console, *, warnings: bool = True) -> None:
-    """Warnings, broken files and unchecked packages, on stderr."""
+    """Warnings, notes, broken files and unchecked packages, on stderr."""
     for warning in result.warnings if warnings else ():
         console.warn(warning)
+    for note in result.notes if warnings else ():
+        console.err.write(f"auditor: note: {note}\n")
     for error in result.errors:
         console.error(error.render())
     for package_id, reason in result.unchecked[:UNCHECKED_LINES]:

@@ -37,9 +37,9 @@ class ReportCommand(Command):
         add_audit_options(parser, fail_on_default="findings do not fail the report")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        setup = prepare(args)
-        collection = collect_paths(args.paths, force=args.force_format)
-        result = audit(collection, setup.options)
+        with prepare(args) as setup:
+            collection = collect_paths(args.paths, force=args.force_format)
+            result = audit(collection, setup.options)
         out = Path(args.out)
         document = graph_document(
             result.graph,

@@ -29,9 +29,9 @@ class ScanCommand(Command):
         add_audit_options(parser, fail_on_default="any finding fails")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        setup = prepare(args)
-        collection = collect_paths(args.paths, force=args.force_format)
-        result = audit(collection, setup.options)
+        with prepare(args) as setup:
+            collection = collect_paths(args.paths, force=args.force_format)
+            result = audit(collection, setup.options)
         if args.json:
             console.print(dumps(findings_document(result)).rstrip("\n"))
         else:
