@@ -37,6 +37,7 @@ _POETRY = re.compile(
 )
 _OPERATOR = re.compile(r"^(===|==|!=|<=|>=|~=|<|>)\s*(.+)$")
 _GO = GoScheme()
+_NPM_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9_.$~-][a-z0-9._~$-]*$", re.I)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,8 +208,10 @@ def _npm(text: str) -> ParsedRequirement | None:
     name, spec = split_npm(text.strip())
     if not name:
         return None
-    if spec.startswith("npm:"):  # an alias: the real package's range applies
-        _real, spec = split_npm(spec[4:])
+    if spec.startswith("npm:"):
+        # npm's alias "npm:real@range", or yarn berry's protocol "npm:range"
+        real, rest = split_npm(spec[4:])
+        spec = rest if _NPM_NAME.match(real) and rest else spec[4:]
     npm_range = None
     if not re.match(r"^[a-z][a-z0-9+.-]*:", spec, re.I) and "/" not in spec:
         try:
