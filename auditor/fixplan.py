@@ -4,7 +4,9 @@ the way.
 For every package with vulnerability findings, the target is the smallest version that
 fixes all of them that have a fix (the largest of their ``fix_version``s). Every edge into
 the package whose recorded requirement does not admit the target (markers evaluated for the
-target environment) is a blocker: ``requests 2.19.0 requires urllib3<1.24``. For a blocking
+target environment) is a blocker: ``requests 2.19.0 requires urllib3<1.24``. A project's
+exact pin of the current version (a requirements file's ``==``) is not: bumping it is the
+fix itself; a range the project declares that excludes the target is. For a blocking
 package (not the project itself), the registry is asked for the parent's newer releases in
 order, and the first whose own requirement admits the target, or that no longer requires the
 package, is the upgrade that lifts the block. The search is bounded (``MAX_RELEASES``), and
@@ -25,7 +27,7 @@ from auditor.registry.lookup import Registries
 from auditor.registry.metadata import Requirements, is_prerelease
 from auditor.versions.base import InvalidVersion
 from auditor.versions.registry import scheme_for
-from auditor.versions.requirement import parse_requirement
+from auditor.versions.requirement import ParsedRequirement, parse_requirement
 
 MAX_RELEASES = 40  # newer releases of a blocking parent asked about, at most
 
@@ -81,8 +83,10 @@ def _draft(
             requirement = parse_requirement(package.ecosystem, edge.requirement)
             if requirement is None or not environment.applies(requirement.marker):
                 continue
+            own = graph.is_root(edge.parent)
+            if own and pins_exactly(requirement, package.version):
+                continue  # the lockfile's own pin (requirements.txt): bumping it is the fix
             if requirement.admits(target) is False:
-                own = graph.is_root(edge.parent)
                 reason = "the project's own requirement: change it" if own else ""
                 blockers.append(
                     Blocker(parent_id=edge.parent, requirement=edge.requirement, reason=reason)
@@ -96,6 +100,18 @@ def _draft(
         blockers=tuple(blockers),
         unfixed=unfixed,
     )
+
+
+def pins_exactly(requirement: ParsedRequirement, version: str) -> bool:
+    """Whether a requirement is nothing but a pin of ``version`` (``==1.2``, npm's ``1.2.0``)."""
+    if requirement.alternatives is not None:
+        pins = {f"=={version}", f"==={version}"}
+        return bool(requirement.alternatives) and all(
+            str(a) in pins for a in requirement.alternatives
+        )
+    if requirement.npm_range is not None:
+        return str(requirement.npm_range) == version
+    return False
 
 
 def _lift(

@@ -94,24 +94,34 @@ def test_compatible_fix_and_unfixed_findings(registries: Registries) -> None:
 
 
 def test_without_registries_and_the_project_itself() -> None:
-    """Offline: the blocker says the upgrade was not looked up; the project's own pin says
-    to change it; malicious findings get no plan."""
+    """Offline: the blocker says the upgrade was not looked up; a range the project declares
+    says to change it, while its exact pin of the current version (requests==2.19.0 in a
+    requirements file) blocks nothing; malicious findings get no plan."""
     graph = DependencyGraph(
         packages=GRAPH.packages,
         roots=[ROOT],
         edges=[
             *GRAPH.edges,
-            Edge(parent=ROOT.id, child=URLLIB3.id, requirement="urllib3==1.23"),
+            Edge(parent=ROOT.id, child=URLLIB3.id, requirement="urllib3>=1.20,<1.24"),
         ],
     )
-    findings = (*FINDINGS, Finding(package_id=REQUESTS.id, kind=FindingKind.MALICIOUS, id="MAL-1"))
-    (plan,) = plan_fixes(
+    findings = (
+        *FINDINGS,
+        vulnerability(REQUESTS, "PYSEC-2023-74", "2.31.0"),
+        Finding(package_id=REQUESTS.id, kind=FindingKind.MALICIOUS, id="MAL-1"),
+    )
+    requests_plan, urllib3_plan = plan_fixes(
         graph, findings, registries=None, environment=TargetEnvironment(), registry_note="--offline"
+    )
+    assert (REQUESTS.id, True, ()) == (
+        requests_plan.package_id,
+        requests_plan.compatible,
+        requests_plan.blockers,
     )
     assert {
         (ROOT.id, "the project's own requirement: change it"),
         (REQUESTS.id, "upgrade not looked up: --offline"),
-    } == {(b.parent_id, b.reason) for b in plan.blockers}
+    } == {(b.parent_id, b.reason) for b in urllib3_plan.blockers}
 
 
 def test_no_release_lifts_the_block(registries: Registries) -> None:
