@@ -10,6 +10,7 @@ for dependency confusion, allow-lists, thresholds) get a line in ``_KEYS`` and a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
+from auditor.advisories.base import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
 from auditor.collectors.base import InputFile
 from auditor.collectors.parsing import Doc, load_toml, type_name
 from auditor.errors import LockfileError, UsageError
@@ -31,7 +34,6 @@ CONFIG_FILE = "auditor.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
 FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
-DEFAULT_STALE_DAYS = 7
 DEFAULT_UNMAINTAINED_DAYS = 730
 PLATFORMS = ("linux", "darwin", "windows")
 
@@ -39,6 +41,10 @@ ENV_SOURCE = "AUDITOR_SOURCE"
 ENV_ADVISORY_DB = "AUDITOR_ADVISORY_DB"
 ENV_OFFLINE = "AUDITOR_OFFLINE"
 ENV_STALE_DAYS = "AUDITOR_STALE_DAYS"
+# The name `auditor db status` read before the setting was shared; still honoured when
+# AUDITOR_STALE_DAYS is not set (deprecated).
+ENV_STALE_DAYS_OLD = "AUDITOR_DB_MAX_AGE_DAYS"
+ENV_OSV_URL = "AUDITOR_OSV_URL"
 ENV_UNMAINTAINED_DAYS = "AUDITOR_UNMAINTAINED_DAYS"
 ENV_PYTHON_VERSION = "AUDITOR_PYTHON_VERSION"
 ENV_PLATFORM = "AUDITOR_PLATFORM"
@@ -47,6 +53,7 @@ ENV_NO_REGISTRY = "AUDITOR_NO_REGISTRY"
 _KEYS = (
     "source",
     "advisory-db",
+    "osv-url",
     "offline",
     "fail-on",
     "stale-days",
@@ -85,7 +92,8 @@ class Config:
     advisory_db: Path | None = None  # resolved against the config file's folder
     offline: bool | None = None
     fail_on: str | None = None
-    stale_days: int | None = None
+    stale_days: float | None = None
+    osv_url: str | None = None
     ignores: tuple[IgnoreRule, ...] = ()
     internal: tuple[InternalPattern, ...] = ()
     public_registries: tuple[tuple[Ecosystem, str], ...] = ()
@@ -103,11 +111,12 @@ class Settings:
     advisory_db: Path | None = None
     offline: bool = False
     fail_on: str | None = None
-    stale_days: int = DEFAULT_STALE_DAYS
+    stale_days: float = DEFAULT_STALE_DAYS
+    osv_url: str = DEFAULT_OSV_URL
     ignores: tuple[IgnoreRule, ...] = ()
     config_path: str | None = None
     internal: tuple[InternalPattern, ...] = ()
-    public_registries: tuple[tuple[Ecosystem, str], ...] = ()  # added to the defaults
+    public_registries: tuple[tuple[Ecosystem, str], ...] = ()  # instead of the defaults
     registry: bool = True  # ask package registries (health, confusion, metadata, fixes)
     unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
     python_version: str | None = None  # the target environment for markers: None = any
@@ -195,12 +204,13 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         advisory_db=None if db is None else folder / db,
         offline=doc.flag("offline") if doc.has("offline") else None,
         fail_on=_fail_on(doc),
-        stale_days=_days(doc, "stale-days", minimum=0),
+        stale_days=_stale_days(doc),
+        osv_url=_osv_url(doc),
         ignores=_ignores(doc, shown),
         internal=_internal(doc, shown),
         public_registries=_public_registries(doc),
         registry=doc.flag("registry") if doc.has("registry") else None,
-        unmaintained_days=_days(doc, "unmaintained-days", minimum=1),
+        unmaintained_days=_whole_days(doc, "unmaintained-days", minimum=1),
         python_version=_python_version(doc),
         platform=_platform(doc),
     )
@@ -222,7 +232,18 @@ def _fail_on(doc: Doc) -> str | None:
     return value
 
 
-def _days(doc: Doc, key: str, *, minimum: int) -> int | None:
+def _stale_days(doc: Doc) -> float | None:
+    child = doc.opt_child("stale-days")
+    if child is None:
+        return None
+    value = child.value
+    if type(value) not in (int, float) or not math.isfinite(value) or value <= 0:
+        shown = repr(value) if type(value) in (int, float) else type_name(value)
+        child.fail(f"is {shown}, expected a positive number of days")
+    return float(value)
+
+
+def _whole_days(doc: Doc, key: str, *, minimum: int) -> int | None:
     child = doc.opt_child(key)
     if child is None:
         return None
@@ -311,6 +332,25 @@ def parse_python_version(text: str) -> str:
     return text.strip()
 
 
+def _osv_url(doc: Doc) -> str | None:
+    value = doc.opt_string("osv-url")
+    if value is not None and check_osv_url(value) is None:
+        doc.child("osv-url").fail(f"{redact_url(value)!r} is not an http(s) URL")
+    return value
+
+
+def check_osv_url(text: str) -> str | None:
+    """The OSV API base without a trailing slash, or None when it is not an http(s) URL."""
+    value = text.strip().rstrip("/")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return value
+
+
 def _ignores(doc: Doc, shown: str) -> tuple[IgnoreRule, ...]:
     rules: dict[str, IgnoreRule] = {}
     for item in doc.opt_array("ignore"):
@@ -362,6 +402,7 @@ def resolve(
     advisory_db: str | None = None,
     offline: bool = False,
     fail_on: str | None = None,
+    osv_url: str | None = None,
     no_registry: bool = False,
     python_version: str | None = None,
     platform: str | None = None,
@@ -375,9 +416,8 @@ def resolve(
         advisory_db=Path(db_text) if db_text else config.advisory_db,
         offline=offline or _first(_env_flag(environ, ENV_OFFLINE), config.offline, False),
         fail_on=fail_on or config.fail_on,
-        stale_days=_first(
-            _env_days(environ, ENV_STALE_DAYS), config.stale_days, DEFAULT_STALE_DAYS
-        ),
+        stale_days=stale_days(None, environ, config.stale_days),
+        osv_url=_resolve_osv_url(osv_url, environ, config.osv_url),
         ignores=config.ignores,
         config_path=config.path,
         internal=config.internal,
@@ -386,7 +426,7 @@ def resolve(
         and _env_flag(environ, ENV_NO_REGISTRY) is not True
         and config.registry is not False,
         unmaintained_days=_first(
-            _env_days(environ, ENV_UNMAINTAINED_DAYS, minimum=1),
+            _env_whole_days(environ, ENV_UNMAINTAINED_DAYS, minimum=1),
             config.unmaintained_days,
             DEFAULT_UNMAINTAINED_DAYS,
         ),
@@ -395,6 +435,25 @@ def resolve(
         or config.python_version,
         platform=platform or _env_choice(environ, ENV_PLATFORM, parse_platform) or config.platform,
     )
+
+
+def stale_days(
+    flag: float | None, environ: Mapping[str, str], configured: float | None = None
+) -> float:
+    """The one staleness threshold (``scan``, ``report`` and ``db status``): the flag,
+    else ``AUDITOR_STALE_DAYS`` (else the deprecated ``AUDITOR_DB_MAX_AGE_DAYS``), else the
+    config file's ``stale-days``, else 7."""
+    return _first(flag, _env_days(environ), configured, DEFAULT_STALE_DAYS)
+
+
+def _resolve_osv_url(flag: str | None, environ: Mapping[str, str], configured: str | None) -> str:
+    for origin, value in (("--osv-url", flag), (ENV_OSV_URL, environ.get(ENV_OSV_URL))):
+        if value is not None and value.strip():
+            checked = check_osv_url(value)
+            if checked is None:
+                raise UsageError(f"{origin}: {redact_url(value.strip())!r} is not an http(s) URL")
+            return checked
+    return (check_osv_url(configured) if configured else None) or DEFAULT_OSV_URL
 
 
 def _first(*values: T | None) -> T:
@@ -416,7 +475,21 @@ def _env_flag(environ: Mapping[str, str], name: str) -> bool | None:
     raise ConfigError(name, f"is {value!r}, expected 1/0, true/false, yes/no or on/off")
 
 
-def _env_days(environ: Mapping[str, str], name: str, *, minimum: int = 0) -> int | None:
+def _env_days(environ: Mapping[str, str]) -> float | None:
+    name = next((n for n in (ENV_STALE_DAYS, ENV_STALE_DAYS_OLD) if environ.get(n, "").strip()), "")
+    if not name:
+        return None
+    text = environ[name].strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(name, f"is {text!r}, expected a positive number of days")
+    return value
+
+
+def _env_whole_days(environ: Mapping[str, str], name: str, *, minimum: int) -> int | None:
     if name not in environ:
         return None
     value = environ[name].strip()

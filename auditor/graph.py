@@ -41,6 +41,12 @@ class PackageView:
         return install[0] if install else self.scopes[0]
 
 
+def edge_sort_key(edge: Edge) -> tuple[str, str, str, str, str]:
+    """Sort edges without comparing ``None`` with text (no requirement, main scope); the
+    ``repr`` last keeps the order total whatever fields ``Edge`` has."""
+    return (edge.parent, edge.child, edge.requirement or "", edge.scope or "", repr(edge))
+
+
 class DependencyGraph:
     """An immutable view over merged collect results."""
 
@@ -62,7 +68,12 @@ class DependencyGraph:
         # make the graph lie about what is installed.
         self._edges = tuple(
             sorted(
-                {e for e in edges if e.parent in nodes and e.child in nodes and e.parent != e.child}
+                {
+                    e
+                    for e in edges
+                    if e.parent in nodes and e.child in nodes and e.parent != e.child
+                },
+                key=edge_sort_key,
             )
         )
         children: dict[str, list[Edge]] = defaultdict(list)

@@ -95,6 +95,11 @@ class Location:
         return f"{text} ({self.key})" if self.key else text
 
 
+def location_key(location: Location) -> tuple[str, int, str]:
+    """Sort locations without comparing a missing line or key with a present one."""
+    return (location.path, -1 if location.line is None else location.line, location.key or "")
+
+
 @dataclass(frozen=True, kw_only=True, order=True)
 class Hash:
     """A content hash as ``algorithm`` (lowercase, e.g. ``sha256``) and lowercase hex value."""
@@ -149,7 +154,7 @@ class Package:
             source=self.source,
             hashes=self.hashes | other.hashes,
             scopes=self.scopes | other.scopes,
-            found_in=tuple(sorted(set(self.found_in) | set(other.found_in))),
+            found_in=tuple(sorted(set(self.found_in) | set(other.found_in), key=location_key)),
             requires_python=self.requires_python or other.requires_python,
         )
 

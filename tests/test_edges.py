@@ -6,10 +6,11 @@ import re
 
 import pytest
 
+from auditor.audit import collect_paths
 from auditor.collectors.pypi_requirements import RequirementsCollector
 from auditor.edges import Completion, complete, flat_packages, is_flat
 from auditor.enrich import _requirements
-from auditor.environment import TargetEnvironment
+from auditor.environment import TargetEnvironment, for_project
 from auditor.graph import DependencyGraph
 from auditor.model import CollectResult, Ecosystem, Edge, Package, Root
 from auditor.net import HttpClient
@@ -20,6 +21,7 @@ from tests.httpserver import HttpTestServer, quick_config
 from tests.registry.recorded import RecordedRegistry
 from tests.support import FIXTURES, collect_file, collect_text
 
+ROOT_DIR = FIXTURES.parents[1]
 ROOT = Root(id="root:req.txt", name="req.txt", ecosystem=Ecosystem.PYPI, path="req.txt")
 WAREHOUSE = FIXTURES / "requirements/real/pypi__warehouse__2024-10-10/requirements/main.txt"
 
@@ -203,3 +205,34 @@ def test_real_pip_compile_file_against_its_own_annotations(recorded: RecordedReg
     assert () == done.missing
     graph = DependencyGraph.from_results(done.results)
     assert all(graph.depth(p.id) is not None for p in graph.packages)  # all reachable
+
+
+def test_real_pipfile_lock_against_the_same_projects_poetry_lock(
+    recorded: RecordedRegistry,
+) -> None:
+    """saleor's 185 pins as a Pipfile.lock (no edges) against the poetry.lock they came
+    from (243 edges): completed for its Python 3.8, 201 edges come back and nothing else.
+    Of the 42 that do not, 40 hang from sdist-only releases without published metadata, and
+    two from extras the project asked for in its pyproject.toml (``celery[redis]``,
+    ``django-storages[google]``), which a Pipfile.lock without its Pipfile cannot know."""
+    poetry = collect_paths([str(ROOT_DIR / "examples" / "saleor-2020")]).results
+    flat = collect_paths([str(FIXTURES / "scan" / "saleor-2020")]).results
+    registries = Registries.of(PypiClient(HttpClient(quick_config()), recorded.indexes))
+    metadata = _requirements(registries, [p for r in flat for p in r.packages])
+    environment = for_project(TargetEnvironment(), [root for r in flat for root in r.roots])
+    assert ("3.8",) == environment.supported
+    done = complete(list(flat), metadata, environment)
+
+    def package_edges(results: tuple[CollectResult, ...]) -> set[tuple[str, str]]:
+        found = set()
+        for result in results:
+            names = {p.id: p.name for p in result.packages}
+            found |= {(names[e.parent], names[e.child]) for e in result.edges if e.parent in names}
+        return found
+
+    oracle, ours = package_edges(poetry), package_edges(done.results)
+    assert (243, 201, set()) == (len(oracle), len(oracle & ours), ours - oracle)
+    unknown = {p.name for r in flat for p in r.packages if p.id in dict(done.unknown)}
+    assert {("celery", "redis"), ("django-storages", "google-cloud-storage")} == {
+        edge for edge in oracle - ours if edge[0] not in unknown
+    }

@@ -180,3 +180,20 @@ def test_a_direct_and_an_indirect_edge_from_roots_make_a_package_direct() -> Non
     )
     assert graph.is_direct(A.id)
     assert graph.depth(A.id) == 1
+
+
+def test_edges_differing_only_in_missing_fields_sort() -> None:
+    """Two edges between the same nodes, one without requirement or scope (main), one
+    with them, are both kept and sorted (none first) instead of failing to compare."""
+    graph = DependencyGraph(
+        packages=[A],
+        roots=[R1],
+        edges=[
+            edge(R1.id, A.id, requirement="a", scope="dev"),
+            edge(R1.id, A.id, requirement="a"),
+            edge(R1.id, A.id),
+        ],
+    )
+    assert [(None, None), ("a", None), ("a", "dev")] == [
+        (e.requirement, e.scope) for e in graph.edges
+    ]

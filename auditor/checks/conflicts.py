@@ -4,9 +4,12 @@
   minimum) that the locked version of its target does not satisfy, with markers evaluated
   for the target environment; one finding per target, every unmet requirement as evidence.
 - ``CONFLICT-PEER``: the same for npm peer dependencies.
-- ``CONFLICT-REQUIRES-PYTHON``: a locked package whose Requires-Python excludes a Python
-  version the project supports (the project's ``requires-python``, or ``--python-version``),
-  counting only packages installed on that version (edge markers evaluated for it).
+- ``CONFLICT-REQUIRES-PYTHON``: a locked package whose Requires-Python (from the registry)
+  excludes a Python version the project supports (the project's ``requires-python``, or
+  ``--python-version``), counting only packages installed on that version (edge markers
+  evaluated for it). A Requires-Python the lockfile itself records (poetry, pdm, pylock) was
+  reconciled by the locker, which installs the package only where it runs, often through
+  package-level markers auditor does not see; it is not held against the project.
 - ``CONFLICT-MISSING``: a requirement of a pinned release that a flat lockfile does not pin
   (found while completing its edges, ``auditor.edges``).
 - ``CONFLICT-DUPLICATE``: one package name locked at several versions: informational (npm
@@ -119,7 +122,9 @@ def requires_python(
             continue
         for python in _project_pythons(root, environment):
             for package in _installed_on(graph, root, environment, python):
-                spec = package.requires_python or from_registry.get(package.id)
+                if package.requires_python:
+                    continue  # a locker recorded it, so it resolved it: see the module doc
+                spec = from_registry.get(package.id)
                 if spec and _excludes(spec, python):
                     failures[package.id][spec].add(f"{python}|{_project_label(root, environment)}")
     found = []

@@ -1,5 +1,6 @@
 """Options shared by the commands that audit (``scan``, ``report``): sources, database,
-config, ignores and the ``--fail-on`` gate, and turning a result into an exit code."""
+config, ignores, the network flags shared with ``db sync``, the ``--fail-on`` gate, and
+turning a result into an exit code."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from auditor.cli.net_options import (
     add_cache_option,
     add_network_options,
     add_registry_options,
+    cache_root,
     net_config,
 )
 from auditor.config import (
@@ -33,6 +35,7 @@ from auditor.config import (
 )
 from auditor.enrich import RegistrySetup
 from auditor.environment import TargetEnvironment
+from auditor.formats.table import safe
 from auditor.internal import InternalNames
 from auditor.model import AuditResult, Status
 from auditor.net import HttpClient
@@ -57,14 +60,19 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         "--advisory-db",
         metavar="PATH",
         help="OSV records for osv-local: a directory, an all.zip export or the sync cache "
-        "(default: the bundled snapshot; env AUDITOR_ADVISORY_DB)",
+        "(default: what auditor db sync downloaded into the cache, else the bundled "
+        "snapshot; env AUDITOR_ADVISORY_DB)",
     )
     parser.add_argument(
-        "--offline",
-        action="store_true",
-        help="use only local advisory sources (selecting a live one is an error) and ask no "
-        "package registry (env AUDITOR_OFFLINE)",
+        "--osv-url",
+        metavar="URL",
+        help="base URL of the OSV API for osv-api, e.g. a mirror (default: OSV's public "
+        "API; env AUDITOR_OSV_URL)",
     )
+    # --offline (only local sources; a live one is a usage error), --timeout,
+    # --retry-budget, --rate-limit and --cache-dir, as for `db sync`
+    add_network_options(parser)
+    add_cache_option(parser)
     parser.add_argument(
         "--config",
         metavar="FILE",
@@ -95,7 +103,7 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
         type=_python_version,
         metavar="X.Y",
         help="evaluate environment markers and Requires-Python for this Python only "
-        "(env AUDITOR_PYTHON_VERSION; default: any version)",
+        "(env AUDITOR_PYTHON_VERSION; default: the project's Pythons, else any)",
     )
     parser.add_argument(
         "--platform",
@@ -105,8 +113,6 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
         "(env AUDITOR_PLATFORM; default: any)",
     )
     add_registry_options(parser)
-    add_network_options(parser, offline=False)
-    add_cache_option(parser)
 
 
 def _python_version(text: str) -> str:
@@ -127,11 +133,11 @@ def _platform(text: str) -> str:
 class AuditSetup:
     settings: Settings
     options: AuditOptions
-    http: HttpClient | None = None  # the run's client, when registries may be asked
+    client: HttpClient | None = None  # the run's HTTP client: live sources, registries
 
     def close(self) -> None:
-        if self.http is not None:
-            self.http.close()
+        if self.client is not None:
+            self.client.close()
 
     def __enter__(self) -> AuditSetup:
         return self
@@ -160,15 +166,26 @@ def prepare(
         advisory_db=args.advisory_db,
         offline=args.offline,
         fail_on=args.fail_on,
+        osv_url=getattr(args, "osv_url", None),
         no_registry=getattr(args, "no_registry", False),
         python_version=getattr(args, "python_version", None),
         platform=getattr(args, "platform", None),
     )
+    net = net_config(args, environ)
+    if settings.offline:
+        net = replace(net, offline=True)
+    live = any(sources.SOURCES[n].live for n in settings.sources if n in sources.SOURCES)
+    lookups = settings.registry and not settings.offline
+    client = HttpClient(net) if live or lookups else None
     source_options = SourceOptions(
         advisory_db=settings.advisory_db,
         offline=settings.offline,
         stale_days=settings.stale_days,
         now=now,
+        osv_url=settings.osv_url,
+        http=client,
+        cache_dir=cache_root(args, environ),
+        environ=environ,
     )
     chosen = sources.create(settings.sources, source_options)
     check_settings = CheckSettings(
@@ -179,7 +196,7 @@ def prepare(
         ),
         now=now,
     )
-    http, registry = _registry_setup(args, settings, environ, cwd, config_path=config.path)
+    registry = _registry_setup(args, settings, environ, cwd, client, config_path=config.path)
     options = AuditOptions(
         sources=chosen,
         ignores=settings.ignores,
@@ -187,7 +204,7 @@ def prepare(
         settings=check_settings,
         registry=registry,
     )
-    return AuditSetup(settings=settings, options=options, http=http)
+    return AuditSetup(settings=settings, options=options, client=client)
 
 
 def _registry_setup(
@@ -195,34 +212,41 @@ def _registry_setup(
     settings: Settings,
     environ: Mapping[str, str],
     cwd: Path,
+    client: HttpClient | None,
     *,
     config_path: str | None,
-) -> tuple[HttpClient | None, RegistrySetup]:
-    """The run's HTTP client and registries, or why there are none."""
+) -> RegistrySetup:
+    """The run's registries, or why there are none."""
     if settings.offline:
-        return None, RegistrySetup(note="offline (--offline or AUDITOR_OFFLINE)")
-    if not settings.registry:
+        return RegistrySetup(note="offline (--offline or AUDITOR_OFFLINE)")
+    if not settings.registry or client is None:
         if getattr(args, "no_registry", False):
             why = "--no-registry"
         elif ENV_NO_REGISTRY in environ:
             why = f"{ENV_NO_REGISTRY} is set"
         else:
             why = f"registry = false in {config_path}"
-        return None, RegistrySetup(note=why)
-    http = HttpClient(net_config(args, environ))
-    context = ConfigContext.current(project=scan_root(args.paths, cwd))
-    context = replace(context, env=dict(environ))
+        return RegistrySetup(note=why)
+    context = replace(ConfigContext.current(project=scan_root(args.paths, cwd)), env=dict(environ))
     registries = configured_registries(
-        http,
+        client,
         context,
         pypi_url=getattr(args, "pypi_url", None),
         npm_registry=getattr(args, "npm_registry", None),
     )
+    http = client
 
     def public() -> PublicRegistries:
         return public_registries(http, context, settings.public_registries)
 
-    return http, RegistrySetup(registries=registries, public=public)
+    return RegistrySetup(registries=registries, public=public)
+
+
+def report_sources(result: AuditResult, console: Console) -> None:
+    """Which advisory data was used, on stderr (the table on stdout names sources only)."""
+    for info in result.sources:
+        when = f", updated {info.updated[:10]}" if info.updated else ""
+        console.err.write(safe(f"auditor: advisories: {info.name}: {info.location}{when}") + "\n")
 
 
 def report_problems(result: AuditResult, console: Console, *, warnings: bool = True) -> None:
@@ -230,7 +254,7 @@ def report_problems(result: AuditResult, console: Console, *, warnings: bool = T
     for warning in result.warnings if warnings else ():
         console.warn(warning)
     for note in result.notes if warnings else ():
-        console.err.write(f"auditor: note: {note}\n")
+        console.err.write(safe(f"auditor: note: {note}") + "\n")
     for error in result.errors:
         console.error(error.render())
     for package_id, reason in result.unchecked[:UNCHECKED_LINES]:

@@ -37,9 +37,12 @@ class ReportCommand(Command):
         add_audit_options(parser, fail_on_default="findings do not fail the report")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        with prepare(args) as setup:
+        setup = prepare(args)
+        try:
             collection = collect_paths(args.paths, force=args.force_format)
             result = audit(collection, setup.options)
+        finally:
+            setup.close()
         out = Path(args.out)
         document = graph_document(
             result.graph,

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from auditor.audit import audit, collect_paths
-from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
+from auditor.cli.audit_setup import (
+    add_audit_options,
+    exit_code,
+    prepare,
+    report_problems,
+    report_sources,
+)
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options, add_json_option
 from auditor.formats.findings_json import findings_document
@@ -29,12 +35,16 @@ class ScanCommand(Command):
         add_audit_options(parser, fail_on_default="any finding fails")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        with prepare(args) as setup:
+        setup = prepare(args)
+        try:
             collection = collect_paths(args.paths, force=args.force_format)
             result = audit(collection, setup.options)
+        finally:
+            setup.close()
         if args.json:
             console.print(dumps(findings_document(result)).rstrip("\n"))
         else:
             console.out.write(render_findings(result))
+            report_sources(result, console)
         report_problems(result, console)
         return exit_code(result, setup.settings.fail_on)

@@ -11,20 +11,17 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import sys
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
+# tomli is the library the standard tomllib was taken from, with the same behaviour and
+# messages; its compiled wheels parse lockfiles about three times faster (bench/parse.py).
+import tomli as tomllib
 import yaml
 
 from auditor.collectors.base import InputFile
 from auditor.errors import LockfileError
 from auditor.redact import redact_text
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 _TYPE_NAMES = {
     str: "a string",

@@ -11,8 +11,12 @@ from auditor.collectors.go_mod import GoModCollector
 from auditor.collectors.npm_package_lock import NpmPackageLockCollector
 from auditor.collectors.npm_pnpm import PnpmLockCollector
 from auditor.collectors.npm_yarn import YarnLockCollector
+from auditor.collectors.pypi_pdm import PdmLockCollector
 from auditor.collectors.pypi_pipfile import PipfileLockCollector
+from auditor.collectors.pypi_poetry import PoetryLockCollector
+from auditor.collectors.pypi_pylock import PylockCollector
 from auditor.collectors.pypi_requirements import RequirementsCollector
+from auditor.collectors.pypi_uv import UvLockCollector
 
 COLLECTORS: dict[str, Collector] = {
     c.name: c
@@ -23,6 +27,10 @@ COLLECTORS: dict[str, Collector] = {
         GoModCollector(),
         NpmPackageLockCollector(),
         YarnLockCollector(),
+        PoetryLockCollector(),
+        UvLockCollector(),
+        PdmLockCollector(),
+        PylockCollector(),
     )
 }
 

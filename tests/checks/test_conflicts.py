@@ -128,19 +128,22 @@ def test_npm_peer_and_unverifiable_specs() -> None:
 
 
 def test_requires_python() -> None:
-    """A package needing Python 3.9 in a project that supports 3.8: reported once, naming
-    the project and the failing version; a package only installed on 3.10+ is not."""
-    new, conditional, app = (
-        pkg("new", "2.0", requires_python=">=3.9"),
+    """A package needing Python 3.9 (says the registry) in a project that supports 3.8:
+    reported once, naming the project and the failing version; a package only installed on
+    3.10+ is not, nor one whose lockfile records its Requires-Python."""
+    new, conditional, app, locked = (
+        pkg("new", "2.0"),
         pkg("conditional", "1.0"),
         pkg("app", "1.0"),
+        pkg("locked", "1.0", requires_python=">=3.9"),  # a locker's own record: trusted
     )
     graph = DependencyGraph(
-        packages=[new, conditional, app],
+        packages=[new, conditional, app, locked],
         roots=[root(requires_python=">=3.8,<3.10")],
         edges=[
             Edge(parent="root:lock", child=app.id, requirement="app"),
             Edge(parent=app.id, child=new.id, requirement="new"),
+            Edge(parent=app.id, child=locked.id, requirement="locked"),
             Edge(
                 parent=app.id,
                 child=conditional.id,
@@ -148,7 +151,10 @@ def test_requires_python() -> None:
             ),
         ],
     )
-    health = {conditional.id: PackageHealth(package_id=conditional.id, requires_python=">=3.10")}
+    health = {
+        p.id: PackageHealth(package_id=p.id, requires_python=spec)
+        for p, spec in ((conditional, ">=3.10"), (new, ">=3.9"), (locked, ">=3.9"))
+    }
     (finding,) = run(graph, registry=RegistryData(health=health))
     assert ("CONFLICT-REQUIRES-PYTHON", new.id) == (finding.id, finding.package_id)
     assert (
@@ -199,6 +205,10 @@ REAL = sorted(
     for kind in (
         "pipfile-lock",
         "requirements",
+        "poetry-lock",
+        "uv-lock",
+        "pdm-lock",
+        "pylock",
         "npm-package-lock",
         "yarn-lock",
         "pnpm-lock",

@@ -116,7 +116,8 @@ def test_unusable_database_means_incomplete_not_clean(tmp_path: Path) -> None:
         ),
         (
             ["--source", "osv-lcoal"],
-            "auditor: error: unknown advisory source 'osv-lcoal' (expected one of osv-local)\n",
+            "auditor: error: unknown advisory source 'osv-lcoal' (expected one of osv-api, "
+            "osv-local, pypi)\n",
         ),
         (
             ["--config", "/nonexistent.toml"],

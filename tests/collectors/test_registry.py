@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from pathlib import Path
@@ -50,14 +51,19 @@ def _expect_clean_failure(collector: Collector, text: str, shown: str, root: Pat
         assert "\n" not in message
 
 
+@functools.cache
+def _junk() -> str:
+    """10 MB of seeded junk, built once for every collector (building it takes seconds)."""
+    rng = random.Random(1234)
+    return "".join(rng.choice("{}[]\":,=#-\n abcxyz0123\\'@/") for _ in range(10 * 1024 * 1024))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_empty_and_junk_input_fail_cleanly(name: str, tmp_path: Path) -> None:
     """Empty text and 10 MB of junk give a LockfileError naming the file, or parse."""
     collector = registry.get(name)
     shown = main_real_files(collector)[0].name
-    rng = random.Random(1234)
-    junk = "".join(rng.choice("{}[]\":,=#-\n abcxyz0123\\'@/") for _ in range(10 * 1024 * 1024))
-    for text in ("", "\n\n", junk, "\x7f" * 100, "[[[[" * 50_000, "{" * 100_000):
+    for text in ("", "\n\n", _junk(), "\x7f" * 100, "[[[[" * 50_000, "{" * 100_000):
         _expect_clean_failure(collector, text, shown, FIXTURES / name)
 
 
