@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from auditor.advisories.base import SourceOptions
+from auditor.advisories.registry import create
+from auditor.audit import AuditOptions, audit, collect_paths
 from auditor.environment import TargetEnvironment
 from auditor.fixplan import plan_fixes
 from auditor.formats.supply import fix_plan_text
@@ -12,9 +15,11 @@ from auditor.graph import DependencyGraph
 from auditor.model import Blocker, Ecosystem, Edge, Finding, FindingKind, FixPlan, Package, Root
 from auditor.net import HttpClient
 from auditor.registry.lookup import Registries
+from auditor.registry.npm import NpmClient
 from auditor.registry.pypi import PypiClient
 from tests.httpserver import HttpTestServer, quick_config
 from tests.registry.recorded import RecordedRegistry
+from tests.support import FIXTURES
 
 ROOT = Root(id="root:req.txt", name="req.txt", ecosystem=Ecosystem.PYPI, path="req.txt")
 REQUESTS = Package(ecosystem=Ecosystem.PYPI, name="requests", version="2.19.0")
@@ -135,3 +140,25 @@ def test_no_release_lifts_the_block(registries: Registries) -> None:
         "no release of requests up to 2.34.2 admits urllib3 9.0.0 "
         "(3 without published requirements)"
     ) == blocker.reason
+
+
+@pytest.mark.slow
+def test_real_npm_lockfile(http_server: HttpTestServer) -> None:
+    """atom's package-lock.json against the bundled npm advisories: hoek 2.16.3 must reach
+    4.2.1, but boom, hawk and sntp pin hoek@2.x.x; the recorded packuments name the first
+    release of each whose own range admits 4.2.1."""
+    recorded = RecordedRegistry(http_server)
+    collection = collect_paths([str(FIXTURES / "npm-package-lock/real/atom__atom")])
+    sources = create(("osv-local",), SourceOptions(offline=True, stale_days=1e9))
+    result = audit(collection, AuditOptions(sources=sources))
+    registries = Registries.of(NpmClient(HttpClient(quick_config()), recorded.npm))
+    plans = plan_fixes(
+        result.graph, result.findings, registries=registries, environment=TargetEnvironment()
+    )
+    (hoek,) = [p for p in plans if p.package_id == "pkg:npm/hoek@2.16.3"]
+    assert "4.2.1" == hoek.target
+    assert {
+        "pkg:npm/boom@2.10.1": ("hoek@2.x.x", "3.1.3"),  # the first boom on hoek 4.x.x
+        "pkg:npm/hawk@3.1.3": ("hoek@2.x.x", "5.0.0"),
+        "pkg:npm/sntp@1.0.9": ("hoek@2.x.x", "2.0.1"),
+    } == {b.parent_id: (b.requirement, b.upgrade) for b in hoek.blockers}
