@@ -86,7 +86,7 @@ def test_compatible_fix_and_unfixed_findings(registries: Registries) -> None:
     (plan,) = plan_fixes(GRAPH, findings, registries=registries, environment=TargetEnvironment())
     assert (True, (), ("GHSA-none",)) == (plan.compatible, plan.blockers, plan.unfixed)
     assert (
-        "fix: urllib3 1.23 → 1.23.1 (every recorded requirement admits it); "
+        "fix: urllib3 1.23 → 1.23.1 (no requirement of another package blocks it); "
         "no fix yet for GHSA-none"
     ) == fix_plan_text(plan, GRAPH)
     (nothing,) = plan_fixes(

@@ -31,7 +31,7 @@ def fix_plan_text(plan: FixPlan, graph: DependencyGraph) -> str:
     if plan.blockers:
         text += " (" + "; ".join(blocker_text(b, graph) for b in plan.blockers) + ")"
     else:
-        text += " (every recorded requirement admits it)"
+        text += " (no requirement of another package blocks it)"
     if plan.unfixed:
         text += f"; no fix yet for {', '.join(plan.unfixed)}"
     return text
