@@ -21,7 +21,7 @@ from auditor.edges import MissingRequirement, complete, flat_packages
 from auditor.environment import for_project
 from auditor.errors import SourceError
 from auditor.graph import DependencyGraph
-from auditor.model import CollectResult, Ecosystem, Package, Unverified
+from auditor.model import CollectResult, Ecosystem, Package, SourceKind, Unverified
 from auditor.registry.health import gather_health
 from auditor.registry.lookup import Presence, PublicRegistries, Registries
 from auditor.registry.metadata import Requirements
@@ -116,14 +116,14 @@ def _confusion_lookups(
         for p in graph.packages
         if internal
         and p.ecosystem in (Ecosystem.PYPI, Ecosystem.NPM)
-        and p.source.is_registry
+        and p.source.kind not in (SourceKind.GIT, SourceKind.URL)
         and internal.match(p.ecosystem, p.name) is not None
     ]
     if not wanted or setup.public is None:
         return {}, None, {}
     public = setup.public()
     served: dict[str, str] = {}
-    for package in wanted:
+    for package in (p for p in wanted if p.source.is_registry):
         try:
             served[package.id] = registries.client(package.ecosystem).registry_for(package.name)
         except SourceError:

@@ -9,7 +9,9 @@ each locked package with such a name:
   registry.
 - ``CONFUSION-PUBLIC-NAME`` (high; critical when the public registry has a version above the
   locked one, which installers that merge indexes prefer): the name exists on the public
-  registry, so whoever owns it there can win the resolution.
+  registry, so whoever owns it there can win the resolution. This holds for the project's own
+  packages too (a path dependency, a workspace member locked as a package): installing them
+  by name elsewhere would fetch the public one.
 
 Go module paths name their own host, so they cannot be confused this way and are not checked.
 A failed lookup leaves the package unverified with the reason. Packages that come from git or
@@ -101,7 +103,11 @@ class ConfusionCheck(Check):
                 reason = f"internal name ({pattern.shown}) not looked up: {context.registry_note}"
                 unverified.append(Unverified(check=self.name, package_id=package.id, reason=reason))
                 continue
-            source = _resolved_from(package, context.registry, context.file_registries)
+            source = (
+                _resolved_from(package, context.registry, context.file_registries)
+                if package.source.is_registry
+                else None  # the project's own code (a path, a workspace): only its name counts
+            )
             public = context.registry.public
             if (
                 source is not None

@@ -157,3 +157,14 @@ def test_lookup_name_on_the_recorded_registries(http_server: HttpTestServer) -> 
     assert "HTTP 500" in (failed.error or "")
     assert broken.is_public(Ecosystem.NPM, recorded.npm.default.url + "left-pad/-/x.tgz")
     assert not broken.is_public(Ecosystem.NPM, "https://npm-registry.invalid.evil/")
+
+
+def test_the_projects_own_packages_count_by_name() -> None:
+    """An internal name used by a local path package: no registry to compare, but the name
+    existing publicly is still reported."""
+    local = pkg("acme-utils", source=Source(kind=SourceKind.PATH, url="../acme-utils"))
+    data = RegistryData(
+        public=public(), presence={(local.ecosystem, local.name): present(local, True, "0.1.0")}
+    )
+    (finding,) = run(DependencyGraph(packages=[local]), data).findings
+    assert ("CONFUSION-PUBLIC-NAME", Severity.HIGH) == (finding.id, finding.severity)
