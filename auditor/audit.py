@@ -106,7 +106,7 @@ class AuditOptions:
     checks: tuple[Check, ...] | None = None
     ignores: tuple[IgnoreRule, ...] = ()
     today: date | None = None
-    settings: CheckSettings = field(default_factory=CheckSettings)
+    check_settings: CheckSettings = field(default_factory=CheckSettings)
     registry: RegistrySetup = field(default_factory=RegistrySetup)
 
 
@@ -114,10 +114,10 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     """Build the result of a run: ask the registries (which may complete the graph), query
     the advisory sources, run the checks, apply the ignores, plan the fixes."""
     options = options or AuditOptions()
-    enriched = enrich(collection.results, options.registry, options.settings)
+    enriched = enrich(collection.results, options.registry, options.check_settings)
     graph = DependencyGraph.from_results(enriched.results)
-    environment = for_project(options.settings.environment, graph.roots)
-    settings = replace(options.settings, environment=environment)
+    environment = for_project(options.check_settings.environment, graph.roots)
+    settings = replace(options.check_settings, environment=environment)
     excluded: tuple[tuple[str, str], ...] = ()
     advisories: AdvisoryData | None = None
     infos: tuple[SourceInfo, ...] = ()

@@ -58,6 +58,7 @@ _KEYS = (
     "fail-on",
     "stale-days",
     "ignore",
+    "typosquat-allow-list",
     "internal",
     "public-registries",
     "registry",
@@ -101,6 +102,7 @@ class Config:
     unmaintained_days: int | None = None
     python_version: str | None = None
     platform: str | None = None
+    typosquat_allow_list: Path | None = None  # resolved against the config file's folder
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +116,7 @@ class Settings:
     stale_days: float = DEFAULT_STALE_DAYS
     osv_url: str = DEFAULT_OSV_URL
     ignores: tuple[IgnoreRule, ...] = ()
+    typosquat_allow_list: Path | None = None
     config_path: str | None = None
     internal: tuple[InternalPattern, ...] = ()
     public_registries: tuple[tuple[Ecosystem, str], ...] = ()  # instead of the defaults
@@ -198,6 +201,7 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         if name not in _KEYS:
             child.fail(f"unknown setting {name!r} (known: {', '.join(_KEYS)})")
     db = doc.opt_string("advisory-db")
+    allow = doc.opt_string("typosquat-allow-list")
     return Config(
         path=shown,
         sources=_sources(doc),
@@ -213,6 +217,7 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         unmaintained_days=_whole_days(doc, "unmaintained-days", minimum=1),
         python_version=_python_version(doc),
         platform=_platform(doc),
+        typosquat_allow_list=None if allow is None else folder / allow,
     )
 
 
@@ -419,6 +424,7 @@ def resolve(
         stale_days=stale_days(None, environ, config.stale_days),
         osv_url=_resolve_osv_url(osv_url, environ, config.osv_url),
         ignores=config.ignores,
+        typosquat_allow_list=config.typosquat_allow_list,
         config_path=config.path,
         internal=config.internal,
         public_registries=config.public_registries,

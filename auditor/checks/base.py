@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from auditor.advisories.osv import OsvRecord
+from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.config import DEFAULT_UNMAINTAINED_DAYS
 from auditor.edges import MissingRequirement
 from auditor.environment import TargetEnvironment
@@ -34,8 +35,9 @@ class AdvisoryData:
 
 @dataclass(frozen=True, kw_only=True)
 class CheckSettings:
-    """What the user configured for the checks (``[tool.auditor]``, flags, environment)."""
+    """What the configuration tells the checks (read before the run, no I/O in checks)."""
 
+    typosquat_allow: AllowList = EMPTY  # names never reported as typosquats
     internal: InternalNames = field(default_factory=InternalNames)
     unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
     environment: TargetEnvironment = field(default_factory=TargetEnvironment)

@@ -15,6 +15,7 @@ from auditor.advisories import registry as sources
 from auditor.advisories.base import SourceOptions
 from auditor.audit import AuditOptions
 from auditor.checks.base import CheckSettings
+from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
 from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Console
 from auditor.cli.net_options import (
     add_cache_option,
@@ -188,7 +189,9 @@ def prepare(
         environ=environ,
     )
     chosen = sources.create(settings.sources, source_options)
+    allow_path = settings.typosquat_allow_list
     check_settings = CheckSettings(
+        typosquat_allow=EMPTY if allow_path is None else load_allow_list(allow_path),
         internal=InternalNames(patterns=settings.internal),
         unmaintained_days=settings.unmaintained_days,
         environment=TargetEnvironment(
@@ -201,7 +204,7 @@ def prepare(
         sources=chosen,
         ignores=settings.ignores,
         today=now.date(),
-        settings=check_settings,
+        check_settings=check_settings,
         registry=registry,
     )
     return AuditSetup(settings=settings, options=options, client=client)
