@@ -25,7 +25,7 @@ as "unverifiable components").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from auditor.checks.base import Check, CheckContext, CheckResult, RegistryData
@@ -81,6 +81,19 @@ def lookup_name(
     ask = public is not None and ecosystem in CHECKED and (pattern is not None or always)
     presence = public.presence(ecosystem, name) if ask and public is not None else None
     return NameVerdict(ecosystem=ecosystem, name=name, internal=pattern, presence=presence)
+
+
+def name_findings(
+    packages: Sequence[Package], *, internal: InternalNames, public: PublicRegistries | None
+) -> list[Finding]:
+    """``auditor check-name``'s confusion question for names not yet locked: an internal
+    name the public registry has (a version-less package cannot be older than it)."""
+    found = []
+    for package in packages:
+        verdict = lookup_name(package.ecosystem, package.name, internal=internal, public=public)
+        if verdict.confused and verdict.internal is not None and verdict.presence is not None:
+            found.append(_public_name(package, verdict.internal, verdict.presence))
+    return found
 
 
 class ConfusionCheck(Check):
