@@ -11,13 +11,17 @@ from auditor.formats.supply import fix_plan_text
 from auditor.formats.text import plural, render_rows, safe
 from auditor.model import AuditResult, Finding, FindingKind
 
-ADVISORY_KINDS = frozenset({FindingKind.VULNERABILITY, FindingKind.MALICIOUS})
+# the kinds of the main table, whose id says enough (an advisory, ``typosquat:requests``);
+# the others need a sentence saying why, in the second table
+ADVISORY_KINDS = frozenset(
+    {FindingKind.VULNERABILITY, FindingKind.MALICIOUS, FindingKind.TYPOSQUAT}
+)
 HEADERS = ("KIND", "PACKAGE", "VERSION", "ID", "SEVERITY", "WHY")
 WORST_DRIFT = 3  # packages named on the health line
 
 
 def other_findings(result: AuditResult) -> list[Finding]:
-    """Findings of every kind but vulnerability and malicious, in table order."""
+    """Findings of the kinds not in the main table, in table order."""
     graph = result.graph
     items = [f for f in result.findings if f.kind not in ADVISORY_KINDS]
     return sorted(

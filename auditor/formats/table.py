@@ -1,7 +1,8 @@
 """Findings as a terminal table, with suppressed findings and the verdict line.
 
-Vulnerable and malicious packages fill the main table; the other kinds, fix plans, the
-health line and what could not be verified follow (``supply_table``). Every value from a
+Vulnerable, malicious and typosquatted packages fill the main table; the other kinds (with
+the sentence saying why), fix plans, the health line and what could not be verified follow
+(``supply_table``). Every value from a
 lockfile, a registry or an advisory record is made terminal-safe (``text.safe``).
 """
 
