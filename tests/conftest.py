@@ -39,6 +39,14 @@ def _isolated_cache(
     monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(autouse=True)
+def _store_outside_the_tree(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`auditor report` saves a snapshot by default: in tests, never into the source tree."""
+    monkeypatch.setenv("AUDITOR_DB", str(tmp_path_factory.mktemp("store") / "auditor.db"))
+
+
 @pytest.fixture
 def fixtures() -> Path:
     """The root of tests/fixtures."""

@@ -9,6 +9,7 @@ from auditor.audit import audit, collect_paths
 from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
+from auditor.cli.store_options import add_store_options, save_report_snapshot
 from auditor.formats.findings_json import findings_document
 from auditor.formats.graph_json import dumps, graph_document
 from auditor.formats.summary import render_summary
@@ -35,6 +36,7 @@ class ReportCommand(Command):
         )
         parser.add_argument("--quiet", action="store_true", help="print only errors")
         add_audit_options(parser, fail_on_default="findings do not fail the report")
+        add_store_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
         setup = prepare(args)
@@ -59,5 +61,6 @@ class ReportCommand(Command):
             console.out.write(summary)
             console.print(f"report written to {out}/ (graph.json, findings.json, summary.txt)")
         report_problems(result, console, warnings=not args.quiet)
+        save_report_snapshot(args, collection, result, console, setup.settings.ignores)
         fail_on = setup.settings.fail_on
         return exit_code(result, fail_on, gate=fail_on is not None)
