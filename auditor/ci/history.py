@@ -118,6 +118,9 @@ def push(
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
     merged = 0
+    if not (git.cwd / STORE_FILE).exists():
+        # The run saved nothing (the report failed before its snapshot, or --no-store).
+        return Pushed(commit="", attempts=0, merged=0)
     for attempt in range(1, attempts + 1):
         base = (_state(git.cwd) / "base").read_text().strip()
         _write_branch_files(git.cwd, branch)

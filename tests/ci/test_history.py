@@ -84,6 +84,15 @@ def test_each_push_replaces_the_single_commit(repos: Repos, tmp_path: Path) -> N
     assert ["a", "b"] == [name for name, _ in stored(repos, tmp_path)]
 
 
+def test_no_store_creates_no_branch(repos: Repos, tmp_path: Path) -> None:
+    """A first run that saved no store (its report failed) pushes nothing at all."""
+    runner = clone(repos, tmp_path / "run")
+    assert history.Pushed(commit="", attempts=0, merged=0) == history.push(
+        runner, BRANCH, "x", sleep=no_sleep
+    )
+    assert "" == repos.branch_head(BRANCH)
+
+
 def test_nothing_changed_pushes_nothing(repos: Repos, tmp_path: Path) -> None:
     """A run that saved nothing (e.g. --no-store) leaves the branch's commit as it was."""
     first = clone(repos, tmp_path / "one")
