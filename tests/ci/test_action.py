@@ -95,25 +95,27 @@ def test_two_runs_accumulate_two_snapshots_on_the_history_branch(scenario: Scena
 def test_summary_and_outputs_are_written(scenario: Scenario) -> None:
     """The job summary holds the report's summary and the verdict; the outputs carry the
     counts of findings.json, and the report directory is uploaded as the artifact."""
-    run = scenario.first
+    run = scenario.pull  # the last run: its report is the one in the workspace
     out = scenario.repos.workspace / "auditor-report"
     document = json.loads((out / "findings.json").read_text())
     by_severity = document["summary"]["by_severity"]
     assert str(document["summary"]["packages"]) == run.outputs["packages"]
+    assert str(document["summary"]["findings"]) == run.outputs["findings"]
     for severity in ("critical", "high", "medium", "low", "unknown"):
         assert str(by_severity[severity]) == run.outputs[f"findings-{severity}"]
     assert int(run.outputs["findings"]) > 0
-    assert ("0", "complete") == (run.outputs["exit-code"], run.outputs["status"])
+    first = scenario.first
+    assert ("0", "complete") == (first.outputs["exit-code"], first.outputs["status"])
     summary = (scenario.base / "run1" / "step-summary.md").read_text()
     assert "auditor exit code 0: clean." in summary
     assert "185" in summary
-    artifact = run.used("actions/upload-artifact")
+    artifact = first.used("actions/upload-artifact")
     assert {"name": "auditor-report", "path": "auditor-report"} == {
         k: artifact.with_[k] for k in ("name", "path")
     }
-    index = run.steps.index(run.step("report"))
+    index = first.steps.index(first.step("report"))
     step_outputs = read_outputs(scenario.base / "run1" / f"output-{index}")
-    assert step_outputs["findings"] == run.outputs["findings"]
+    assert step_outputs["findings"] == first.outputs["findings"]
 
 
 def test_fail_on_fails_the_job_after_publishing(scenario: Scenario) -> None:
