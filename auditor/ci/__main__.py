@@ -27,6 +27,8 @@ from auditor.ci.git import Git, GitError
 from auditor.errors import AuditorError, UsageError
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+# The files `auditor report` writes by default (auditor.formats.registry.REPORT_DEFAULT).
+REPORT_FORMATS = ("graph-json", "json", "cyclonedx-json", "sarif", "markdown", "summary")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,8 +168,12 @@ def report_command(args: argparse.Namespace) -> list[str]:
     for flag, value in options.items():
         if value.strip():
             command += [flag, value.strip()]
-    for item in args.formats.replace(",", " ").split():
-        command += ["--format", item]
+    extra = args.formats.replace(",", " ").split()
+    if extra:
+        # --format replaces the report's default files; the action needs those (the
+        # summary, SARIF, findings.json), so the extra formats are added to them.
+        for item in dict.fromkeys([*REPORT_FORMATS, *extra]):
+            command += ["--format", item]
     return command
 
 

@@ -94,7 +94,8 @@ def test_snapshot_line_is_parsed() -> None:
 
 
 def test_report_command_from_inputs() -> None:
-    """Empty inputs add no option; paths follow shell quoting; formats are split."""
+    """Empty inputs add no option; paths follow shell quoting; extra formats are added to
+    the report's default files (each once)."""
     args = build_parser().parse_args(
         [
             "report",
@@ -120,10 +121,8 @@ def test_report_command_from_inputs() -> None:
         "o",
         "--fail-on",
         "high",
-        "--format",
-        "sarif",
-        "--format",
-        "markdown",
+        *("--format", "graph-json", "--format", "json", "--format", "cyclonedx-json"),
+        *("--format", "sarif", "--format", "markdown", "--format", "summary"),
     ] == report_command(args)
 
 
