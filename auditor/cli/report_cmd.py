@@ -14,6 +14,13 @@ from auditor.formats.findings_json import findings_document
 from auditor.formats.graph_json import dumps, graph_document
 from auditor.formats.summary import render_summary
 from auditor.fsutil import atomic_write
+from auditor.report.command import (
+    Stage,
+    add_site_options,
+    check_out_folder,
+    progress,
+    publish_site,
+)
 
 
 class ReportCommand(Command):
@@ -21,9 +28,9 @@ class ReportCommand(Command):
     help = "run the whole audit and write the report files"
     description = (
         "Collect every lockfile below each PATH, build the dependency graph, check it "
-        "against advisories and write graph.json, findings.json and summary.txt into the "
-        "output directory. Findings fail the run only with --fail-on; an incomplete check "
-        "exits 3."
+        "against advisories, save the run as a snapshot and write graph.json, findings.json, "
+        "summary.txt and the HTML site (index.html) into the output directory. Findings "
+        "fail the run only with --fail-on; an incomplete check exits 3."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -37,11 +44,19 @@ class ReportCommand(Command):
         parser.add_argument("--quiet", action="store_true", help="print only errors")
         add_audit_options(parser, fail_on_default="findings do not fail the report")
         add_store_options(parser)
+        add_site_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        check_out_folder(args)
+        with progress(console, quiet=args.quiet) as stage:
+            return self._run(args, console, stage)
+
+    def _run(self, args: argparse.Namespace, console: Console, stage: Stage) -> int:
         setup = prepare(args)
         try:
+            stage("collecting lockfiles")
             collection = collect_paths(args.paths, force=args.force_format)
+            stage(f"auditing {len(collection.results)} lockfile(s)")
             result = audit(collection, setup.options)
         finally:
             setup.close()
@@ -61,6 +76,9 @@ class ReportCommand(Command):
             console.out.write(summary)
             console.print(f"report written to {out}/ (graph.json, findings.json, summary.txt)")
         report_problems(result, console, warnings=not args.quiet)
-        save_report_snapshot(args, collection, result, console, setup.settings.ignores)
+        stage("saving the snapshot")
+        ignores = setup.settings.ignores
+        snapshot_id = save_report_snapshot(args, collection, result, console, ignores)
+        publish_site(args, snapshot_id, (collection, result, ignores), console, stage)
         fail_on = setup.settings.fail_on
         return exit_code(result, fail_on, gate=fail_on is not None)
