@@ -163,7 +163,7 @@ class Browser:
                 self._events.append(message)
                 self._answer_dialog(message)
 
-    def load(self, url: str, *, settle: float = 0.3) -> PageReport:
+    def load(self, url: str, *, settle: float = 0.05) -> PageReport:
         """Navigate to ``url``, wait for its load event and a short quiet spell, and report."""
         self._events.clear()
         result = self.call("Page.navigate", url=url)

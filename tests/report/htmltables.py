@@ -89,4 +89,6 @@ def read_page(path: Path) -> Page:
     parser = _Parser()
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
-    return Page(tables=parser.tables, links=parser.links, text=" ".join("".join(parser.text).split()))
+    return Page(
+        tables=parser.tables, links=parser.links, text=" ".join("".join(parser.text).split())
+    )

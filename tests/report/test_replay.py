@@ -39,7 +39,13 @@ def _severity(record: dict[str, object]) -> str:
         if item["type"] == "CVSS_V3":
             score = CVSS3(item["score"]).scores()[0]
             return (
-                "critical" if score >= 9 else "high" if score >= 7 else "medium" if score >= 4 else "low"
+                "critical"
+                if score >= 9
+                else "high"
+                if score >= 7
+                else "medium"
+                if score >= 4
+                else "low"
             )
     return "unknown"
 
@@ -65,7 +71,9 @@ def expected(folder: Path) -> Expected:
 
 
 def risk(e: Expected) -> float:
-    return sum(WEIGHTS[sev] * (1 if name in e.direct else 0.5) for (name, _), sev in e.findings.items())
+    return sum(
+        WEIGHTS[sev] * (1 if name in e.direct else 0.5) for (name, _), sev in e.findings.items()
+    )
 
 
 def number(text: str) -> float:
