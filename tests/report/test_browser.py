@@ -76,7 +76,7 @@ def _handler(directory: str) -> type[http.server.SimpleHTTPRequestHandler]:
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, directory=directory, **kwargs)  # type: ignore[arg-type]
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     return Quiet

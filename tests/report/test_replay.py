@@ -10,12 +10,11 @@ resolved, their severities and the risk score.
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomllib
 from cvss import CVSS3
-from packaging.version import Version
 
 from auditor.model import canonical_pypi_name
 from auditor.report import paths
@@ -134,7 +133,8 @@ def test_week_table_carries_the_state_of_each_week(saleor_site: ReplayedSite) ->
         year, week, _ = step.date.isocalendar()
         state[f"{year}-W{week:02d}"] = expected(folder)
     first, last = min(state), max(state)
-    assert first in weeks and last in weeks
+    assert first in weeks
+    assert last in weeks
     current = None
     for key in sorted(weeks):
         current = state.get(key, current)
@@ -142,7 +142,7 @@ def test_week_table_carries_the_state_of_each_week(saleor_site: ReplayedSite) ->
         row = weeks[key]
         assert len(current.versions) == number(row["Packages"]), key
         assert (1 if key in state else 0) == number(row["Runs"]), key
-        severities = {s: 0 for s in WEIGHTS}
+        severities = dict.fromkeys(WEIGHTS, 0)
         for sev in current.findings.values():
             severities[sev] += 1
         assert severities == {s: number(row[s]) for s in WEIGHTS}, key
@@ -158,7 +158,6 @@ def test_package_page_shows_each_version_once_per_change(saleor_site: ReplayedSi
             sequence.append(version)
     page = read_page(saleor_site.site / paths.package_page("saleor", "PyPI", "django"))
     assert list(reversed(sequence)) == page.table("version-table").column("Version")
-    assert sorted(Version(v) for v in sequence) != []
     lock = tomllib.loads((saleor_site.folders[-1] / "poetry.lock").read_text())
     parents = {
         canonical_pypi_name(p["name"])
