@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import io
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, TextIO, cast
 from auditor.errors import UsageError
 
 if TYPE_CHECKING:
+    from rich.status import Status
+
     from auditor.audit import Collection
     from auditor.cli.base import Console
     from auditor.model import AuditResult, IgnoreRule
@@ -83,19 +86,39 @@ def progress(console: Console, *, quiet: bool) -> Iterator[Stage]:
         yield lambda _text: None
         return
     from rich.console import Console as RichConsole
-    from rich.file_proxy import FileProxy
 
-    terminal = RichConsole(file=stream, stderr=True)
-    status = terminal.status("starting", spinner="dots")
+    status = RichConsole(file=stream, stderr=True).status("starting", spinner="dots")
     out, err = console.out, console.err
     # What the command prints meanwhile goes above the spinner, not through it.
-    console.out = cast("TextIO", FileProxy(terminal, out))
-    console.err = cast("TextIO", FileProxy(terminal, err))
+    console.out = cast("TextIO", _Paused(out, status))
+    console.err = cast("TextIO", _Paused(err, status))
     try:
         with status:
             yield status.update
     finally:
         console.out, console.err = out, err
+
+
+class _Paused(io.TextIOBase):
+    """A stream that takes the spinner off the screen while it writes."""
+
+    def __init__(self, stream: TextIO, status: Status) -> None:
+        self._stream, self._status = stream, status
+
+    def write(self, text: str) -> int:
+        self._status.stop()
+        try:
+            written = self._stream.write(text)
+            self._stream.flush()
+        finally:
+            self._status.start()
+        return written
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return _is_terminal(self._stream)
 
 
 def _is_terminal(stream: object) -> bool:

@@ -57,7 +57,7 @@ class _Parser(HTMLParser):
         elif tag == "thead":
             self._in_head = False
         elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
+            self._row.append(" ".join(" ".join(self._cell).split()))
             self._cell = None
         elif tag == "tr" and self._row is not None and self._stack:
             table = self._stack[-1]
@@ -70,7 +70,7 @@ class _Parser(HTMLParser):
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        self.text.append(data + " ")
         if self._cell is not None and not self._skip:
             self._cell.append(data)
 
