@@ -7,7 +7,7 @@ plain, distinct name inside the site. Every path is checked against the output f
 before anything is written.
 
 The site is rendered in memory first and written only when every page rendered, each file
-through a temporary name and a rename. A manifest (``.auditor-site.json``) lists the files
+through a temporary name and a rename. A manifest (``auditor-site.json``) lists the files
 the site wrote, so the next run removes pages that no longer exist (a pruned snapshot) and
 never anything else in the folder.
 """
@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from auditor.errors import AuditorError
 
-MANIFEST = ".auditor-site.json"
+MANIFEST = "auditor-site.json"
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 SLUG_LENGTH = 40
 
