@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 
 from auditor.model import Finding, Status
 from auditor.report.risk import Risk, assess
-from auditor.store import SnapshotInfo, StoredSnapshot, load_snapshot, snapshots
+from auditor.store import SnapshotInfo, StoredSnapshot, snapshots
 from auditor.store.exposure import FindingFact, finding_facts, project_findings
-from auditor.store.queries import Identity
+from auditor.store.queries import Identity, load_snapshots
 from auditor.store.series import Series, SnapshotPoint, iso_week, project_series
 from auditor.store.timeline import Timeline, version_timeline
 
@@ -70,7 +70,7 @@ def read_project(engine: Engine, name: str, *, snapshot_pages: int) -> ProjectHi
         risks=risks,
         timeline=version_timeline(engine, name),
         texts=project_findings(engine, name),
-        loaded={sid: load_snapshot(engine, sid) for sid in sorted(wanted)},
+        loaded=load_snapshots(engine, sorted(wanted)),
         paged=paged,
         week_state=week_states(series.snapshots),
     )

@@ -20,6 +20,8 @@ from auditor.model import Finding, FindingKind, Severity
 from auditor.store import codec, tables
 from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read
 
+_BATCH = 500
+
 
 def _t(model: type) -> sa.Table:
     return model.__table__  # type: ignore[attr-defined, no-any-return]
@@ -52,29 +54,25 @@ def finding_facts(engine: Engine, project: str) -> dict[int, tuple[FindingFact, 
 
 def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]:
     s, f = SNAPSHOT.c, _t(tables.Finding)
-    item, component = _t(tables.FindingSetItem), _t(tables.Component)
-    member, link = _t(tables.Member), _t(tables.GraphChunk)
-    direct = (
-        sa.select(sa.literal(1))
-        .select_from(component)
-        .join(member, member.c.component_id == component.c.id)
-        .join(link, link.c.chunk_id == member.c.chunk_id)
-        .where(
-            component.c.purl == f.c.package_id,
-            link.c.graph_id == s.graph_id,
-            member.c.direct == sa.true(),
+    item = _t(tables.FindingSetItem)
+    graphs = {
+        int(sid): int(gid)
+        for sid, gid in conn.execute(
+            sa.select(s.id, s.graph_id)
+            .join(PROJECT, PROJECT.c.id == s.project_id)
+            .where(PROJECT.c.name == project)
         )
-        .exists()
-    )
+    }
+    direct = _direct_purls(conn, sorted(set(graphs.values())))
     query = (
         sa.select(
             s.id,
+            f.c.package_id,
             f.c.ecosystem,
             f.c.package_name,
             f.c.finding_id,
             f.c.kind,
             f.c.severity,
-            direct.label("direct"),
         )
         .select_from(SNAPSHOT)
         .join(PROJECT, PROJECT.c.id == s.project_id)
@@ -82,22 +80,47 @@ def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]
         .join(f, f.c.id == item.c.finding_ref)
         .where(PROJECT.c.name == project)
     )
-    ids = conn.execute(
-        sa.select(s.id).join(PROJECT, PROJECT.c.id == s.project_id).where(PROJECT.c.name == project)
-    ).scalars()
-    out: dict[int, set[FindingFact]] = {int(i): set() for i in ids}
-    for snapshot_id, eco, name, fid, kind, severity, is_direct in conn.execute(query):
-        out[int(snapshot_id)].add(
+    out: dict[int, set[FindingFact]] = {sid: set() for sid in graphs}
+    for snapshot_id, purl, eco, name, fid, kind, severity in conn.execute(query):
+        sid = int(snapshot_id)
+        out[sid].add(
             FindingFact(
                 ecosystem=eco,
                 package=name,
                 finding_id=fid,
                 kind=_kind(kind),
                 severity=Severity(severity),
-                direct=bool(is_direct),
+                direct=purl in direct.get(graphs[sid], ()),
             )
         )
     return {k: tuple(sorted(v)) for k, v in sorted(out.items())}
+
+
+def _direct_purls(conn: Connection, graph_ids: list[int]) -> dict[int, frozenset[str]]:
+    """The purls of each graph's direct dependencies (the ``direct`` flag stored with each
+    member at write time), read per distinct chunk: graphs share most of theirs."""
+    link, member, component = _t(tables.GraphChunk), _t(tables.Member), _t(tables.Component)
+    chunks: dict[int, list[int]] = {g: [] for g in graph_ids}
+    for start in range(0, len(graph_ids), _BATCH):
+        query = sa.select(link.c.graph_id, link.c.chunk_id).where(
+            link.c.graph_id.in_(graph_ids[start : start + _BATCH])
+        )
+        for graph_id, chunk_id in conn.execute(query):
+            chunks[int(graph_id)].append(int(chunk_id))
+    distinct = sorted({c for ids in chunks.values() for c in ids})
+    purls: dict[int, set[str]] = {}
+    for start in range(0, len(distinct), _BATCH):
+        query = (
+            sa.select(member.c.chunk_id, component.c.purl)
+            .join(component, component.c.id == member.c.component_id)
+            .where(
+                member.c.chunk_id.in_(distinct[start : start + _BATCH]),
+                member.c.direct == sa.true(),
+            )
+        )
+        for chunk_id, purl in conn.execute(query):
+            purls.setdefault(int(chunk_id), set()).add(str(purl))
+    return {g: frozenset(p for c in ids for p in purls.get(c, ())) for g, ids in chunks.items()}
 
 
 def _kind(text: str) -> FindingKind:

@@ -81,7 +81,8 @@ def _timeline(conn: Connection, project: str) -> Timeline:
         touched = _apply(state, members, gone=previous - current, came=current - previous)
         moment = as_utc(row.taken_at)
         for key in sorted(touched):
-            versions = tuple(sorted(state.get(key, Counter()).elements()))
+            counter = state.get(key)
+            versions = tuple(sorted(counter.elements())) if counter else ()
             spans = changes.setdefault(key, [])
             if not spans or spans[-1].versions != versions:
                 spans.append(VersionSpan(snapshot_id=row.id, taken_at=moment, versions=versions))
@@ -99,19 +100,26 @@ def _apply(
     gone: Iterable[int],
     came: Iterable[int],
 ) -> set[PackageKey]:
-    touched: set[PackageKey] = set()
+    """Move ``state`` from one graph to the next; return the packages whose versions
+    changed. A package that only moved between chunks cancels out."""
+    delta: dict[tuple[PackageKey, str], int] = {}
     for chunk in gone:
-        for key, version in members.get(chunk, ()):
-            state[key][version] -= 1
-            if state[key][version] <= 0:
-                del state[key][version]
-            if not state[key]:
-                del state[key]
-            touched.add(key)
+        for item in members.get(chunk, ()):
+            delta[item] = delta.get(item, 0) - 1
     for chunk in came:
-        for key, version in members.get(chunk, ()):
-            state.setdefault(key, Counter())[version] += 1
-            touched.add(key)
+        for item in members.get(chunk, ()):
+            delta[item] = delta.get(item, 0) + 1
+    touched: set[PackageKey] = set()
+    for (key, version), change in delta.items():
+        if not change:
+            continue
+        counter = state.setdefault(key, Counter())
+        counter[version] += change
+        if counter[version] <= 0:
+            del counter[version]
+        if not counter:
+            del state[key]
+        touched.add(key)
     return touched
 
 
@@ -135,16 +143,24 @@ def _graph_chunks(conn: Connection, graph_ids: Sequence[int]) -> dict[int, froze
 def _chunk_members(
     conn: Connection, chunk_ids: Sequence[int]
 ) -> dict[int, list[tuple[PackageKey, str]]]:
+    """Members of each chunk as ((ecosystem, name), version). Members are read as bare
+    (chunk, component) pairs and each component once: many chunks share components."""
     member, component = _t(tables.Member), _t(tables.Component)
-    out: dict[int, list[tuple[PackageKey, str]]] = {}
+    pairs: list[tuple[int, int]] = []
     for start in range(0, len(chunk_ids), _CHUNK_BATCH):
-        query = (
-            sa.select(
-                member.c.chunk_id, component.c.ecosystem, component.c.name, component.c.version
-            )
-            .join(component, component.c.id == member.c.component_id)
-            .where(member.c.chunk_id.in_(chunk_ids[start : start + _CHUNK_BATCH]))
+        query = sa.select(member.c.chunk_id, member.c.component_id).where(
+            member.c.chunk_id.in_(chunk_ids[start : start + _CHUNK_BATCH])
         )
-        for chunk_id, eco, name, version in conn.execute(query):
-            out.setdefault(int(chunk_id), []).append(((eco, name), version))
+        pairs.extend((int(c), int(m)) for c, m in conn.execute(query))
+    wanted = sorted({m for _, m in pairs})
+    names: dict[int, tuple[PackageKey, str]] = {}
+    for start in range(0, len(wanted), _CHUNK_BATCH):
+        query = sa.select(
+            component.c.id, component.c.ecosystem, component.c.name, component.c.version
+        ).where(component.c.id.in_(wanted[start : start + _CHUNK_BATCH]))
+        for row in conn.execute(query):
+            names[int(row.id)] = ((str(row.ecosystem), str(row.name)), str(row.version))
+    out: dict[int, list[tuple[PackageKey, str]]] = {}
+    for chunk_id, component_id in pairs:
+        out.setdefault(chunk_id, []).append(names[component_id])
     return out
