@@ -5,6 +5,7 @@ from __future__ import annotations
 from auditor.cli.base import Command
 from auditor.cli.graph_cmd import GraphCommand
 from auditor.cli.report_cmd import ReportCommand
+from auditor.cli.sbom_cmd import SbomCommand
 from auditor.cli.scan_cmd import ScanCommand
 from auditor.cli.why_cmd import WhyCommand
 
@@ -15,5 +16,6 @@ COMMANDS: dict[str, Command] = {
         WhyCommand(),
         ReportCommand(),
         ScanCommand(),
+        SbomCommand(),
     )
 }

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 _ZWSP = "\u200b"
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_AUTOLINK = re.compile(r"(?i)(www)(\\\.)|(\\:)(//)")
+_AUTOLINK = re.compile(r"(?i)(www)(\.)|(:)(//)")
 
 
 def md_text(text: str, *, keep_newlines: bool = False) -> str:
@@ -26,18 +26,23 @@ def md_text(text: str, *, keep_newlines: bool = False) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace('"', "&quot;")
     text = _PUNCTUATION.sub(r"\\\1", text)
+    # "@" starts mentions and e-mail autolinks; "://" and "www." start URL autolinks
     text = text.replace("@", "@" + _ZWSP)
-    text = _AUTOLINK.sub(_break_link, text)
+    text = _AUTOLINK.sub(lambda m: _ZWSP.join(g for g in m.groups() if g), text)
     if keep_newlines:
-        # a hard line break per line, and no line may start a heading, list or quote
-        text = "  \n".join(line.strip() for line in text.split("\n"))
+        # a hard line break per line; no line may start a list, a rule or a setext heading
+        lines = (_block_line(line.strip()) for line in text.split("\n"))
+        text = "  \n".join(lines)
     return text
 
 
-def _break_link(match: re.Match[str]) -> str:
-    if match.group(3):
-        return match.group(3) + _ZWSP + match.group(4)
-    return match.group(1) + _ZWSP + match.group(2)
+def _block_line(line: str) -> str:
+    if line[:1] in ("-", "="):
+        return "\\" + line
+    digits = len(line) - len(line.lstrip("0123456789"))
+    if digits and line[digits : digits + 1] in (".", ")"):
+        return line[:digits] + "\\" + line[digits:]
+    return line
 
 
 def md_code(text: str, *, in_table: bool = True) -> str:

@@ -58,11 +58,11 @@ def information_uri() -> str | None:
     except metadata.PackageNotFoundError:
         return None
     for entry in meta.get_all("Project-URL") or []:
-        label, _, url = entry.partition(",")
+        label, _, url = str(entry).partition(",")
         if label.strip().lower() in ("homepage", "home", "documentation", "source"):
             return url.strip()
-    home = meta.get("Home-page")
-    return home.strip() if home and home.strip() != "UNKNOWN" else None
+    home = str(meta["Home-page"] or "").strip()
+    return home if home and home != "UNKNOWN" else None
 
 
 def _rule(finding: Finding) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from cyclonedx.model import Property, XsUri
-from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.impact_analysis import ImpactAnalysisAffectedStatus, ImpactAnalysisState
 from cyclonedx.model.vulnerability import (
     BomTarget,
@@ -113,7 +112,7 @@ def _affects(result: AuditResult, group: Sequence[Finding]) -> list[BomTarget]:
                     version=finding.fix_version, status=ImpactAnalysisAffectedStatus.UNAFFECTED
                 )
             )
-        targets.append(BomTarget(ref=BomRef(package.id), versions=versions))
+        targets.append(BomTarget(ref=package.id, versions=versions))
     return targets
 
 
