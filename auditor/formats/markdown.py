@@ -82,6 +82,7 @@ def _status_lines(result: AuditResult) -> list[str]:
             "> [!WARNING]",
             f"> **INCOMPLETE**: {unchecked} package{'s' if unchecked != 1 else ''} could "
             "**not** be checked (listed below). Absence of findings proves nothing for them.",
+            "",
         ]
     if result.errors:
         lines += [
@@ -89,10 +90,11 @@ def _status_lines(result: AuditResult) -> list[str]:
             f"> **PARTIAL**: {len(result.errors)} file{'s' if len(result.errors) != 1 else ''} "
             "could not be read, so their packages are missing from this report:",
             *(f"> - {md_text(e.render())}" for e in result.errors[:LIST_LIMIT]),
+            "",
         ]
     failed = [i for i in result.sources if i.error]
     for info in failed:
-        lines += ["> [!CAUTION]", f"> advisory source {md_text(info.name)} failed"]
+        lines += ["> [!CAUTION]", f"> advisory source {md_text(info.name)} failed", ""]
     checked = len(result.graph) - unchecked - len(result.excluded)
     lines.append(
         f"Status: **{result.status.value}** · {len(result.graph)} packages, {checked} checked "
@@ -117,6 +119,7 @@ def _count_lines(result: AuditResult, options: RenderOptions) -> list[str]:
         ),
         "",
         "Kinds: " + ", ".join(f"{k.value} {by_kind[k]}" for k in FindingKind if by_kind[k]),
+        "",
     ]
     affected = len({f.package_id for f in result.findings})
     lines.append(
@@ -127,9 +130,10 @@ def _count_lines(result: AuditResult, options: RenderOptions) -> list[str]:
         new = sum(1 for f in result.findings if finding_key(f, result.graph) not in known)
         current = {finding_key(f, result.graph) for f in result.findings}
         gone = len(known - current)
-        lines.append(
-            f"Since {md_text(options.previous.label)}: **{new} new**, {gone} no longer reported"
-        )
+        lines += [
+            "",
+            f"Since {md_text(options.previous.label)}: **{new} new**, {gone} no longer reported",
+        ]
     return lines
 
 

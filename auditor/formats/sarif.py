@@ -66,6 +66,8 @@ def information_uri() -> str | None:
 
 
 def _rule(finding: Finding) -> dict[str, Any]:
+    if not is_advisory(finding):
+        return _check_rule(finding)
     name, url = database(finding.id)
     summary = finding.summary or f"{finding.kind.value} {finding.id}"
     text_lines = [summary]
@@ -80,33 +82,41 @@ def _rule(finding: Finding) -> dict[str, Any]:
     if finding.aliases:
         text_lines += ["", "Aliases: " + ", ".join(finding.aliases)]
         md_lines += ["", "Aliases: " + ", ".join(md_text(a) for a in finding.aliases)]
-    for key, value in finding.evidence if not is_advisory(finding) else ():
-        text_lines.append(f"{key}: {value}")
-        md_lines.append(f"- {md_text(key)}: {md_text(value)}")
-    links = [url, *finding.references] if is_advisory(finding) else list(finding.references)
-    if links:
-        text_lines += ["", "References:", *links]
-        md_lines += ["", "References:", *(f"- <{_link(u)}>" for u in dict.fromkeys(links))]
-    tags = ["security", finding.kind.value, *finding.cwes]
-    properties: dict[str, Any] = {"tags": sorted(set(tags))}
+    links = list(dict.fromkeys([url, *finding.references]))
+    text_lines += ["", "References:", *links]
+    md_lines += ["", "References:", *(f"- <{_link(u)}>" for u in links)]
+    rule = _rule_shell(finding, summary, finding.details.strip() or summary)
+    rule["help"] = {"text": "\n".join(text_lines), "markdown": "\n".join(md_lines)}
+    rule["helpUri"] = url
+    rule["properties"]["database"] = name
+    return rule
+
+
+def _check_rule(finding: Finding) -> dict[str, Any]:
+    """A rule for a check's own kind (typosquat, confusion, ...): the rule is the check's,
+    the package-specific facts go into each result's message."""
+    kind = finding.kind.value
+    text = f"auditor's {kind} check ({finding.id}): see each result for the package and evidence"
+    rule = _rule_shell(finding, f"{kind}: {finding.id}", text)
+    rule["help"] = {"text": text, "markdown": md_text(text)}
+    return rule
+
+
+def _rule_shell(finding: Finding, short: str, full: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {"tags": sorted({"security", finding.kind.value, *finding.cwes})}
     if finding.score is not None:
         properties["security-severity"] = f"{finding.score:.1f}"
     elif finding.severity in _BAND_FLOOR:
         properties["security-severity"] = _BAND_FLOOR[finding.severity]
     properties["severity"] = finding.severity.value
-    rule: dict[str, Any] = {
+    return {
         "id": rule_id(finding),
         "name": _pascal(finding.kind.value) + "/" + finding.id,
-        "shortDescription": {"text": summary},
-        "fullDescription": {"text": finding.details.strip() or summary},
-        "help": {"text": "\n".join(text_lines), "markdown": "\n".join(md_lines)},
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
         "defaultConfiguration": {"level": level(finding.severity)},
         "properties": properties,
     }
-    if is_advisory(finding):
-        rule["helpUri"] = url
-        rule["properties"]["database"] = name
-    return rule
 
 
 def _link(url: str) -> str:
@@ -150,6 +160,9 @@ def _message(graph: DependencyGraph, finding: Finding) -> str:
         text += f". Upgrade to {finding.fix_version}."
     elif is_advisory(finding) and finding.kind.value == "vulnerability":
         text += ". No fixed version is known."
+    facts = "; ".join(f"{key}: {value}" for key, value in finding.evidence)
+    if facts and not is_advisory(finding):
+        text += f" ({facts})"
     paths = graph.paths_to(finding.package_id, limit=1)
     if paths:
         text += " Path: " + " → ".join(graph.label(node) for node in paths[0])

@@ -180,12 +180,16 @@ def spdx_document(result: AuditResult, options: RenderOptions) -> dict[str, Any]
     packages.sort(key=lambda p: str(p["SPDXID"]))
     relationships = _relationships(graph)
     if not graph.roots:
+        # nothing was found: the document still describes the project, with no dependency
+        empty = Root(id="root:", name=options.project_name, ecosystem=Ecosystem.PYPI, path="")
+        packages.insert(0, root_json(empty, options, single=True))
+        packages[0]["comment"] = "no supported lockfile was found"
         relationships.insert(
             0,
             {
                 "spdxElementId": DOCUMENT_ID,
                 "relationshipType": "DESCRIBES",
-                "relatedSpdxElement": "NONE",
+                "relatedSpdxElement": root_spdx_id(empty),
             },
         )
     return {
