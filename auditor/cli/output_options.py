@@ -57,6 +57,11 @@ def add_document_options(parser: argparse.ArgumentParser) -> None:
         help="the project's name in SBOMs and summaries (default: the first PATH's folder name)",
     )
     parser.add_argument(
+        "--project-version",
+        metavar="VERSION",
+        help="the project's version in SBOMs (default: none recorded)",
+    )
+    parser.add_argument(
         "--timestamp",
         metavar="WHEN",
         help="document time as ISO 8601 or seconds since 1970 (default: SOURCE_DATE_EPOCH, "
@@ -117,6 +122,7 @@ def render_options(
     environ = os.environ if environ is None else environ
     return RenderOptions(
         project_name=getattr(args, "project_name", None) or project_name(args.paths),
+        project_version=getattr(args, "project_version", None),
         timestamp=fixed_timestamp(getattr(args, "timestamp", None), environ),
         spec_version=getattr(args, "spec_version", None),
         source_root=source_root(args.paths),
