@@ -78,13 +78,12 @@ def _name_and_group(package: Package) -> tuple[str, str | None]:
 
 
 def _references(package: Package) -> list[ExternalReference]:
-    location = download_location(package)
-    if location is None:
+    if download_location(package) is None or package.source.url is None:
         return []
     kind = ExternalReferenceType.VCS
     if package.source.kind is SourceKind.URL:
         kind = ExternalReferenceType.DISTRIBUTION
-    url = location.removeprefix("git+") if kind is ExternalReferenceType.VCS else location
+    url = package.source.url.removeprefix("git+")
     if not is_url(url):
         return []
     comment = f"reference {package.source.reference}" if package.source.reference else None
