@@ -10,9 +10,9 @@ import pytest
 
 from auditor.errors import UsageError
 from auditor.formats.base import RenderOptions
+from auditor.model import Hash
 from auditor.sbom.common import cyclonedx_algorithm, scope_of, spdx_algorithm
 from auditor.sbom.cyclonedx import render_cyclonedx_json, render_cyclonedx_xml
-from auditor.model import Hash
 from tests.formats.cases import OPTIONS, audited, rich_result
 from tests.formats.oracles import cyclonedx_json_errors, cyclonedx_xml_errors
 
@@ -124,7 +124,7 @@ def test_spec_versions_validate(version: str) -> None:
 
 def test_unknown_spec_version_is_a_usage_error() -> None:
     """Only the supported versions are accepted."""
-    with pytest.raises(UsageError, match="--spec-version 1.2: CycloneDX 1.6, 1.5, 1.4"):
+    with pytest.raises(UsageError, match=r"--spec-version 1\.2: CycloneDX 1\.6, 1\.5, 1\.4"):
         render_cyclonedx_json(rich_result(), replace(OPTIONS, spec_version="1.2"))
 
 
