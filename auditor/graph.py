@@ -8,6 +8,7 @@ which scopes it belongs to, and every path from a root to it ("why is this here"
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from auditor.model import CollectResult, Ecosystem, Edge, Package, Root
 
 MAIN_SCOPE = "main"
+BUNDLED_SCOPE = "bundled"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,10 +30,21 @@ class PackageView:
 
     @property
     def scope(self) -> str:
-        """The primary scope: ``main`` when the package is needed at run time at all."""
+        """The primary scope: ``main`` when the package is needed at run time at all.
+
+        ``bundled`` (npm: shipped inside another package's tarball) qualifies how a
+        package is installed, not whether: it is primary only when it is the only scope.
+        """
         if MAIN_SCOPE in self.scopes or not self.scopes:
             return MAIN_SCOPE
-        return self.scopes[0]
+        install = [s for s in self.scopes if s != BUNDLED_SCOPE]
+        return install[0] if install else self.scopes[0]
+
+
+def edge_sort_key(edge: Edge) -> tuple[str, str, str, str, str]:
+    """Sort edges without comparing ``None`` with text (no requirement, main scope); the
+    ``repr`` last keeps the order total whatever fields ``Edge`` has."""
+    return (edge.parent, edge.child, edge.requirement or "", edge.scope or "", repr(edge))
 
 
 class DependencyGraph:
@@ -55,7 +68,12 @@ class DependencyGraph:
         # make the graph lie about what is installed.
         self._edges = tuple(
             sorted(
-                {e for e in edges if e.parent in nodes and e.child in nodes and e.parent != e.child}
+                {
+                    e
+                    for e in edges
+                    if e.parent in nodes and e.child in nodes and e.parent != e.child
+                },
+                key=edge_sort_key,
             )
         )
         children: dict[str, list[Edge]] = defaultdict(list)
@@ -124,7 +142,11 @@ class DependencyGraph:
     # -- derived facts ------------------------------------------------------------------
 
     def is_direct(self, package_id: str) -> bool:
-        return any(edge.parent in self._roots for edge in self._parents.get(package_id, ()))
+        """True when a root uses the package itself (an ``indirect`` edge only pins it)."""
+        return any(
+            edge.parent in self._roots and not edge.indirect
+            for edge in self._parents.get(package_id, ())
+        )
 
     def depth(self, package_id: str) -> int | None:
         return self._depth.get(package_id)
@@ -193,17 +215,47 @@ class DependencyGraph:
         return depth, edge.parent
 
     def _compute_depths(self) -> dict[str, int]:
+        """Shortest distance from a root, first along the edges that mean "uses".
+
+        A package reached only through an ``indirect`` edge (Go: the main module pins a
+        module some dependency needs, the path to it is not recorded) counts as two steps
+        away from that edge's parent: it is not direct, and its real depth is at least 2.
+        """
         depth: dict[str, int] = {}
-        queue: deque[tuple[str, int]] = deque((r, 0) for r in self._roots)
         seen = set(self._roots)
+        self._breadth_first(deque((r, 0) for r in self._roots), depth, seen)
+        # Indirect edges are followed only once every "uses" path is known; a small
+        # Dijkstra, since the starting levels differ.
+        heap = [
+            ((0 if edge.parent in self._roots else depth[edge.parent]) + 2, edge.child)
+            for edge in self._edges
+            if edge.indirect
+            and edge.child not in seen
+            and (edge.parent in self._roots or edge.parent in depth)
+        ]
+        heapq.heapify(heap)
+        while heap:
+            level, node = heapq.heappop(heap)
+            if node in seen:
+                continue
+            seen.add(node)
+            depth[node] = level
+            for edge in self._children.get(node, ()):
+                if edge.child not in seen:
+                    heapq.heappush(heap, (level + (2 if edge.indirect else 1), edge.child))
+        return depth
+
+    def _breadth_first(
+        self, queue: deque[tuple[str, int]], depth: dict[str, int], seen: set[str]
+    ) -> None:
         while queue:
             node, level = queue.popleft()
             for edge in self._children.get(node, ()):
-                if edge.child not in seen:
-                    seen.add(edge.child)
-                    depth[edge.child] = level + 1
-                    queue.append((edge.child, level + 1))
-        return depth
+                if edge.indirect or edge.child in seen:
+                    continue
+                seen.add(edge.child)
+                depth[edge.child] = level + 1
+                queue.append((edge.child, level + 1))
 
     def _derive_scopes(self) -> dict[str, set[str]]:
         """Scopes for packages whose collector gave none: inherited along edges from roots.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from auditor.collectors.base import InputFile
 from auditor.errors import LockfileError
@@ -42,6 +43,23 @@ def decode(data: bytes, shown: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_CHUNK = 64 * 1024
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes, in chunks: ``read(limit)`` would allocate ``limit`` bytes up
+    front for every file, however small."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = handle.read(min(_CHUNK, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
 class TreeReader:
     """Reads files below ``root``; ``display_root`` is what displayed paths are relative to."""
 
@@ -68,7 +86,7 @@ class TreeReader:
                     shown, f"file is {size} bytes, larger than the {self.max_bytes}-byte limit"
                 )
             with path.open("rb") as handle:
-                data = handle.read(self.max_bytes + 1)
+                data = _read_at_most(handle, self.max_bytes + 1)
         except FileNotFoundError:
             raise LockfileError(shown, "file not found") from None
         except IsADirectoryError:

@@ -95,6 +95,11 @@ class Location:
         return f"{text} ({self.key})" if self.key else text
 
 
+def location_key(location: Location) -> tuple[str, int, str]:
+    """Sort locations without comparing a missing line or key with a present one."""
+    return (location.path, -1 if location.line is None else location.line, location.key or "")
+
+
 @dataclass(frozen=True, kw_only=True, order=True)
 class Hash:
     """A content hash as ``algorithm`` (lowercase, e.g. ``sha256``) and lowercase hex value."""
@@ -146,7 +151,7 @@ class Package:
             source=self.source,
             hashes=self.hashes | other.hashes,
             scopes=self.scopes | other.scopes,
-            found_in=tuple(sorted(set(self.found_in) | set(other.found_in))),
+            found_in=tuple(sorted(set(self.found_in) | set(other.found_in), key=location_key)),
         )
 
 
@@ -177,6 +182,10 @@ class Edge:
     child: str
     requirement: str | None = None
     scope: str | None = None  # "dev", "optional", "peer", a group name; None = normal
+    # True when the parent lists the child only to fix its version, not because it uses it
+    # (Go's ``// indirect`` requirements): such an edge from a root does not make the child
+    # a direct dependency.
+    indirect: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -331,6 +340,9 @@ class AuditResult:
     warnings: tuple[str, ...] = ()  # for the user's terminal: stale data, expired ignores
 
 
+GO_TOOLCHAIN_NAMES = frozenset({"stdlib", "toolchain"})
+
+
 def make_purl(ecosystem: Ecosystem, name: str, version: str, source: Source = REGISTRY) -> str:
     """Build a package URL (purl spec) with percent-encoded parts and sorted qualifiers."""
     if ecosystem is Ecosystem.NPM and name.startswith("@") and "/" in name:
@@ -341,6 +353,10 @@ def make_purl(ecosystem: Ecosystem, name: str, version: str, source: Source = RE
     else:
         path = _purl_quote(name)
     purl = f"pkg:{ecosystem.purl_type}/{path}"
+    if ecosystem is Ecosystem.GO and version[:1].isdigit() and name not in GO_TOOLCHAIN_NAMES:
+        # Go versions are kept without the "v" (OSV's convention); module purls carry it,
+        # as Go tooling and SBOM consumers expect (pkg:golang/golang.org/x/net@v0.1.0).
+        version = f"v{version}"
     if version:
         purl += f"@{_purl_quote(version)}"
     qualifiers = _source_qualifiers(source)

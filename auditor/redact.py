@@ -60,3 +60,20 @@ def redact_text(text: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
         if secret:
             out = out.replace(secret, REDACTED)
     return out
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The credentials inside ``url`` (user info, secret-looking query values)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ()
+    found: list[str] = []
+    if "@" in parts.netloc:
+        userinfo = parts.netloc.rpartition("@")[0]
+        found.extend(p for p in userinfo.split(":", 1) if p)
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if value and _SECRET_QUERY_KEYS.search(key):
+            found.append(value)
+    # longest first, so a secret that contains another is replaced whole
+    return tuple(sorted(set(found), key=lambda s: (-len(s), s)))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.httpserver import HttpTestServer
 
 # "ci" keeps property and fuzz tests bounded; AUDITOR_FUZZ=long runs them for real
 # (see docs/testing.md).
@@ -31,3 +34,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def fixtures() -> Path:
     """The root of tests/fixtures."""
     return FIXTURES
+
+
+@pytest.fixture
+def http_server() -> Iterator[HttpTestServer]:
+    """A real HTTP server on 127.0.0.1 with programmable routes (tests/httpserver.py)."""
+    with HttpTestServer() as server:
+        yield server
+        assert not server.errors, server.errors

@@ -133,3 +133,67 @@ def test_paths_are_valid_simple_paths(pairs: list[tuple[int, int]]) -> None:
         assert bool(paths) == (graph.depth(target.id) is not None)
         if paths:
             assert len(paths[0]) == graph.depth(target.id) + 1  # type: ignore[operator]
+
+
+def test_indirect_root_edge_does_not_make_a_package_direct() -> None:
+    """An ``indirect`` edge (Go's ``// indirect``) pins a version; it is not a direct use."""
+    graph = DependencyGraph(
+        packages=[A, B],
+        roots=[R1],
+        edges=[edge(R1.id, A.id), edge(R1.id, B.id, indirect=True)],
+    )
+    assert [True, False] == [graph.is_direct(A.id), graph.is_direct(B.id)]
+    assert graph.view(B.id).direct is False
+    assert graph.scopes(B.id) == ("main",)
+    assert graph.paths_to(B.id) == ((R1.id, B.id),)
+
+
+def test_indirect_edge_depth_is_the_recorded_path_or_at_least_two() -> None:
+    """Depth follows the "uses" edges when they reach the package; a package reached only
+    through an indirect edge is at least two steps from that edge's parent."""
+    only_pinned = DependencyGraph(
+        packages=[A, B, C],
+        roots=[R1],
+        edges=[edge(R1.id, A.id, indirect=True), edge(A.id, B.id), edge(R1.id, C.id)],
+    )
+    assert [2, 3, 1] == [only_pinned.depth(p.id) for p in (A, B, C)]
+    recorded = DependencyGraph(
+        packages=[A, B, C],
+        roots=[R1],
+        edges=[
+            edge(R1.id, A.id),
+            edge(A.id, B.id),
+            edge(B.id, C.id),
+            edge(R1.id, C.id, indirect=True),
+        ],
+    )
+    assert recorded.depth(C.id) == 3
+    assert recorded.is_direct(C.id) is False
+
+
+def test_a_direct_and_an_indirect_edge_from_roots_make_a_package_direct() -> None:
+    """One root pinning a package does not hide another root using it."""
+    graph = DependencyGraph(
+        packages=[A],
+        roots=[R1, R2],
+        edges=[edge(R1.id, A.id, indirect=True), edge(R2.id, A.id)],
+    )
+    assert graph.is_direct(A.id)
+    assert graph.depth(A.id) == 1
+
+
+def test_edges_differing_only_in_missing_fields_sort() -> None:
+    """Two edges between the same nodes, one without requirement or scope (main), one
+    with them, are both kept and sorted (none first) instead of failing to compare."""
+    graph = DependencyGraph(
+        packages=[A],
+        roots=[R1],
+        edges=[
+            edge(R1.id, A.id, requirement="a", scope="dev"),
+            edge(R1.id, A.id, requirement="a"),
+            edge(R1.id, A.id),
+        ],
+    )
+    assert [(None, None), ("a", None), ("a", "dev")] == [
+        (e.requirement, e.scope) for e in graph.edges
+    ]

@@ -56,3 +56,23 @@ def test_relative_reads_stay_inside_the_tree(tmp_path: Path) -> None:
     with pytest.raises(LockfileError, match=r"'nope\.txt' not found"):
         reader.read_relative(base, "nope.txt")
     assert reader.read_sibling(base, "nope.txt") is None
+
+
+def test_reading_a_small_file_allocates_little(tmp_path: Path) -> None:
+    """A small file costs memory in proportion to its size, not to the size limit."""
+    import tracemalloc
+
+    (tmp_path / "a.txt").write_text("x==1\n" * 100)
+    reader = TreeReader(tmp_path)
+    tracemalloc.start()
+    reader.read_path(tmp_path / "a.txt")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 256 * 1024
+
+
+def test_a_file_over_the_limit_read_in_chunks_is_refused(tmp_path: Path) -> None:
+    """The limit holds across chunk boundaries (a 3 MiB file, a 2 MiB limit)."""
+    (tmp_path / "big.txt").write_bytes(b"a" * (3 << 20))
+    with pytest.raises(LockfileError, match="larger than the 2097152-byte limit"):
+        TreeReader(tmp_path, max_bytes=2 << 20).read_path(tmp_path / "big.txt")

@@ -23,6 +23,8 @@ from auditor.model import (
         ("pkg:pypi/zope-interface@5.4.0", Ecosystem.PYPI, "Zope.Interface", "5.4.0"),
         ("pkg:npm/%40babel/core@7.22.0", Ecosystem.NPM, "@babel/core", "7.22.0"),
         ("pkg:npm/lodash@4.17.21", Ecosystem.NPM, "lodash", "4.17.21"),
+        ("pkg:golang/golang.org/x/net@v0.1.0", Ecosystem.GO, "golang.org/x/net", "0.1.0"),
+        ("pkg:golang/stdlib@1.22.0", Ecosystem.GO, "stdlib", "1.22.0"),
         (
             "pkg:golang/github.com/pkg/errors@v0.9.1",
             Ecosystem.GO,
@@ -92,3 +94,15 @@ def test_severity_order() -> None:
     ranks = [s.rank for s in (Severity.UNKNOWN, Severity.LOW, Severity.MEDIUM, Severity.HIGH)]
     assert ranks == sorted(ranks)
     assert Severity.CRITICAL.rank > Severity.HIGH.rank
+
+
+def test_merging_locations_with_and_without_a_line() -> None:
+    """Sightings in one file with and without a line number merge without error, sorted by
+    path, then line (none first), then key."""
+    where = [
+        Location(path="poetry.lock", line=7, key="package[1]"),
+        Location(path="poetry.lock", key="package[0]"),
+    ]
+    a = Package(ecosystem=Ecosystem.PYPI, name="a", version="1", found_in=(where[0],))
+    b = Package(ecosystem=Ecosystem.PYPI, name="a", version="1", found_in=(where[1],))
+    assert (where[1], where[0]) == a.merged_with(b).found_in

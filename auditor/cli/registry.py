@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from auditor.cli.base import Command
+from auditor.cli.db_cmd import DbCommand
 from auditor.cli.graph_cmd import GraphCommand
+from auditor.cli.registries_cmd import RegistriesCommand
 from auditor.cli.report_cmd import ReportCommand
 from auditor.cli.sbom_cmd import SbomCommand
 from auditor.cli.scan_cmd import ScanCommand
@@ -17,5 +19,7 @@ COMMANDS: dict[str, Command] = {
         ReportCommand(),
         ScanCommand(),
         SbomCommand(),
+        DbCommand(),
+        RegistriesCommand(),
     )
 }

@@ -70,3 +70,70 @@ def orphans(packages: Iterable[Package], edges: Iterable[Edge]) -> list[Package]
     lockfile records edges between packages but not the project's own requirements."""
     children = {e.child for e in edges}
     return [p for p in packages if p.id not in children]
+
+
+def entry_points(packages: Iterable[Package], edges: Iterable[Edge]) -> list[Package]:
+    """``orphans()`` plus one package of each dependency cycle nothing outside depends on
+    (``mkdocstrings`` ↔ ``mkdocstrings-python``), so every package is reachable from a root
+    hung on them. The cycle's first package in the given order represents it."""
+    ordered = list(packages)
+    ids = {p.id for p in ordered}
+    edge_list = [e for e in edges if e.child in ids]
+    components = _cycles(ids, [e for e in edge_list if e.parent in ids])
+    component_of = {node: i for i, nodes in enumerate(components) for node in nodes}
+    entered = {
+        component_of[e.child]
+        for e in edge_list
+        if e.parent not in ids or component_of[e.parent] != component_of[e.child]
+    }
+    chosen: set[int] = set()
+    found = []
+    for pkg in ordered:
+        component = component_of[pkg.id]
+        if component not in entered and component not in chosen:
+            chosen.add(component)
+            found.append(pkg)
+    return found
+
+
+def _cycles(nodes: set[str], edges: list[Edge]) -> list[list[str]]:
+    """Strongly connected components (Tarjan's algorithm, iterative)."""
+    children: dict[str, list[str]] = {n: [] for n in nodes}
+    for edge in edges:
+        children[edge.parent].append(edge.child)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    for start in sorted(nodes):
+        if start in index:
+            continue
+        work = [(start, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if i < len(children[node]):
+                work.append((node, i + 1))
+                child = children[node][i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return components

@@ -11,19 +11,17 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import sys
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
+# tomli is the library the standard tomllib was taken from, with the same behaviour and
+# messages; its compiled wheels parse lockfiles about three times faster (bench/parse.py).
+import tomli as tomllib
 import yaml
 
 from auditor.collectors.base import InputFile
 from auditor.errors import LockfileError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from auditor.redact import redact_text
 
 _TYPE_NAMES = {
     str: "a string",
@@ -56,7 +54,8 @@ class Doc:
     # -- errors ---------------------------------------------------------------------------
 
     def fail(self, message: str, *, line: int | None = None) -> NoReturn:
-        raise LockfileError(self.file, message, line=line, key=self.key or None)
+        # Keys can be URLs with credentials (pnpm keys tarball packages by their URL).
+        raise LockfileError(self.file, message, line=line, key=redact_text(self.key) or None)
 
     def _sub(self, name: str | int) -> str:
         if isinstance(name, int):
@@ -181,6 +180,8 @@ def load_json(file: InputFile) -> Doc:
         raise LockfileError(file.path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
         raise LockfileError(file.path, "not valid JSON: nested too deeply") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise LockfileError(file.path, "not valid JSON: a number too long to read") from None
     return Doc(file.path, value)
 
 
@@ -203,6 +204,8 @@ def load_toml(file: InputFile) -> Doc:
         raise LockfileError(file.path, f"not valid TOML: {message}", line=line) from None
     except RecursionError:
         raise LockfileError(file.path, "not valid TOML: nested too deeply") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise LockfileError(file.path, "not valid TOML: a number too long to read") from None
     return Doc(file.path, value)
 
 

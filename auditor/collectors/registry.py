@@ -7,14 +7,30 @@ the first collector whose ``sniff`` accepts the text wins.
 from __future__ import annotations
 
 from auditor.collectors.base import Collector
+from auditor.collectors.go_mod import GoModCollector
+from auditor.collectors.npm_package_lock import NpmPackageLockCollector
+from auditor.collectors.npm_pnpm import PnpmLockCollector
+from auditor.collectors.npm_yarn import YarnLockCollector
+from auditor.collectors.pypi_pdm import PdmLockCollector
 from auditor.collectors.pypi_pipfile import PipfileLockCollector
+from auditor.collectors.pypi_poetry import PoetryLockCollector
+from auditor.collectors.pypi_pylock import PylockCollector
 from auditor.collectors.pypi_requirements import RequirementsCollector
+from auditor.collectors.pypi_uv import UvLockCollector
 
 COLLECTORS: dict[str, Collector] = {
     c.name: c
     for c in (
         PipfileLockCollector(),
         RequirementsCollector(),
+        PnpmLockCollector(),
+        GoModCollector(),
+        NpmPackageLockCollector(),
+        YarnLockCollector(),
+        PoetryLockCollector(),
+        UvLockCollector(),
+        PdmLockCollector(),
+        PylockCollector(),
     )
 }
 

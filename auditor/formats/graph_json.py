@@ -52,12 +52,17 @@ def root_json(root: Root) -> dict[str, Any]:
 
 
 def edge_json(edge: Edge) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "from": edge.parent,
         "to": edge.child,
         "requirement": edge.requirement,
         "scope": edge.scope,
     }
+    if edge.indirect:
+        # Only on the edges that pin a version (Go's "// indirect"), so every other edge
+        # keeps the shape it always had.
+        doc["indirect"] = True
+    return doc
 
 
 def skipped_json(skip: SkippedPackage) -> dict[str, Any]:

@@ -12,6 +12,10 @@ from auditor.model import Edge, FileError, SkippedPackage
 
 
 def _annotate(graph: DependencyGraph, edge: Edge) -> str:
+    if graph.is_root(edge.child):
+        # a workspace member used by another project of the same repository
+        notes = [n for n in (edge.requirement, edge.scope, "workspace") if n]
+        return f"{graph.label(edge.child)} [{'; '.join(notes)}]"
     pkg = graph.package(edge.child)
     notes = []
     if edge.requirement:
@@ -40,10 +44,12 @@ def render_tree(graph: DependencyGraph, *, max_depth: int | None = None) -> str:
             mark = ""
             if child in path:
                 mark = " (cycle)"
+            elif graph.is_root(child):
+                mark = " (its own tree below)" if graph.children(child) else ""
             elif child in expanded and graph.children(child):
                 mark = " (*)"
             lines.append(f"{prefix}{branch}{_annotate(graph, edge)}{mark}")
-            if mark or (max_depth is not None and depth >= max_depth):
+            if mark or graph.is_root(child) or (max_depth is not None and depth >= max_depth):
                 continue
             expanded.add(child)
             walk(child, prefix + ("    " if last else "│   "), depth + 1, path | {child})

@@ -1,0 +1,78 @@
+"""``auditor db status``: what the local OSV databases hold and how old they are."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from auditor.advisories.sync import META_NAME, ZIP_NAME, DbMeta, database_dir
+from auditor.errors import SourceError, UsageError
+from auditor.model import Ecosystem
+
+MAX_AGE_ENV = "AUDITOR_DB_MAX_AGE_DAYS"
+DEFAULT_MAX_AGE_DAYS = 7.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class DbStatus:
+    """One ecosystem's database: ``state`` is ok, stale, missing or broken."""
+
+    ecosystem: Ecosystem
+    state: str
+    meta: DbMeta | None = None
+    age_days: float | None = None
+    problem: str | None = None
+
+
+def max_age_days(flag: float | None, env: Mapping[str, str] | None = None) -> float:
+    """The staleness threshold: the flag, else ``AUDITOR_DB_MAX_AGE_DAYS``, else 7."""
+    if flag is not None:
+        value, origin = flag, "--max-age-days"
+    else:
+        env = os.environ if env is None else env
+        text = env.get(MAX_AGE_ENV, "").strip()
+        if not text:
+            return DEFAULT_MAX_AGE_DAYS
+        origin = f"{MAX_AGE_ENV}={text!r}"
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"{origin}: expected a number of days") from None
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"{origin}: must be a positive number of days")
+    return value
+
+
+def read_status(
+    cache_dir: Path, ecosystem: Ecosystem, *, now: datetime, max_age: float
+) -> DbStatus:
+    """Inspect ``<cache>/osv/<Ecosystem>/`` without reading the whole zip."""
+    folder = database_dir(cache_dir, ecosystem)
+    zip_path, meta_path = folder / ZIP_NAME, folder / META_NAME
+    if not zip_path.exists() and not meta_path.exists():
+        return DbStatus(ecosystem=ecosystem, state="missing")
+    if not zip_path.exists():
+        return _broken(ecosystem, f"{zip_path}: missing (run auditor db sync)")
+    try:
+        meta = DbMeta.read(meta_path)
+    except SourceError as exc:
+        return _broken(ecosystem, f"{exc} (run auditor db sync)")
+    size = zip_path.stat().st_size
+    if size != meta.size:
+        return _broken(
+            ecosystem,
+            f"{zip_path}: {size} bytes but {meta_path.name} records {meta.size} "
+            "(interrupted sync?); run auditor db sync",
+            meta,
+        )
+    age = max(0.0, (now - meta.downloaded_at).total_seconds() / 86400)
+    state = "stale" if age > max_age else "ok"
+    return DbStatus(ecosystem=ecosystem, state=state, meta=meta, age_days=age)
+
+
+def _broken(ecosystem: Ecosystem, problem: str, meta: DbMeta | None = None) -> DbStatus:
+    return DbStatus(ecosystem=ecosystem, state="broken", meta=meta, problem=problem)
