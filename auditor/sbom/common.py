@@ -14,11 +14,13 @@ a way the standards can name, so they are carried as properties (CycloneDX) or l
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.graph import DependencyGraph
 from auditor.model import Hash, Package, SourceKind
 
+Json = dict[str, Any]
 REQUIRED, OPTIONAL, EXCLUDED = "required", "optional", "excluded"
 _OPTIONAL_SCOPES = ("optional", "peer")
 
@@ -111,3 +113,11 @@ def is_url(text: str) -> bool:
 def root_dependencies(graph: DependencyGraph, node: str) -> list[str]:
     """The sorted, distinct children of a node."""
     return sorted({edge.child for edge in graph.children(node)})
+
+
+def json_object(members: Json) -> Json:
+    """A JSON object without its absent (None) or empty-list members, keys sorted: the
+    order cyclonedx-python-lib wrote, kept so documents compare byte for byte."""
+    return {
+        key: value for key in sorted(members) if (value := members[key]) is not None and value != []
+    }

@@ -6,86 +6,93 @@ score, severity, CVSS method and vector; CWEs become integers; aliases are refer
 the advisory's links are ``advisories``; the fix is the ``recommendation``. A finding the
 user ignored carries an ``analysis`` of ``not_affected`` with the ignore's reason, origin
 and expiry in ``detail`` (CycloneDX has no expiry field: it is also a property).
+
+Each object is JSON-shaped (see ``cyclonedx``), its lists in the order cyclonedx-python-lib
+wrote them. A score is rounded to one decimal as the library wrote it; a CVSS vector loses
+its ``CVSS:x.y/`` prefix when the method already names the version (the spec's form).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from decimal import Decimal
-
-from cyclonedx.model import Property, XsUri
-from cyclonedx.model.impact_analysis import ImpactAnalysisAffectedStatus, ImpactAnalysisState
-from cyclonedx.model.vulnerability import (
-    BomTarget,
-    BomTargetVersionRange,
-    Vulnerability,
-    VulnerabilityAdvisory,
-    VulnerabilityAnalysis,
-    VulnerabilityRating,
-    VulnerabilityReference,
-    VulnerabilityScoreSource,
-    VulnerabilitySeverity,
-    VulnerabilitySource,
-)
 
 from auditor.advisories.osv import parse_timestamp
 from auditor.formats.links import database, evidence, is_advisory
-from auditor.model import AuditResult, Finding, IgnoreRule, Severity
-from auditor.sbom.common import is_url
+from auditor.model import AuditResult, Finding, IgnoreRule
+from auditor.sbom.common import Json, is_url, json_object
 
-_SEVERITIES = {
-    Severity.CRITICAL: VulnerabilitySeverity.CRITICAL,
-    Severity.HIGH: VulnerabilitySeverity.HIGH,
-    Severity.MEDIUM: VulnerabilitySeverity.MEDIUM,
-    Severity.LOW: VulnerabilitySeverity.LOW,
-    Severity.UNKNOWN: VulnerabilitySeverity.UNKNOWN,
-}
 _CWE = re.compile(r"^CWE-(\d+)$", re.I)
+# method → the vector prefix it makes redundant
+_PREFIXES = {
+    "CVSSv4": re.compile(r"^CVSS:4\.\d/?"),
+    "CVSSv31": re.compile(r"^CVSS:3\.\d/?"),
+    "CVSSv3": re.compile(r"^CVSS:3\.\d/?"),
+    "CVSSv2": re.compile(r"^CVSS:2\.\d/?"),
+}
+_SINCE_1_5 = frozenset({"CVSSv4"})
 
 
-def _method(finding: Finding) -> VulnerabilityScoreSource | None:
+def _source(advisory_id: str) -> Json:
+    name, url = database(advisory_id)
+    return {"name": name, "url": url}
+
+
+def _method(finding: Finding, version: str) -> str | None:
     basis = evidence(finding, "severity-basis") or ""
     vector = evidence(finding, "severity-vector") or ""
+    method = None
     if basis == "CVSS_V4":
-        return VulnerabilityScoreSource.CVSS_V4
-    if basis == "CVSS_V3":
-        if vector.startswith("CVSS:3.1/"):
-            return VulnerabilityScoreSource.CVSS_V3_1
-        return VulnerabilityScoreSource.CVSS_V3
-    if basis == "CVSS_V2":
-        return VulnerabilityScoreSource.CVSS_V2
-    return VulnerabilityScoreSource.OTHER if basis else None
+        method = "CVSSv4"
+    elif basis == "CVSS_V3":
+        method = "CVSSv31" if vector.startswith("CVSS:3.1/") else "CVSSv3"
+    elif basis == "CVSS_V2":
+        method = "CVSSv2"
+    elif basis:
+        method = "other"
+    if method in _SINCE_1_5 and version == "1.4":
+        return "other"
+    return method
 
 
-def _rating(finding: Finding) -> VulnerabilityRating:
-    name, url = database(finding.id)
-    return VulnerabilityRating(
-        source=VulnerabilitySource(name=name, url=XsUri(url)),
-        score=Decimal(str(finding.score)) if finding.score is not None else None,
-        severity=_SEVERITIES[finding.severity],
-        method=_method(finding),
-        vector=evidence(finding, "severity-vector"),
+def _rating(finding: Finding, version: str) -> Json:
+    method = _method(finding, version)
+    vector = evidence(finding, "severity-vector")
+    prefix = _PREFIXES.get(method or "")
+    if vector and prefix is not None:
+        vector = prefix.sub("", vector)
+    score = None
+    if finding.score is not None:
+        score = float(f"{Decimal(str(finding.score)):.1f}")
+    return json_object(
+        {
+            "source": _source(finding.id),
+            "score": score,
+            "severity": finding.severity.value,
+            "method": method,
+            "vector": vector,
+        }
     )
 
 
-def _time(text: str | None) -> datetime | None:
-    return parse_timestamp(text) if text else None
+def _time(text: str | None) -> str | None:
+    moment = parse_timestamp(text) if text else None
+    return moment.isoformat() if moment else None
 
 
 def _cwes(finding: Finding) -> list[int]:
     return sorted({int(m.group(1)) for c in finding.cwes if (m := _CWE.match(c.strip()))})
 
 
-def _analysis(rule: IgnoreRule) -> VulnerabilityAnalysis:
+def _analysis(rule: IgnoreRule) -> Json:
     detail = f"ignored: {rule.reason}"
     if rule.origin:
         detail += f" ({rule.origin})"
     if rule.expires:
         detail += f"; the ignore holds until {rule.expires}"
-    return VulnerabilityAnalysis(state=ImpactAnalysisState.NOT_AFFECTED, detail=detail)
+    return {"detail": detail, "state": "not_affected"}
 
 
 def _recommendation(result: AuditResult, group: Sequence[Finding]) -> str | None:
@@ -97,63 +104,57 @@ def _recommendation(result: AuditResult, group: Sequence[Finding]) -> str | None
     return "; ".join(sorted(set(fixes))) or None
 
 
-def _affects(result: AuditResult, group: Sequence[Finding]) -> list[BomTarget]:
-    targets = []
+def _affects(result: AuditResult, group: Sequence[Finding]) -> list[Json]:
+    targets: dict[tuple[str, tuple[tuple[str, str], ...]], Json] = {}
     for finding in group:
         package = result.graph.package(finding.package_id)
-        versions = [
-            BomTargetVersionRange(
-                version=package.version, status=ImpactAnalysisAffectedStatus.AFFECTED
-            )
-        ]
+        versions = {(package.version, "affected")}
         if finding.fix_version:
-            versions.append(
-                BomTargetVersionRange(
-                    version=finding.fix_version, status=ImpactAnalysisAffectedStatus.UNAFFECTED
-                )
-            )
-        targets.append(BomTarget(ref=package.id, versions=versions))
-    return targets
+            versions.add((finding.fix_version, "unaffected"))
+        ordered = tuple(sorted(versions))
+        targets[(package.id, ordered)] = {
+            "ref": package.id,
+            "versions": [{"status": status, "version": text} for text, status in ordered],
+        }
+    return [targets[key] for key in sorted(targets)]
 
 
 def _vulnerability(
-    result: AuditResult, group: Sequence[Finding], rule: IgnoreRule | None
-) -> Vulnerability:
+    result: AuditResult, group: Sequence[Finding], rule: IgnoreRule | None, version: str
+) -> Json:
     lead = group[0]
-    name, url = database(lead.id)
-    references = [
-        VulnerabilityReference(
-            id=alias,
-            source=VulnerabilitySource(name=database(alias)[0], url=XsUri(database(alias)[1])),
-        )
-        for alias in lead.aliases
+    # the library's order: id, then the source's name and URL (all fixed by the id)
+    references: list[Json] = [
+        {"id": alias, "source": _source(alias)} for alias in sorted(set(lead.aliases))
     ]
     links = sorted({ref for f in group for ref in f.references if is_url(ref)})
-    properties = [Property(name="auditor:kind", value=lead.kind.value)]
+    properties = [{"name": "auditor:kind", "value": lead.kind.value}]
     if rule is not None and rule.expires:
-        properties.append(Property(name="auditor:ignore:expires", value=rule.expires))
-    return Vulnerability(
-        bom_ref=f"{lead.kind.value}:{lead.id}",
-        id=lead.id,
-        source=VulnerabilitySource(name=name, url=XsUri(url)),
-        references=references,
-        ratings=[_rating(lead)],
-        cwes=_cwes(lead),
-        description=lead.summary or None,
-        detail=lead.details or None,
-        recommendation=_recommendation(result, group),
-        advisories=[VulnerabilityAdvisory(url=XsUri(link)) for link in links],
-        published=_time(lead.published),
-        updated=_time(lead.modified),
-        analysis=_analysis(rule) if rule is not None else None,
-        affects=_affects(result, group),
-        properties=properties,
+        properties.append({"name": "auditor:ignore:expires", "value": rule.expires})
+    return json_object(
+        {
+            "bom-ref": f"{lead.kind.value}:{lead.id}",
+            "id": lead.id,
+            "source": _source(lead.id),
+            "references": references,
+            "ratings": [_rating(lead, version)],
+            "cwes": _cwes(lead),
+            "description": lead.summary or None,
+            "detail": lead.details or None,
+            "recommendation": _recommendation(result, group),
+            "advisories": [{"url": link} for link in links],
+            "published": _time(lead.published),
+            "updated": _time(lead.modified),
+            "analysis": _analysis(rule) if rule is not None else None,
+            "affects": _affects(result, group),
+            "properties": sorted(properties, key=lambda p: (p["name"], p["value"])),
+        }
     )
 
 
-def vulnerabilities(result: AuditResult) -> Iterator[Vulnerability]:
+def vulnerabilities(result: AuditResult, version: str) -> list[Json]:
     """One vulnerability per advisory (kept findings first; an advisory only ignored
-    carries the ignore's analysis)."""
+    carries the ignore's analysis), in id order."""
     kept: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     ignored: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     rules: dict[tuple[str, str], IgnoreRule] = {}
@@ -165,8 +166,10 @@ def vulnerabilities(result: AuditResult) -> Iterator[Vulnerability]:
             key = (item.finding.kind.value, item.finding.id)
             ignored[key].append(item.finding)
             rules.setdefault(key, item.rule)
-    for key in sorted(kept.keys() | ignored.keys()):
+    found = []
+    for key in kept.keys() | ignored.keys():
         if key in kept:
-            yield _vulnerability(result, sorted(kept[key]), None)
+            found.append(_vulnerability(result, sorted(kept[key]), None, version))
         else:
-            yield _vulnerability(result, sorted(ignored[key]), rules[key])
+            found.append(_vulnerability(result, sorted(ignored[key]), rules[key], version))
+    return sorted(found, key=lambda v: (v["id"], v["bom-ref"]))

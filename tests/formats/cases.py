@@ -4,6 +4,7 @@ a hand-built result that exercises every ecosystem, source kind and finding kind
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -63,13 +64,36 @@ def audited(*paths: str, ignores: tuple[IgnoreRule, ...] = ()) -> AuditResult:
 
 def real_fixtures() -> list[str]:
     """Every real lockfile of every registered collector (relative to the repository), so
-    formats are checked on collectors that land later without touching this list."""
+    formats are checked on collectors that land later without touching this list. A file is
+    a lockfile when its collector claims its name or its path inside the fixture's project
+    (``requirements/main.txt``), as discovery decides."""
     found = []
     for name, collector in sorted(registry.COLLECTORS.items()):
-        for path in sorted((FIXTURES / name / "real").rglob("*")):
-            if path.is_file() and collector.claims(path.name):
+        real = FIXTURES / name / "real"
+        for path in sorted(real.rglob("*")):
+            if not path.is_file():
+                continue
+            inside = path.relative_to(real).parts[1:]  # below the project's folder
+            if collector.claims(path.name) or collector.claims("/".join(inside)):
                 found.append(path.relative_to(REPO).as_posix())
     return found
+
+
+def small_and_medium_fixtures(limit: int = 150_000) -> list[str]:
+    """Per collector, its smallest real lockfile and its largest one under ``limit`` bytes:
+    every collector at least once, for oracles too slow to run on every file."""
+    by_collector: dict[str, list[tuple[int, str]]] = {}
+    for path in real_fixtures():
+        collector = path.split("/")[2]
+        by_collector.setdefault(collector, []).append(((REPO / path).stat().st_size, path))
+    chosen = set()
+    for sizes in by_collector.values():
+        sizes.sort()
+        chosen.add(sizes[0][1])
+        under = [path for size, path in sizes if size < limit]
+        if under:
+            chosen.add(under[-1])
+    return sorted(chosen)
 
 
 def _pkg(
@@ -231,3 +255,57 @@ def rich_result() -> AuditResult:
         status=Status.INCOMPLETE,
         sources=(SourceInfo(name="osv-local", location="db"),),
     )  # fmt: skip
+
+
+def generated_result(size: int, *, seed: int = 6) -> AuditResult:
+    """A synthetic npm project of ``size`` packages (a real npm project has 2,000 and more):
+    scoped and plain names, two hashes each, two or three edges per package, dev and optional
+    scopes, and a vulnerability on every fiftieth package. Deterministic for a seed."""
+    rng = random.Random(seed)
+    root = Root(
+        id="root:package-lock.json", name="app", ecosystem=Ecosystem.NPM, path="package-lock.json"
+    )
+    packages = []
+    for index in range(size):
+        name = f"@scope{index % 7}/pkg-{index}" if index % 5 == 0 else f"pkg-{index}"
+        digest = f"{index:08x}" * 16
+        packages.append(
+            _pkg(
+                Ecosystem.NPM,
+                name,
+                f"{index % 9}.{index % 13}.{index % 4}",
+                10 + 7 * index,
+                path="package-lock.json",
+                hashes=frozenset(
+                    {
+                        Hash(algorithm="sha512", value=digest),
+                        Hash(algorithm="sha1", value=digest[:40]),
+                    }
+                ),
+            )
+        )
+    edges = [Edge(parent=root.id, child=p.id) for p in packages[: max(1, size // 40)]]
+    for index, package in enumerate(packages[:-1]):
+        for child in rng.sample(packages[index + 1 :], min(rng.randint(2, 3), size - index - 1)):
+            scope = rng.choice((None, None, None, "dev", "optional"))
+            edges.append(Edge(parent=package.id, child=child.id, scope=scope, requirement="^1.0.0"))
+    findings = tuple(
+        sorted(
+            Finding(
+                package_id=package.id,
+                kind=FindingKind.VULNERABILITY,
+                id=f"GHSA-gen{index:04d}-xxxx-yyyy",
+                severity=(Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)[
+                    index % 4
+                ],
+                summary=f"Generated advisory {index}",
+                fixed_versions=("99.0.0",),
+                fix_version="99.0.0",
+                aliases=(f"CVE-2099-{index:05d}",),
+            )
+            for index, package in enumerate(packages)
+            if index % 50 == 0
+        )
+    )
+    graph = DependencyGraph(packages=packages, roots=[root], edges=edges)
+    return AuditResult(graph=graph, findings=findings)

@@ -1,5 +1,15 @@
 """Contract tests for every registered output format: an official validator, a docs
-section, validity on every real lockfile, byte-stable golden files."""
+section, validity on every real lockfile, byte-stable golden files.
+
+On every real lockfile of every collector, every format is rendered and checked by its
+oracle (tests/formats/oracles.py says exactly what each checks): CycloneDX JSON against the
+strict CycloneDX schema with the validator cyclonedx-python-lib uses, CycloneDX XML against
+the XSD with the library's XML validator, both with every reference resolved; SPDX against
+the SPDX 2.3 JSON Schema and SPDX's identifier and relationship rules; SARIF against the
+OASIS schema; auditor's JSON against its own schemas. spdx-tools' full validation and the
+NTIA minimum-elements check run on each collector's smallest real lockfile and its largest
+under 150 kB (``small_and_medium_fixtures``): they take seconds per few hundred packages.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +22,14 @@ import pytest
 from auditor.formats import registry
 from auditor.formats.base import RenderOptions
 from auditor.model import AuditResult
-from tests.formats.cases import OPTIONS, audited, real_fixtures, rich_result
-from tests.formats.oracles import ORACLES
+from tests.formats.cases import (
+    OPTIONS,
+    audited,
+    real_fixtures,
+    rich_result,
+    small_and_medium_fixtures,
+)
+from tests.formats.oracles import ORACLES, spdx_tools_errors
 from tests.support import FIXTURES
 
 DOCS = Path(__file__).parents[2] / "docs" / "outputs.md"
@@ -39,22 +55,36 @@ def _check_all(result: AuditResult, options: RenderOptions = OPTIONS) -> None:
 
 @pytest.mark.parametrize("path", REAL)
 def test_every_format_validates_on_every_real_lockfile(path: str) -> None:
-    """Each real fixture of each collector, audited, renders valid documents in every format."""
+    """Each real fixture of each collector, audited, renders valid documents in every format
+    (a file yields packages, or requirements it had to skip: never nothing)."""
     result = audited(path)
-    assert len(result.graph) > 0
+    assert len(result.graph) > 0 or result.skipped
     _check_all(result)
 
 
+@pytest.mark.parametrize("path", small_and_medium_fixtures())
+def test_spdx_tools_and_ntia_accept_small_and_medium_real_lockfiles(path: str) -> None:
+    """spdx-tools' full validation and the NTIA minimum elements, on every collector's
+    smallest real lockfile and its largest under 150 kB."""
+    result = audited(path)
+    assert len(result.graph) > 0 or result.skipped
+    assert [] == spdx_tools_errors(registry.get("spdx-json").render(result, OPTIONS))
+
+
 def test_every_format_validates_on_a_hand_built_result() -> None:
-    """Every ecosystem, source kind and finding kind, an error and an unchecked package."""
+    """Every ecosystem, source kind and finding kind, an error and an unchecked package
+    (spdx-tools and NTIA too)."""
     _check_all(rich_result())
+    assert [] == spdx_tools_errors(registry.get("spdx-json").render(rich_result(), OPTIONS))
 
 
 def test_every_format_validates_on_an_empty_result() -> None:
-    """No lockfile found: the documents are still valid."""
+    """No lockfile found: the documents are still valid (spdx-tools and NTIA too)."""
     from auditor.graph import DependencyGraph
 
-    _check_all(AuditResult(graph=DependencyGraph()))
+    result = AuditResult(graph=DependencyGraph())
+    _check_all(result)
+    assert [] == spdx_tools_errors(registry.get("spdx-json").render(result, OPTIONS))
 
 
 CASES = {

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
 from auditor.errors import UsageError
 from auditor.formats.base import RenderOptions
-from auditor.model import Hash
+from auditor.graph import DependencyGraph
+from auditor.model import AuditResult, Hash
 from auditor.sbom.common import cyclonedx_algorithm, scope_of, spdx_algorithm
-from auditor.sbom.cyclonedx import render_cyclonedx_json, render_cyclonedx_xml
+from auditor.sbom.cyclonedx import SPEC_VERSIONS, render_cyclonedx_json, render_cyclonedx_xml
 from tests.formats.cases import OPTIONS, audited, rich_result
 from tests.formats.oracles import cyclonedx_json_errors, cyclonedx_xml_errors
+from tests.sbom import library_reference
 
 
 def _bom(options: RenderOptions = OPTIONS) -> dict[str, Any]:
@@ -97,13 +100,11 @@ def test_vulnerabilities_ratings_affects_and_analysis() -> None:
         {
             "ref": "pkg:npm/lodash@4.17.20",
             "versions": [
-                {"status": "unaffected", "version": "4.17.21"},
                 {"status": "affected", "version": "4.17.20"},
+                {"status": "unaffected", "version": "4.17.21"},
             ],
         }
-    ] == sorted(lodash["affects"], key=str) or lodash["affects"][0][
-        "ref"
-    ] == "pkg:npm/lodash@4.17.20"
+    ] == lodash["affects"]
     assert "2021-02-15" in lodash["published"]
     ignored = vulns["GHSA-xxxx-yyyy-zzzz"]["analysis"]
     assert "not_affected" == ignored["state"]
@@ -184,3 +185,87 @@ def test_hash_algorithm_mapping(
 def test_scope_mapping(scopes: tuple[str, ...], expected: str) -> None:
     """main → required; optional/peer → optional; dev and groups → excluded."""
     assert expected == scope_of(scopes)
+
+
+# Small real lockfiles of several collectors: the library is quadratic, so not the large ones.
+LIBRARY_CASES = [
+    "tests/fixtures/pipfile-lock/real/pypa__pipenv__examples/Pipfile.lock",
+    "tests/fixtures/pylock/real/pydantic__pydantic__2151025a/pylock.toml",
+    "tests/fixtures/requirements/real/urllib3__urllib3/dev-requirements.txt",
+    "tests/fixtures/go-mod/real/jsternberg__go-get-update/go.mod",
+    "tests/fixtures/poetry-lock/real/python-poetry__poetry__29d3c5f4/poetry.lock",
+    "tests/fixtures/uv-lock/real/astral-sh__uv__26a9dd4b/uv.lock",
+]
+
+
+def _library_cases() -> list[tuple[str, str]]:
+    cases = [(name, version) for name in ("rich", "empty", "small") for version in SPEC_VERSIONS]
+    return cases + [(path, "1.6") for path in LIBRARY_CASES]
+
+
+def _result(name: str) -> AuditResult:
+    if name == "rich":
+        return rich_result()
+    if name == "empty":
+        return AuditResult(graph=DependencyGraph())
+    return audited("tests/fixtures/scan/small" if name == "small" else name)
+
+
+@pytest.mark.parametrize(("name", "version"), _library_cases())
+def test_same_document_as_cyclonedx_python_lib(name: str, version: str) -> None:
+    """The document auditor writes is the one cyclonedx-python-lib's model and outputters
+    write for the same result: the same JSON value, and the same XML once canonicalised."""
+    result = _result(name)
+    options = replace(OPTIONS, spec_version=version)
+    ours_json = render_cyclonedx_json(result, options)
+    assert json.loads(library_reference.render_cyclonedx_json(result, options)) == json.loads(
+        ours_json
+    )
+    ours_xml = render_cyclonedx_xml(result, options)
+    theirs_xml = library_reference.render_cyclonedx_xml(result, options)
+    assert ElementTree.canonicalize(theirs_xml, strip_text=True) == ElementTree.canonicalize(
+        ours_xml, strip_text=True
+    )
+
+
+def test_npm_purls_keep_the_names_case() -> None:
+    """JSONStream and jsonstream are two npm packages: the purl keeps the registry's case (the
+    purl spec made npm names case-sensitive; packageurl-python still lowercases them)."""
+    bom = json.loads(
+        render_cyclonedx_json(
+            audited("tests/fixtures/npm-package-lock/real/atom__atom__script/package-lock.json"),
+            OPTIONS,
+        )
+    )
+    stream = next(c for c in bom["components"] if c["name"] == "JSONStream")
+    assert "pkg:npm/JSONStream@1.3.5" == stream["purl"] == stream["bom-ref"]
+
+
+def test_xml_carries_text_xml_cannot_hold() -> None:
+    """Control characters in an advisory's text become U+FFFD, markup is escaped, a carriage
+    return survives; the document stays valid and reads back."""
+    result = rich_result()
+    hostile = replace(
+        result.findings[0], summary="bad \x01 byte & <tag>", details="line\r\nnext\x1b[31m"
+    )
+    result = replace(result, findings=tuple(sorted((hostile, *result.findings[1:]))))
+    text = render_cyclonedx_xml(result, OPTIONS)
+    assert [] == cyclonedx_xml_errors(text)
+    ns = {"c": "http://cyclonedx.org/schema/bom/1.6"}
+    root = ElementTree.fromstring(text)  # noqa: S314 (the document under test)
+    descriptions = [e.text for e in root.iterfind(".//c:vulnerability/c:description", ns)]
+    assert "bad \ufffd byte & <tag>" in descriptions
+    details = [e.text for e in root.iterfind(".//c:vulnerability/c:detail", ns)]
+    assert "line\r\nnext\ufffd[31m" in details
+
+
+def test_every_reference_names_a_declared_element() -> None:
+    """The integrity check that replaces the library's output-time validation: a dependsOn
+    or affects reference to an element the document does not declare is reported."""
+    bom = _bom()
+    assert [] == cyclonedx_json_errors(json.dumps(bom))
+    bom["dependencies"][0]["dependsOn"] = ["pkg:npm/not-declared@1.0.0"]
+    bom["vulnerabilities"][0]["affects"][0]["ref"] = "pkg:npm/nowhere@1.0.0"
+    errors = cyclonedx_json_errors(json.dumps(bom))
+    assert any("pkg:npm/not-declared@1.0.0" in e for e in errors)
+    assert any("pkg:npm/nowhere@1.0.0" in e for e in errors)
