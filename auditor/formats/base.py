@@ -9,6 +9,7 @@ so the same input gives the same bytes (golden files, reproducible builds).
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -72,7 +73,11 @@ def content_serial(result: AuditResult, options: RenderOptions, salt: str) -> uu
     if not options.reproducible:
         return uuid.uuid4()
     from auditor.formats.findings_json import findings_document  # noqa: PLC0415
-    from auditor.formats.graph_json import dumps, graph_document  # noqa: PLC0415
+    from auditor.formats.graph_json import graph_document  # noqa: PLC0415
+
+    def dumps(document: object) -> str:
+        # compact: json's C encoder only serves documents without indentation
+        return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     digest = hashlib.sha256()
     for part in (

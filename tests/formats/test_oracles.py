@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -85,7 +86,7 @@ def test_cyclonedx_validator_agrees_with_the_library(version: str) -> None:
     """On a valid document and on one broken each way, the oracle's validator and the
     library's ``JsonStrictValidator`` give the same verdict."""
     text = registry.get("cyclonedx-json").render(
-        rich_result(), OPTIONS.__class__(**{**OPTIONS.__dict__, "spec_version": version})
+        rich_result(), replace(OPTIONS, spec_version=version)
     )
     library = JsonStrictValidator(oracles.CDX[version])
     verdicts = []
