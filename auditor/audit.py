@@ -7,13 +7,13 @@ this module returns, which keeps every stage testable alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from auditor.advisories.base import AdvisorySource, is_local
 from auditor.advisories.osv import OsvRecord
-from auditor.checks.base import AdvisoryData, Check, CheckContext
+from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
 from auditor.checks.registry import default_checks
 from auditor.discovery import Target, find_targets
 from auditor.errors import LockfileError, SourceError
@@ -98,6 +98,7 @@ class AuditOptions:
     checks: tuple[Check, ...] | None = None
     ignores: tuple[IgnoreRule, ...] = ()
     today: date | None = None
+    check_settings: CheckSettings = field(default_factory=CheckSettings)
 
 
 def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
@@ -111,7 +112,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         excluded = tuple((p.id, LOCAL_REASON) for p in graph.packages if is_local(p))
         to_check = [p for p in graph.packages if not is_local(p)]
         advisories, infos = query_sources(options.sources, to_check)
-    context = CheckContext(graph=graph, advisories=advisories)
+    context = CheckContext(graph=graph, advisories=advisories, settings=options.check_settings)
     findings: list[Finding] = []
     unchecked: set[tuple[str, str]] = set(advisories.unchecked if advisories else ())
     for check in default_checks() if options.checks is None else options.checks:
@@ -145,25 +146,43 @@ def query_sources(
     records: dict[str, list[OsvRecord]] = {}
     unchecked: set[tuple[str, str]] = set()
     infos: list[SourceInfo] = []
+    covered: set[str] = set()
     for source in sources:
-        if not packages:
+        # A source is asked only about the ecosystems it speaks for (pypi: PyPI only);
+        # a package that no selected source covers is unchecked below, never clean.
+        mine = [p for p in packages if source.covers(p)]
+        covered.update(p.id for p in mine)
+        if not mine:
             infos.append(source.describe())
             continue
         try:
-            answer = source.query_all(packages)
+            answer = source.query_all(mine)
         except SourceError as exc:
             infos.append(replace(source.describe(), error=str(exc)))
-            unchecked.update((p.id, f"{source.name} failed: {exc}") for p in packages)
+            unchecked.update((p.id, f"{source.name} failed: {exc}") for p in mine)
             continue
         infos.append(answer.info)
         unchecked.update(answer.unchecked)
         for package_id, found in answer.records.items():
             records.setdefault(package_id, []).extend(found)
+    unchecked.update((p.id, uncovered_reason(p, sources)) for p in packages if p.id not in covered)
     data = AdvisoryData(
         records={k: tuple(v) for k, v in sorted(records.items())},
         unchecked=tuple(sorted(unchecked)),
     )
     return data, tuple(infos)
+
+
+def uncovered_reason(package: Package, sources: Sequence[AdvisorySource]) -> str:
+    scopes = ", ".join(
+        f"{s.name} covers {' and '.join(sorted(e.value for e in s.ecosystems))} only"
+        for s in sources
+        if s.ecosystems is not None
+    )
+    return (
+        f"no selected advisory source covers {package.ecosystem.value} ({scopes}); "
+        "add osv-api or osv-local to --source"
+    )
 
 
 def source_warnings(infos: Sequence[SourceInfo]) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ for dependency confusion, allow-lists, thresholds) get a line in ``_KEYS`` and a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
@@ -17,11 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
+from auditor.advisories.base import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
 from auditor.collectors.base import InputFile
 from auditor.collectors.parsing import Doc, load_toml, type_name
 from auditor.errors import LockfileError, UsageError
 from auditor.model import IgnoreRule
+from auditor.redact import redact_url
 
 T = TypeVar("T")
 
@@ -29,14 +33,26 @@ CONFIG_FILE = "auditor.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
 FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
-DEFAULT_STALE_DAYS = 7
 
 ENV_SOURCE = "AUDITOR_SOURCE"
 ENV_ADVISORY_DB = "AUDITOR_ADVISORY_DB"
 ENV_OFFLINE = "AUDITOR_OFFLINE"
 ENV_STALE_DAYS = "AUDITOR_STALE_DAYS"
+# The name `auditor db status` read before the setting was shared; still honoured when
+# AUDITOR_STALE_DAYS is not set (deprecated).
+ENV_STALE_DAYS_OLD = "AUDITOR_DB_MAX_AGE_DAYS"
+ENV_OSV_URL = "AUDITOR_OSV_URL"
 
-_KEYS = ("source", "advisory-db", "offline", "fail-on", "stale-days", "ignore")
+_KEYS = (
+    "source",
+    "advisory-db",
+    "osv-url",
+    "offline",
+    "fail-on",
+    "stale-days",
+    "ignore",
+    "typosquat-allow-list",
+)
 _IGNORE_KEYS = ("id", "reason", "expires")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$")
 _TRUE = {"1", "true", "yes", "on"}
@@ -62,8 +78,10 @@ class Config:
     advisory_db: Path | None = None  # resolved against the config file's folder
     offline: bool | None = None
     fail_on: str | None = None
-    stale_days: int | None = None
+    stale_days: float | None = None
+    osv_url: str | None = None
     ignores: tuple[IgnoreRule, ...] = ()
+    typosquat_allow_list: Path | None = None  # resolved against the config file's folder
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,8 +92,10 @@ class Settings:
     advisory_db: Path | None = None
     offline: bool = False
     fail_on: str | None = None
-    stale_days: int = DEFAULT_STALE_DAYS
+    stale_days: float = DEFAULT_STALE_DAYS
+    osv_url: str = DEFAULT_OSV_URL
     ignores: tuple[IgnoreRule, ...] = ()
+    typosquat_allow_list: Path | None = None
     config_path: str | None = None
 
 
@@ -154,6 +174,7 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         if name not in _KEYS:
             child.fail(f"unknown setting {name!r} (known: {', '.join(_KEYS)})")
     db = doc.opt_string("advisory-db")
+    allow = doc.opt_string("typosquat-allow-list")
     return Config(
         path=shown,
         sources=_sources(doc),
@@ -161,7 +182,9 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         offline=doc.flag("offline") if doc.has("offline") else None,
         fail_on=_fail_on(doc),
         stale_days=_stale_days(doc),
+        osv_url=_osv_url(doc),
         ignores=_ignores(doc, shown),
+        typosquat_allow_list=None if allow is None else folder / allow,
     )
 
 
@@ -181,13 +204,33 @@ def _fail_on(doc: Doc) -> str | None:
     return value
 
 
-def _stale_days(doc: Doc) -> int | None:
+def _stale_days(doc: Doc) -> float | None:
     child = doc.opt_child("stale-days")
     if child is None:
         return None
-    if type(child.value) is not int or child.value < 0:
-        child.fail(f"is {type_name(child.value)}, expected a whole number of days (0 or more)")
-    value: int = child.value
+    value = child.value
+    if type(value) not in (int, float) or not math.isfinite(value) or value <= 0:
+        shown = repr(value) if type(value) in (int, float) else type_name(value)
+        child.fail(f"is {shown}, expected a positive number of days")
+    return float(value)
+
+
+def _osv_url(doc: Doc) -> str | None:
+    value = doc.opt_string("osv-url")
+    if value is not None and check_osv_url(value) is None:
+        doc.child("osv-url").fail(f"{redact_url(value)!r} is not an http(s) URL")
+    return value
+
+
+def check_osv_url(text: str) -> str | None:
+    """The OSV API base without a trailing slash, or None when it is not an http(s) URL."""
+    value = text.strip().rstrip("/")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
     return value
 
 
@@ -242,6 +285,7 @@ def resolve(
     advisory_db: str | None = None,
     offline: bool = False,
     fail_on: str | None = None,
+    osv_url: str | None = None,
 ) -> Settings:
     """Combine flags (the keyword arguments) > environment > config file > defaults."""
     env_sources = split_names(environ.get(ENV_SOURCE, ""))
@@ -252,10 +296,31 @@ def resolve(
         advisory_db=Path(db_text) if db_text else config.advisory_db,
         offline=offline or _first(_env_flag(environ, ENV_OFFLINE), config.offline, False),
         fail_on=fail_on or config.fail_on,
-        stale_days=_first(_env_days(environ), config.stale_days, DEFAULT_STALE_DAYS),
+        stale_days=stale_days(None, environ, config.stale_days),
+        osv_url=_resolve_osv_url(osv_url, environ, config.osv_url),
         ignores=config.ignores,
+        typosquat_allow_list=config.typosquat_allow_list,
         config_path=config.path,
     )
+
+
+def stale_days(
+    flag: float | None, environ: Mapping[str, str], configured: float | None = None
+) -> float:
+    """The one staleness threshold (``scan``, ``report`` and ``db status``): the flag,
+    else ``AUDITOR_STALE_DAYS`` (else the deprecated ``AUDITOR_DB_MAX_AGE_DAYS``), else the
+    config file's ``stale-days``, else 7."""
+    return _first(flag, _env_days(environ), configured, DEFAULT_STALE_DAYS)
+
+
+def _resolve_osv_url(flag: str | None, environ: Mapping[str, str], configured: str | None) -> str:
+    for origin, value in (("--osv-url", flag), (ENV_OSV_URL, environ.get(ENV_OSV_URL))):
+        if value is not None and value.strip():
+            checked = check_osv_url(value)
+            if checked is None:
+                raise UsageError(f"{origin}: {redact_url(value.strip())!r} is not an http(s) URL")
+            return checked
+    return (check_osv_url(configured) if configured else None) or DEFAULT_OSV_URL
 
 
 def _first(*values: T | None) -> T:
@@ -277,10 +342,15 @@ def _env_flag(environ: Mapping[str, str], name: str) -> bool | None:
     raise ConfigError(name, f"is {value!r}, expected 1/0, true/false, yes/no or on/off")
 
 
-def _env_days(environ: Mapping[str, str]) -> int | None:
-    if ENV_STALE_DAYS not in environ:
+def _env_days(environ: Mapping[str, str]) -> float | None:
+    name = next((n for n in (ENV_STALE_DAYS, ENV_STALE_DAYS_OLD) if environ.get(n, "").strip()), "")
+    if not name:
         return None
-    value = environ[ENV_STALE_DAYS].strip()
-    if not value.isdigit():
-        raise ConfigError(ENV_STALE_DAYS, f"is {value!r}, expected a whole number of days")
-    return int(value)
+    text = environ[name].strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(name, f"is {text!r}, expected a positive number of days")
+    return value

@@ -30,6 +30,15 @@ settings.load_profile("long" if os.environ.get("AUDITOR_FUZZ") == "long" else "c
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the user's cache (a synced database there would change
+    which advisory data scan uses); tests that need a cache set their own."""
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def fixtures() -> Path:
     """The root of tests/fixtures."""

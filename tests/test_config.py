@@ -98,7 +98,7 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
         (
             "ignores = []\n",
             "auditor.toml: unknown setting 'ignores' (known: source, advisory-db, "
-            "offline, fail-on, stale-days, ignore) in ignores",
+            "osv-url, offline, fail-on, stale-days, ignore, typosquat-allow-list) in ignores",
         ),
         (
             'fail-on = "severe"\n',
@@ -107,8 +107,15 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
         ),
         (
             "stale-days = -1\n",
-            "auditor.toml: is an integer, expected a whole number of days "
-            "(0 or more) in stale-days",
+            "auditor.toml: is -1, expected a positive number of days in stale-days",
+        ),
+        (
+            'stale-days = "week"\n',
+            "auditor.toml: is a string, expected a positive number of days in stale-days",
+        ),
+        (
+            'osv-url = "ftp://mirror.invalid/osv"\n',
+            "auditor.toml: 'ftp://mirror.invalid/osv' is not an http(s) URL in osv-url",
         ),
         ("offline = 1\n", "auditor.toml: 'offline' is an integer, expected a boolean"),
         ("offline = \n", "auditor.toml:1: not valid TOML: Invalid value"),

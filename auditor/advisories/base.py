@@ -14,12 +14,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from auditor.advisories.osv import OsvRecord
-from auditor.model import Package, SourceInfo, SourceKind
+from auditor.model import Ecosystem, Package, SourceInfo, SourceKind
 
-DEFAULT_STALE_DAYS = 7
+if TYPE_CHECKING:
+    from auditor.net import HttpClient
+
+DEFAULT_STALE_DAYS = 7.0
+DEFAULT_OSV_URL = "https://api.osv.dev"  # OSV's public API (not a package registry)
 
 # Sources that describe the project's own code rather than a published release.
 LOCAL_KINDS = frozenset({SourceKind.PATH, SourceKind.EDITABLE, SourceKind.WORKSPACE})
@@ -27,12 +31,22 @@ LOCAL_KINDS = frozenset({SourceKind.PATH, SourceKind.EDITABLE, SourceKind.WORKSP
 
 @dataclass(frozen=True, kw_only=True)
 class SourceOptions:
-    """Everything a source may be configured with (flags, environment, config file)."""
+    """Everything a source may be configured with (flags, environment, config file).
+
+    ``http`` is the run's shared client (live sources build a default one without it);
+    ``cache_dir`` is the cache root (``--cache-dir``): the ``db sync`` databases live in
+    ``<cache_dir>/osv``, the osv-api record cache in ``<cache_dir>/osv-api``; None means no
+    cache at all. ``environ`` is where registry configuration is read (None: the process's).
+    """
 
     advisory_db: Path | None = None
     offline: bool = False
-    stale_days: int = DEFAULT_STALE_DAYS
+    stale_days: float = DEFAULT_STALE_DAYS
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    osv_url: str = DEFAULT_OSV_URL
+    http: HttpClient | None = None
+    cache_dir: Path | None = None
+    environ: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +65,13 @@ class AdvisorySource(ABC):
     name: ClassVar[str]
     live: ClassVar[bool] = False
     description: ClassVar[str]
+    # the ecosystems the source can speak for; None: any (what the data holds decides)
+    ecosystems: ClassVar[frozenset[Ecosystem] | None] = None
+
+    @classmethod
+    def covers(cls, package: Package) -> bool:
+        """Whether packages of this ecosystem are asked of this source at all."""
+        return cls.ecosystems is None or package.ecosystem in cls.ecosystems
 
     @classmethod
     @abstractmethod

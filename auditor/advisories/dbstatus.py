@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,11 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from auditor.advisories.sync import META_NAME, ZIP_NAME, DbMeta, database_dir
-from auditor.errors import SourceError, UsageError
+from auditor.config import stale_days
+from auditor.errors import SourceError
 from auditor.model import Ecosystem
-
-MAX_AGE_ENV = "AUDITOR_DB_MAX_AGE_DAYS"
-DEFAULT_MAX_AGE_DAYS = 7.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,22 +26,9 @@ class DbStatus:
 
 
 def max_age_days(flag: float | None, env: Mapping[str, str] | None = None) -> float:
-    """The staleness threshold: the flag, else ``AUDITOR_DB_MAX_AGE_DAYS``, else 7."""
-    if flag is not None:
-        value, origin = flag, "--max-age-days"
-    else:
-        env = os.environ if env is None else env
-        text = env.get(MAX_AGE_ENV, "").strip()
-        if not text:
-            return DEFAULT_MAX_AGE_DAYS
-        origin = f"{MAX_AGE_ENV}={text!r}"
-        try:
-            value = float(text)
-        except ValueError:
-            raise UsageError(f"{origin}: expected a number of days") from None
-    if not math.isfinite(value) or value <= 0:
-        raise UsageError(f"{origin}: must be a positive number of days")
-    return value
+    """The staleness threshold, shared with ``scan`` and ``report``: the flag, else
+    ``AUDITOR_STALE_DAYS`` (or the deprecated ``AUDITOR_DB_MAX_AGE_DAYS``), else 7."""
+    return stale_days(flag, os.environ if env is None else env)
 
 
 def read_status(

@@ -45,6 +45,7 @@ from auditor.model import Ecosystem, Package, SourceInfo
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # the largest real OSV record is well under 1 MiB
 META_NAME = "meta.json"
+ZIP_NAME = "all.zip"
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "advisories"
 BUNDLED_LOCATION = "auditor/data/advisories (bundled snapshot)"
 BUNDLED_NOTE = (
@@ -118,16 +119,22 @@ class OsvLocalSource(AdvisorySource):
         *,
         options: SourceOptions | None = None,
         bundled: bool = False,
+        synced: bool = False,
     ) -> None:
         self.path = path
         self.options = options or SourceOptions()
         self.bundled = bundled
+        self.synced = synced
         self._index: _Index | None = None
         self._parsed: dict[_Where, OsvRecord] = {}
 
     @classmethod
     def from_options(cls, options: SourceOptions) -> OsvLocalSource:
         if options.advisory_db is None:
+            # What `auditor db sync` downloaded beats the small bundled sample.
+            synced = synced_database(options.cache_dir)
+            if synced is not None:
+                return cls(synced, options=options, synced=True)
             return cls(BUNDLED, options=options, bundled=True)
         path = options.advisory_db
         if not path.exists():
@@ -136,7 +143,9 @@ class OsvLocalSource(AdvisorySource):
 
     @property
     def location(self) -> str:
-        return BUNDLED_LOCATION if self.bundled else str(self.path)
+        if self.bundled:
+            return BUNDLED_LOCATION
+        return f"{self.path} (auditor db sync)" if self.synced else str(self.path)
 
     def describe(self) -> SourceInfo:
         return SourceInfo(name=self.name, location=self.location)
@@ -208,6 +217,8 @@ class OsvLocalSource(AdvisorySource):
                 reason = precheck(package)
                 if reason is None and package.ecosystem not in index.ecosystems:
                     reason = f"no {package.ecosystem.value} advisories in {self.location}"
+                    if self.synced:
+                        reason += f" (run auditor db sync --ecosystem {package.ecosystem.value})"
                 if reason is not None:
                     unchecked.append((package.id, reason))
                     continue
@@ -261,6 +272,18 @@ class OsvLocalSource(AdvisorySource):
             ecosystems=tuple(sorted(e.value for e in index.ecosystems)),
             notes=tuple(notes),
         )
+
+
+def synced_database(cache_dir: Path | None) -> Path | None:
+    """``<cache>/osv`` when ``auditor db sync`` left at least one export there."""
+    if cache_dir is None:
+        return None
+    folder = cache_dir / "osv"
+    try:
+        found = any(p.is_file() for p in folder.glob(f"*/{ZIP_NAME}"))
+    except OSError:
+        return None
+    return folder if found else None
 
 
 # -- reading, bounded ---------------------------------------------------------------------------

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from auditor.advisories.base import AdvisorySource, SourceOptions
+from auditor.advisories.osv_api import OsvApiSource
 from auditor.advisories.osv_local import OsvLocalSource
+from auditor.advisories.pypi import PypiSource
 from auditor.errors import UsageError
 
-SOURCES: dict[str, type[AdvisorySource]] = {s.name: s for s in (OsvLocalSource,)}
+SOURCES: dict[str, type[AdvisorySource]] = {
+    s.name: s for s in (OsvLocalSource, OsvApiSource, PypiSource)
+}
 DEFAULT_SOURCES = ("osv-local",)
 
 

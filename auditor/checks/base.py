@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from auditor.advisories.osv import OsvRecord
+from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.graph import DependencyGraph
 from auditor.model import Finding, FindingKind
 
@@ -27,9 +28,17 @@ class AdvisoryData:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CheckSettings:
+    """What the configuration tells the checks (read before the run, no I/O in checks)."""
+
+    typosquat_allow: AllowList = EMPTY  # names never reported as typosquats
+
+
+@dataclass(frozen=True, kw_only=True)
 class CheckContext:
     graph: DependencyGraph
     advisories: AdvisoryData | None = None  # None: no advisory source was selected
+    settings: CheckSettings = CheckSettings()
 
 
 @dataclass(frozen=True, kw_only=True)

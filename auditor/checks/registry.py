@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from auditor.checks.base import Check
+from auditor.checks.typosquat.check import TyposquatCheck
 from auditor.checks.vulnerabilities import VulnerabilityCheck
 
-CHECKS: dict[str, Check] = {c.name: c for c in (VulnerabilityCheck(),)}
+CHECKS: dict[str, Check] = {c.name: c for c in (VulnerabilityCheck(), TyposquatCheck())}
 
 
 def names() -> list[str]:

@@ -1,21 +1,27 @@
 """Options shared by the commands that audit (``scan``, ``report``): sources, database,
-config, ignores and the ``--fail-on`` gate, and turning a result into an exit code."""
+config, ignores, the network flags shared with ``db sync``, the ``--fail-on`` gate, and
+turning a result into an exit code."""
 
 from __future__ import annotations
 
 import argparse
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from auditor.advisories import registry as sources
 from auditor.advisories.base import SourceOptions
 from auditor.audit import AuditOptions
+from auditor.checks.base import CheckSettings
+from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
 from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Console
+from auditor.cli.net_options import add_cache_option, add_network_options, cache_root, net_config
 from auditor.config import FAIL_ON_CHOICES, Settings, read_config, resolve
+from auditor.formats.table import safe
 from auditor.model import AuditResult, Status
+from auditor.net import HttpClient
 from auditor.policy import blocking
 
 UNCHECKED_LINES = 50  # on the terminal; --json lists every one
@@ -35,14 +41,19 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         "--advisory-db",
         metavar="PATH",
         help="OSV records for osv-local: a directory, an all.zip export or the sync cache "
-        "(default: the bundled snapshot; env AUDITOR_ADVISORY_DB)",
+        "(default: what auditor db sync downloaded into the cache, else the bundled "
+        "snapshot; env AUDITOR_ADVISORY_DB)",
     )
     parser.add_argument(
-        "--offline",
-        action="store_true",
-        help="use only local advisory sources; selecting a live one is an error "
-        "(env AUDITOR_OFFLINE)",
+        "--osv-url",
+        metavar="URL",
+        help="base URL of the OSV API for osv-api, e.g. a mirror (default: OSV's public "
+        "API; env AUDITOR_OSV_URL)",
     )
+    # --offline (only local sources; a live one is a usage error), --timeout,
+    # --retry-budget, --rate-limit and --cache-dir, as for `db sync`
+    add_network_options(parser)
+    add_cache_option(parser)
     parser.add_argument(
         "--config",
         metavar="FILE",
@@ -63,6 +74,11 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
 class AuditSetup:
     settings: Settings
     options: AuditOptions
+    client: HttpClient | None = None  # the run's HTTP client, when a live source is chosen
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
 
 
 def prepare(
@@ -85,16 +101,42 @@ def prepare(
         advisory_db=args.advisory_db,
         offline=args.offline,
         fail_on=args.fail_on,
+        osv_url=getattr(args, "osv_url", None),
     )
+    net = net_config(args, environ)
+    if settings.offline:
+        net = replace(net, offline=True)
+    live = any(sources.SOURCES[n].live for n in settings.sources if n in sources.SOURCES)
+    client = HttpClient(net) if live else None
     source_options = SourceOptions(
         advisory_db=settings.advisory_db,
         offline=settings.offline,
         stale_days=settings.stale_days,
         now=now,
+        osv_url=settings.osv_url,
+        http=client,
+        cache_dir=cache_root(args, environ),
+        environ=environ,
     )
     chosen = sources.create(settings.sources, source_options)
-    options = AuditOptions(sources=chosen, ignores=settings.ignores, today=now.date())
-    return AuditSetup(settings=settings, options=options)
+    allow_path = settings.typosquat_allow_list
+    check_settings = CheckSettings(
+        typosquat_allow=EMPTY if allow_path is None else load_allow_list(allow_path)
+    )
+    options = AuditOptions(
+        sources=chosen,
+        ignores=settings.ignores,
+        today=now.date(),
+        check_settings=check_settings,
+    )
+    return AuditSetup(settings=settings, options=options, client=client)
+
+
+def report_sources(result: AuditResult, console: Console) -> None:
+    """Which advisory data was used, on stderr (the table on stdout names sources only)."""
+    for info in result.sources:
+        when = f", updated {info.updated[:10]}" if info.updated else ""
+        console.err.write(safe(f"auditor: advisories: {info.name}: {info.location}{when}") + "\n")
 
 
 def report_problems(result: AuditResult, console: Console, *, warnings: bool = True) -> None:

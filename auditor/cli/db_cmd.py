@@ -78,10 +78,13 @@ class DbCommand(Command):
         _add_ecosystems(status)
         add_cache_option(status)
         status.add_argument(
-            "--max-age-days",
+            "--stale-days",
+            "--max-age-days",  # the earlier name, kept as an alias
+            dest="stale_days",
             type=positive_float,
             metavar="DAYS",
-            help="warn about databases older than this (default: $AUDITOR_DB_MAX_AGE_DAYS, else 7)",
+            help="warn about databases older than this (default: $AUDITOR_STALE_DAYS, else 7; "
+            "--max-age-days is the deprecated spelling)",
         )
         status.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -142,7 +145,7 @@ def _sync_line(result: SyncResult) -> str:
 
 
 def _status(args: argparse.Namespace, console: Console) -> int:
-    threshold = max_age_days(args.max_age_days)
+    threshold = max_age_days(args.stale_days)
     root = cache_root(args)
     now = utc_now()
     statuses = [read_status(root, eco, now=now, max_age=threshold) for eco in _ecosystems(args)]
@@ -207,7 +210,7 @@ def _status_document(root: Path, threshold: float, statuses: list[DbStatus]) -> 
     return {
         "schema": "auditor.db-status/1",
         "cache_dir": str(root),
-        "max_age_days": threshold,
+        "stale_days": threshold,
         "databases": databases,
     }
 

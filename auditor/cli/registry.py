@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.cli.base import Command
+from auditor.cli.check_name_cmd import CheckNameCommand
 from auditor.cli.db_cmd import DbCommand
 from auditor.cli.graph_cmd import GraphCommand
 from auditor.cli.registries_cmd import RegistriesCommand
@@ -21,5 +22,6 @@ COMMANDS: dict[str, Command] = {
         SbomCommand(),
         DbCommand(),
         RegistriesCommand(),
+        CheckNameCommand(),
     )
 }

@@ -49,9 +49,12 @@ class ReportCommand(Command):
     def run(self, args: argparse.Namespace, console: Console) -> int:
         formats = chosen_formats(args.formats, REPORT_DEFAULT)
         setup = prepare(args)
-        options = render_options(args, fail_on=setup.settings.fail_on)
-        collection = collect_paths(args.paths, force=args.force_format)
-        result = audit(collection, setup.options)
+        try:
+            options = render_options(args, fail_on=setup.settings.fail_on)
+            collection = collect_paths(args.paths, force=args.force_format)
+            result = audit(collection, setup.options)
+        finally:
+            setup.close()
         outputs = render_all(formats, result, options)
         written = deliver(outputs, console, output=None, folder=args.out)
         if not args.quiet:

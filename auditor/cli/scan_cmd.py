@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from auditor.audit import audit, collect_paths
-from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
+from auditor.cli.audit_setup import (
+    add_audit_options,
+    exit_code,
+    prepare,
+    report_problems,
+    report_sources,
+)
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options, add_json_option
 from auditor.cli.output_options import (
@@ -45,13 +51,18 @@ class ScanCommand(Command):
         formats = chosen_formats(args.formats, default)
         check_destination(formats, args.output, args.output_dir)
         setup = prepare(args)
-        options = render_options(args, fail_on=setup.settings.fail_on)
-        collection = collect_paths(args.paths, force=args.force_format)
-        result = audit(collection, setup.options)
+        try:
+            options = render_options(args, fail_on=setup.settings.fail_on)
+            collection = collect_paths(args.paths, force=args.force_format)
+            result = audit(collection, setup.options)
+        finally:
+            setup.close()
         outputs = render_all(formats, result, options)
         written = deliver(outputs, console, output=args.output, folder=args.output_dir)
         if written:
             console.print(verdict(result))
             console.print("wrote " + ", ".join(str(p) for p in written))
+        if not args.json:
+            report_sources(result, console)
         report_problems(result, console)
         return exit_code(result, setup.settings.fail_on)

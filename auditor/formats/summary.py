@@ -47,6 +47,9 @@ def _advisory_lines(result: AuditResult) -> list[str]:
     malicious = sum(1 for f in result.findings if f.kind is FindingKind.MALICIOUS)
     if malicious:
         lines.append(f"malicious packages: {malicious}")
+    typosquats = sum(1 for f in result.findings if f.kind is FindingKind.TYPOSQUAT)
+    if typosquats:
+        lines.append(f"possible typosquats: {typosquats}")
     if result.suppressed:
         lines.append(f"suppressed by ignores: {len(result.suppressed)}")
     if result.expired_ignores:

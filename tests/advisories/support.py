@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor.advisories.osv import OsvRecord, load_record, record_from_value
-from auditor.model import Ecosystem, Package, Source
+from auditor.audit import Collection
+from auditor.model import CollectResult, Ecosystem, Package, Source
 from tests.support import FIXTURES
 
 ADVISORIES = FIXTURES / "advisories"
@@ -40,3 +41,17 @@ def pkg(ecosystem: str, name: str, version: str, source: Source | None = None) -
     if source is None:
         return Package(ecosystem=eco, name=name, version=version)
     return Package(ecosystem=eco, name=name, version=version, source=source)
+
+
+def synthetic(packages: list[Package]) -> Collection:
+    """A collection holding just these packages (one result per ecosystem)."""
+    by_eco: dict[Ecosystem, list[Package]] = {}
+    for package in packages:
+        by_eco.setdefault(package.ecosystem, []).append(package)
+    results = tuple(
+        CollectResult(
+            path=f"versions.{eco.value}", collector="test", ecosystem=eco, packages=tuple(found)
+        )
+        for eco, found in sorted(by_eco.items())
+    )
+    return Collection(results=results, errors=())

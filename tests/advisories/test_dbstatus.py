@@ -89,11 +89,14 @@ def test_broken_databases(tmp_path: Path, damage: str, problem: str) -> None:
 
 
 def test_max_age_from_flag_environment_or_default() -> None:
-    """--max-age-days beats AUDITOR_DB_MAX_AGE_DAYS beats 7; bad values are usage errors."""
-    assert 3.0 == max_age_days(3.0, {"AUDITOR_DB_MAX_AGE_DAYS": "9"})
-    assert 9.5 == max_age_days(None, {"AUDITOR_DB_MAX_AGE_DAYS": "9.5"})
+    """The shared staleness threshold: --stale-days beats AUDITOR_STALE_DAYS beats the
+    deprecated AUDITOR_DB_MAX_AGE_DAYS beats 7; bad values are usage errors."""
+    assert 3.0 == max_age_days(3.0, {"AUDITOR_STALE_DAYS": "9"})
+    assert 9.5 == max_age_days(None, {"AUDITOR_STALE_DAYS": "9.5"})
+    assert 4.0 == max_age_days(None, {"AUDITOR_STALE_DAYS": "4", "AUDITOR_DB_MAX_AGE_DAYS": "9"})
+    assert 9.0 == max_age_days(None, {"AUDITOR_DB_MAX_AGE_DAYS": "9"})
     assert 7.0 == max_age_days(None, {})
-    with pytest.raises(UsageError, match="AUDITOR_DB_MAX_AGE_DAYS='soon': expected a number"):
-        max_age_days(None, {"AUDITOR_DB_MAX_AGE_DAYS": "soon"})
-    with pytest.raises(UsageError, match="must be a positive number of days"):
+    with pytest.raises(UsageError, match="AUDITOR_STALE_DAYS: is 'soon', expected a positive"):
+        max_age_days(None, {"AUDITOR_STALE_DAYS": "soon"})
+    with pytest.raises(UsageError, match="AUDITOR_DB_MAX_AGE_DAYS: is '0', expected a positive"):
         max_age_days(None, {"AUDITOR_DB_MAX_AGE_DAYS": "0"})

@@ -19,7 +19,12 @@ DOCS = Path(__file__).parents[2] / "docs"
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No AUDITOR_* setting of the machine leaks into these tests."""
-    for name in ("AUDITOR_OSV_EXPORT_URL", "AUDITOR_DB_MAX_AGE_DAYS", "AUDITOR_RETRY_BUDGET"):
+    for name in (
+        "AUDITOR_OSV_EXPORT_URL",
+        "AUDITOR_DB_MAX_AGE_DAYS",
+        "AUDITOR_STALE_DAYS",
+        "AUDITOR_RETRY_BUDGET",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "default-cache"))
     monkeypatch.setenv("AUDITOR_MAX_ATTEMPTS", "2")
@@ -114,14 +119,14 @@ def test_status_json_and_stale_warning(
     meta = json.loads(meta_path.read_text())
     meta["downloaded"] = (datetime.now(timezone.utc) - timedelta(days=9)).isoformat()
     meta_path.write_text(json.dumps(meta))
-    monkeypatch.setenv("AUDITOR_DB_MAX_AGE_DAYS", "8")
+    monkeypatch.setenv("AUDITOR_STALE_DAYS", "8")
     result = run_cli(
         ["db", "status", "--json", "--cache-dir", str(tmp_path), "--ecosystem", "PyPI"]
     )
     assert 0 == result.code
     doc = json.loads(result.out)
     [db] = doc["databases"]
-    assert ("auditor.db-status/1", 8.0) == (doc["schema"], doc["max_age_days"])
+    assert ("auditor.db-status/1", 8.0) == (doc["schema"], doc["stale_days"])
     assert ("PyPI", "stale", 5) == (db["ecosystem"], db["state"], db["records"])
     assert 9.0 == pytest.approx(db["age_days"], abs=0.01)
     assert result.err.startswith(
@@ -148,7 +153,10 @@ def test_broken_database_exits_2(tmp_path: Path) -> None:
     [
         (["db", "status", "--ecosystem", "cargo"], "--ecosystem: unknown ecosystem 'cargo'"),
         (["db", "sync", "--timeout", "0"], "argument --timeout: must be positive"),
-        (["db", "status", "--max-age-days", "x"], "argument --max-age-days: expected a number"),
+        (
+            ["db", "status", "--stale-days", "x"],
+            "argument --stale-days/--max-age-days: expected a number",
+        ),
     ],
 )
 def test_bad_flags(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -70,6 +70,7 @@ def test_findings_then_incomplete_exit_codes(tmp_path: Path) -> None:
             "PYSEC-2021-98",
             "MAL-2022-7425",
             "CVE-2022-3389",
+            "typosquat:seam",  # steam, the Steam web API client, is one letter from seam
         )
     )
     result = run_cli(["scan", *db, str(project(tmp_path, config=ignores))])
@@ -78,7 +79,7 @@ def test_findings_then_incomplete_exit_codes(tmp_path: Path) -> None:
         "auditor: not checked: steam@1.0.0 (PyPI): PYSEC-2019-125: cannot evaluate "
         "affected[0].ranges[0]: invalid PEP 440 version '2019-09-12': not a PEP 440 version\n"
     ) in result.err
-    assert "suppressed by ignores (5):" in result.out
+    assert "suppressed by ignores (6):" in result.out
     assert "0 packages" not in result.out
 
 
@@ -95,7 +96,9 @@ def test_clean_project_exits_0(tmp_path: Path) -> None:
 def test_unusable_database_means_incomplete_not_clean(tmp_path: Path) -> None:
     """A database with no records: every package unchecked, exit 3, never "clean"."""
     (tmp_path / "db").mkdir()
-    result = run_cli(["scan", "--advisory-db", str(tmp_path / "db"), "--json", str(SMALL)])
+    steam = '[[ignore]]\nid = "typosquat:seam"\nreason = "the Steam web API client"\n'
+    small = project(tmp_path, config=steam)
+    result = run_cli(["scan", "--advisory-db", str(tmp_path / "db"), "--json", str(small)])
     assert 3 == result.code
     doc = json.loads(result.out)
     assert "incomplete" == doc["status"]
@@ -116,7 +119,8 @@ def test_unusable_database_means_incomplete_not_clean(tmp_path: Path) -> None:
         ),
         (
             ["--source", "osv-lcoal"],
-            "auditor: error: unknown advisory source 'osv-lcoal' (expected one of osv-local)\n",
+            "auditor: error: unknown advisory source 'osv-lcoal' (expected one of osv-api, "
+            "osv-local, pypi)\n",
         ),
         (
             ["--config", "/nonexistent.toml"],

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from auditor.advisories.base import SourceOptions
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.audit import AuditOptions, audit, collect_paths
+from auditor.checks.vulnerabilities import VulnerabilityCheck
 from auditor.formats.findings_json import FINDINGS_SCHEMA, findings_document
 from auditor.formats.graph_json import dumps
 from auditor.formats.table import render_findings, safe, verdict
@@ -28,7 +29,12 @@ def small_result(*ignores: IgnoreRule) -> AuditResult:
     try:
         collection = collect_paths(["tests/fixtures/scan/small"])
         source.path = source.path.relative_to(FIXTURES.parent.parent)
-        return audit(collection, AuditOptions(sources=(source,), ignores=ignores, today=NOW.date()))
+        # the advisory findings only: typosquat findings have their own output tests
+        # (tests/checks/typosquat/test_check.py)
+        options = AuditOptions(
+            sources=(source,), checks=(VulnerabilityCheck(),), ignores=ignores, today=NOW.date()
+        )
+        return audit(collection, options)
     finally:
         os.chdir(cwd)
 

@@ -1,0 +1,130 @@
+"""``auditor check-name``: would installing NAME install a typosquat? (before it is locked)"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from auditor.checks.names import (
+    NAME_CHECKS,
+    NAME_ECOSYSTEMS,
+    NameCheckOptions,
+    check_names,
+    name_package,
+    valid_name,
+)
+from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
+from auditor.checks.typosquat.popular import Popularity, bundled
+from auditor.cli.base import EXIT_FINDINGS, EXIT_OK, Command, Console
+from auditor.cli.options import add_json_option
+from auditor.errors import UsageError
+from auditor.formats.findings_json import finding_json
+from auditor.formats.graph_json import dumps
+from auditor.graph import DependencyGraph
+from auditor.model import Ecosystem, Finding
+
+SCHEMA = "auditor.check-name/1"
+Allowed = Callable[[Ecosystem, str], bool]
+
+
+class CheckNameCommand(Command):
+    name = "check-name"
+    help = "check package names before installing them (typosquats)"
+    description = (
+        "Judge each NAME as if it were about to be installed: report the popular package it "
+        "imitates and why, with the same rules the lockfile check uses. Exits 1 when any "
+        "name has a finding."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("names", nargs="+", metavar="NAME", help="package names to check")
+        parser.add_argument(
+            "--ecosystem",
+            required=True,
+            metavar="ECO",
+            help="the ecosystem the names belong to: pypi or npm",
+        )
+        parser.add_argument(
+            "--allow-list",
+            metavar="FILE",
+            type=Path,
+            help="names never reported as typosquats (format in docs/checks.md)",
+        )
+        add_json_option(parser)
+
+    def run(self, args: argparse.Namespace, console: Console) -> int:
+        ecosystem = _ecosystem(args.ecosystem)
+        bad = [n for n in args.names if not valid_name(ecosystem, n)]
+        if bad:
+            raise UsageError(f"not a valid {ecosystem.value} package name: {bad[0]!r}")
+        allow = load_allow_list(args.allow_list) if args.allow_list else EMPTY
+        results = check_names(ecosystem, args.names, NameCheckOptions(allow_list=allow))
+        if args.json:
+            console.print(dumps(_document(ecosystem, results, allow.allows)).rstrip("\n"))
+        else:
+            _print_text(console, ecosystem, results, allow.allows)
+        return EXIT_FINDINGS if any(results.values()) else EXIT_OK
+
+
+def _ecosystem(text: str) -> Ecosystem:
+    problem = UsageError(f"--ecosystem: expected pypi or npm, got {text!r}")
+    try:
+        ecosystem = Ecosystem.parse(text)
+    except ValueError:
+        raise problem from None
+    if ecosystem not in NAME_ECOSYSTEMS:
+        raise problem
+    return ecosystem
+
+
+def _popularity(ecosystem: Ecosystem, name: str) -> Popularity | None:
+    return bundled(ecosystem).popularity(name)
+
+
+def _print_text(
+    console: Console,
+    ecosystem: Ecosystem,
+    results: dict[str, tuple[Finding, ...]],
+    allowed: Allowed,
+) -> None:
+    for name, findings in results.items():
+        if findings:
+            for item in findings:
+                console.print(f"{name}: {item.severity.value} {item.kind.value}: {item.summary}")
+                console.print(f"  {item.details}")
+            continue
+        popularity = _popularity(ecosystem, name)
+        if popularity:
+            console.print(f"{name}: ok (popular: {popularity.render()})")
+        elif allowed(ecosystem, name):
+            console.print(f"{name}: ok (allow-list)")
+        else:
+            console.print(f"{name}: ok (no finding)")
+    flagged = sum(1 for findings in results.values() if findings)
+    checks = ", ".join(NAME_CHECKS)
+    console.print(f"{flagged} of {len(results)} names with findings ({ecosystem.value}; {checks})")
+
+
+def _document(
+    ecosystem: Ecosystem, results: dict[str, tuple[Finding, ...]], allowed: Allowed
+) -> dict[str, Any]:
+    # Findings use the same JSON shape as ``scan --json``: their packages form a graph of
+    # their own (names only, no version, no root).
+    graph = DependencyGraph(packages=[name_package(ecosystem, name) for name in results])
+    return {
+        "schema": SCHEMA,
+        "ecosystem": ecosystem.value,
+        "checks": list(NAME_CHECKS),
+        "names": [
+            {
+                "name": name,
+                "popularity": None if popular is None else popular.json(),
+                "allowed": allowed(ecosystem, name),
+                "findings": [finding_json(f, graph) for f in findings],
+            }
+            for name, findings in results.items()
+            for popular in [_popularity(ecosystem, name)]
+        ],
+    }

@@ -1,0 +1,159 @@
+"""Real data for the typosquat benchmark: malicious-package records, the labeled npm
+typosquats, and the package names of real lockfiles (extracted with a deliberately simple
+reader, independent of auditor's collectors).
+
+Every loader takes the shared data folder as an argument; nothing here is imported by auditor
+or by its tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from auditor.model import Ecosystem
+
+ECOSYSTEM_DIRS = {Ecosystem.PYPI: "pypi", Ecosystem.NPM: "npm"}
+
+
+@dataclass(frozen=True)
+class MaliciousName:
+    name: str
+    record: str  # the first MAL- id naming it
+
+
+def malicious_names(data: Path, ecosystem: Ecosystem) -> list[MaliciousName]:
+    """Distinct package names of the MAL- records (withdrawn records are in another folder)."""
+    folder = data / "advisories" / "malicious" / ECOSYSTEM_DIRS[ecosystem]
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("withdrawn"):
+            continue
+        for affected in record.get("affected", []):
+            package = affected.get("package", {})
+            if Ecosystem.parse(package.get("ecosystem", "")) is not ecosystem:
+                continue
+            name = ecosystem.normalize_name(package["name"])
+            found.setdefault(name, record["id"])
+    return [MaliciousName(name=n, record=r) for n, r in sorted(found.items())]
+
+
+@dataclass(frozen=True)
+class Labeled:
+    name: str
+    targets: tuple[str, ...]  # some typosquats are listed with two targets
+
+
+def labeled_npm(data: Path) -> list[Labeled]:
+    targets: dict[str, list[str]] = {}
+    lines = (data / "typosquats" / "npm.tsv").read_text(encoding="utf-8").splitlines()
+    for line in lines[1:]:
+        name, target, _source = line.split("\t")
+        targets.setdefault(name, []).append(target)
+    return [Labeled(name=n, targets=tuple(t)) for n, t in sorted(targets.items())]
+
+
+# --- lockfile names ---------------------------------------------------------------------
+
+_YARN_ENTRY = re.compile(r'^"?((?:@[^@/"\s]+/)?[^@"\s,]+)@([^",]*)')
+_PNPM_KEY = re.compile(r"^  '?/?((?:@[^@/'\s:]+/)?[^@/'(\s:]+)[@/]")
+_REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*==", re.MULTILINE)
+_LOCAL_PROTOCOLS = ("link:", "workspace:", "portal:", "file:")
+
+
+def _package_lock(text: str) -> set[str]:
+    doc = json.loads(text)
+    names: set[str] = set()
+    for key, entry in doc.get("packages", {}).items():
+        if "node_modules/" in key and not entry.get("link"):
+            names.add(entry.get("name") or key.rsplit("node_modules/", 1)[1])
+
+    def walk(deps: dict[str, dict[str, object]]) -> None:
+        for name, entry in deps.items():
+            version = str(entry.get("version", ""))
+            if not version.startswith(_LOCAL_PROTOCOLS):
+                names.add(name)
+            walk(entry.get("dependencies", {}))  # type: ignore[arg-type]
+
+    walk(doc.get("dependencies", {}))
+    return names
+
+
+def _yarn(text: str) -> set[str]:
+    names = set()
+    for line in text.splitlines():
+        if not line or line[0] in " #" or not line.endswith(":") or line.startswith("__metadata"):
+            continue
+        for spec in line[:-1].split(", "):
+            match = _YARN_ENTRY.match(spec.strip())
+            if match and not match.group(2).startswith(_LOCAL_PROTOCOLS):
+                names.add(match.group(1))
+    return names
+
+
+def _pnpm(text: str) -> set[str]:
+    section = text.split("\npackages:\n", 1)
+    if len(section) < 2:
+        return set()
+    body = section[1].split("\nsnapshots:\n", 1)[0]
+    names = set()
+    for line in body.splitlines():
+        match = _PNPM_KEY.match(line)
+        if match and "link:" not in line and "file:" not in line:
+            names.add(match.group(1))
+    return names
+
+
+def _toml_packages(text: str) -> set[str]:
+    doc = tomllib.loads(text)
+    names = set()
+    for package in doc.get("package", doc.get("packages", [])):
+        source = package.get("source", {})
+        if isinstance(source, dict) and ({"editable", "virtual", "directory"} & set(source)):
+            continue
+        names.add(package["name"])
+    return names
+
+
+def _pipfile(text: str) -> set[str]:
+    doc = json.loads(text)
+    return {name for section in ("default", "develop") for name in doc.get(section, {})}
+
+
+def _requirements(text: str) -> set[str]:
+    return {m.group(1) for m in _REQUIREMENT.finditer(text)}
+
+
+READERS = {
+    "npm-package-lock": (Ecosystem.NPM, _package_lock),
+    "yarn-lock": (Ecosystem.NPM, _yarn),
+    "pnpm-lock": (Ecosystem.NPM, _pnpm),
+    "poetry-lock": (Ecosystem.PYPI, _toml_packages),
+    "pdm-lock": (Ecosystem.PYPI, _toml_packages),
+    "uv-lock": (Ecosystem.PYPI, _toml_packages),
+    "pylock-toml": (Ecosystem.PYPI, _toml_packages),
+    "pipfile-lock": (Ecosystem.PYPI, _pipfile),
+    "requirements-txt": (Ecosystem.PYPI, _requirements),
+}
+
+
+def lockfile_names(data: Path) -> dict[Ecosystem, dict[str, str]]:
+    """Every package name of the real lockfiles: ecosystem → normalised name → first file."""
+    found: dict[Ecosystem, dict[str, str]] = {Ecosystem.PYPI: {}, Ecosystem.NPM: {}}
+    for folder, (ecosystem, reader) in sorted(READERS.items()):
+        for path in sorted((data / "lockfiles" / folder).rglob("*")):
+            if not path.is_file() or path.suffix == ".in":
+                continue
+            for raw in reader(path.read_text(encoding="utf-8")):
+                name = ecosystem.normalize_name(raw)
+                found[ecosystem].setdefault(name, str(path.relative_to(data / "lockfiles")))
+    return found

@@ -1,0 +1,99 @@
+"""``auditor check-name``: text and JSON output, exit codes, allow-list, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import run_cli
+
+
+def test_text_output_and_exit_1_on_a_finding() -> None:
+    """A typosquat is reported with its target and rule; popular names are ok; exit 1."""
+    result = run_cli(["check-name", "reqeusts", "requests", "--ecosystem", "pypi"])
+    assert 1 == result.code, result.err
+    lines = result.out.splitlines()
+    assert (
+        "reqeusts: medium typosquat: reqeusts looks like requests "
+        "(transposition: swaps 'ue' to 'eu')"
+    ) == lines[0]
+    assert "requests: ok (popular: rank 6)" in lines
+    assert "1 of 2 names with findings (PyPI; typosquat)" == lines[-1]
+    assert "" == result.err
+
+
+def test_exit_0_when_nothing_is_found() -> None:
+    """Popular and unremarkable names exit 0."""
+    result = run_cli(["check-name", "lodash", "zx-totally-own-name", "--ecosystem", "npm"])
+    assert 0 == result.code
+    assert "zx-totally-own-name: ok (no finding)" in result.out.splitlines()
+
+
+def test_json_output() -> None:
+    """--json prints the documented shape, names sorted, findings with their evidence."""
+    result = run_cli(["check-name", "--json", "--ecosystem", "npm", "lodash", "crossenv"])
+    assert 1 == result.code
+    doc = json.loads(result.out)
+    assert ["schema", "ecosystem", "checks", "names"] == list(doc)
+    assert "auditor.check-name/1" == doc["schema"]
+    assert ["crossenv", "lodash"] == [n["name"] for n in doc["names"]]
+    crossenv, lodash = doc["names"]
+    assert {"kind": "downloads", "value": lodash["popularity"]["value"]} == lodash["popularity"]
+    assert [] == lodash["findings"]
+    assert crossenv["popularity"] is None
+    finding = crossenv["findings"][0]
+    assert "typosquat:cross-env" == finding["id"]
+    assert "typosquat" == finding["kind"]
+    assert "pkg:npm/crossenv" == finding["package"]["id"]
+    assert "high" == finding["severity"]
+    evidence = {item["name"]: item["value"] for item in finding["evidence"]}
+    assert "cross-env" == evidence["imitates"]
+    assert "separator" == evidence["rule"]
+
+
+def test_allow_list(tmp_path: Path) -> None:
+    """--allow-list exempts names; a broken allow-list is one line naming it, exit 2."""
+    allow = tmp_path / "allow.txt"
+    allow.write_text("pypi:reqeusts\n")
+    result = run_cli(["check-name", "reqeusts", "--ecosystem", "pypi", "--allow-list", str(allow)])
+    assert 0 == result.code
+    assert "reqeusts: ok (allow-list)" in result.out
+    allow.write_text("cargo:serde\n")
+    broken = run_cli(["check-name", "x", "--ecosystem", "pypi", "--allow-list", str(allow)])
+    assert 2 == broken.code
+    assert f"auditor: error: {allow}:1: unknown ecosystem 'cargo' (expected pypi or npm)\n" == (
+        broken.err
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check-name", "x", "--ecosystem", "go"], "--ecosystem: expected pypi or npm, got 'go'"),
+        (["check-name", "a b", "--ecosystem", "npm"], "not a valid npm package name: 'a b'"),
+        (["check-name", "@x/", "--ecosystem", "npm"], "not a valid npm package name: '@x/'"),
+        (["check-name", "x-", "--ecosystem", "pypi"], "not a valid PyPI package name: 'x-'"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    """Bad ecosystems and invalid names are one-line usage errors."""
+    result = run_cli(args)
+    assert 2 == result.code
+    assert f"auditor: error: {message}\n" == result.err
+
+
+def test_missing_ecosystem_is_a_usage_error() -> None:
+    """--ecosystem is required (argparse exits 2 with one line)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor", "check-name", "requests"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert 2 == proc.returncode
+    assert "--ecosystem" in proc.stderr
+    assert 1 == proc.stderr.count("\n")
