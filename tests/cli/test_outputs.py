@@ -111,7 +111,7 @@ def test_scan_several_formats_in_one_run(tmp_path: Path) -> None:
     result = run_cli([*args, "--format", "sarif", "--format", "markdown,json"])
     assert 1 == result.code, result.err  # findings fail a scan by default
     assert {"results.sarif", "summary.md", "findings.json"} == {p.name for p in out.iterdir()}
-    assert result.out.startswith("5 findings in 5 packages")
+    assert result.out.startswith("6 findings in 6 packages")
     assert f"wrote {out / 'results.sarif'}" in result.out
 
 
