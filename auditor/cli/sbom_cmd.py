@@ -57,12 +57,16 @@ class SbomCommand(Command):
             raise UsageError(f"{flag} applies only with --with-vulnerabilities")
         fail_on = None
         audit_options = AuditOptions(checks=())
-        if args.with_vulnerabilities:
-            setup = prepare(args)
-            audit_options, fail_on = setup.options, setup.settings.fail_on
-        options = render_options(args, fail_on=fail_on)
-        collection = collect_paths(args.paths, force=args.force_format)
-        result = audit(collection, audit_options)
+        setup = prepare(args) if args.with_vulnerabilities else None
+        try:
+            if setup is not None:
+                audit_options, fail_on = setup.options, setup.settings.fail_on
+            options = render_options(args, fail_on=fail_on)
+            collection = collect_paths(args.paths, force=args.force_format)
+            result = audit(collection, audit_options)
+        finally:
+            if setup is not None:
+                setup.close()
         outputs = render_all(formats, result, options)
         written = deliver(outputs, console, output=args.output, folder=args.output_dir)
         if written:

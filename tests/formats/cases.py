@@ -257,10 +257,11 @@ def rich_result() -> AuditResult:
     )  # fmt: skip
 
 
-def generated_result(size: int, *, seed: int = 6) -> AuditResult:
+def generated_result(size: int, *, vulnerable: int | None = None, seed: int = 6) -> AuditResult:
     """A synthetic npm project of ``size`` packages (a real npm project has 2,000 and more):
     scoped and plain names, two hashes each, two or three edges per package, dev and optional
-    scopes, and a vulnerability on every fiftieth package. Deterministic for a seed."""
+    scopes, and a vulnerability on ``vulnerable`` packages spread evenly (default: every
+    fiftieth). Deterministic for a seed."""
     rng = random.Random(seed)
     root = Root(
         id="root:package-lock.json", name="app", ecosystem=Ecosystem.NPM, path="package-lock.json"
@@ -289,6 +290,7 @@ def generated_result(size: int, *, seed: int = 6) -> AuditResult:
         for child in rng.sample(packages[index + 1 :], min(rng.randint(2, 3), size - index - 1)):
             scope = rng.choice((None, None, None, "dev", "optional"))
             edges.append(Edge(parent=package.id, child=child.id, scope=scope, requirement="^1.0.0"))
+    step = 50 if vulnerable is None else max(1, size // max(1, vulnerable))
     findings = tuple(
         sorted(
             Finding(
@@ -304,7 +306,7 @@ def generated_result(size: int, *, seed: int = 6) -> AuditResult:
                 aliases=(f"CVE-2099-{index:05d}",),
             )
             for index, package in enumerate(packages)
-            if index % 50 == 0
+            if index % step == 0
         )
     )
     graph = DependencyGraph(packages=packages, roots=[root], edges=edges)
