@@ -16,10 +16,11 @@ Why not cyclonedx-python-lib's model and serializer: its ``Bom`` keeps every col
 sorted containers whose keys are rebuilt on each comparison, and its outputters validate
 with a linear search per component, so a 2,000-package project took 5.6 s (JSON) and
 6.9 s (XML), and 5 s even with its dependencies built by hand and its validation made
-linear; the document written here from the graph takes 0.3 s (figures in bench/README.md). The output is the same document the library wrote (same members, same
-order: keys sorted, collections in the library's sort order); the library's strict JSON
-and XML validators check it in the tests, and a test compares it with the library's own
-rendering of the same result. The serial number is derived from the content when the time
+linear; the document written here from the graph takes 0.3 s (figures in bench/README.md).
+The output is the same document the library wrote (same members, same order: keys sorted,
+collections in the library's sort order); the library's strict JSON and XML validators
+check it in the tests, and a test compares it with the library's own rendering of the same
+result. The serial number is derived from the content when the time
 is fixed (``RenderOptions.reproducible``).
 
 The document is built once as JSON-shaped dictionaries (every member name is CycloneDX's
