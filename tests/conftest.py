@@ -39,6 +39,14 @@ def _isolated_cache(
     monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(autouse=True)
+def _store_outside_the_tree(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`auditor report` saves a snapshot by default: in tests, never into the source tree."""
+    monkeypatch.setenv("AUDITOR_DB", str(tmp_path_factory.mktemp("store") / "auditor.db"))
+
+
 @pytest.fixture
 def fixtures() -> Path:
     """The root of tests/fixtures."""
@@ -51,3 +59,10 @@ def http_server() -> Iterator[HttpTestServer]:
     with HttpTestServer() as server:
         yield server
         assert not server.errors, server.errors
+
+
+@pytest.fixture(autouse=True)
+def no_registry_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches a real package registry: audits skip registry lookups unless a test
+    removes AUDITOR_NO_REGISTRY and points the registries at the local test server."""
+    monkeypatch.setenv("AUDITOR_NO_REGISTRY", "1")

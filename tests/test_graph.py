@@ -197,3 +197,21 @@ def test_edges_differing_only_in_missing_fields_sort() -> None:
     assert [(None, None), ("a", None), ("a", "dev")] == [
         (e.requirement, e.scope) for e in graph.edges
     ]
+
+
+def test_same_edge_with_and_without_scope() -> None:
+    """A dependency listed for main and for dev (scope None and "dev") is two sorted edges."""
+    graph = DependencyGraph(
+        packages=[A],
+        roots=[R1],
+        edges=[
+            edge(R1.id, A.id, scope="dev"),
+            edge(R1.id, A.id),
+            edge(R1.id, A.id, requirement="a"),
+        ],
+    )
+    assert graph.edges == (
+        edge(R1.id, A.id),
+        edge(R1.id, A.id, scope="dev"),
+        edge(R1.id, A.id, requirement="a"),
+    )

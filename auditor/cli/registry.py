@@ -5,7 +5,9 @@ from __future__ import annotations
 from auditor.cli.base import Command
 from auditor.cli.check_name_cmd import CheckNameCommand
 from auditor.cli.db_cmd import DbCommand
+from auditor.cli.diff_cmd import DiffCommand
 from auditor.cli.graph_cmd import GraphCommand
+from auditor.cli.history_cmd import HistoryCommand
 from auditor.cli.registries_cmd import RegistriesCommand
 from auditor.cli.report_cmd import ReportCommand
 from auditor.cli.sbom_cmd import SbomCommand
@@ -23,5 +25,7 @@ COMMANDS: dict[str, Command] = {
         DbCommand(),
         RegistriesCommand(),
         CheckNameCommand(),
+        HistoryCommand(),
+        DiffCommand(),
     )
 }

@@ -16,6 +16,7 @@ from auditor.cli.output_options import (
     render_all,
     render_options,
 )
+from auditor.cli.store_options import add_store_options, save_report_snapshot
 from auditor.formats.registry import REPORT_DEFAULT
 from auditor.formats.summary import render_summary
 
@@ -45,6 +46,7 @@ class ReportCommand(Command):
         add_document_options(parser)
         parser.add_argument("--quiet", action="store_true", help="print only errors")
         add_audit_options(parser, fail_on_default="findings do not fail the report")
+        add_store_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
         formats = chosen_formats(args.formats, REPORT_DEFAULT)
@@ -62,5 +64,6 @@ class ReportCommand(Command):
             names = ", ".join(p.name for p in written)
             console.print(f"report written to {args.out}/ ({names})")
         report_problems(result, console, warnings=not args.quiet)
+        save_report_snapshot(args, collection, result, console, setup.settings.ignores)
         fail_on = setup.settings.fail_on
         return exit_code(result, fail_on, gate=fail_on is not None)

@@ -21,7 +21,20 @@ from auditor.cli.output_options import (
 from auditor.errors import UsageError
 
 DEFAULT_FORMAT = "cyclonedx-json"
-_AUDIT_FLAGS = ("sources", "advisory_db", "offline", "config", "fail_on")
+# the options that only mean something when the packages are checked
+_AUDIT_FLAGS = (
+    "sources",
+    "advisory_db",
+    "osv_url",
+    "offline",
+    "config",
+    "fail_on",
+    "no_registry",
+    "python_version",
+    "platform",
+    "pypi_url",
+    "npm_registry",
+)
 
 
 class SbomCommand(Command):

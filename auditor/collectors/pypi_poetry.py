@@ -51,6 +51,7 @@ from auditor.collectors.pypi_pyproject import (
     direct_edges,
     poetry_dependency,
     project_root,
+    python_versions,
     read_manifest,
 )
 from auditor.model import (
@@ -136,7 +137,14 @@ class PoetryLockCollector(Collector):
             edges.extend(_edges(entry, index, requests))
         by_id = {e.package.id: e.doc for e in entries}
         edges += requested_extra_edges(requests, by_id, index)
-        root = project_root(file, manifest, self.ecosystem)
+        root = project_root(
+            file,
+            manifest,
+            self.ecosystem,
+            requires_python=python_versions(metadata.opt_string("python-versions"))
+            if metadata is not None
+            else None,
+        )
         packages = _inherit_extras(merge_packages(e.package for e in entries), edges)
         root_edges, not_locked = direct_edges(root, manifest, index, packages, edges)
         return CollectResult(
@@ -209,6 +217,7 @@ def _package(
         hashes=_hashes(table, name, version, legacy, names),
         scopes=_scopes(table, name, extras, use_category=use_category),
         found_in=(location,),
+        requires_python=python_versions(table.opt_string("python-versions")),
     )
 
 

@@ -1,0 +1,57 @@
+"""``auditor diff``: what changed between two snapshots."""
+
+from __future__ import annotations
+
+import argparse
+
+from auditor.cli.base import EXIT_OK, Command, Console
+from auditor.cli.options import add_json_option
+from auditor.cli.store_options import (
+    add_db_option,
+    add_project_option,
+    choose_project,
+    open_for_reading,
+)
+from auditor.formats.graph_json import dumps
+
+
+class DiffCommand(Command):
+    name = "diff"
+    help = "show what changed between two snapshots"
+    description = (
+        "Compare two stored snapshots: packages added, removed, upgraded and downgraded, "
+        "findings new and resolved, suppressions added, removed and changed. With no ids, "
+        "the project's last two snapshots; with one id, that snapshot and the one before it."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "ids", nargs="*", type=int, metavar="ID", help="snapshot ids (see auditor history)"
+        )
+        add_json_option(parser)
+        add_project_option(
+            parser,
+            "the project whose snapshots are compared by default (default: the current "
+            "folder's project, or the only one)",
+        )
+        add_db_option(parser)
+
+    def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.formats.diff import diff_document, render_diff
+        from auditor.store import SnapshotInfo, snapshots
+        from auditor.store.diff import default_pair, diff_snapshots
+
+        engine = open_for_reading(args)
+        try:
+            infos: tuple[SnapshotInfo, ...] = ()
+            if len(args.ids) < 2:
+                infos = snapshots(engine, choose_project(engine, args.project))
+            before, after = default_pair(infos, list(args.ids))
+            diff = diff_snapshots(engine, before, after)
+        finally:
+            engine.dispose()
+        if args.json:
+            console.print(dumps(diff_document(diff)).rstrip("\n"))
+        else:
+            console.out.write(render_diff(diff))
+        return EXIT_OK

@@ -1,0 +1,49 @@
+"""``auditor history``: the snapshots of a project, oldest first."""
+
+from __future__ import annotations
+
+import argparse
+
+from auditor.cli.base import EXIT_OK, Command, Console
+from auditor.cli.options import add_json_option
+from auditor.cli.store_options import (
+    add_db_option,
+    add_project_option,
+    choose_project,
+    open_for_reading,
+)
+from auditor.formats.graph_json import dumps
+
+
+class HistoryCommand(Command):
+    name = "history"
+    help = "list the stored snapshots of a project"
+    description = (
+        "List every stored snapshot of a project, oldest first: when it was taken, the git "
+        "commit, its status, package counts, findings by severity, new and resolved findings "
+        "and the package churn against the previous complete snapshot."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        add_project_option(
+            parser,
+            "the project to list (default: the current folder's project, or the only one)",
+        )
+        add_json_option(parser)
+        add_db_option(parser)
+
+    def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.formats.history import history_document, render_history
+        from auditor.store import snapshots
+
+        engine = open_for_reading(args)
+        try:
+            project = choose_project(engine, args.project)
+            infos = snapshots(engine, project)
+        finally:
+            engine.dispose()
+        if args.json:
+            console.print(dumps(history_document(project, infos)).rstrip("\n"))
+        else:
+            console.out.write(render_history(project, infos))
+        return EXIT_OK

@@ -1,0 +1,344 @@
+"""Reading the store back: snapshot lists, whole snapshots, and the pieces diff needs."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, RowMapping
+
+from auditor.errors import StoreError
+from auditor.graph import DependencyGraph
+from auditor.model import (
+    AuditResult,
+    Ecosystem,
+    Edge,
+    Finding,
+    Package,
+    Source,
+    SourceKind,
+    Status,
+)
+from auditor.store import codec, tables
+from auditor.store.content import (
+    extra_kwargs,
+    hashes_from_json,
+    locations_from_json,
+    node_keys_by_id,
+    roots_from_json,
+    unblob,
+)
+from auditor.store.engine import show_url, transaction
+from auditor.store.records import (
+    InputRecord,
+    SnapshotInfo,
+    SnapshotMeta,
+    StoredSnapshot,
+    SuppressionRule,
+    as_utc,
+)
+from auditor.store.sets import RESULT_OWN_FIELDS
+from auditor.store.summary import summary_from_row
+
+Identity = tuple[str, str, str]  # (ecosystem, package name, finding id)
+
+
+def _t(model: type) -> sa.Table:
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
+
+
+SNAPSHOT = _t(tables.Snapshot)
+PROJECT = _t(tables.Project)
+
+
+def shown_url(engine: Engine) -> str:
+    """The engine's URL, safe to print."""
+    return show_url(engine.url.render_as_string(hide_password=False))
+
+
+def read(engine: Engine, work: Any) -> Any:
+    return transaction(engine, work, write=False, shown=shown_url(engine))
+
+
+def utc(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else as_utc(moment)
+
+
+# -- snapshot lists ---------------------------------------------------------------------
+
+
+def projects(engine: Engine) -> tuple[str, ...]:
+    def work(conn: Connection) -> tuple[str, ...]:
+        return tuple(conn.execute(sa.select(PROJECT.c.name).order_by(PROJECT.c.name)).scalars())
+
+    return read(engine, work)  # type: ignore[no-any-return]
+
+
+def _info_query() -> sa.Select[Any]:
+    return sa.select(SNAPSHOT, PROJECT.c.name.label("project_name")).join(
+        PROJECT, PROJECT.c.id == SNAPSHOT.c.project_id
+    )
+
+
+def info_from_row(row: RowMapping) -> SnapshotInfo:
+    return SnapshotInfo(
+        id=row["id"],
+        project=row["project_name"],
+        taken_at=as_utc(row["taken_at"]),
+        status=Status(row["status"]),
+        git_commit=row["git_commit"],
+        git_branch=row["git_branch"],
+        tool_version=row["tool_version"],
+        advisory_db=row["advisory_db"],
+        advisory_db_updated_at=utc(row["advisory_db_updated_at"]),
+        summary=summary_from_row(row),
+    )
+
+
+def snapshots(engine: Engine, project: str | None = None) -> tuple[SnapshotInfo, ...]:
+    """Every snapshot (of ``project``), oldest first."""
+
+    def work(conn: Connection) -> tuple[SnapshotInfo, ...]:
+        query = _info_query().order_by(SNAPSHOT.c.taken_at, SNAPSHOT.c.id)
+        if project is not None:
+            query = query.where(PROJECT.c.name == project)
+        return tuple(info_from_row(row._mapping) for row in conn.execute(query))
+
+    return read(engine, work)  # type: ignore[no-any-return]
+
+
+def snapshot_row(conn: Connection, snapshot_id: int) -> RowMapping:
+    row = conn.execute(_info_query().where(SNAPSHOT.c.id == snapshot_id)).first()
+    if row is None:
+        raise StoreError(f"no snapshot {snapshot_id} in the store")
+    return row._mapping
+
+
+# -- whole snapshots --------------------------------------------------------------------
+
+
+def load_snapshot(engine: Engine, snapshot_id: int) -> StoredSnapshot:
+    """Everything saved for one snapshot: metadata, graph, findings, suppressions, summary."""
+    return read(engine, lambda conn: load_in(conn, snapshot_id))  # type: ignore[no-any-return]
+
+
+def load_in(conn: Connection, snapshot_id: int) -> StoredSnapshot:
+    row = snapshot_row(conn, snapshot_id)
+    graph = load_graph(conn, row["graph_id"])
+    details = _blob(conn, row["details_id"], f"the details of snapshot {snapshot_id}")
+    result = _result(graph, load_findings(conn, row["finding_set_id"]), row["status"], details)
+    inputs = codec.loads(row["inputs"], f"the inputs of snapshot {snapshot_id}")
+    meta = SnapshotMeta(
+        taken_at=as_utc(row["taken_at"]),
+        git_commit=row["git_commit"],
+        git_branch=row["git_branch"],
+        inputs=codec.decode_stored_value(tuple[InputRecord, ...], inputs, "the inputs"),
+        tool_version=row["tool_version"],
+        advisory_db=row["advisory_db"],
+        advisory_db_updated_at=utc(row["advisory_db_updated_at"]),
+        suppressions=load_suppressions(conn, row["suppression_set_id"]),
+    )
+    return StoredSnapshot(info=info_from_row(row), meta=meta, result=result)
+
+
+def _result(
+    graph: DependencyGraph, findings: tuple[Finding, ...], status: str, details: Any
+) -> AuditResult:
+    hints = codec.type_hints(AuditResult)
+    kwargs: dict[str, Any] = {}
+    for field in dataclasses.fields(AuditResult):
+        if field.name in RESULT_OWN_FIELDS or field.name not in details:
+            continue
+        try:
+            kwargs[field.name] = codec.decode_value(hints[field.name], details[field.name])
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                f"the store holds a damaged run detail {field.name!r}: {exc}"
+            ) from None
+    return AuditResult(graph=graph, findings=findings, status=Status(status), **kwargs)
+
+
+def _blob(conn: Connection, blob_id: int, what: str) -> Any:
+    table = _t(tables.Blob)
+    data = conn.execute(sa.select(table.c.data).where(table.c.id == blob_id)).scalar_one()
+    return unblob(bytes(data), what)
+
+
+def load_graph(conn: Connection, graph_id: int) -> DependencyGraph:
+    graph_table = _t(tables.Graph)
+    row = conn.execute(sa.select(graph_table).where(graph_table.c.id == graph_id)).one()._mapping
+    try:
+        locations = {
+            key: locations_from_json(found)
+            for key, found in _blob(conn, row["locations_id"], "graph locations")
+        }
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"the store holds damaged package locations: {exc}") from None
+    bare = [_package(m._mapping) for m in conn.execute(_members_query(graph_id))]
+    keys = node_keys_by_id({p.id: p for p in bare})
+    packages = [
+        dataclasses.replace(p, found_in=locations[keys[p.id]]) if keys[p.id] in locations else p
+        for p in bare
+    ]
+    roots = roots_from_json(row["roots"])
+    nodes = {r.id: r.id for r in roots}
+    nodes.update({key: pid for pid, key in keys.items()})
+    edges = [_edge(e._mapping, nodes) for e in conn.execute(_edges_query(graph_id))]
+    return DependencyGraph(packages=packages, edges=edges, roots=roots)
+
+
+def _members_query(graph_id: int) -> sa.Select[Any]:
+    link, member = _t(tables.GraphChunk), _t(tables.Member)
+    component, hashset = _t(tables.Component), _t(tables.HashSet)
+    return (
+        sa.select(
+            member.c.component_id,
+            member.c.declared_scopes,
+            member.c.extra,
+            component,
+            hashset.c.hashes,
+        )
+        .select_from(link)
+        .join(member, member.c.chunk_id == link.c.chunk_id)
+        .join(component, component.c.id == member.c.component_id)
+        .outerjoin(hashset, hashset.c.id == member.c.hashset_id)
+        .where(link.c.graph_id == graph_id)
+    )
+
+
+def _edges_query(graph_id: int) -> sa.Select[Any]:
+    link, edge = _t(tables.GraphChunk), _t(tables.Edge)
+    return (
+        sa.select(edge)
+        .select_from(link)
+        .join(edge, edge.c.chunk_id == link.c.chunk_id)
+        .where(link.c.graph_id == graph_id)
+    )
+
+
+def _package(row: RowMapping) -> Package:
+    try:
+        hashes = hashes_from_json(row["hashes"]) if row["hashes"] else frozenset()
+        scopes = codec.loads(row["declared_scopes"], "scopes") if row["declared_scopes"] else []
+        return Package(
+            ecosystem=Ecosystem(row["ecosystem"]),
+            name=row["name"],
+            version=row["version"],
+            source=Source(
+                kind=SourceKind(row["source_kind"]),
+                url=row["source_url"],
+                reference=row["source_reference"],
+                subdirectory=row["source_subdirectory"],
+            ),
+            hashes=hashes,
+            scopes=frozenset(str(s) for s in scopes),
+            **extra_kwargs(Package, row["extra"]),
+        )
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"the store holds a damaged component {row['purl']}: {exc}") from None
+
+
+def _edge(row: RowMapping, nodes: Mapping[str, str]) -> Edge:
+    def end(key: str) -> str:
+        node = nodes.get(key)
+        if node is None:
+            raise StoreError(f"the store holds an edge to a missing node {key}")
+        return node
+
+    return Edge(
+        parent=end(row["parent"]),
+        child=end(row["child"]),
+        requirement=row["requirement"],
+        scope=row["scope"],
+        **extra_kwargs(Edge, row["extra"]),
+    )
+
+
+def load_findings(conn: Connection, set_id: int) -> tuple[Finding, ...]:
+    item, finding, advisory = (
+        _t(tables.FindingSetItem),
+        _t(tables.Finding),
+        _t(tables.Advisory),
+    )
+    query = (
+        sa.select(finding.c.data, advisory.c.data.label("advisory"))
+        .select_from(item)
+        .join(finding, finding.c.id == item.c.finding_ref)
+        .join(advisory, advisory.c.id == finding.c.advisory_ref)
+        .where(item.c.set_id == set_id)
+    )
+    out = []
+    for data, advisory_data in conn.execute(query):
+        merged = {**codec.loads(advisory_data, "advisory"), **codec.loads(data, "finding")}
+        out.append(codec.decode_stored(Finding, merged, "a finding"))
+    return tuple(sorted(out, key=finding_order))
+
+
+def finding_order(finding: Finding) -> tuple[str, str, str, str]:
+    return (
+        finding.package_id,
+        finding.kind.value,
+        finding.id,
+        codec.canonical_json(codec.encode(finding)),
+    )
+
+
+def load_suppressions(conn: Connection, set_id: int) -> tuple[SuppressionRule, ...]:
+    item, rule = _t(tables.SuppressionSetItem), _t(tables.Suppression)
+    query = (
+        sa.select(rule.c.rule_id, rule.c.package, rule.c.reason, rule.c.expires)
+        .select_from(item)
+        .join(rule, rule.c.id == item.c.suppression_ref)
+        .where(item.c.set_id == set_id)
+    )
+    rules = [
+        SuppressionRule(id=r.rule_id, package=r.package, reason=r.reason, expires=r.expires)
+        for r in conn.execute(query)
+    ]
+    return tuple(sorted(rules, key=lambda s: s.sort_key))
+
+
+# -- pieces for churn and series ----------------------------------------------------------
+
+
+def graph_versions(conn: Connection, graph_id: int) -> set[tuple[str, str, str]]:
+    """(ecosystem, name, version) of every package of a graph, without building the graph."""
+    link, member, component = _t(tables.GraphChunk), _t(tables.Member), _t(tables.Component)
+    query = (
+        sa.select(component.c.ecosystem, component.c.name, component.c.version)
+        .select_from(link)
+        .join(member, member.c.chunk_id == link.c.chunk_id)
+        .join(component, component.c.id == member.c.component_id)
+        .where(link.c.graph_id == graph_id)
+    )
+    return {(e, n, v) for e, n, v in conn.execute(query)}
+
+
+def set_identities(conn: Connection, set_id: int) -> set[Identity]:
+    return {identity for identity, _ in set_findings(conn, [set_id]).get(set_id, ())}
+
+
+def set_findings(conn: Connection, set_ids: Sequence[int]) -> dict[int, list[tuple[Identity, str]]]:
+    """For each finding set: (identity, severity) of its findings."""
+    item, finding = _t(tables.FindingSetItem), _t(tables.Finding)
+    out: dict[int, list[tuple[Identity, str]]] = {i: [] for i in set_ids}
+    ids = sorted(set(set_ids))
+    for start in range(0, len(ids), 500):
+        query = (
+            sa.select(
+                item.c.set_id,
+                finding.c.ecosystem,
+                finding.c.package_name,
+                finding.c.finding_id,
+                finding.c.severity,
+            )
+            .select_from(item)
+            .join(finding, finding.c.id == item.c.finding_ref)
+            .where(item.c.set_id.in_(ids[start : start + 500]))
+        )
+        for set_id, eco, name, fid, severity in conn.execute(query):
+            out[set_id].append(((eco, name, fid), severity))
+    return out

@@ -1,0 +1,50 @@
+"""The summary a snapshot carries: counted once at write time, read by history and series."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.engine import RowMapping
+
+from auditor.model import Severity
+from auditor.store import codec
+from auditor.store.records import Churn, Summary
+
+SUMMARY_VERSION = 1
+
+
+def summary_json(by_kind: Mapping[str, int], *, suppressions: int) -> str:
+    """The JSON part of the summary (what has no column of its own)."""
+    return codec.canonical_json(
+        {
+            "version": SUMMARY_VERSION,
+            "by_kind": dict(sorted(by_kind.items())),
+            "suppressions": suppressions,
+        }
+    )
+
+
+def summary_from_row(row: RowMapping) -> Summary:
+    """Rebuild a ``Summary`` from a snapshot row (columns plus the JSON part)."""
+    extra = codec.loads(row["summary"], f"the summary of snapshot {row['id']}")
+    by_kind = extra.get("by_kind", {}) if isinstance(extra, dict) else {}
+    return Summary(
+        packages=row["packages"],
+        direct=row["packages_direct"],
+        transitive=row["packages"] - row["packages_direct"],
+        edges=row["edges"],
+        by_severity=tuple(
+            (s, int(row[f"findings_{s.value}"])) for s in sorted(Severity, key=lambda s: -s.rank)
+        ),
+        by_kind=tuple(sorted((str(k), int(v)) for k, v in by_kind.items())),
+        churn=Churn(
+            added=row["added"],
+            removed=row["removed"],
+            upgraded=row["upgraded"],
+            downgraded=row["downgraded"],
+        ),
+        findings_new=row["findings_new"],
+        findings_resolved=row["findings_resolved"],
+        suppressions=int(extra.get("suppressions", 0)) if isinstance(extra, dict) else 0,
+        baseline_id=row["baseline_id"],
+    )
