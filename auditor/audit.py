@@ -1,7 +1,9 @@
 """The pipeline: collect every target, merge into one graph, run checks, build the result.
 
 No printing and no output files here: the CLI and the output formats consume the values
-this module returns, which keeps every stage testable alone.
+this module returns, which keeps every stage testable alone. The registry stage
+(``auditor.enrich``) runs first, because completing flat lockfiles changes the graph that
+the advisory sources and the checks see.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from auditor.advisories.osv import OsvRecord
 from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
 from auditor.checks.registry import default_checks
 from auditor.discovery import Target, find_targets
+from auditor.enrich import RegistrySetup, enrich
+from auditor.environment import for_project
 from auditor.errors import LockfileError, SourceError
+from auditor.fixplan import plan_fixes
 from auditor.graph import DependencyGraph
 from auditor.inputs import TreeReader
 from auditor.model import (
@@ -29,8 +34,10 @@ from auditor.model import (
     SkippedPackage,
     SourceInfo,
     Status,
+    Unverified,
 )
 from auditor.policy import apply_ignores
+from auditor.registry.health import total_libyears
 
 LOCAL_REASON = "the project's own code (path, editable or workspace): no advisory describes it"
 
@@ -92,19 +99,25 @@ def collect_paths(
 class AuditOptions:
     """What to check with: advisory sources (none: no advisory check), the checks to run
     (None: every registered check whose data is there), ignores and the day they are
-    judged on."""
+    judged on, the checks' settings, and how registries may be reached (by default they
+    are not: nothing here reaches the network unless the caller hands over registries)."""
 
     sources: tuple[AdvisorySource, ...] = ()
     checks: tuple[Check, ...] | None = None
     ignores: tuple[IgnoreRule, ...] = ()
     today: date | None = None
     check_settings: CheckSettings = field(default_factory=CheckSettings)
+    registry: RegistrySetup = field(default_factory=RegistrySetup)
 
 
 def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
-    """Build the result of a run: query the sources, run the checks, apply the ignores."""
+    """Build the result of a run: ask the registries (which may complete the graph), query
+    the advisory sources, run the checks, apply the ignores, plan the fixes."""
     options = options or AuditOptions()
-    graph = collection.graph
+    enriched = enrich(collection.results, options.registry, options.check_settings)
+    graph = DependencyGraph.from_results(enriched.results)
+    environment = for_project(options.check_settings.environment, graph.roots)
+    settings = replace(options.check_settings, environment=environment)
     excluded: tuple[tuple[str, str], ...] = ()
     advisories: AdvisoryData | None = None
     infos: tuple[SourceInfo, ...] = ()
@@ -112,16 +125,34 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         excluded = tuple((p.id, LOCAL_REASON) for p in graph.packages if is_local(p))
         to_check = [p for p in graph.packages if not is_local(p)]
         advisories, infos = query_sources(options.sources, to_check)
-    context = CheckContext(graph=graph, advisories=advisories, settings=options.check_settings)
+    context = CheckContext(
+        graph=graph,
+        advisories=advisories,
+        settings=settings,
+        registry=enriched.registry,
+        registry_note=options.registry.note,
+        missing=enriched.missing,
+        file_registries={r.path: r.registries for r in enriched.results},
+    )
     findings: list[Finding] = []
     unchecked: set[tuple[str, str]] = set(advisories.unchecked if advisories else ())
+    unverified: set[Unverified] = set(enriched.unverified)
     for check in default_checks() if options.checks is None else options.checks:
         if check.applies(context):
             outcome = check.run(context)
             findings.extend(outcome.findings)
             unchecked.update(outcome.unchecked)
+            unverified.update(outcome.unverified)
     ignored = apply_ignores(findings, options.ignores, options.today or date.today())
     status = Status.INCOMPLETE if unchecked else collection.status
+    health = tuple(sorted(enriched.registry.health.values())) if enriched.registry else ()
+    plans = plan_fixes(
+        graph,
+        ignored.kept,
+        registries=options.registry.registries,
+        environment=environment,
+        registry_note=options.registry.note,
+    )
     return AuditResult(
         graph=graph,
         findings=ignored.kept,
@@ -135,6 +166,11 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         excluded=excluded,
         sources=infos,
         warnings=source_warnings(infos) + ignored.warnings,
+        health=health,
+        libyears=total_libyears(health),
+        fix_plans=plans,
+        unverified=tuple(sorted(unverified)),
+        notes=enriched.notes,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +24,8 @@ from auditor.advisories.base import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
 from auditor.collectors.base import InputFile
 from auditor.collectors.parsing import Doc, load_toml, type_name
 from auditor.errors import LockfileError, UsageError
-from auditor.model import IgnoreRule
+from auditor.internal import InternalPattern, PatternError, ecosystem_key, parse_pattern
+from auditor.model import Ecosystem, IgnoreRule
 from auditor.redact import redact_url
 
 T = TypeVar("T")
@@ -33,6 +34,8 @@ CONFIG_FILE = "auditor.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
 FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
+DEFAULT_UNMAINTAINED_DAYS = 730
+PLATFORMS = ("linux", "darwin", "windows")
 
 ENV_SOURCE = "AUDITOR_SOURCE"
 ENV_ADVISORY_DB = "AUDITOR_ADVISORY_DB"
@@ -42,6 +45,10 @@ ENV_STALE_DAYS = "AUDITOR_STALE_DAYS"
 # AUDITOR_STALE_DAYS is not set (deprecated).
 ENV_STALE_DAYS_OLD = "AUDITOR_DB_MAX_AGE_DAYS"
 ENV_OSV_URL = "AUDITOR_OSV_URL"
+ENV_UNMAINTAINED_DAYS = "AUDITOR_UNMAINTAINED_DAYS"
+ENV_PYTHON_VERSION = "AUDITOR_PYTHON_VERSION"
+ENV_PLATFORM = "AUDITOR_PLATFORM"
+ENV_NO_REGISTRY = "AUDITOR_NO_REGISTRY"
 
 _KEYS = (
     "source",
@@ -52,9 +59,17 @@ _KEYS = (
     "stale-days",
     "ignore",
     "typosquat-allow-list",
+    "internal",
+    "public-registries",
+    "registry",
+    "unmaintained-days",
+    "python-version",
+    "platform",
 )
 _IGNORE_KEYS = ("id", "reason", "expires")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$")
+# advisory ids, and check rule ids with a package name (``HEALTH-DEPRECATED:@acme/ui``)
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+@/-]{0,255}$")
+_PYTHON_VERSION = re.compile(r"^[23]\.\d{1,2}$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -81,6 +96,12 @@ class Config:
     stale_days: float | None = None
     osv_url: str | None = None
     ignores: tuple[IgnoreRule, ...] = ()
+    internal: tuple[InternalPattern, ...] = ()
+    public_registries: tuple[tuple[Ecosystem, str], ...] = ()
+    registry: bool | None = None
+    unmaintained_days: int | None = None
+    python_version: str | None = None
+    platform: str | None = None
     typosquat_allow_list: Path | None = None  # resolved against the config file's folder
 
 
@@ -97,6 +118,12 @@ class Settings:
     ignores: tuple[IgnoreRule, ...] = ()
     typosquat_allow_list: Path | None = None
     config_path: str | None = None
+    internal: tuple[InternalPattern, ...] = ()
+    public_registries: tuple[tuple[Ecosystem, str], ...] = ()  # instead of the defaults
+    registry: bool = True  # ask package registries (health, confusion, metadata, fixes)
+    unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
+    python_version: str | None = None  # the target environment for markers: None = any
+    platform: str | None = None
 
 
 # -- finding and reading the file ----------------------------------------------------------------
@@ -184,6 +211,12 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         stale_days=_stale_days(doc),
         osv_url=_osv_url(doc),
         ignores=_ignores(doc, shown),
+        internal=_internal(doc, shown),
+        public_registries=_public_registries(doc),
+        registry=doc.flag("registry") if doc.has("registry") else None,
+        unmaintained_days=_whole_days(doc, "unmaintained-days", minimum=1),
+        python_version=_python_version(doc),
+        platform=_platform(doc),
         typosquat_allow_list=None if allow is None else folder / allow,
     )
 
@@ -213,6 +246,95 @@ def _stale_days(doc: Doc) -> float | None:
         shown = repr(value) if type(value) in (int, float) else type_name(value)
         child.fail(f"is {shown}, expected a positive number of days")
     return float(value)
+
+
+def _whole_days(doc: Doc, key: str, *, minimum: int) -> int | None:
+    child = doc.opt_child(key)
+    if child is None:
+        return None
+    if type(child.value) is not int or child.value < minimum:
+        shown = type_name(child.value)
+        child.fail(f"is {shown}, expected a whole number of days ({minimum} or more)")
+    value: int = child.value
+    return value
+
+
+def _internal(doc: Doc, shown: str) -> tuple[InternalPattern, ...]:
+    """``internal = ["acme-*", "npm:@acme/*"]`` or a table of lists per ecosystem."""
+    child = doc.opt_child("internal")
+    if child is None:
+        return ()
+    lists: list[tuple[Ecosystem | None, list[Doc]]] = []
+    if isinstance(child.value, dict):
+        for name, value in child.items():
+            ecosystem = ecosystem_key(name)
+            if ecosystem is None:
+                value.fail(f"unknown ecosystem {name!r} (known: pypi, npm, go)")
+            lists.append((ecosystem, value.as_list()))
+    else:
+        lists.append((None, child.as_list()))
+    patterns: list[InternalPattern] = []
+    for ecosystem, items in lists:
+        for item in items:
+            try:
+                patterns.append(
+                    parse_pattern(item.as_str(), ecosystem=ecosystem, origin=f"{shown}: {item.key}")
+                )
+            except PatternError as exc:
+                item.fail(str(exc))
+    return tuple(patterns)
+
+
+def _public_registries(doc: Doc) -> tuple[tuple[Ecosystem, str], ...]:
+    """``[public-registries]`` with ``pypi = [URL...]`` and ``npm = [URL...]``."""
+    table = doc.opt_table("public-registries")
+    if table is None:
+        return ()
+    found: list[tuple[Ecosystem, str]] = []
+    for name, value in table.items():
+        ecosystem = ecosystem_key(name)
+        if ecosystem not in (Ecosystem.PYPI, Ecosystem.NPM):
+            value.fail(f"unknown registry {name!r} (known: pypi, npm)")
+        items = value.as_list() if isinstance(value.value, list) else [value]
+        for item in items:
+            url = item.as_str().strip()
+            if not re.match(r"^https?://[^/\s]+", url):
+                item.fail(f"{redact_url(url)!r} is not an http(s) URL")
+            found.append((ecosystem, url))
+    return tuple(found)
+
+
+def _python_version(doc: Doc) -> str | None:
+    value = doc.opt_string("python-version")
+    if value is not None and not _PYTHON_VERSION.match(value.strip()):
+        doc.child("python-version").fail(f"is {value!r}, expected MAJOR.MINOR such as 3.11")
+    return None if value is None else value.strip()
+
+
+def _platform(doc: Doc) -> str | None:
+    value = doc.opt_string("platform")
+    if value is None:
+        return None
+    try:
+        return parse_platform(value)
+    except ValueError as exc:
+        doc.child("platform").fail(str(exc))
+
+
+def parse_platform(text: str) -> str:
+    """``linux``, ``darwin`` (``macos``) or ``windows`` (``win32``)."""
+    value = {"macos": "darwin", "osx": "darwin", "win32": "windows", "win": "windows"}.get(
+        text.strip().lower(), text.strip().lower()
+    )
+    if value not in PLATFORMS:
+        raise ValueError(f"is {text!r}, expected one of {', '.join(PLATFORMS)}")
+    return value
+
+
+def parse_python_version(text: str) -> str:
+    if not _PYTHON_VERSION.match(text.strip()):
+        raise ValueError(f"is {text!r}, expected MAJOR.MINOR such as 3.11")
+    return text.strip()
 
 
 def _osv_url(doc: Doc) -> str | None:
@@ -286,6 +408,9 @@ def resolve(
     offline: bool = False,
     fail_on: str | None = None,
     osv_url: str | None = None,
+    no_registry: bool = False,
+    python_version: str | None = None,
+    platform: str | None = None,
 ) -> Settings:
     """Combine flags (the keyword arguments) > environment > config file > defaults."""
     env_sources = split_names(environ.get(ENV_SOURCE, ""))
@@ -301,6 +426,20 @@ def resolve(
         ignores=config.ignores,
         typosquat_allow_list=config.typosquat_allow_list,
         config_path=config.path,
+        internal=config.internal,
+        public_registries=config.public_registries,
+        registry=not no_registry
+        and _env_flag(environ, ENV_NO_REGISTRY) is not True
+        and config.registry is not False,
+        unmaintained_days=_first(
+            _env_whole_days(environ, ENV_UNMAINTAINED_DAYS, minimum=1),
+            config.unmaintained_days,
+            DEFAULT_UNMAINTAINED_DAYS,
+        ),
+        python_version=python_version
+        or _env_choice(environ, ENV_PYTHON_VERSION, parse_python_version)
+        or config.python_version,
+        platform=platform or _env_choice(environ, ENV_PLATFORM, parse_platform) or config.platform,
     )
 
 
@@ -354,3 +493,23 @@ def _env_days(environ: Mapping[str, str]) -> float | None:
     if not math.isfinite(value) or value <= 0:
         raise ConfigError(name, f"is {text!r}, expected a positive number of days")
     return value
+
+
+def _env_whole_days(environ: Mapping[str, str], name: str, *, minimum: int) -> int | None:
+    if name not in environ:
+        return None
+    value = environ[name].strip()
+    if not value.isdigit() or int(value) < minimum:
+        raise ConfigError(
+            name, f"is {value!r}, expected a whole number of days ({minimum} or more)"
+        )
+    return int(value)
+
+
+def _env_choice(environ: Mapping[str, str], name: str, parse: Callable[[str], str]) -> str | None:
+    if not environ.get(name, "").strip():
+        return None
+    try:
+        return parse(environ[name])
+    except ValueError as exc:
+        raise ConfigError(name, str(exc)) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -126,12 +127,16 @@ class Package:
     hashes: frozenset[Hash] = frozenset()
     scopes: frozenset[str] = frozenset()
     found_in: tuple[Location, ...] = ()
+    # the Python versions the locked release supports, where the lockfile records it
+    # (poetry ``python-versions``, pdm ``requires_python``, pylock ``requires-python``)
+    requires_python: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.ecosystem.normalize_name(self.name))
 
-    @property
+    @cached_property
     def purl(self) -> str:
+        # computed once: the id keys every graph lookup, and quoting is not free
         return make_purl(self.ecosystem, self.name, self.version, self.source)
 
     @property
@@ -152,6 +157,7 @@ class Package:
             hashes=self.hashes | other.hashes,
             scopes=self.scopes | other.scopes,
             found_in=tuple(sorted(set(self.found_in) | set(other.found_in), key=location_key)),
+            requires_python=self.requires_python or other.requires_python,
         )
 
 
@@ -167,6 +173,9 @@ class Root:
     name: str
     ecosystem: Ecosystem
     path: str  # the lockfile that defines this root
+    # the project's supported Python versions where the files say (pyproject's
+    # ``requires-python``, poetry's ``python-versions``, uv's and pylock's ``requires-python``)
+    requires_python: str | None = None
 
 
 def root_id(path: str, member: str | None = None) -> str:
@@ -338,6 +347,93 @@ class AuditResult:
     excluded: tuple[tuple[str, str], ...] = ()
     sources: tuple[SourceInfo, ...] = ()  # the advisory sources asked, in order
     warnings: tuple[str, ...] = ()  # for the user's terminal: stale data, expired ignores
+    # registry facts per package, sorted by package id (empty when registries were not asked)
+    health: tuple[PackageHealth, ...] = ()
+    libyears: float | None = None  # total drift of the packages whose release dates are known
+    fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
+    unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
+    notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
+
+    def health_of(self, package_id: str) -> PackageHealth | None:
+        for item in self.health:
+            if item.package_id == package_id:
+                return item
+        return None
+
+    def fix_plan(self, package_id: str) -> FixPlan | None:
+        for plan in self.fix_plans:
+            if plan.package_id == package_id:
+                return plan
+        return None
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class PackageHealth:
+    """What a package's registry says about its locked release and its project.
+
+    Times are ISO 8601 UTC. ``libyears`` is how far the locked release lags the latest one
+    (the time between their publications, in years of 365.25 days; 0 when it is the
+    latest). ``error`` set means the health is unknown, and says why.
+    """
+
+    package_id: str
+    registry: str = ""
+    published: str | None = None
+    latest: str | None = None
+    latest_published: str | None = None
+    last_release: str | None = None  # the newest publication of any version
+    newer_releases: int | None = None  # stable releases above the locked one
+    libyears: float | None = None
+    yanked: bool = False
+    yanked_reason: str | None = None
+    deprecated: str | None = None
+    maintainers: int | None = None
+    requires_python: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Blocker:
+    """A parent whose recorded requirement does not admit a fix version.
+
+    ``upgrade`` is the smallest release of the parent whose own requirement admits it, when
+    the registry could say; otherwise ``reason`` explains why none is named.
+    """
+
+    parent_id: str
+    requirement: str
+    upgrade: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class FixPlan:
+    """How to get a vulnerable package to a version that fixes its findings.
+
+    ``target`` is the smallest version that fixes every finding that has a fix (None when
+    none has); ``compatible`` says whether every parent's recorded requirement admits it;
+    ``blockers`` name those that do not. ``unfixed`` lists findings no version fixes yet.
+    """
+
+    package_id: str
+    target: str | None
+    findings: tuple[str, ...] = ()
+    compatible: bool = True
+    blockers: tuple[Blocker, ...] = ()
+    unfixed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Unverified:
+    """A package a check could not judge (registry unreachable, no registry source, ...).
+
+    Unlike advisory ``unchecked`` packages, these do not make the audit incomplete: they
+    are listed so that nobody reads their absence from the findings as a clean bill.
+    """
+
+    check: str
+    package_id: str
+    reason: str
 
 
 GO_TOOLCHAIN_NAMES = frozenset({"stdlib", "toolchain"})

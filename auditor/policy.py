@@ -9,6 +9,17 @@ from datetime import date
 from auditor.model import Finding, FindingKind, IgnoreRule, Severity, Suppression
 
 FAIL_ON_MALICIOUS = "malicious"
+# what fails a run without --fail-on: the risks of running someone else's code. Health and
+# conflict findings are advice (npm nests duplicates legitimately, most projects use
+# something unmaintained) until a --fail-on level says otherwise.
+SECURITY_KINDS = frozenset(
+    {
+        FindingKind.VULNERABILITY,
+        FindingKind.MALICIOUS,
+        FindingKind.TYPOSQUAT,
+        FindingKind.CONFUSION,
+    }
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,14 +65,15 @@ def apply_ignores(
 def blocking(findings: Iterable[Finding], fail_on: str | None) -> tuple[Finding, ...]:
     """The findings that fail the run under ``--fail-on``.
 
-    No threshold: every finding fails the run, as pip-audit and osv-scanner do.
-    ``malicious``: only malicious-package findings. A severity: findings at or above it,
-    and findings of unknown severity too, because nothing shows they are below it (most
-    PyPA and Go records carry no severity at all).
+    No threshold: every finding of a security kind (vulnerable, malicious, typosquatted or
+    confusable packages) fails the run, as pip-audit and osv-scanner do; health and conflict
+    findings do not. ``malicious``: only malicious-package findings. A severity: findings of
+    any kind at or above it, and findings of unknown severity too, because nothing shows
+    they are below it (most PyPA and Go records carry no severity at all).
     """
     items = tuple(findings)
     if fail_on is None:
-        return items
+        return tuple(f for f in items if f.kind in SECURITY_KINDS)
     if fail_on == FAIL_ON_MALICIOUS:
         return tuple(f for f in items if f.kind is FindingKind.MALICIOUS)
     threshold = Severity(fail_on)

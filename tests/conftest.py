@@ -59,3 +59,10 @@ def http_server() -> Iterator[HttpTestServer]:
     with HttpTestServer() as server:
         yield server
         assert not server.errors, server.errors
+
+
+@pytest.fixture(autouse=True)
+def no_registry_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches a real package registry: audits skip registry lookups unless a test
+    removes AUDITOR_NO_REGISTRY and points the registries at the local test server."""
+    monkeypatch.setenv("AUDITOR_NO_REGISTRY", "1")

@@ -1,9 +1,9 @@
 """The check plug-in interface and registry.
 
 A check reads the dependency graph plus what the audit gathered for it (advisory records
-from the selected sources, later registry metadata) and returns findings of its own kind,
-and the packages it could not check with the reason. Checks do no I/O: whatever they need
-is fetched before them and handed over in the ``CheckContext``.
+from the selected sources, registry metadata, the user's settings) and returns findings of
+its own kind, and the packages it could not check with the reason. Checks do no I/O:
+whatever they need is fetched before them and handed over in the ``CheckContext``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import ClassVar
 
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
+from auditor.config import DEFAULT_UNMAINTAINED_DAYS
+from auditor.edges import MissingRequirement
+from auditor.environment import TargetEnvironment
 from auditor.graph import DependencyGraph
-from auditor.model import Finding, FindingKind
+from auditor.internal import InternalNames
+from auditor.model import Ecosystem, Finding, FindingKind, PackageHealth, Unverified
+from auditor.registry.lookup import Presence, PublicRegistries
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,19 +38,46 @@ class CheckSettings:
     """What the configuration tells the checks (read before the run, no I/O in checks)."""
 
     typosquat_allow: AllowList = EMPTY  # names never reported as typosquats
+    internal: InternalNames = field(default_factory=InternalNames)
+    unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
+    environment: TargetEnvironment = field(default_factory=TargetEnvironment)
+    now: datetime | None = None  # the moment ages are measured at (None: not measured)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistryData:
+    """What the registries answered before the checks ran.
+
+    ``health`` maps package id → facts (only packages that were looked up). ``presence``
+    maps (ecosystem, name) → whether the public registry has that name (looked up for
+    internal names only). ``public`` says which registry URLs count as public, ``served_by``
+    which configured registry a package without a recorded registry comes from.
+    """
+
+    health: Mapping[str, PackageHealth] = field(default_factory=dict)
+    presence: Mapping[tuple[Ecosystem, str], Presence] = field(default_factory=dict)
+    public: PublicRegistries | None = None
+    # package id → the configured registry that would serve it (internal names only)
+    served_by: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
 class CheckContext:
     graph: DependencyGraph
     advisories: AdvisoryData | None = None  # None: no advisory source was selected
-    settings: CheckSettings = CheckSettings()
+    settings: CheckSettings = field(default_factory=CheckSettings)
+    registry: RegistryData | None = None  # None: registries were not asked (offline, off)
+    registry_note: str = ""  # why ``registry`` is None
+    missing: tuple[MissingRequirement, ...] = ()  # from completing flat lockfiles
+    # lockfile path → the registry URLs it names (for packages whose own source has none)
+    file_registries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
 class CheckResult:
     findings: tuple[Finding, ...] = ()
-    unchecked: tuple[tuple[str, str], ...] = ()  # (package id, reason)
+    unchecked: tuple[tuple[str, str], ...] = ()  # (package id, reason): the audit is incomplete
+    unverified: tuple[Unverified, ...] = ()  # could not be judged; the audit is not incomplete
 
 
 class Check(ABC):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from auditor.checks.confusion import name_findings
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.checks.typosquat.check import typosquat_findings
+from auditor.internal import InternalNames
 from auditor.model import Ecosystem, Finding, Package
+from auditor.registry.lookup import PublicRegistries
 
 NAME_ECOSYSTEMS = (Ecosystem.PYPI, Ecosystem.NPM)
 _VALID = {
@@ -36,6 +39,8 @@ class NameCheckOptions:
     """Configuration every name check may read."""
 
     allow_list: AllowList = EMPTY  # names never reported as typosquats
+    internal: InternalNames = field(default_factory=InternalNames)  # dependency confusion
+    public: PublicRegistries | None = None  # None: public registries are not asked
 
 
 NameCheck = Callable[[Sequence[Package], NameCheckOptions], Sequence[Finding]]
@@ -45,8 +50,13 @@ def _typosquat(packages: Sequence[Package], options: NameCheckOptions) -> Sequen
     return typosquat_findings(packages, allow=options.allow_list)
 
 
+def _confusion(packages: Sequence[Package], options: NameCheckOptions) -> Sequence[Finding]:
+    return name_findings(packages, internal=options.internal, public=options.public)
+
+
 NAME_CHECKS: dict[str, NameCheck] = {
     "typosquat": _typosquat,
+    "confusion": _confusion,
 }
 
 

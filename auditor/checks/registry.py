@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from auditor.checks.base import Check
+from auditor.checks.conflicts import ConflictCheck
+from auditor.checks.confusion import ConfusionCheck
+from auditor.checks.health import HealthCheck
 from auditor.checks.typosquat.check import TyposquatCheck
 from auditor.checks.vulnerabilities import VulnerabilityCheck
 
-CHECKS: dict[str, Check] = {c.name: c for c in (VulnerabilityCheck(), TyposquatCheck())}
+CHECKS: dict[str, Check] = {
+    c.name: c
+    for c in (
+        VulnerabilityCheck(),
+        TyposquatCheck(),
+        ConfusionCheck(),
+        HealthCheck(),
+        ConflictCheck(),
+    )
+}
 
 
 def names() -> list[str]:

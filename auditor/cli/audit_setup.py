@@ -17,12 +17,32 @@ from auditor.audit import AuditOptions
 from auditor.checks.base import CheckSettings
 from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
 from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Console
-from auditor.cli.net_options import add_cache_option, add_network_options, cache_root, net_config
-from auditor.config import FAIL_ON_CHOICES, Settings, read_config, resolve
+from auditor.cli.net_options import (
+    add_cache_option,
+    add_network_options,
+    add_registry_options,
+    cache_root,
+    net_config,
+)
+from auditor.config import (
+    ENV_NO_REGISTRY,
+    FAIL_ON_CHOICES,
+    Settings,
+    parse_platform,
+    parse_python_version,
+    read_config,
+    resolve,
+    scan_root,
+)
+from auditor.enrich import RegistrySetup
+from auditor.environment import TargetEnvironment
 from auditor.formats.table import safe
+from auditor.internal import InternalNames
 from auditor.model import AuditResult, Status
 from auditor.net import HttpClient
 from auditor.policy import blocking
+from auditor.registry.common import ConfigContext
+from auditor.registry.lookup import PublicRegistries, configured_registries, public_registries
 
 UNCHECKED_LINES = 50  # on the terminal; --json lists every one
 
@@ -68,17 +88,63 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         + ", ".join(FAIL_ON_CHOICES)
         + f"; malicious: only malicious packages; default: {fail_on_default})",
     )
+    add_check_options(parser)
+
+
+def add_check_options(parser: argparse.ArgumentParser) -> None:
+    """The target environment and the registry lookups of the supply-chain checks."""
+    parser.add_argument(
+        "--no-registry",
+        action="store_true",
+        help="ask no package registry: no health, no confusion lookups, no edges for flat "
+        "lockfiles, no fix-plan upgrades (env AUDITOR_NO_REGISTRY; config registry = false)",
+    )
+    parser.add_argument(
+        "--python-version",
+        type=_python_version,
+        metavar="X.Y",
+        help="evaluate environment markers and Requires-Python for this Python only "
+        "(env AUDITOR_PYTHON_VERSION; default: the project's Pythons, else any)",
+    )
+    parser.add_argument(
+        "--platform",
+        type=_platform,
+        metavar="OS",
+        help="evaluate environment markers for linux, darwin or windows only "
+        "(env AUDITOR_PLATFORM; default: any)",
+    )
+    add_registry_options(parser)
+
+
+def _python_version(text: str) -> str:
+    try:
+        return parse_python_version(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _platform(text: str) -> str:
+    try:
+        return parse_platform(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @dataclass(frozen=True, kw_only=True)
 class AuditSetup:
     settings: Settings
     options: AuditOptions
-    client: HttpClient | None = None  # the run's HTTP client, when a live source is chosen
+    client: HttpClient | None = None  # the run's HTTP client: live sources, registries
 
     def close(self) -> None:
         if self.client is not None:
             self.client.close()
+
+    def __enter__(self) -> AuditSetup:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def prepare(
@@ -102,12 +168,16 @@ def prepare(
         offline=args.offline,
         fail_on=args.fail_on,
         osv_url=getattr(args, "osv_url", None),
+        no_registry=getattr(args, "no_registry", False),
+        python_version=getattr(args, "python_version", None),
+        platform=getattr(args, "platform", None),
     )
     net = net_config(args, environ)
     if settings.offline:
         net = replace(net, offline=True)
     live = any(sources.SOURCES[n].live for n in settings.sources if n in sources.SOURCES)
-    client = HttpClient(net) if live else None
+    lookups = settings.registry and not settings.offline
+    client = HttpClient(net) if live or lookups else None
     source_options = SourceOptions(
         advisory_db=settings.advisory_db,
         offline=settings.offline,
@@ -121,15 +191,58 @@ def prepare(
     chosen = sources.create(settings.sources, source_options)
     allow_path = settings.typosquat_allow_list
     check_settings = CheckSettings(
-        typosquat_allow=EMPTY if allow_path is None else load_allow_list(allow_path)
+        typosquat_allow=EMPTY if allow_path is None else load_allow_list(allow_path),
+        internal=InternalNames(patterns=settings.internal),
+        unmaintained_days=settings.unmaintained_days,
+        environment=TargetEnvironment(
+            python_version=settings.python_version, platform=settings.platform
+        ),
+        now=now,
     )
+    registry = _registry_setup(args, settings, environ, cwd, client, config_path=config.path)
     options = AuditOptions(
         sources=chosen,
         ignores=settings.ignores,
         today=now.date(),
         check_settings=check_settings,
+        registry=registry,
     )
     return AuditSetup(settings=settings, options=options, client=client)
+
+
+def _registry_setup(
+    args: argparse.Namespace,
+    settings: Settings,
+    environ: Mapping[str, str],
+    cwd: Path,
+    client: HttpClient | None,
+    *,
+    config_path: str | None,
+) -> RegistrySetup:
+    """The run's registries, or why there are none."""
+    if settings.offline:
+        return RegistrySetup(note="offline (--offline or AUDITOR_OFFLINE)")
+    if not settings.registry or client is None:
+        if getattr(args, "no_registry", False):
+            why = "--no-registry"
+        elif ENV_NO_REGISTRY in environ:
+            why = f"{ENV_NO_REGISTRY} is set"
+        else:
+            why = f"registry = false in {config_path}"
+        return RegistrySetup(note=why)
+    context = replace(ConfigContext.current(project=scan_root(args.paths, cwd)), env=dict(environ))
+    registries = configured_registries(
+        client,
+        context,
+        pypi_url=getattr(args, "pypi_url", None),
+        npm_registry=getattr(args, "npm_registry", None),
+    )
+    http = client
+
+    def public() -> PublicRegistries:
+        return public_registries(http, context, settings.public_registries)
+
+    return RegistrySetup(registries=registries, public=public)
 
 
 def report_sources(result: AuditResult, console: Console) -> None:
@@ -140,9 +253,11 @@ def report_sources(result: AuditResult, console: Console) -> None:
 
 
 def report_problems(result: AuditResult, console: Console, *, warnings: bool = True) -> None:
-    """Warnings, broken files and unchecked packages, on stderr."""
+    """Warnings, notes, broken files and unchecked packages, on stderr."""
     for warning in result.warnings if warnings else ():
         console.warn(warning)
+    for note in result.notes if warnings else ():
+        console.err.write(safe(f"auditor: note: {note}") + "\n")
     for error in result.errors:
         console.error(error.render())
     for package_id, reason in result.unchecked[:UNCHECKED_LINES]:

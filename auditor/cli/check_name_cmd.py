@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,18 @@ from auditor.checks.names import (
 from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
 from auditor.checks.typosquat.popular import Popularity, bundled
 from auditor.cli.base import EXIT_FINDINGS, EXIT_OK, Command, Console
+from auditor.cli.net_options import add_network_options, net_config
 from auditor.cli.options import add_json_option
+from auditor.config import ENV_OFFLINE, read_config
 from auditor.errors import UsageError
 from auditor.formats.findings_json import finding_json
 from auditor.formats.graph_json import dumps
 from auditor.graph import DependencyGraph
+from auditor.internal import InternalNames
 from auditor.model import Ecosystem, Finding
+from auditor.net import HttpClient
+from auditor.registry.common import ConfigContext
+from auditor.registry.lookup import public_registries
 
 SCHEMA = "auditor.check-name/1"
 Allowed = Callable[[Ecosystem, str], bool]
@@ -31,11 +38,12 @@ Allowed = Callable[[Ecosystem, str], bool]
 
 class CheckNameCommand(Command):
     name = "check-name"
-    help = "check package names before installing them (typosquats)"
+    help = "check package names before installing them (typosquats, dependency confusion)"
     description = (
         "Judge each NAME as if it were about to be installed: report the popular package it "
-        "imitates and why, with the same rules the lockfile check uses. Exits 1 when any "
-        "name has a finding."
+        "imitates and why, with the same rules the lockfile check uses, and, for a name the "
+        "config marks internal, whether the public registry has it. Exits 1 when any name "
+        "has a finding."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -52,6 +60,14 @@ class CheckNameCommand(Command):
             type=Path,
             help="names never reported as typosquats (format in docs/checks.md)",
         )
+        parser.add_argument(
+            "--config",
+            metavar="FILE",
+            help="config file whose internal names and public-registries the confusion check "
+            "uses (default: auditor.toml or [tool.auditor] in pyproject.toml of the current "
+            "directory)",
+        )
+        add_network_options(parser, rate_limit=False)
         add_json_option(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
@@ -60,12 +76,35 @@ class CheckNameCommand(Command):
         if bad:
             raise UsageError(f"not a valid {ecosystem.value} package name: {bad[0]!r}")
         allow = load_allow_list(args.allow_list) if args.allow_list else EMPTY
-        results = check_names(ecosystem, args.names, NameCheckOptions(allow_list=allow))
+        config = read_config(args.config, [], Path.cwd())
+        internal = InternalNames(patterns=config.internal)
+        asks = any(internal.match(ecosystem, n) for n in args.names)
+        offline = args.offline or _env_offline()
+        client = HttpClient(net_config(args)) if asks and not offline else None
+        if asks and offline:
+            console.err.write(
+                "auditor: note: internal names were not looked up on the public registry "
+                "(offline)\n"
+            )
+        try:
+            public = None
+            if client is not None:
+                context = ConfigContext.current(project=Path.cwd())
+                public = public_registries(client, context, config.public_registries)
+            options = NameCheckOptions(allow_list=allow, internal=internal, public=public)
+            results = check_names(ecosystem, args.names, options)
+        finally:
+            if client is not None:
+                client.close()
         if args.json:
             console.print(dumps(_document(ecosystem, results, allow.allows)).rstrip("\n"))
         else:
             _print_text(console, ecosystem, results, allow.allows)
         return EXIT_FINDINGS if any(results.values()) else EXIT_OK
+
+
+def _env_offline() -> bool:
+    return os.environ.get(ENV_OFFLINE, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _ecosystem(text: str) -> Ecosystem:

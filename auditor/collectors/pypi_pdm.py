@@ -37,6 +37,7 @@ from auditor.collectors.pypi_pyproject import (
     Manifest,
     direct_edges,
     project_root,
+    python_versions,
     read_manifest,
 )
 from auditor.model import (
@@ -190,6 +191,7 @@ def _entry(
         hashes=_hashes(files),
         scopes=frozenset(_scope(g, manifest_extras) for g in table.strings("groups")),
         found_in=(location,),
+        requires_python=python_versions(table.opt_string("requires_python")),
     )
     condition = Condition(marker) if marker else ALWAYS
     return _Entry(doc=table, package=package, extras=extras, condition=condition)

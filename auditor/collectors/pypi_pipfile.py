@@ -8,6 +8,7 @@ package hangs from the root (the project installs all of them).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from auditor.collectors.base import Collector, FileReader, InputFile
@@ -46,7 +47,13 @@ class PipfileLockCollector(Collector):
         doc = load_json(file)
         doc.mapping()
         lines = LineIndex(file.text)
-        root = Root(id=root_id(file.path), name=file.path, ecosystem=self.ecosystem, path=file.path)
+        root = Root(
+            id=root_id(file.path),
+            name=file.path,
+            ecosystem=self.ecosystem,
+            path=file.path,
+            requires_python=_requires_python(doc),
+        )
         registries = _registries(doc)
         packages: dict[str, Package] = {}
         skipped: list[SkippedPackage] = []
@@ -87,6 +94,21 @@ class PipfileLockCollector(Collector):
 def _line_of(lines: LineIndex, section: str, name: str) -> int | None:
     start = lines.text.find(json.dumps(section) + ":")
     return lines.first(json.dumps(name) + ":", max(start, 0))
+
+
+def _requires_python(doc: Doc) -> str | None:
+    """``_meta.requires.python_full_version`` (``==3.8.5``) or ``python_version`` (``==3.8.*``)."""
+    meta = doc.opt_table("_meta")
+    requires = meta.opt_table("requires") if meta is not None else None
+    if requires is None:
+        return None
+    full = requires.opt_string("python_full_version")
+    if full and re.fullmatch(r"\d+(\.\d+){1,3}", full.strip()):
+        return f"=={full.strip()}"
+    short = requires.opt_string("python_version")
+    if short and re.fullmatch(r"\d+\.\d+", short.strip()):
+        return f"=={short.strip()}.*"
+    return None
 
 
 def _registries(doc: Doc) -> tuple[str, ...]:

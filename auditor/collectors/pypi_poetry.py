@@ -46,10 +46,12 @@ from auditor.collectors.pypi_deps import (
     group_scope,
     merge_packages,
 )
+from auditor.collectors.pypi_poetry_extras import ExtraRequest, requested_extra_edges
 from auditor.collectors.pypi_pyproject import (
     direct_edges,
     poetry_dependency,
     project_root,
+    python_versions,
     read_manifest,
 )
 from auditor.model import (
@@ -129,8 +131,20 @@ class PoetryLockCollector(Collector):
                 condition = Condition(marker) if marker else ALWAYS
                 entries.append(_Entry(doc=table, package=found, condition=condition))
         index = LockIndex(Locked(package=e.package, condition=e.condition) for e in entries)
-        edges = [edge for e in entries for edge in _edges(e, index)]
-        root = project_root(file, manifest, self.ecosystem)
+        edges: list[Edge] = []
+        requests: list[ExtraRequest] = []
+        for entry in entries:
+            edges.extend(_edges(entry, index, requests))
+        by_id = {e.package.id: e.doc for e in entries}
+        edges += requested_extra_edges(requests, by_id, index)
+        root = project_root(
+            file,
+            manifest,
+            self.ecosystem,
+            requires_python=python_versions(metadata.opt_string("python-versions"))
+            if metadata is not None
+            else None,
+        )
         packages = _inherit_extras(merge_packages(e.package for e in entries), edges)
         root_edges, not_locked = direct_edges(root, manifest, index, packages, edges)
         return CollectResult(
@@ -203,6 +217,7 @@ def _package(
         hashes=_hashes(table, name, version, legacy, names),
         scopes=_scopes(table, name, extras, use_category=use_category),
         found_in=(location,),
+        requires_python=python_versions(table.opt_string("python-versions")),
     )
 
 
@@ -341,7 +356,8 @@ def _marker(table: Doc) -> str | None:
     return parts[0] if parts else None
 
 
-def _edges(entry: _Entry, index: LockIndex) -> list[Edge]:
+def _edges(entry: _Entry, index: LockIndex, requests: list[ExtraRequest]) -> list[Edge]:
+    """The entry's dependencies as edges; those asking for extras are added to ``requests``."""
     deps = entry.doc.opt_table("dependencies")
     if deps is None:
         return []
@@ -368,6 +384,11 @@ def _edges(entry: _Entry, index: LockIndex) -> list[Edge]:
                         scope=scope,
                     )
                     for scope in scopes
+                )
+                requests.extend(
+                    ExtraRequest(package=child, extras=dep.extras, scope=s, condition=condition)
+                    for s in scopes
+                    if dep.extras
                 )
     return edges
 

@@ -34,7 +34,12 @@ from auditor.collectors.pypi_deps import (
     merge_packages,
     parse_requirement,
 )
-from auditor.collectors.pypi_pyproject import direct_edges, project_root, read_manifest
+from auditor.collectors.pypi_pyproject import (
+    direct_edges,
+    project_root,
+    python_versions,
+    read_manifest,
+)
 from auditor.model import (
     CollectResult,
     Ecosystem,
@@ -95,7 +100,12 @@ class PylockCollector(Collector):
         index = LockIndex(Locked(package=e.package, condition=e.condition) for e in entries)
         edges = [edge for e in entries for edge in _edges(e, index)]
         manifest = read_manifest(file, reader)
-        root = project_root(file, manifest, self.ecosystem)
+        root = project_root(
+            file,
+            manifest,
+            self.ecosystem,
+            requires_python=python_versions(doc.opt_string("requires-python")),
+        )
         root_edges, not_locked = direct_edges(root, manifest, index, packages, edges)
         return CollectResult(
             path=file.path,
@@ -127,7 +137,7 @@ def _entry(table: Doc, location: Location, registries: set[str]) -> _Entry | Ski
     name = table.string("name")
     version = table.opt_string("version")
     marker = table.opt_string("marker")
-    table.opt_string("requires-python")
+    requires_python = python_versions(table.opt_string("requires-python"))
     source, what = _source(table, registries)
     hashes = _hashes(table)
     if not version:
@@ -146,6 +156,7 @@ def _entry(table: Doc, location: Location, registries: set[str]) -> _Entry | Ski
         hashes=hashes,
         scopes=_scopes(marker),
         found_in=(location,),
+        requires_python=requires_python,
     )
     return _Entry(doc=table, package=package, condition=Condition(marker) if marker else ALWAYS)
 

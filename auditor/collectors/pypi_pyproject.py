@@ -75,6 +75,7 @@ class Manifest:
     name: str | None
     declared: tuple[Declared, ...]
     extras: frozenset[str] = frozenset()  # optional-dependency extras (normalised names)
+    requires_python: str | None = None  # PEP 621 requires-python, or Poetry's python
 
 
 def read_manifest(file: InputFile, reader: FileReader) -> Manifest | None:
@@ -105,8 +106,25 @@ def parse_manifest(file: InputFile) -> Manifest:
     for item in declared:
         unique.setdefault((item.name, item.scope, item.requirement), item)
     return Manifest(
-        path=file.path, name=name, declared=tuple(unique.values()), extras=frozenset(extras)
+        path=file.path,
+        name=name,
+        declared=tuple(unique.values()),
+        extras=frozenset(extras),
+        requires_python=_requires_python(project, poetry),
     )
+
+
+def _requires_python(project: Doc | None, poetry: Doc | None) -> str | None:
+    """``[project] requires-python``, else ``[tool.poetry.dependencies] python``."""
+    if project is not None:
+        value = project.opt_string("requires-python")
+        if value and value.strip():
+            return value.strip()
+    dependencies = poetry.opt_table("dependencies") if poetry is not None else None
+    python = dependencies.opt_child("python") if dependencies is not None else None
+    if python is not None and isinstance(python.value, str) and python.value.strip():
+        return python.value.strip()
+    return None
 
 
 def _project_name(project: Doc | None, poetry: Doc | None) -> str | None:
@@ -327,10 +345,31 @@ def _declared_kind(spec: Doc) -> SourceKind | None:
 # -- the root's edges --------------------------------------------------------------------------
 
 
-def project_root(file: InputFile, manifest: Manifest | None, ecosystem: Ecosystem) -> Root:
-    """The lockfile's root, named after the project when its pyproject.toml says."""
+def project_root(
+    file: InputFile,
+    manifest: Manifest | None,
+    ecosystem: Ecosystem,
+    *,
+    requires_python: str | None = None,
+) -> Root:
+    """The lockfile's root, named after the project when its pyproject.toml says; its
+    Requires-Python from the lockfile (``requires_python``), else the pyproject.toml."""
     name = manifest.name if manifest is not None and manifest.name else file.path
-    return Root(id=root_id(file.path), name=name, ecosystem=ecosystem, path=file.path)
+    if not requires_python and manifest is not None:
+        requires_python = manifest.requires_python
+    return Root(
+        id=root_id(file.path),
+        name=name,
+        ecosystem=ecosystem,
+        path=file.path,
+        requires_python=requires_python or None,
+    )
+
+
+def python_versions(value: str | None) -> str | None:
+    """A lockfile's Requires-Python, with "any" (``*``, empty) as None."""
+    text = (value or "").strip()
+    return None if text in ("", "*") else text
 
 
 def direct_edges(

@@ -18,7 +18,7 @@ roots' edges.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from auditor.collectors.base import Collector, FileReader, InputFile
@@ -31,6 +31,7 @@ from auditor.collectors.pypi_deps import (
     parse_constraint,
     requirement_text,
 )
+from auditor.collectors.pypi_pyproject import python_versions
 from auditor.model import (
     CollectResult,
     Ecosystem,
@@ -129,6 +130,9 @@ class UvLockCollector(Collector):
             )
             roots.append(root)
             edges.extend(hang_from_root(root, entry_points(packages, edges)))
+        # the workspace's requires-python is every member's (and the file root's)
+        python = python_versions(doc.opt_string("requires-python"))
+        roots = [replace(r, requires_python=python) for r in roots]
         return CollectResult(
             path=file.path,
             collector=self.name,

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from auditor.formats.graph_json import error_json, package_json, skipped_json
+from auditor.formats.supply import supply_sections, supply_summary
 from auditor.graph import DependencyGraph
 from auditor.model import (
     AuditResult,
@@ -102,6 +103,7 @@ def findings_summary(result: AuditResult) -> dict[str, Any]:
         "malicious": sum(1 for f in result.findings if f.kind is FindingKind.MALICIOUS),
         "by_severity": severity_counts(result.findings),
         "suppressed": len(result.suppressed),
+        **supply_summary(result),
     }
 
 
@@ -120,4 +122,5 @@ def findings_document(result: AuditResult) -> dict[str, Any]:
         "skipped": [skipped_json(s) for s in result.skipped],
         "errors": [error_json(e) for e in result.errors],
         "warnings": list(result.warnings),
+        **supply_sections(result),
     }

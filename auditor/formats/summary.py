@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from auditor.formats.table import plural, safe
+from auditor.formats.supply_table import summary_lines
+from auditor.formats.text import plural, safe
 from auditor.model import AuditResult, FindingKind, Severity
 
 
@@ -28,6 +29,7 @@ def render_summary(result: AuditResult) -> str:
         lines.extend(f"  {e.render()}" for e in result.errors)
     if result.sources:
         lines.extend(_advisory_lines(result))
+    lines.extend(summary_lines(result))
     return "\n".join(lines) + "\n"
 
 

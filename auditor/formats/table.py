@@ -1,34 +1,30 @@
 """Findings as a terminal table, with suppressed findings and the verdict line.
 
-Every value that comes from a lockfile or an advisory record is made terminal-safe first:
-a record's summary or id must not be able to move the cursor, recolour the screen or
-reverse the text direction (control characters and bidi overrides are shown escaped).
+Vulnerable, malicious and typosquatted packages fill the main table; the other kinds (with
+the sentence saying why), fix plans, the health line and what could not be verified follow
+(``supply_table``). Every value from a
+lockfile, a registry or an advisory record is made terminal-safe (``text.safe``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
+from auditor.formats.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
+from auditor.formats.text import plural, render_rows, safe
 from auditor.graph import DependencyGraph
 from auditor.model import AuditResult, Finding, FindingKind, Severity, Status
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+__all__ = [  # safe, plural and render_rows moved to text.py; importing them here still works
+    "HEADERS",
+    "path_cell",
+    "plural",
+    "render_findings",
+    "render_rows",
+    "safe",
+    "severity_cell",
+    "verdict",
+]
+
 HEADERS = ("PACKAGE", "VERSION", "ID", "SEVERITY", "FIX", "PATH")
-
-
-def safe(text: str) -> str:
-    """``text`` with control characters and bidi controls shown as escapes."""
-    return _UNSAFE.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def severity_cell(finding: Finding) -> str:
@@ -49,7 +45,8 @@ def path_cell(graph: DependencyGraph, package_id: str) -> str:
     return shown if total == 1 else f"{shown} (+{total - 1} more)"
 
 
-def _row(graph: DependencyGraph, finding: Finding) -> tuple[str, ...]:
+def _row(result: AuditResult, finding: Finding) -> tuple[str, ...]:
+    graph = result.graph
     package = graph.package(finding.package_id)
     return tuple(
         safe(cell)
@@ -58,7 +55,7 @@ def _row(graph: DependencyGraph, finding: Finding) -> tuple[str, ...]:
             package.version,
             finding.id,
             severity_cell(finding),
-            finding.fix_version or "-",
+            fix_cell(result, finding),
             path_cell(graph, finding.package_id),
         )
     )
@@ -69,17 +66,14 @@ def _order(graph: DependencyGraph, finding: Finding) -> tuple[str, str, int, str
     return package.name, package.id, -finding.severity.rank, finding.id
 
 
-def render_rows(rows: Sequence[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-
-
 def render_findings(result: AuditResult) -> str:
     graph = result.graph
     lines: list[str] = []
-    findings = sorted(result.findings, key=lambda f: _order(graph, f))
+    findings = sorted(
+        (f for f in result.findings if f.kind in ADVISORY_KINDS), key=lambda f: _order(graph, f)
+    )
     if findings:
-        lines.extend(render_rows([HEADERS, *(_row(graph, f) for f in findings)]))
+        lines.extend(render_rows([HEADERS, *(_row(result, f) for f in findings)]))
     if result.suppressed:
         lines.append("")
         lines.append(f"suppressed by ignores ({len(result.suppressed)}):")
@@ -98,6 +92,9 @@ def render_findings(result: AuditResult) -> str:
         lines.extend(
             safe(f"  {r.id}: expired {r.expires} ({r.origin})") for r in result.expired_ignores
         )
+    lines.extend(sections(result))
+    if lines and lines[0] == "":
+        lines.pop(0)
     if lines:
         lines.append("")
     lines.append(verdict(result))
@@ -116,10 +113,11 @@ def verdict(result: AuditResult) -> str:
             if (n := sum(1 for f in result.findings if f.severity is s))
         ]
         packages = len({f.package_id for f in result.findings})
-        text = (
-            f"{plural(len(result.findings), 'finding')} in {plural(packages, 'package')} "
-            f"({', '.join(counts)}); {plural(checked, 'package')} checked against {sources}"
-        )
+        text = f"{plural(len(result.findings), 'finding')} in {plural(packages, 'package')} "
+        text += f"({', '.join(counts)})"
+        if any(f.kind not in ADVISORY_KINDS for f in result.findings):
+            text += f" [{kinds_text(result.findings)}]"
+        text += f"; {plural(checked, 'package')} checked against {sources}"
     elif result.status is Status.INCOMPLETE or unchecked:
         text = f"no findings in the {plural(checked, 'package')} checked against {sources}"
     else:

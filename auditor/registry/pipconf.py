@@ -176,6 +176,12 @@ def _parse_pip_file(path: Path) -> list[tuple[str, str, str]]:
     return found
 
 
+def pip_default_index() -> tuple[str, str] | None:
+    """pip's default index as (simple API URL, legacy JSON API base), None without pip."""
+    default = _pip_default()
+    return None if default is None else (default.simple_url, default.json_url)
+
+
 def _pip_default() -> _PipDefault | None:
     """The default index pip exports, read without importing pip's internals statically."""
     try:

@@ -347,7 +347,7 @@ def plan_graph(graph: DependencyGraph) -> GraphPlan:
         _chunk("edges", group, edges=tuple(group))
         for group in chunks(edges, lambda e: f"{e.parent}\n{e.child}", EDGES_PER_CHUNK)
     ]
-    roots = codec.canonical_json([codec.encode(root) for root in graph.roots])
+    roots = codec.canonical_json([root_json(root) for root in graph.roots])
     location_blob = blob(locations)
     all_chunks = (*member_chunks, *edge_chunks)
     return GraphPlan(
@@ -385,6 +385,16 @@ def _key(node_id: str, safe_ids: dict[str, str], keys: dict[str, str]) -> str:
     """A package's node key, or a root's id as it is."""
     safe = safe_ids.get(node_id)
     return keys[safe] if safe is not None else node_id
+
+
+ROOT_FIELDS = frozenset({"id", "name", "ecosystem", "path"})
+
+
+def root_json(root: Root) -> Any:
+    """A root as stored: fields the model gained later (``requires_python``) only when set,
+    so that a graph's content, and its digest, stays what it was for roots without them."""
+    data = {f.name: codec.encode(getattr(root, f.name)) for f in dataclasses.fields(root)}
+    return {k: v for k, v in data.items() if k in ROOT_FIELDS or v is not None}
 
 
 def roots_from_json(text: str) -> tuple[Root, ...]:

@@ -62,7 +62,8 @@ def test_bad_osv_url_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_network_flags_reach_the_live_sources_client(tmp_path: Path) -> None:
     """--timeout, --retry-budget, --rate-limit, --offline and --cache-dir shape the one
-    client the live sources share; local-only runs build no client."""
+    client the live sources and the registry lookups share; a local-only run without
+    registry lookups builds no client."""
     setup = setup_for(
         ["--source", "osv-api", "--timeout", "3", "--retry-budget", "5", "--rate-limit", "2",
          "--cache-dir", str(tmp_path / "cache")],
@@ -81,7 +82,8 @@ def test_network_flags_reach_the_live_sources_client(tmp_path: Path) -> None:
     assert source.client is client
     assert source.cache is not None
     assert tmp_path / "cache" / "osv-api" == source.cache.folder
-    assert None is setup_for([], {}, tmp_path).client  # type: ignore[attr-defined]
+    assert None is setup_for(["--no-registry"], {}, tmp_path).client  # type: ignore[attr-defined]
+    assert None is not setup_for([], {}, tmp_path).client  # type: ignore[attr-defined]
 
 
 def test_offline_from_the_config_file_is_a_usage_error_with_a_live_source(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""``auditor check-name``: text and JSON output, exit codes, allow-list, bad input."""
+"""``auditor check-name``: text and JSON output, exit codes, allow-list, bad input, internal
+names looked up on the public registry."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.httpserver import HttpTestServer
+from tests.registry.recorded import RecordedRegistry
 from tests.support import run_cli
 
 
@@ -22,7 +25,7 @@ def test_text_output_and_exit_1_on_a_finding() -> None:
         "(transposition: swaps 'ue' to 'eu')"
     ) == lines[0]
     assert "requests: ok (popular: rank 6)" in lines
-    assert "1 of 2 names with findings (PyPI; typosquat)" == lines[-1]
+    assert "1 of 2 names with findings (PyPI; typosquat, confusion)" == lines[-1]
     assert "" == result.err
 
 
@@ -97,3 +100,30 @@ def test_missing_ecosystem_is_a_usage_error() -> None:
     assert 2 == proc.returncode
     assert "--ecosystem" in proc.stderr
     assert 1 == proc.stderr.count("\n")
+
+
+def test_internal_names_on_the_public_registry(
+    http_server: HttpTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names the config marks internal are looked up on the public registry (the recorded
+    answers): one that exists there is a CONFUSION-PUBLIC-NAME finding, one that does not is
+    ok, and other names are not sent at all. Offline, nothing is asked and a note says so."""
+    RecordedRegistry(http_server)
+    monkeypatch.delenv("AUDITOR_OFFLINE", raising=False)
+    monkeypatch.setenv("AUDITOR_NO_HTTP_CACHE", "1")
+    config = tmp_path / "auditor.toml"
+    config.write_text(
+        f'internal = ["nose", "acme-*"]\n[public-registries]\npypi = ["{http_server.url}/simple"]\n'
+    )
+    args = ["check-name", "--ecosystem", "pypi", "--config", str(config), "--json"]
+    result = run_cli([*args, "nose", "acme-internal-lib", "six"])
+    assert 1 == result.code, result.err
+    doc = json.loads(result.out)
+    found = {n["name"]: [f["id"] for f in n["findings"]] for n in doc["names"]}
+    assert {"acme-internal-lib": [], "nose": ["CONFUSION-PUBLIC-NAME"], "six": []} == found
+    assert {"/simple/nose/", "/simple/acme-internal-lib/"} == {r.path for r in http_server.requests}
+    http_server.reset()
+    offline = run_cli([*args, "--offline", "nose"])
+    assert 0 == offline.code
+    assert [] == http_server.requests
+    assert "internal names were not looked up on the public registry (offline)" in offline.err

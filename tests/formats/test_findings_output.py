@@ -63,6 +63,10 @@ def test_findings_json_shape() -> None:
         "skipped",
         "errors",
         "warnings",
+        "notes",
+        "fix_plans",
+        "health",
+        "unverified",
     ] == list(doc)
     assert (FINDINGS_SCHEMA, "incomplete") == (doc["schema"], doc["status"])
     by_id = {f["id"]: f for f in doc["findings"]}
