@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from store import START, Project  # noqa: E402
+from store import START, Project
 
-from auditor.report import SiteOptions, render_site  # noqa: E402
-from auditor.store import SnapshotMeta, open_store, save_snapshot  # noqa: E402
+from auditor.report import SiteOptions, render_site
+from auditor.store import SnapshotMeta, open_store, save_snapshot
 
 
 def build(url: str, args: argparse.Namespace) -> None:
@@ -75,11 +75,15 @@ def measure(url: str, out: Path, args: argparse.Namespace) -> None:
     for moment, text in stages:
         print(f"    {moment:6.1f} s  {text}")
     print(f"  pages: {summary.pages}, total {sum(sizes) / 1e6:.1f} MB")
-    print(f"  page size: median {statistics.median(sizes) / 1024:.0f} KB, largest "
-          f"{sizes[-1] / 1024:.0f} KB ({pages[-1].relative_to(out)})")
+    print(
+        f"  page size: median {statistics.median(sizes) / 1024:.0f} KB, largest "
+        f"{sizes[-1] / 1024:.0f} KB ({pages[-1].relative_to(out)})"
+    )
     for kind, values in sorted(kinds.items()):
-        print(f"    {kind:16} {len(values):5} pages, {sum(values) / 1e6:6.2f} MB, "
-              f"largest {max(values) / 1024:.0f} KB")
+        print(
+            f"    {kind:16} {len(values):5} pages, {sum(values) / 1e6:6.2f} MB, "
+            f"largest {max(values) / 1024:.0f} KB"
+        )
 
 
 def main() -> None:
