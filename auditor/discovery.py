@@ -82,6 +82,16 @@ def collector_for_name(path: Path) -> Collector | None:
     return None
 
 
+def _head(path: Path) -> str:
+    """The first bytes of a found file as text, for ``Collector.confirm`` (empty when it
+    cannot be read: collecting it then reports the error properly)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def _sniff(path: Path, shown: str) -> Collector | None:
     try:
         with path.open("rb") as handle:
@@ -121,7 +131,7 @@ def find_targets(
             for found in walk(root):
                 relative = found.relative_to(root)
                 collector = collector_for_name(relative)
-                if collector is not None:
+                if collector is not None and collector.confirm(relative.as_posix(), _head(found)):
                     targets.append(Target(path=found, root=root, collector=collector))
             continue
         root = here if is_within(path.absolute(), here) else path.absolute().parent

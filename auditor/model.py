@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -133,8 +134,9 @@ class Package:
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.ecosystem.normalize_name(self.name))
 
-    @property
+    @cached_property
     def purl(self) -> str:
+        # computed once: the id keys every graph lookup, and quoting is not free
         return make_purl(self.ecosystem, self.name, self.version, self.source)
 
     @property

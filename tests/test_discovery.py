@@ -73,3 +73,19 @@ def test_forced_format_and_errors(tmp_path: Path) -> None:
         find_targets(["weird.txt"], force="nope", cwd=tmp_path)
     with pytest.raises(UsageError, match=r"missing\.lock: no such file"):
         find_targets(["missing.lock"], cwd=tmp_path)
+
+
+def test_other_text_files_in_a_requirements_folder_are_not_taken(tmp_path: Path) -> None:
+    """Any .txt in requirements/ is claimed by name, but prose is not a requirements file;
+    a file of bare names, or a file named after requirements, still is."""
+    write(tmp_path / "requirements/README.txt", "How to update these files:\nrun make.\n")
+    write(tmp_path / "requirements/base.txt", "requests\nflask[async]\n")
+    write(tmp_path / "requirements/dev.txt", "pytest==8.0.0\n")
+    write(tmp_path / "requirements/empty.txt", "# nothing yet\n")
+    write(tmp_path / "dev-requirements.txt", "no pins here, just prose\n")
+    assert [
+        "dev-requirements.txt",
+        "requirements/base.txt",
+        "requirements/dev.txt",
+        "requirements/empty.txt",
+    ] == shown(tmp_path, ["."])

@@ -39,6 +39,7 @@ class Rating:
     severity: Severity = Severity.UNKNOWN
     score: float | None = None
     basis: str = ""  # e.g. "CVSS_V3", "database", "malicious"
+    vector: str = ""  # the CVSS vector scored, when the rating comes from one
 
     @property
     def rank(self) -> tuple[int, float]:
@@ -74,7 +75,10 @@ def score_vector(kind: str, vector: str) -> Rating | None:
     except (CVSSError, ValueError, KeyError, IndexError, TypeError, ArithmeticError):
         return None
     return Rating(
-        severity=rating_from_score(score, cvss_v2=kind == "CVSS_V2"), score=score, basis=kind
+        severity=rating_from_score(score, cvss_v2=kind == "CVSS_V2"),
+        score=score,
+        basis=kind,
+        vector=vector.strip(),
     )
 
 

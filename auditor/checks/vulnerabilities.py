@@ -98,6 +98,8 @@ def build_finding(package: Package, evaluations: Sequence[Evaluation]) -> Findin
     evidence: list[tuple[str, str]] = []
     if rating.basis:
         evidence.append(("severity-basis", rating.basis))
+    if rating.vector:
+        evidence.append(("severity-vector", rating.vector))
     evidence.append(("records", " ".join(r.id for r in ordered)))
     for record in ordered:
         warning = (record.database_specific or {}).get("warning")

@@ -10,6 +10,7 @@ from auditor.cli.graph_cmd import GraphCommand
 from auditor.cli.history_cmd import HistoryCommand
 from auditor.cli.registries_cmd import RegistriesCommand
 from auditor.cli.report_cmd import ReportCommand
+from auditor.cli.sbom_cmd import SbomCommand
 from auditor.cli.scan_cmd import ScanCommand
 from auditor.cli.store_cmd import StoreCommand
 from auditor.cli.why_cmd import WhyCommand
@@ -21,6 +22,7 @@ COMMANDS: dict[str, Command] = {
         WhyCommand(),
         ReportCommand(),
         ScanCommand(),
+        SbomCommand(),
         DbCommand(),
         RegistriesCommand(),
         CheckNameCommand(),

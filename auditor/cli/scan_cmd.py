@@ -14,9 +14,17 @@ from auditor.cli.audit_setup import (
 )
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options, add_json_option
-from auditor.formats.findings_json import findings_document
-from auditor.formats.graph_json import dumps
-from auditor.formats.table import render_findings
+from auditor.cli.output_options import (
+    add_destination_options,
+    add_document_options,
+    add_format_option,
+    check_destination,
+    chosen_formats,
+    deliver,
+    render_all,
+    render_options,
+)
+from auditor.formats.table import verdict
 
 
 class ScanCommand(Command):
@@ -24,27 +32,37 @@ class ScanCommand(Command):
     help = "check every locked package against advisories (vulnerable or malicious releases)"
     description = (
         "Collect every lockfile below each PATH, check each locked package against OSV "
-        "advisories and print the findings as a table or JSON. Exit codes: 0 clean, 1 "
-        "findings at or above --fail-on (default: any finding), 2 usage error or unreadable "
-        "file, 3 incomplete (some packages could not be checked; they are listed)."
+        "advisories and print the findings as a table or JSON, or write any output format. "
+        "Exit codes: 0 clean, 1 findings at or above --fail-on (default: any finding), 2 "
+        "usage error or unreadable file, 3 incomplete (some packages could not be checked; "
+        "they are listed)."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         add_input_options(parser)
         add_json_option(parser)
+        add_format_option(parser, default="table", sbom_only=False)
+        add_destination_options(parser)
+        add_document_options(parser)
         add_audit_options(parser, fail_on_default="any finding fails")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        default = ["json"] if args.json else ["table"]
+        formats = chosen_formats(args.formats, default)
+        check_destination(formats, args.output, args.output_dir)
         setup = prepare(args)
         try:
+            options = render_options(args, fail_on=setup.settings.fail_on)
             collection = collect_paths(args.paths, force=args.force_format)
             result = audit(collection, setup.options)
         finally:
             setup.close()
-        if args.json:
-            console.print(dumps(findings_document(result)).rstrip("\n"))
-        else:
-            console.out.write(render_findings(result))
+        outputs = render_all(formats, result, options)
+        written = deliver(outputs, console, output=args.output, folder=args.output_dir)
+        if written:
+            console.print(verdict(result))
+            console.print("wrote " + ", ".join(str(p) for p in written))
+        if not args.json:
             report_sources(result, console)
         report_problems(result, console)
         return exit_code(result, setup.settings.fail_on)

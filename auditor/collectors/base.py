@@ -52,6 +52,13 @@ class Collector(ABC):
         """True when discovery should hand a file of this name to this collector."""
         return any(fnmatch.fnmatchcase(filename, pattern) for pattern in self.filenames)
 
+    def confirm(self, relative_path: str, head: str) -> bool:
+        """Whether a file discovery found by name (``relative_path``, first bytes ``head``)
+        really is this format; a collector whose patterns also catch other files (any
+        ``.txt`` in a ``requirements/`` folder) checks the content here. Files named on the
+        command line are not asked."""
+        return True
+
     def sniff(self, text: str) -> bool:
         """True when ``text`` looks like this format (only used for explicitly named files)."""
         return False

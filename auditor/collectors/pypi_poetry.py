@@ -46,6 +46,7 @@ from auditor.collectors.pypi_deps import (
     group_scope,
     merge_packages,
 )
+from auditor.collectors.pypi_poetry_extras import ExtraRequest, requested_extra_edges
 from auditor.collectors.pypi_pyproject import (
     direct_edges,
     poetry_dependency,
@@ -130,7 +131,12 @@ class PoetryLockCollector(Collector):
                 condition = Condition(marker) if marker else ALWAYS
                 entries.append(_Entry(doc=table, package=found, condition=condition))
         index = LockIndex(Locked(package=e.package, condition=e.condition) for e in entries)
-        edges = [edge for e in entries for edge in _edges(e, index)]
+        edges: list[Edge] = []
+        requests: list[ExtraRequest] = []
+        for entry in entries:
+            edges.extend(_edges(entry, index, requests))
+        by_id = {e.package.id: e.doc for e in entries}
+        edges += requested_extra_edges(requests, by_id, index)
         root = project_root(
             file,
             manifest,
@@ -350,7 +356,8 @@ def _marker(table: Doc) -> str | None:
     return parts[0] if parts else None
 
 
-def _edges(entry: _Entry, index: LockIndex) -> list[Edge]:
+def _edges(entry: _Entry, index: LockIndex, requests: list[ExtraRequest]) -> list[Edge]:
+    """The entry's dependencies as edges; those asking for extras are added to ``requests``."""
     deps = entry.doc.opt_table("dependencies")
     if deps is None:
         return []
@@ -377,6 +384,11 @@ def _edges(entry: _Entry, index: LockIndex) -> list[Edge]:
                         scope=scope,
                     )
                     for scope in scopes
+                )
+                requests.extend(
+                    ExtraRequest(package=child, extras=dep.extras, scope=s, condition=condition)
+                    for s in scopes
+                    if dep.extras
                 )
     return edges
 

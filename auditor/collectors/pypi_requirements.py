@@ -20,6 +20,7 @@ package without one, or whose parents are not in the files, hangs from the file'
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, replace
 
@@ -375,6 +376,14 @@ class RequirementsCollector(Collector):
 
     def sniff(self, text: str) -> bool:
         return looks_like_requirements(text)
+
+    def confirm(self, relative_path: str, head: str) -> bool:
+        """A file whose own name says "requirements"/"constraints" is one; any other ``.txt``
+        in a ``requirements/`` folder (a README.txt, say) must read like one."""
+        name = relative_path.rsplit("/", 1)[-1]
+        if any(fnmatch.fnmatchcase(name, p) for p in self.filenames if "/" not in p):
+            return True
+        return looks_like_requirements(head, need_signal=False)
 
     def collect(self, file: InputFile, reader: FileReader) -> CollectResult:
         root = Root(id=root_id(file.path), name=file.path, ecosystem=self.ecosystem, path=file.path)

@@ -445,9 +445,10 @@ _OPTION_LIKE = re.compile(r"(?:-[rceif]\s*\S|--[a-z][a-z-]+(?:[=\s]|$))")
 _SNIFF_LINES = 200
 
 
-def looks_like_requirements(text: str) -> bool:
+def looks_like_requirements(text: str, *, need_signal: bool = True) -> bool:
     """Whether most lines look like requirements or pip options, with at least one version
-    specifier, direct reference or option among them (a list of bare words is not enough).
+    specifier, direct reference or option among them (a list of bare words is not enough,
+    unless ``need_signal`` is false: then every line must look like one).
 
     Conservative on purpose: prose, JSON, TOML, YAML and INI never match, since they have
     lines that are neither (``key = value``, ``key: value``, ``{``, ``[section]``).
@@ -469,4 +470,6 @@ def looks_like_requirements(text: str) -> bool:
             signal = signal or _url_kind(args) is not None
             signal = signal or bool(match and (match.group("spec") or match.group("at")))
         good, bad = (good + 1, bad) if ok else (good, bad + 1)
+    if not need_signal:
+        return bad == 0
     return signal and good > 0 and bad * 10 <= good

@@ -1,0 +1,88 @@
+"""``auditor sbom``: the project's software bill of materials (CycloneDX or SPDX)."""
+
+from __future__ import annotations
+
+import argparse
+
+from auditor.audit import AuditOptions, audit, collect_paths
+from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
+from auditor.cli.base import Command, Console
+from auditor.cli.options import add_input_options
+from auditor.cli.output_options import (
+    add_destination_options,
+    add_document_options,
+    add_format_option,
+    check_destination,
+    chosen_formats,
+    deliver,
+    render_all,
+    render_options,
+)
+from auditor.errors import UsageError
+
+DEFAULT_FORMAT = "cyclonedx-json"
+# the options that only mean something when the packages are checked
+_AUDIT_FLAGS = (
+    "sources",
+    "advisory_db",
+    "osv_url",
+    "offline",
+    "config",
+    "fail_on",
+    "no_registry",
+    "python_version",
+    "platform",
+    "pypi_url",
+    "npm_registry",
+)
+
+
+class SbomCommand(Command):
+    name = "sbom"
+    help = "write a software bill of materials (CycloneDX JSON/XML, SPDX JSON)"
+    description = (
+        "Collect every lockfile below each PATH and write the dependency graph as an SBOM: "
+        "every locked package as a component with its purl, version, scope and hashes, and "
+        "every dependency edge. With --with-vulnerabilities the packages are also checked "
+        "against advisories and the findings go into the SBOM (CycloneDX vulnerabilities). "
+        "Exit codes: 0 written, 2 usage error or an unreadable lockfile (the SBOM of the "
+        "other files is still written and marked partial), 3 incomplete advisory check."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        add_input_options(parser)
+        add_format_option(parser, default=DEFAULT_FORMAT, sbom_only=True)
+        add_destination_options(parser)
+        add_document_options(parser)
+        parser.add_argument(
+            "--with-vulnerabilities",
+            action="store_true",
+            help="check the packages against advisories and include the findings (VEX)",
+        )
+        add_audit_options(parser, fail_on_default="findings do not fail the SBOM")
+
+    def run(self, args: argparse.Namespace, console: Console) -> int:
+        formats = chosen_formats(args.formats, [DEFAULT_FORMAT], sbom_only=True)
+        check_destination(formats, args.output, args.output_dir)
+        given = [f for f in _AUDIT_FLAGS if getattr(args, f, None)]
+        if given and not args.with_vulnerabilities:
+            flag = "--" + given[0].rstrip("s").replace("_", "-")
+            raise UsageError(f"{flag} applies only with --with-vulnerabilities")
+        fail_on = None
+        audit_options = AuditOptions(checks=())
+        setup = prepare(args) if args.with_vulnerabilities else None
+        try:
+            if setup is not None:
+                audit_options, fail_on = setup.options, setup.settings.fail_on
+            options = render_options(args, fail_on=fail_on)
+            collection = collect_paths(args.paths, force=args.force_format)
+            result = audit(collection, audit_options)
+        finally:
+            if setup is not None:
+                setup.close()
+        outputs = render_all(formats, result, options)
+        written = deliver(outputs, console, output=args.output, folder=args.output_dir)
+        if written:
+            console.err.write("auditor: wrote " + ", ".join(str(p) for p in written) + "\n")
+        report_problems(result, console)
+        return exit_code(result, fail_on, gate=fail_on is not None)
