@@ -61,6 +61,15 @@ def http_server() -> Iterator[HttpTestServer]:
         assert not server.errors, server.errors
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_registry_in_session_fixtures() -> Iterator[None]:
+    """The same rule for session-scoped fixtures (set up before any function-scoped one):
+    a replayed history or a shared site never reaches a real registry either."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUDITOR_NO_REGISTRY", "1")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def no_registry_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reaches a real package registry: audits skip registry lookups unless a test

@@ -17,8 +17,15 @@ from auditor.cli.output_options import (
     render_options,
 )
 from auditor.cli.store_options import add_store_options, save_report_snapshot
-from auditor.formats.registry import REPORT_DEFAULT
+from auditor.formats.registry import REPORT_DEFAULT, OutputFormat
 from auditor.formats.summary import render_summary
+from auditor.report.command import (
+    Stage,
+    add_site_options,
+    check_out_folder,
+    progress,
+    publish_site,
+)
 
 
 class ReportCommand(Command):
@@ -26,10 +33,10 @@ class ReportCommand(Command):
     help = "run the whole audit and write the report files"
     description = (
         "Collect every lockfile below each PATH, build the dependency graph, check it "
-        "against advisories and write the report files (graph.json, findings.json, "
-        "sbom.cdx.json, results.sarif, summary.md, summary.txt; --format chooses) into the "
-        "output directory. Findings fail the run only with --fail-on; an incomplete check "
-        "exits 3."
+        "against advisories, save the run as a snapshot and write the report files "
+        "(graph.json, findings.json, sbom.cdx.json, results.sarif, summary.md, summary.txt; "
+        "--format chooses) and the HTML site (index.html) into the output directory. "
+        "Findings fail the run only with --fail-on; an incomplete check exits 3."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -47,16 +54,27 @@ class ReportCommand(Command):
         parser.add_argument("--quiet", action="store_true", help="print only errors")
         add_audit_options(parser, fail_on_default="findings do not fail the report")
         add_store_options(parser)
+        add_site_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        check_out_folder(args)
         formats = chosen_formats(args.formats, REPORT_DEFAULT)
+        with progress(console, quiet=args.quiet) as stage:
+            return self._run(args, console, stage, formats)
+
+    def _run(
+        self, args: argparse.Namespace, console: Console, stage: Stage, formats: list[OutputFormat]
+    ) -> int:
         setup = prepare(args)
         try:
             options = render_options(args, fail_on=setup.settings.fail_on)
+            stage("collecting lockfiles")
             collection = collect_paths(args.paths, force=args.force_format)
+            stage(f"auditing {len(collection.results)} lockfile(s)")
             result = audit(collection, setup.options)
         finally:
             setup.close()
+        stage("writing the report files")
         outputs = render_all(formats, result, options)
         written = deliver(outputs, console, output=None, folder=args.out)
         if not args.quiet:
@@ -64,6 +82,9 @@ class ReportCommand(Command):
             names = ", ".join(p.name for p in written)
             console.print(f"report written to {args.out}/ ({names})")
         report_problems(result, console, warnings=not args.quiet)
-        save_report_snapshot(args, collection, result, console, setup.settings.ignores)
+        stage("saving the snapshot")
+        ignores = setup.settings.ignores
+        snapshot_id = save_report_snapshot(args, collection, result, console, ignores)
+        publish_site(args, snapshot_id, (collection, result, ignores), console, stage)
         fail_on = setup.settings.fail_on
         return exit_code(result, fail_on, gate=fail_on is not None)

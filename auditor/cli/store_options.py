@@ -69,7 +69,10 @@ def save_report_snapshot(
     git = git_state(root)
     project = args.project or default_project_name(root, git)
     advisory_db, updated = advisory_identity(result)
+    # ``report --snapshot-time`` files a replayed run under its historical time.
+    when = getattr(args, "snapshot_time", None)
     meta = SnapshotMeta(
+        **({"taken_at": when} if when is not None else {}),
         git_commit=git.commit,
         git_branch=git.branch,
         inputs=input_records(targets, collection),

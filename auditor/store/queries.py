@@ -125,9 +125,19 @@ def load_snapshot(engine: Engine, snapshot_id: int) -> StoredSnapshot:
     return read(engine, lambda conn: load_in(conn, snapshot_id))  # type: ignore[no-any-return]
 
 
-def load_in(conn: Connection, snapshot_id: int) -> StoredSnapshot:
+def load_snapshots(engine: Engine, snapshot_ids: Sequence[int]) -> dict[int, StoredSnapshot]:
+    """Several snapshots in one read, sharing the chunks their graphs have in common."""
+
+    def work(conn: Connection) -> dict[int, StoredSnapshot]:
+        cache = ChunkCache()
+        return {sid: load_in(conn, sid, cache) for sid in snapshot_ids}
+
+    return read(engine, work)  # type: ignore[no-any-return]
+
+
+def load_in(conn: Connection, snapshot_id: int, cache: ChunkCache | None = None) -> StoredSnapshot:
     row = snapshot_row(conn, snapshot_id)
-    graph = load_graph(conn, row["graph_id"])
+    graph = load_graph(conn, row["graph_id"], cache)
     details = _blob(conn, row["details_id"], f"the details of snapshot {snapshot_id}")
     result = _result(graph, load_findings(conn, row["finding_set_id"]), row["status"], details)
     inputs = codec.loads(row["inputs"], f"the inputs of snapshot {snapshot_id}")
@@ -167,7 +177,21 @@ def _blob(conn: Connection, blob_id: int, what: str) -> Any:
     return unblob(bytes(data), what)
 
 
-def load_graph(conn: Connection, graph_id: int) -> DependencyGraph:
+@dataclasses.dataclass
+class ChunkCache:
+    """Chunks already read in one transaction, for loading several graphs of a project:
+    consecutive graphs share most chunks (docs/store.md), so each is read and decoded once.
+    Packages are kept with their id (computing a purl is not free)."""
+
+    members: dict[int, list[tuple[str, Package]]] = dataclasses.field(default_factory=dict)
+    # (parent key, child key, the other Edge fields): node keys map to ids per graph
+    edges: dict[int, list[tuple[str, str, dict[str, Any]]]] = dataclasses.field(
+        default_factory=dict
+    )
+
+
+def load_graph(conn: Connection, graph_id: int, cache: ChunkCache | None = None) -> DependencyGraph:
+    cache = cache if cache is not None else ChunkCache()
     graph_table = _t(tables.Graph)
     row = conn.execute(sa.select(graph_table).where(graph_table.c.id == graph_id)).one()._mapping
     try:
@@ -177,45 +201,83 @@ def load_graph(conn: Connection, graph_id: int) -> DependencyGraph:
         }
     except (TypeError, ValueError) as exc:
         raise StoreError(f"the store holds damaged package locations: {exc}") from None
-    bare = [_package(m._mapping) for m in conn.execute(_members_query(graph_id))]
-    keys = node_keys_by_id({p.id: p for p in bare})
+    member_chunks, edge_chunks = _chunk_ids(conn, graph_id)
+    _read_members(conn, [c for c in member_chunks if c not in cache.members], cache)
+    _read_edges(conn, [c for c in edge_chunks if c not in cache.edges], cache)
+    bare = {pid: pkg for chunk in member_chunks for pid, pkg in cache.members[chunk]}
+    keys = node_keys_by_id(bare)
     packages = [
-        dataclasses.replace(p, found_in=locations[keys[p.id]]) if keys[p.id] in locations else p
-        for p in bare
+        dataclasses.replace(p, found_in=locations[keys[pid]]) if keys[pid] in locations else p
+        for pid, p in bare.items()
     ]
     roots = roots_from_json(row["roots"])
     nodes = {r.id: r.id for r in roots}
     nodes.update({key: pid for pid, key in keys.items()})
-    edges = [_edge(e._mapping, nodes) for e in conn.execute(_edges_query(graph_id))]
+    edges = [
+        _edge(p, c, fields, nodes) for chunk in edge_chunks for p, c, fields in cache.edges[chunk]
+    ]
     return DependencyGraph(packages=packages, edges=edges, roots=roots)
 
 
-def _members_query(graph_id: int) -> sa.Select[Any]:
-    link, member = _t(tables.GraphChunk), _t(tables.Member)
+def _chunk_ids(conn: Connection, graph_id: int) -> tuple[list[int], list[int]]:
+    link, chunk = _t(tables.GraphChunk), _t(tables.Chunk)
+    query = (
+        sa.select(link.c.chunk_id, chunk.c.kind)
+        .join(chunk, chunk.c.id == link.c.chunk_id)
+        .where(link.c.graph_id == graph_id)
+        .order_by(link.c.chunk_id)
+    )
+    members: list[int] = []
+    edges: list[int] = []
+    for chunk_id, kind in conn.execute(query):
+        (members if kind == "members" else edges).append(int(chunk_id))
+    return members, edges
+
+
+def _read_members(conn: Connection, chunk_ids: list[int], cache: ChunkCache) -> None:
+    for chunk_id in chunk_ids:
+        cache.members[chunk_id] = []
+    for start in range(0, len(chunk_ids), 500):
+        for m in conn.execute(_members_query(chunk_ids[start : start + 500])):
+            package = _package(m._mapping)
+            cache.members[int(m.chunk_id)].append((package.id, package))
+
+
+def _read_edges(conn: Connection, chunk_ids: list[int], cache: ChunkCache) -> None:
+    edge = _t(tables.Edge)
+    for chunk_id in chunk_ids:
+        cache.edges[chunk_id] = []
+    for start in range(0, len(chunk_ids), 500):
+        query = (
+            sa.select(edge)
+            .where(edge.c.chunk_id.in_(chunk_ids[start : start + 500]))
+            .order_by(edge.c.chunk_id, edge.c.position)
+        )
+        for e in conn.execute(query):
+            fields = {
+                "requirement": e.requirement,
+                "scope": e.scope,
+                **extra_kwargs(Edge, e.extra),
+            }
+            cache.edges[int(e.chunk_id)].append((e.parent, e.child, fields))
+
+
+def _members_query(chunk_ids: list[int]) -> sa.Select[Any]:
+    member = _t(tables.Member)
     component, hashset = _t(tables.Component), _t(tables.HashSet)
     return (
         sa.select(
+            member.c.chunk_id,
             member.c.component_id,
             member.c.declared_scopes,
             member.c.extra,
             component,
             hashset.c.hashes,
         )
-        .select_from(link)
-        .join(member, member.c.chunk_id == link.c.chunk_id)
+        .select_from(member)
         .join(component, component.c.id == member.c.component_id)
         .outerjoin(hashset, hashset.c.id == member.c.hashset_id)
-        .where(link.c.graph_id == graph_id)
-    )
-
-
-def _edges_query(graph_id: int) -> sa.Select[Any]:
-    link, edge = _t(tables.GraphChunk), _t(tables.Edge)
-    return (
-        sa.select(edge)
-        .select_from(link)
-        .join(edge, edge.c.chunk_id == link.c.chunk_id)
-        .where(link.c.graph_id == graph_id)
+        .where(member.c.chunk_id.in_(chunk_ids))
     )
 
 
@@ -241,20 +303,11 @@ def _package(row: RowMapping) -> Package:
         raise StoreError(f"the store holds a damaged component {row['purl']}: {exc}") from None
 
 
-def _edge(row: RowMapping, nodes: Mapping[str, str]) -> Edge:
-    def end(key: str) -> str:
-        node = nodes.get(key)
-        if node is None:
+def _edge(parent: str, child: str, fields: dict[str, Any], nodes: Mapping[str, str]) -> Edge:
+    for key in (parent, child):
+        if key not in nodes:
             raise StoreError(f"the store holds an edge to a missing node {key}")
-        return node
-
-    return Edge(
-        parent=end(row["parent"]),
-        child=end(row["child"]),
-        requirement=row["requirement"],
-        scope=row["scope"],
-        **extra_kwargs(Edge, row["extra"]),
-    )
+    return Edge(parent=nodes[parent], child=nodes[child], **fields)
 
 
 def load_findings(conn: Connection, set_id: int) -> tuple[Finding, ...]:

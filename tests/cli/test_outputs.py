@@ -128,17 +128,19 @@ def test_scan_one_format_to_stdout_or_a_file(tmp_path: Path) -> None:
 
 def test_report_writes_its_default_set(tmp_path: Path) -> None:
     """report --out: graph.json, findings.json, sbom.cdx.json, results.sarif, summary.md,
-    summary.txt; --format narrows the set."""
+    summary.txt and the site beside them; --format narrows the set of files, --no-site
+    leaves the site out."""
     out = tmp_path / "out"
     result = run_cli(["report", str(SMALL), "--advisory-db", str(RECORDS), "--out", str(out)])
     assert 3 == result.code, result.err  # incomplete: one record cannot be evaluated
-    names = {p.name for p in out.iterdir()}
+    names = {p.name for p in out.iterdir() if p.is_file()}
     expected = {"graph.json", "findings.json", "sbom.cdx.json", "results.sarif", "summary.md"}
-    assert expected | {"summary.txt"} == names
+    assert expected | {"summary.txt", "index.html", "auditor-site.json"} == names
     bom = json.loads((out / "sbom.cdx.json").read_text())
     assert bom["vulnerabilities"]
     only = tmp_path / "only"
-    run_cli(["report", str(SMALL), "--output-dir", str(only), "--format", "spdx-json"])
+    args = ["report", str(SMALL), "--output-dir", str(only), "--format", "spdx-json"]
+    run_cli([*args, "--no-site"])
     assert ["sbom.spdx.json"] == [p.name for p in only.iterdir()]
 
 
@@ -149,7 +151,7 @@ def test_no_secret_reaches_any_output_format(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Credentials in index URLs, a VCS URL and the environment never appear in any
-    registered format (new formats are covered automatically)."""
+    registered format (new formats are covered automatically) nor in any page of the site."""
     project = tmp_path / "project"
     project.mkdir()
     (project / "requirements.txt").write_text(
@@ -165,8 +167,9 @@ def test_no_secret_reaches_any_output_format(
     args = ["report", str(project), "--advisory-db", str(RECORDS), "--out", str(out)]
     result = run_cli([*args, "--format", formats])
     assert result.code in (0, 3), result.err
-    written = {p.name: p.read_text() for p in out.iterdir()}
-    assert {registry.get(n).filename for n in registry.names()} == set(written)
+    written = {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()}
+    assert {registry.get(n).filename for n in registry.names()} <= set(written)
+    assert "index.html" in written
     assert "django" in written["sbom.cdx.json"]
     for name, text in [*written.items(), ("stdout", result.out), ("stderr", result.err)]:
         for secret in SECRETS:
