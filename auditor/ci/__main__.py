@@ -195,7 +195,8 @@ def report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     print(f"::{fence}::")
     if proc.returncode == 2:
         print("::error::auditor report failed (exit code 2); the log above says why")
-    out = Path(args.out)
+    # Absolute paths: a later step may run in another working directory.
+    out = Path(args.out).resolve()
     snapshot, project = github.snapshot_from_stdout(proc.stdout)
     values = {
         "exit-code": str(proc.returncode),

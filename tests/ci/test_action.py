@@ -151,33 +151,27 @@ def test_pull_requests_read_the_history_but_do_not_push_it(scenario: Scenario) -
     assert [1, 2] == [s["id"] for s in history_of(scenario.repos, scenario.base)["snapshots"]]  # type: ignore[union-attr]
 
 
-def test_pages_needs_a_site(scenario: Scenario) -> None:
-    """publish-pages uploads the site when the report wrote index.html, and otherwise fails
-    with a clear error before any Pages step."""
+def test_pages_uploads_the_site(scenario: Scenario) -> None:
+    """publish-pages uploads the site the report wrote (its index.html) and deploys it."""
     run = scenario.pull
     site = scenario.repos.workspace / "auditor-report" / "index.html"
+    assert site.exists()
     check = next(s for s in run.steps if s.name == "Check the site for Pages")
-    if site.exists():
-        assert 0 == check.code
-        assert run.used("actions/upload-pages-artifact").with_["path"] == str(site.parent)
-        assert run.used("actions/deploy-pages").ran
-    else:
-        assert 2 == check.code
-        assert "no index.html" in check.stdout
-        assert not run.used("actions/deploy-pages").ran
+    assert 0 == check.code
+    assert run.used("actions/upload-pages-artifact").with_["path"] == str(site.parent)
+    assert run.used("actions/deploy-pages").ran
 
 
 def test_sarif_is_uploaded_when_the_report_writes_it(scenario: Scenario) -> None:
-    """The code-scanning upload runs only when results.sarif exists, with the category."""
+    """The code-scanning upload gets the SARIF file the report wrote, with the category."""
     run = scenario.first
     sarif = scenario.repos.workspace / "auditor-report" / "results.sarif"
+    assert sarif.exists()
     uploads = [s for s in run.steps if s.uses.startswith("github/codeql-action/upload-sarif")]
     assert 1 == len(uploads)
-    if sarif.exists():
-        assert {"sarif_file": str(sarif), "category": "auditor"} == uploads[0].with_
-    else:
-        assert not uploads[0].ran
-        assert "" == run.outputs["sarif-file"]
+    assert uploads[0].ran
+    assert {"sarif_file": str(sarif), "category": "auditor"} == uploads[0].with_
+    assert str(sarif) == run.outputs["sarif-file"]
 
 
 def test_database_url_replaces_the_history_branch(postgres_url: str, tmp_path: Path) -> None:
