@@ -1,0 +1,244 @@
+"""``python -m auditor.ci``: the steps of the GitHub Action (action.yml), kept here so that
+they are tested like the rest of the code instead of living as shell inside YAML.
+
+    history-fetch   check out the history branch's store into a work tree
+    report          run ``auditor report``, record its exit code and counts as step outputs
+    summary         append the Markdown summary to $GITHUB_STEP_SUMMARY
+    history-push    push the updated store back (merging with concurrent runs)
+
+The store's libraries are imported by the history steps only, so the others start fast.
+Every failure is one line on stderr (``::error::`` so the runner shows it) and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import secrets
+import shlex
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from auditor.ci import github
+from auditor.ci.git import Git, GitError
+from auditor.errors import AuditorError, UsageError
+
+PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+# The files `auditor report` writes by default (auditor.formats.registry.REPORT_DEFAULT).
+REPORT_FORMATS = ("graph-json", "json", "cyclonedx-json", "sarif", "markdown", "summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m auditor.ci", description=__doc__)
+    sub = parser.add_subparsers(dest="step", required=True, metavar="STEP")
+    fetch = sub.add_parser("history-fetch", help="check out the history branch's store")
+    _history_options(fetch)
+    fetch.add_argument("--remote", default="", help="repository URL (default: the workspace's)")
+    push = sub.add_parser("history-push", help="push the store back to the history branch")
+    _history_options(push)
+    push.add_argument(
+        "--save",
+        choices=["auto", "true", "false"],
+        default="auto",
+        help="auto: push except on pull-request events",
+    )
+    push.add_argument("--attempts", type=int, default=5, help="pushes to try when racing")
+    push.add_argument("--snapshot", default="", help="the run's snapshot id (for the message)")
+    plan = sub.add_parser("plan", help="decide which optional steps run")
+    plan.add_argument("--sync", choices=["auto", "true", "false"], default="auto")
+    plan.add_argument("--source", default="", help="the advisory sources chosen")
+    plan.add_argument("--advisory-db", default="", help="an advisory database given")
+    plan.add_argument("--history-branch", default="", help="the history branch ('' for none)")
+    plan.add_argument("--has-database", choices=["true", "false"], default="false")
+    report = sub.add_parser("report", help="run auditor report and set the step outputs")
+    report.add_argument("--paths", default=".", help="paths, space- or newline-separated")
+    report.add_argument("--out", required=True, help="output directory")
+    for name in ("fail-on", "source", "advisory-db", "formats", "project", "config"):
+        report.add_argument(f"--{name}", default="", help=f"auditor report --{name}")
+    summary = sub.add_parser("summary", help="append the summary to $GITHUB_STEP_SUMMARY")
+    summary.add_argument("--out", required=True, help="the report's output directory")
+    summary.add_argument("--exit-code", type=int, required=True, help="auditor's exit code")
+    summary.add_argument("--fail-on", default="", help="the threshold the run used")
+    return parser
+
+
+def _history_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", required=True, type=Path, help="work tree of the branch")
+    parser.add_argument("--branch", required=True, help="the history branch")
+
+
+def _env_path(env: Mapping[str, str], name: str) -> Path | None:
+    value = env.get(name, "")
+    return Path(value) if value else None
+
+
+def _git(work: Path, env: Mapping[str, str]) -> Git:
+    return Git(
+        cwd=work,
+        token=env.get("AUDITOR_GIT_TOKEN", ""),
+        server=env.get("GITHUB_SERVER_URL", ""),
+        base_env={k: v for k, v in env.items() if k != "AUDITOR_GIT_TOKEN"},
+    )
+
+
+def _remote(env: Mapping[str, str]) -> str:
+    workspace = env.get("GITHUB_WORKSPACE", "")
+    if workspace and (Path(workspace) / ".git").exists():
+        found = Git(cwd=Path(workspace)).run("remote", "get-url", "origin", check=False)
+        if found.code == 0 and found.out.strip():
+            return found.out.strip()
+    server, repository = env.get("GITHUB_SERVER_URL", ""), env.get("GITHUB_REPOSITORY", "")
+    if not server or not repository:
+        raise UsageError("no repository to keep the history in: set GITHUB_WORKSPACE or --remote")
+    return f"{server.rstrip('/')}/{repository}.git"
+
+
+def history_fetch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from auditor.ci import history
+
+    git = _git(args.dir, env)
+    fetched = history.fetch(git, args.remote or _remote(env), args.branch)
+    state = f"at {fetched.base[:12]}" if fetched.base else "new: no such branch yet"
+    print(f"history branch {args.branch} {state}; store {fetched.store}")
+    github.write_outputs(
+        _env_path(env, "GITHUB_OUTPUT"), {"db": str(fetched.store), "base": fetched.base}
+    )
+    return 0
+
+
+def history_push(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    event = env.get("GITHUB_EVENT_NAME", "")
+    if args.save == "false" or (args.save == "auto" and event in PULL_REQUEST_EVENTS):
+        print(f"history not saved ({event or 'save-history: false'}): the branch is unchanged")
+        return 0
+    run_url = ""
+    if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
+        server = env.get("GITHUB_SERVER_URL", "").rstrip("/")
+        run_url = f"{server}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
+    from auditor.ci import history
+
+    what = f"snapshot {args.snapshot}" if args.snapshot else "store"
+    message = f"auditor history: {what}" + (f"\n\n{run_url}" if run_url else "")
+    pushed = history.push(_git(args.dir, env), args.branch, message, attempts=args.attempts)
+    if pushed.commit:
+        merged = f", {pushed.merged} snapshots merged into newer runs" if pushed.merged else ""
+        print(f"history pushed to {args.branch} ({pushed.attempts} attempts{merged})")
+    else:
+        print(f"history unchanged: nothing to push to {args.branch}")
+    github.write_outputs(_env_path(env, "GITHUB_OUTPUT"), {"history-commit": pushed.commit})
+    return 0
+
+
+def plan(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """sync: ``db sync`` runs when osv-local is used without a database of the user's own;
+    history: the branch is used when no database URL is given."""
+    sources = {s.strip() for s in args.source.split(",") if s.strip()} or {"osv-local"}
+    sync = args.sync == "true" or (
+        args.sync == "auto" and "osv-local" in sources and not args.advisory_db.strip()
+    )
+    use_history = args.has_database == "false" and bool(args.history_branch.strip())
+    values = {
+        "sync": str(sync).lower(),
+        "history": str(use_history).lower(),
+        # The advisory cache's key changes daily, so each day's sync is saved once.
+        "day": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),
+    }
+    print(", ".join(f"{k}: {v}" for k, v in values.items()))
+    github.write_outputs(_env_path(env, "GITHUB_OUTPUT"), values)
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> list[str]:
+    """The ``auditor report`` command line for the step's inputs (empty input: no option)."""
+    try:
+        paths = shlex.split(args.paths) or ["."]
+    except ValueError as exc:
+        raise UsageError(f"paths: {exc}") from None
+    command = [sys.executable, "-m", "auditor", "report", *paths, "--out", args.out]
+    options = {
+        "--fail-on": args.fail_on,
+        "--source": args.source,
+        "--advisory-db": args.advisory_db,
+        "--project": args.project,
+        "--config": args.config,
+    }
+    for flag, value in options.items():
+        if value.strip():
+            command += [flag, value.strip()]
+    extra = args.formats.replace(",", " ").split()
+    if extra:
+        # --format replaces the report's default files; the action needs those (the
+        # summary, SARIF, findings.json), so the extra formats are added to them.
+        for item in dict.fromkeys([*REPORT_FORMATS, *extra]):
+            command += ["--format", item]
+    return command
+
+
+def report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """Run the audit, show its output, and record the exit code instead of failing."""
+    proc = subprocess.run(
+        report_command(args),
+        env=dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    # Lockfiles and advisories are third-party text: no line of theirs may act as a
+    # workflow command while it is echoed.
+    fence = secrets.token_hex(16)
+    print(f"::stop-commands::{fence}")
+    print(proc.stdout, end="" if proc.stdout.endswith("\n") or not proc.stdout else "\n")
+    print(f"::{fence}::")
+    if proc.returncode == 2:
+        print("::error::auditor report failed (exit code 2); the log above says why")
+    # Absolute paths: a later step may run in another working directory.
+    out = Path(args.out).resolve()
+    snapshot, project = github.snapshot_from_stdout(proc.stdout)
+    values = {
+        "exit-code": str(proc.returncode),
+        **github.count_outputs(github.read_findings(out)),
+        "snapshot-id": snapshot,
+        "project": project,
+        "report-dir": str(out),
+        "sarif-file": str(out / "results.sarif") if (out / "results.sarif").exists() else "",
+        "site-dir": str(out) if (out / "index.html").exists() else "",
+    }
+    github.write_outputs(_env_path(env, "GITHUB_OUTPUT"), values)
+    return 0
+
+
+def summary(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    text = github.summary_text(Path(args.out), args.exit_code, args.fail_on)
+    github.append_summary(_env_path(env, "GITHUB_STEP_SUMMARY"), text)
+    return 0
+
+
+def escape_data(text: str) -> str:
+    """``text`` as the data of a workflow command (the runner's own escaping)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+STEPS = {
+    "history-fetch": history_fetch,
+    "history-push": history_push,
+    "plan": plan,
+    "report": report,
+    "summary": summary,
+}
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return STEPS[args.step](args, os.environ if env is None else env)
+    except (AuditorError, GitError) as exc:
+        print(f"::error::{escape_data(f'auditor {args.step}: {exc}')}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
