@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -151,7 +153,8 @@ def test_no_secret_reaches_any_output_format(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Credentials in index URLs, a VCS URL and the environment never appear in any
-    registered format (new formats are covered automatically) nor in any page of the site."""
+    registered format (new formats are covered automatically), in any page of the site, nor
+    anywhere in the snapshot store (compressed blobs included)."""
     project = tmp_path / "project"
     project.mkdir()
     (project / "requirements.txt").write_text(
@@ -164,13 +167,38 @@ def test_no_secret_reaches_any_output_format(
     monkeypatch.setenv("PIP_INDEX_URL", "https://user:envtoken-987654@pypi-index.invalid/simple")
     out = tmp_path / "out"
     formats = ",".join(registry.names())
+    store = tmp_path / "store.db"
     args = ["report", str(project), "--advisory-db", str(RECORDS), "--out", str(out)]
-    result = run_cli([*args, "--format", formats])
+    result = run_cli([*args, "--format", formats, "--db", str(store)])
     assert result.code in (0, 3), result.err
     written = {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()}
     assert {registry.get(n).filename for n in registry.names()} <= set(written)
     assert "index.html" in written
     assert "django" in written["sbom.cdx.json"]
-    for name, text in [*written.items(), ("stdout", result.out), ("stderr", result.err)]:
+    stored = store_text(store)
+    assert "django" in stored
+    assert "https://****@github.com/acme/private.git" in stored  # redacted, inside a blob
+    outputs = [*written.items(), ("stdout", result.out), ("stderr", result.err)]
+    for name, text in [*outputs, ("the store", stored)]:
         for secret in SECRETS:
             assert secret not in text, f"{secret} leaked into {name}"
+
+
+def store_text(path: Path) -> str:
+    """Every value of every table of an SQLite store as text; compressed blobs unpacked."""
+    values: list[str] = []
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - own table names
+                values.extend(_as_text(value) for value in row)
+    return "\n".join(values)
+
+
+def _as_text(value: object) -> str:
+    if not isinstance(value, bytes):
+        return str(value)
+    try:
+        return zlib.decompress(value).decode("utf-8", "replace")
+    except zlib.error:
+        return value.decode("utf-8", "replace")
