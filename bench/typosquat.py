@@ -2,7 +2,7 @@
 """Typosquat check against reality, next to GuardDog's published rule.
 
 Usage:
-    .venv/bin/python bench/typosquat.py --data /path/to/shared/data [--sweep] [--verbose]
+    .venv/bin/python bench/typosquat.py [--sweep] [--verbose]
 
 Measures, per ecosystem and for auditor's detector and the baseline (bench/typosquat_guarddog.py
 against the same bundled lists, in full and cut to GuardDog's default 5,000 names):
@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from typosquat_data import Labeled, labeled_npm, lockfile_names, malicious_names
+from typosquat_data import BUNDLED, Labeled, labeled_npm, lockfile_names, malicious_names
 from typosquat_guarddog import IndexedRule, LiteralRule, same_answers
 from typosquat_reach import Reach
 
@@ -288,7 +288,12 @@ def sweep(data: Path, lock: dict[Ecosystem, dict[str, str]], only: Ecosystem | N
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="the shared data folder")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=BUNDLED,
+        help="the extracted data (default: bench/data/typosquat; see typosquat_data.py)",
+    )
     parser.add_argument("--sweep", action="store_true", help="print the tuning grid instead")
     parser.add_argument("--verbose", action="store_true", help="list FPs and misses")
     parser.add_argument("--ecosystem", type=Ecosystem.parse, help="sweep only this ecosystem")

@@ -2,8 +2,11 @@
 typosquats, and the package names of real lockfiles (extracted with a deliberately simple
 reader, independent of auditor's collectors).
 
-Every loader takes the shared data folder as an argument; nothing here is imported by auditor
-or by its tests.
+The benchmark reads the extracted copies in ``bench/data/typosquat/`` (see its README: sources
+and licences), so it runs from a fresh clone. ``python bench/typosquat_data.py DATA`` rebuilds
+them from a real-data folder laid out as ``advisories/malicious/{pypi,npm}/``,
+``typosquats/npm.tsv`` and ``lockfiles/<format>/``. Nothing here is imported by auditor or by
+its tests.
 """
 
 from __future__ import annotations
@@ -22,6 +25,12 @@ else:  # pragma: no cover
 from auditor.model import Ecosystem
 
 ECOSYSTEM_DIRS = {Ecosystem.PYPI: "pypi", Ecosystem.NPM: "npm"}
+BUNDLED = Path(__file__).parent / "data" / "typosquat"
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """The rows of a tab-separated file, its header line skipped."""
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:]]
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,15 @@ class MaliciousName:
 
 
 def malicious_names(data: Path, ecosystem: Ecosystem) -> list[MaliciousName]:
+    """Distinct package names of the MAL- records (from ``malicious.tsv`` in ``data``)."""
+    return [
+        MaliciousName(name=name, record=record)
+        for eco, name, record in _rows(data / "malicious.tsv")
+        if eco == ecosystem.value
+    ]
+
+
+def _malicious_from_records(data: Path, ecosystem: Ecosystem) -> list[MaliciousName]:
     """Distinct package names of the MAL- records (withdrawn records are in another folder)."""
     folder = data / "advisories" / "malicious" / ECOSYSTEM_DIRS[ecosystem]
     found: dict[str, str] = {}
@@ -55,9 +73,7 @@ class Labeled:
 
 def labeled_npm(data: Path) -> list[Labeled]:
     targets: dict[str, list[str]] = {}
-    lines = (data / "typosquats" / "npm.tsv").read_text(encoding="utf-8").splitlines()
-    for line in lines[1:]:
-        name, target, _source = line.split("\t")
+    for name, target, _source in _rows(data / "labeled-npm.tsv"):
         targets.setdefault(name, []).append(target)
     return [Labeled(name=n, targets=tuple(t)) for n, t in sorted(targets.items())]
 
@@ -147,7 +163,15 @@ READERS = {
 
 
 def lockfile_names(data: Path) -> dict[Ecosystem, dict[str, str]]:
-    """Every package name of the real lockfiles: ecosystem → normalised name → first file."""
+    """Every package name of the real lockfiles: ecosystem → normalised name → first file
+    (from ``lockfile-names.tsv`` in ``data``)."""
+    found: dict[Ecosystem, dict[str, str]] = {Ecosystem.PYPI: {}, Ecosystem.NPM: {}}
+    for eco, name, path in _rows(data / "lockfile-names.tsv"):
+        found[Ecosystem.parse(eco)][name] = path
+    return found
+
+
+def _lockfile_names_from_files(data: Path) -> dict[Ecosystem, dict[str, str]]:
     found: dict[Ecosystem, dict[str, str]] = {Ecosystem.PYPI: {}, Ecosystem.NPM: {}}
     for folder, (ecosystem, reader) in sorted(READERS.items()):
         for path in sorted((data / "lockfiles" / folder).rglob("*")):
@@ -157,3 +181,27 @@ def lockfile_names(data: Path) -> dict[Ecosystem, dict[str, str]]:
                 name = ecosystem.normalize_name(raw)
                 found[ecosystem].setdefault(name, str(path.relative_to(data / "lockfiles")))
     return found
+
+
+def export(data: Path, out: Path) -> None:
+    """Extract what the benchmark reads from a real-data folder into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    malicious = ["ecosystem\tname\trecord"]
+    for ecosystem in ECOSYSTEM_DIRS:
+        malicious += [
+            f"{ecosystem.value}\t{m.name}\t{m.record}"
+            for m in _malicious_from_records(data, ecosystem)
+        ]
+    (out / "malicious.tsv").write_text("\n".join(malicious) + "\n", encoding="utf-8")
+    labeled = (data / "typosquats" / "npm.tsv").read_text(encoding="utf-8")
+    (out / "labeled-npm.tsv").write_text(labeled, encoding="utf-8")
+    names = ["ecosystem\tname\tfile"]
+    for ecosystem, found in _lockfile_names_from_files(data).items():
+        names += [f"{ecosystem.value}\t{n}\t{f}" for n, f in sorted(found.items())]
+    (out / "lockfile-names.tsv").write_text("\n".join(names) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python bench/typosquat_data.py DATA  (rebuilds bench/data/typosquat/)")
+    export(Path(sys.argv[1]), BUNDLED)
