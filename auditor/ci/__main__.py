@@ -25,10 +25,9 @@ from pathlib import Path
 from auditor.ci import github
 from auditor.ci.git import Git, GitError
 from auditor.errors import AuditorError, UsageError
+from auditor.formats.registry import REPORT_DEFAULT
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
-# The files `auditor report` writes by default (auditor.formats.registry.REPORT_DEFAULT).
-REPORT_FORMATS = ("graph-json", "json", "cyclonedx-json", "sarif", "markdown", "summary")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,7 +171,7 @@ def report_command(args: argparse.Namespace) -> list[str]:
     if extra:
         # --format replaces the report's default files; the action needs those (the
         # summary, SARIF, findings.json), so the extra formats are added to them.
-        for item in dict.fromkeys([*REPORT_FORMATS, *extra]):
+        for item in dict.fromkeys([*REPORT_DEFAULT, *extra]):
             command += ["--format", item]
     return command
 
