@@ -78,7 +78,9 @@ class ReportCommand(Command):
         outputs = render_all(formats, result, options)
         written = deliver(outputs, console, output=None, folder=args.out)
         if not args.quiet:
-            console.out.write(render_summary(result))
+            # the summary file's text when it was written, else rendered for the terminal
+            summary = next((o.text for o in outputs if o.format.name == "summary"), None)
+            console.out.write(summary if summary is not None else render_summary(result))
             names = ", ".join(p.name for p in written)
             console.print(f"report written to {args.out}/ ({names})")
         report_problems(result, console, warnings=not args.quiet)
