@@ -58,7 +58,7 @@ class Run:
 
 def packages_and_advisories(records: RecordSet, requirements: Path) -> tuple[int, int]:
     """N pinned packages and the distinct records that affect them (the API's answer)."""
-    from auditor.audit import collect_paths
+    from auditor.pipeline.audit import collect_paths
 
     graph = collect_paths([str(requirements)]).graph
     ids = {

@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from auditor.collectors.npm_package_lock import NpmPackageLockCollector  # noqa: E402
-from auditor.inputs import TreeReader  # noqa: E402
+from auditor.collectors.inputs import TreeReader  # noqa: E402
+from auditor.collectors.npm.package_lock import NpmPackageLockCollector  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "npm-package-lock" / "real"
 MANIFEST_FIELDS = (

@@ -35,10 +35,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from auditor.collectors import registry
+from auditor.collectors import plugins
 from auditor.collectors.base import Collector
-from auditor.inputs import TreeReader
-from auditor.model import CollectResult
+from auditor.collectors.inputs import TreeReader
+from auditor.core.model import CollectResult
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -129,7 +129,7 @@ def _maxrss_mib() -> float:
 
 
 def run_child(name: str, path: str) -> None:
-    collector = registry.get(name)
+    collector = plugins.get(name)
     if _reset_peak_rss():
         before = _status_mib("VmRSS") or 0.0
         collect(collector, Path(path))
@@ -218,7 +218,7 @@ def measure_uv(path: Path, runs: int) -> PeerRow | None:
     uv = uv_binary()
     if uv is None:
         return None
-    collector = registry.get("uv-lock")
+    collector = plugins.get("uv-lock")
     in_process = median_seconds(lambda: collect(collector, path), runs)
     cli = [sys.executable, "-m", "auditor", "graph", "--json", str(path)]
     process = median_seconds(lambda: subprocess.run(cli, capture_output=True, check=True), runs)
@@ -296,8 +296,8 @@ def main() -> None:
         return
     rows = []
     uv_lock = None
-    for name in registry.names():
-        collector = registry.get(name)
+    for name in plugins.names():
+        collector = plugins.get(name)
         path = largest_real_file(collector)
         if path is None:
             continue

@@ -17,7 +17,7 @@ with ``npm install --prefix /tmp/pnpm-bench pnpm@10`` and pass
 go into bench/README.md by hand.
 
 ``--record-edges FILE`` writes the edges of pnpm's tree instead (the oracle that
-tests/collectors/test_npm_pnpm.py compares auditor's edges with; see
+tests/collectors/npm/test_pnpm.py compares auditor's edges with; see
 tests/fixtures/pnpm-lock/pnpm-list/README.md).
 """
 
@@ -92,8 +92,8 @@ def pnpm_packages(output: bytes) -> set[tuple[str, str]]:
 
 def auditor_in_process(lockfile: Path, repeat: int) -> tuple[float, int, int]:
     """Median seconds of collect + graph, and the package and edge counts."""
-    from auditor.collectors.npm_pnpm import PnpmLockCollector
-    from auditor.graph import DependencyGraph
+    from auditor.collectors.npm.pnpm import PnpmLockCollector
+    from auditor.core.graph import DependencyGraph
     from tests.support import collect_file
 
     collector = PnpmLockCollector()

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from store import START, Project
 
-from auditor.report import SiteOptions, render_site
+from auditor.site import SiteOptions, render_site
 from auditor.store import SnapshotMeta, open_store, save_snapshot
 
 

@@ -2,18 +2,18 @@
 
 Usage:
   .venv/bin/python bench/sbom.py peer [FILE...]   auditor vs cyclonedx-py (default files:
-                                                  BENCH_FILES of tests/sbom/test_peer.py)
+                                                  BENCH_FILES of tests/outputs/sbom/test_peer.py)
   .venv/bin/python bench/sbom.py render [--skip-library]
                                                   every format on a generated 2,000-package
                                                   project and the largest real fixture
 
 peer: components (versioned) and dependency edges in each SBOM, and the wall time of each
 tool as a separate process (median of 3 runs, interpreter start-up included), cyclonedx-py
-offline and without its own output validation (see tests/sbom/peer.py).
+offline and without its own output validation (see tests/outputs/sbom/peer.py).
 
 render: in-process time of each registered format (best of 3, the audit not included),
 and CycloneDX JSON and XML also as cyclonedx-python-lib's model and outputters render the
-same result (tests/sbom/library_reference.py: how auditor rendered them before; one run,
+same result (tests/outputs/sbom/library_reference.py: how auditor rendered them before; one run,
 it takes tens of seconds).
 """
 
@@ -30,19 +30,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from auditor.formats import registry  # noqa: E402
-from auditor.formats.base import RenderOptions  # noqa: E402
-from auditor.model import AuditResult  # noqa: E402
-from tests.formats.cases import OPTIONS, audited, generated_result, in_repo  # noqa: E402
-from tests.sbom import library_reference  # noqa: E402
-from tests.sbom.peer import (  # noqa: E402
+from auditor.core.model import AuditResult  # noqa: E402
+from auditor.outputs import plugins  # noqa: E402
+from auditor.outputs.base import RenderOptions  # noqa: E402
+from tests.outputs.cases import OPTIONS, audited, generated_result, in_repo  # noqa: E402
+from tests.outputs.sbom import library_reference  # noqa: E402
+from tests.outputs.sbom.peer import (  # noqa: E402
     components,
     edges,
     offline_command,
     offline_env,
     peer_command,
 )
-from tests.sbom.test_peer import BENCH_FILES  # noqa: E402
+from tests.outputs.sbom.test_peer import BENCH_FILES  # noqa: E402
 
 AUDITOR = Path(sys.executable).with_name("auditor")
 RUNS = 3
@@ -105,8 +105,8 @@ def render(skip_library: bool) -> None:
             "cyclonedx-json": library_reference.render_cyclonedx_json,
             "cyclonedx-xml": library_reference.render_cyclonedx_xml,
         }
-        for name in registry.names():
-            ours = best(registry.get(name).render, result)
+        for name in plugins.names():
+            ours = best(plugins.get(name).render, result)
             theirs = "-"
             if name in library and not skip_library:
                 theirs = f"{best(library[name], result, runs=1):.2f}"

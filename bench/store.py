@@ -27,8 +27,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from auditor.graph import DependencyGraph
-from auditor.model import (
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import (
     AuditResult,
     Ecosystem,
     Edge,

@@ -34,7 +34,7 @@ from typosquat_reach import Reach
 
 from auditor.checks.typosquat.detector import TyposquatDetector, TyposquatSettings
 from auditor.checks.typosquat.popular import PopularList, bundled
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 GUARDDOG_LIST_SIZE = 5000
 TIMING_NAMES = 10_000

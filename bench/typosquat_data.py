@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 ECOSYSTEM_DIRS = {Ecosystem.PYPI: "pypi", Ecosystem.NPM: "npm"}
 BUNDLED = Path(__file__).parent / "data" / "typosquat"

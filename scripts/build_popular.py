@@ -2,7 +2,7 @@
 """Regenerate a bundled popular-package list from a ranking file.
 
 Usage:
-    scripts/build_popular.py RANKING_FILE --ecosystem pypi|npm -o auditor/data/popular/npm.tsv
+    scripts/build_popular.py RANKING_FILE --ecosystem pypi|npm -o data/popular/npm.tsv
         [--source TEXT] [--top N] [--min-downloads N]
 
 RANKING_FILE is tab-separated with a header line: the first column is the package name, the
@@ -21,9 +21,9 @@ from pathlib import Path
 
 from auditor.checks.names import valid_name
 from auditor.checks.typosquat.popular import WeightKind, merge_weights, render_list
-from auditor.errors import AuditorError
-from auditor.fsutil import atomic_write
-from auditor.model import Ecosystem
+from auditor.core.errors import AuditorError
+from auditor.core.fsutil import atomic_write
+from auditor.core.model import Ecosystem
 
 
 class BuildError(AuditorError):

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from auditor.cli import main  # noqa: E402
-from auditor.report import paths  # noqa: E402
-from tests.report.browser import browser  # noqa: E402
+from auditor.site import paths  # noqa: E402
+from tests.site.browser import browser  # noqa: E402
 
 HISTORY = ROOT / "examples" / "saleor-history"
 IMAGES = ROOT / "docs" / "images"

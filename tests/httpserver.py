@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from auditor.net import NetConfig
+from auditor.net.client import NetConfig
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from pathlib import Path
 from auditor.cli import main
 from auditor.cli.base import Console
 from auditor.collectors.base import Collector, InputFile
-from auditor.inputs import TreeReader
-from auditor.model import CollectResult
+from auditor.collectors.inputs import TreeReader
+from auditor.core.model import CollectResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from auditor.advisories.osv import OsvRecord
-from auditor.model import Ecosystem, Package, SourceInfo, SourceKind
+from auditor.core.model import Ecosystem, Package, SourceInfo, SourceKind
 
 if TYPE_CHECKING:
-    from auditor.net import HttpClient
+    from auditor.net.client import HttpClient
 
 DEFAULT_STALE_DAYS = 7.0
 DEFAULT_OSV_URL = "https://api.osv.dev"  # OSV's public API (not a package registry)

@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from auditor.advisories.sync import META_NAME, ZIP_NAME, DbMeta, database_dir
-from auditor.config import stale_days
-from auditor.errors import SourceError
-from auditor.model import Ecosystem
+from auditor.core.errors import SourceError
+from auditor.core.model import Ecosystem
+from auditor.settings import stale_days
 
 
 @dataclass(frozen=True, kw_only=True)

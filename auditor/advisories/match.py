@@ -28,9 +28,9 @@ from auditor.advisories.osv import (
     OsvRecord,
     Range,
 )
-from auditor.model import Ecosystem, Package
+from auditor.core.model import Ecosystem, Package
 from auditor.versions.base import InvalidVersion, VersionScheme
-from auditor.versions.registry import scheme_for, semver_scheme_for
+from auditor.versions.plugins import scheme_for, semver_scheme_for
 
 _BOTTOM = (0,)  # sorts before every (1, key): the special introduced "0"
 

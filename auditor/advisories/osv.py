@@ -14,8 +14,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from auditor.collectors.base import InputFile
-from auditor.collectors.parsing import Doc, load_json, load_yaml
-from auditor.errors import LockfileError, SourceError
+from auditor.core.documents import Doc, load_json, load_yaml
+from auditor.core.errors import LockfileError, SourceError
 
 EVENT_KINDS = ("introduced", "fixed", "last_affected", "limit")
 RANGE_ECOSYSTEM = "ECOSYSTEM"

@@ -34,10 +34,10 @@ from urllib.parse import quote
 from auditor.advisories.base import AdvisorySource, SourceAnswer, SourceOptions, precheck
 from auditor.advisories.osv import OsvRecord, record_from_value
 from auditor.advisories.osv_cache import FOLDER, RecordCache, cache_ttl
-from auditor.errors import SourceError
-from auditor.model import Ecosystem, Package, SourceInfo
-from auditor.net import HttpClient, NetConfig
-from auditor.redact import redact_url
+from auditor.core.errors import SourceError
+from auditor.core.model import Ecosystem, Package, SourceInfo
+from auditor.core.redact import redact_url
+from auditor.net.client import HttpClient, NetConfig
 
 BATCH_SIZE = 1000  # the API's limit per querybatch call
 MAX_PAGE_ROUNDS = 50  # a server that keeps handing out tokens must not hold the run forever

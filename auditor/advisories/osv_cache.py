@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor.advisories.osv import OsvRecord, parse_timestamp, record_from_value
-from auditor.errors import AuditorError, SourceError, UsageError
-from auditor.fsutil import atomic_write
+from auditor.core.errors import AuditorError, SourceError, UsageError
+from auditor.core.fsutil import atomic_write
 
 TTL_ENV = "AUDITOR_OSV_CACHE_TTL"
 DEFAULT_TTL = 7 * 24 * 3600.0

@@ -39,15 +39,16 @@ from auditor.advisories.base import (
     precheck,
 )
 from auditor.advisories.osv import AdvisoryFormatError, OsvRecord, load_record, parse_timestamp
-from auditor.errors import SourceError, UsageError
-from auditor.model import Ecosystem, Package, SourceInfo
+from auditor.core.errors import SourceError, UsageError
+from auditor.core.model import Ecosystem, Package, SourceInfo
+from auditor.core.resources import bundled_data
 
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # the largest real OSV record is well under 1 MiB
 META_NAME = "meta.json"
 ZIP_NAME = "all.zip"
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "advisories"
-BUNDLED_LOCATION = "auditor/data/advisories (bundled snapshot)"
+BUNDLED = bundled_data("advisories")
+BUNDLED_LOCATION = "data/advisories (bundled snapshot)"
 BUNDLED_NOTE = (
     "the bundled snapshot is a small, dated sample of real OSV records for offline use; "
     "it is not a complete advisory database: give --advisory-db a directory of OSV records "

@@ -51,12 +51,12 @@ from auditor.advisories.osv import (
     OsvRecord,
     Range,
 )
-from auditor.errors import SourceError
-from auditor.model import Ecosystem, Package, SourceInfo
-from auditor.net import HttpClient, NetConfig
-from auditor.redact import redact_url
-from auditor.registry.common import ConfigContext
-from auditor.registry.pipconf import resolve_python
+from auditor.core.errors import SourceError
+from auditor.core.model import Ecosystem, Package, SourceInfo
+from auditor.core.redact import redact_url
+from auditor.net.client import HttpClient, NetConfig
+from auditor.registries.common import ConfigContext
+from auditor.registries.pipconf import resolve_python
 
 WORKERS = 8
 

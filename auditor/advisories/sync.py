@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from auditor.errors import SourceError
-from auditor.model import Ecosystem
-from auditor.net import HttpClient
-from auditor.redact import redact_url
+from auditor.core.errors import SourceError
+from auditor.core.model import Ecosystem
+from auditor.core.redact import redact_url
+from auditor.net.client import HttpClient
 
 DEFAULT_EXPORT_URL = "https://osv-vulnerabilities.storage.googleapis.com"
 EXPORT_URL_ENV = "AUDITOR_OSV_EXPORT_URL"

@@ -16,13 +16,13 @@ from typing import ClassVar
 
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
-from auditor.config import DEFAULT_UNMAINTAINED_DAYS
-from auditor.edges import MissingRequirement
-from auditor.environment import TargetEnvironment
-from auditor.graph import DependencyGraph
-from auditor.internal import InternalNames
-from auditor.model import Ecosystem, Finding, FindingKind, PackageHealth, Unverified
-from auditor.registry.lookup import Presence, PublicRegistries
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Finding, FindingKind, PackageHealth, Unverified
+from auditor.enrich.edges import MissingRequirement
+from auditor.registries.internal import InternalNames
+from auditor.registries.lookup import Presence, PublicRegistries
+from auditor.settings import DEFAULT_UNMAINTAINED_DAYS
+from auditor.versions.markers import TargetEnvironment
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,7 @@
   reconciled by the locker, which installs the package only where it runs, often through
   package-level markers auditor does not see; it is not held against the project.
 - ``CONFLICT-MISSING``: a requirement of a pinned release that a flat lockfile does not pin
-  (found while completing its edges, ``auditor.edges``).
+  (found while completing its edges, ``auditor.enrich.edges``).
 - ``CONFLICT-DUPLICATE``: one package name locked at several versions: informational (npm
   nests copies legitimately, Python lockfiles split by markers), grouped per name.
 
@@ -27,10 +27,10 @@ from collections.abc import Iterable
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.environment import TargetEnvironment, supported_pythons
-from auditor.graph import DependencyGraph
-from auditor.model import Ecosystem, Edge, Finding, FindingKind, Package, Root, Severity
-from auditor.versions.registry import scheme_for
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Edge, Finding, FindingKind, Package, Root, Severity
+from auditor.versions.markers import TargetEnvironment, supported_pythons
+from auditor.versions.plugins import scheme_for
 from auditor.versions.requirement import parse_requirement, poetry_constraint
 
 REQUIREMENT = "CONFLICT-REQUIREMENT"

@@ -29,8 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from auditor.checks.base import Check, CheckContext, CheckResult, RegistryData
-from auditor.internal import InternalNames, InternalPattern
-from auditor.model import (
+from auditor.core.model import (
     Ecosystem,
     Finding,
     FindingKind,
@@ -39,9 +38,10 @@ from auditor.model import (
     SourceKind,
     Unverified,
 )
-from auditor.registry.lookup import Presence, PublicRegistries
+from auditor.registries.internal import InternalNames, InternalPattern
+from auditor.registries.lookup import Presence, PublicRegistries
 from auditor.versions.base import InvalidVersion
-from auditor.versions.registry import scheme_for
+from auditor.versions.plugins import scheme_for
 
 PUBLIC_SOURCE = "CONFUSION-PUBLIC-SOURCE"
 PUBLIC_NAME = "CONFUSION-PUBLIC-NAME"

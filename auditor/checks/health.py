@@ -17,8 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.model import Finding, FindingKind, Package, PackageHealth, Severity, Unverified
-from auditor.registry.metadata import parse_time
+from auditor.core.model import Finding, FindingKind, Package, PackageHealth, Severity, Unverified
+from auditor.registries.metadata import parse_time
 
 YANKED = "HEALTH-YANKED"
 DEPRECATED = "HEALTH-DEPRECATED"

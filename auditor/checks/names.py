@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from auditor.checks.confusion import name_findings
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.checks.typosquat.check import typosquat_findings
-from auditor.internal import InternalNames
-from auditor.model import Ecosystem, Finding, Package
-from auditor.registry.lookup import PublicRegistries
+from auditor.core.model import Ecosystem, Finding, Package
+from auditor.registries.internal import InternalNames
+from auditor.registries.lookup import PublicRegistries
 
 NAME_ECOSYSTEMS = (Ecosystem.PYPI, Ecosystem.NPM)
 _VALID = {

@@ -23,8 +23,8 @@ from auditor.advisories.match import (
 from auditor.advisories.osv import OsvRecord, parse_timestamp
 from auditor.advisories.severity import UNKNOWN, rate
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.model import Finding, FindingKind, Package
-from auditor.versions.registry import scheme_for
+from auditor.core.model import Finding, FindingKind, Package
+from auditor.versions.plugins import scheme_for
 
 SUMMARY_LENGTH = 120
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from auditor.ci import github
 from auditor.ci.git import Git, GitError
-from auditor.errors import AuditorError, UsageError
-from auditor.formats.registry import REPORT_DEFAULT
+from auditor.core.errors import AuditorError, UsageError
+from auditor.outputs.plugins import REPORT_DEFAULT
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.errors import AuditorError
-from auditor.redact import redact_text
+from auditor.core.errors import AuditorError
+from auditor.core.redact import redact_text
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"

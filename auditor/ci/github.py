@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import AuditorError
-from auditor.model import Severity
+from auditor.core.errors import AuditorError
+from auditor.core.model import Severity
 
 SEVERITIES = tuple(s.value for s in reversed(Severity))  # critical first
 _SNAPSHOT_LINE = re.compile(r"^snapshot (\d+) of (.+) saved to ", re.MULTILINE)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.ci.git import Git, GitError, commit_tree, last_line, remote_head
-from auditor.errors import StoreError
+from auditor.core.errors import StoreError
 from auditor.store import open_store, snapshots
 from auditor.store.merge import merge_snapshots, new_snapshots
 

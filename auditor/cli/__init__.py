@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from auditor import __version__
 from auditor.cli.base import EXIT_ERROR, Console
-from auditor.cli.registry import COMMANDS
-from auditor.errors import AuditorError
+from auditor.cli.plugins import COMMANDS
+from auditor.core.errors import AuditorError
 
 
 class _Parser(argparse.ArgumentParser):

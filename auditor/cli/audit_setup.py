@@ -11,9 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from auditor.advisories import registry as sources
+from auditor.advisories import plugins as sources
 from auditor.advisories.base import SourceOptions
-from auditor.audit import AuditOptions
 from auditor.checks.base import CheckSettings
 from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
 from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Console
@@ -24,7 +23,16 @@ from auditor.cli.net_options import (
     cache_root,
     net_config,
 )
-from auditor.config import (
+from auditor.core.model import AuditResult, Status
+from auditor.enrich.stage import RegistrySetup
+from auditor.net.client import HttpClient
+from auditor.outputs.table import safe
+from auditor.pipeline.audit import AuditOptions
+from auditor.pipeline.policy import blocking
+from auditor.registries.common import ConfigContext
+from auditor.registries.internal import InternalNames
+from auditor.registries.lookup import PublicRegistries, configured_registries, public_registries
+from auditor.settings import (
     ENV_NO_REGISTRY,
     FAIL_ON_CHOICES,
     Settings,
@@ -34,15 +42,7 @@ from auditor.config import (
     resolve,
     scan_root,
 )
-from auditor.enrich import RegistrySetup
-from auditor.environment import TargetEnvironment
-from auditor.formats.table import safe
-from auditor.internal import InternalNames
-from auditor.model import AuditResult, Status
-from auditor.net import HttpClient
-from auditor.policy import blocking
-from auditor.registry.common import ConfigContext
-from auditor.registry.lookup import PublicRegistries, configured_registries, public_registries
+from auditor.versions.markers import TargetEnvironment
 
 UNCHECKED_LINES = 50  # on the terminal; --json lists every one
 

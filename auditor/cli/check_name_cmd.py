@@ -21,16 +21,16 @@ from auditor.checks.typosquat.popular import Popularity, bundled
 from auditor.cli.base import EXIT_FINDINGS, EXIT_OK, Command, Console
 from auditor.cli.net_options import add_network_options, net_config
 from auditor.cli.options import add_json_option
-from auditor.config import ENV_OFFLINE, read_config
-from auditor.errors import UsageError
-from auditor.formats.findings_json import finding_json
-from auditor.formats.graph_json import dumps
-from auditor.graph import DependencyGraph
-from auditor.internal import InternalNames
-from auditor.model import Ecosystem, Finding
-from auditor.net import HttpClient
-from auditor.registry.common import ConfigContext
-from auditor.registry.lookup import public_registries
+from auditor.core.errors import UsageError
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Finding
+from auditor.net.client import HttpClient
+from auditor.outputs.findings_json import finding_json
+from auditor.outputs.graph_json import dumps
+from auditor.registries.common import ConfigContext
+from auditor.registries.internal import InternalNames
+from auditor.registries.lookup import public_registries
+from auditor.settings import ENV_OFFLINE, read_config
 
 SCHEMA = "auditor.check-name/1"
 Allowed = Callable[[Ecosystem, str], bool]

@@ -25,10 +25,10 @@ from auditor.cli.net_options import (
     non_negative_int,
     positive_float,
 )
-from auditor.errors import SourceError, UsageError
-from auditor.model import Ecosystem
-from auditor.net import HttpClient
-from auditor.redact import redact_url
+from auditor.core.errors import SourceError, UsageError
+from auditor.core.model import Ecosystem
+from auditor.core.redact import redact_url
+from auditor.net.client import HttpClient
 
 
 class DbCommand(Command):

@@ -12,7 +12,7 @@ from auditor.cli.store_options import (
     choose_project,
     open_for_reading,
 )
-from auditor.formats.graph_json import dumps
+from auditor.outputs.graph_json import dumps
 
 
 class DiffCommand(Command):
@@ -37,7 +37,7 @@ class DiffCommand(Command):
         add_db_option(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        from auditor.formats.diff import diff_document, render_diff
+        from auditor.outputs.diff import diff_document, render_diff
         from auditor.store import SnapshotInfo, snapshots
         from auditor.store.diff import default_pair, diff_snapshots
 

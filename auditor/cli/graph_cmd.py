@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from auditor.audit import Collection, collect_paths
 from auditor.cli.base import EXIT_ERROR, EXIT_OK, Command, Console
 from auditor.cli.options import add_input_options, add_json_option
-from auditor.formats.graph_json import dumps, graph_document
-from auditor.formats.tree import render_problems, render_tree
+from auditor.outputs.graph_json import dumps, graph_document
+from auditor.outputs.tree import render_problems, render_tree
+from auditor.pipeline.audit import Collection, collect_paths
 
 
 def report_errors(collection: Collection, console: Console) -> int:

@@ -12,7 +12,7 @@ from auditor.cli.store_options import (
     choose_project,
     open_for_reading,
 )
-from auditor.formats.graph_json import dumps
+from auditor.outputs.graph_json import dumps
 
 
 class HistoryCommand(Command):
@@ -33,7 +33,7 @@ class HistoryCommand(Command):
         add_db_option(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        from auditor.formats.history import history_document, render_history
+        from auditor.outputs.history import history_document, render_history
         from auditor.store import snapshots
 
         engine = open_for_reading(args)

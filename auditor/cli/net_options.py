@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from auditor.netconfig import CACHE_DIR_ENV, NetConfig, default_cache_dir
+from auditor.net.config import CACHE_DIR_ENV, NetConfig, default_cache_dir
 
 
 def positive_float(text: str) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from auditor.collectors import registry
+from auditor.collectors import plugins
 
 
 def add_input_options(parser: argparse.ArgumentParser, *, paths_help: str | None = None) -> None:
@@ -19,9 +19,9 @@ def add_input_options(parser: argparse.ArgumentParser, *, paths_help: str | None
         "--as",
         dest="force_format",
         metavar="FORMAT",
-        choices=registry.names(),
+        choices=plugins.names(),
         help="parse the named files as FORMAT instead of detecting it: "
-        + ", ".join(registry.names()),
+        + ", ".join(plugins.names()),
     )
 
 

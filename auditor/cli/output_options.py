@@ -1,6 +1,6 @@
 """Choosing output formats and where they go (``--format``, ``-o``, ``--output-dir``), and
 the document options every format shares (``--timestamp``, ``--project-name``,
-``--spec-version``). Formats come from ``auditor.formats.registry``.
+``--spec-version``). Formats come from ``auditor.outputs.plugins``.
 
 Every chosen format is rendered before anything is written, and each file is written
 atomically, so a failure never leaves half an output behind.
@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.cli.base import Console
-from auditor.errors import UsageError
-from auditor.formats import registry
-from auditor.formats.base import Previous, RenderOptions, fixed_timestamp
-from auditor.formats.registry import OutputFormat
-from auditor.fsutil import atomic_write
-from auditor.model import AuditResult
-from auditor.sbom.cyclonedx import SPEC_VERSIONS
+from auditor.core.errors import UsageError
+from auditor.core.fsutil import atomic_write
+from auditor.core.model import AuditResult
+from auditor.outputs import plugins
+from auditor.outputs.base import Previous, RenderOptions, fixed_timestamp
+from auditor.outputs.plugins import OutputFormat
+from auditor.outputs.sbom.cyclonedx import SPEC_VERSIONS
 
 
 def add_format_option(parser: argparse.ArgumentParser, *, default: str, sbom_only: bool) -> None:
-    choices = registry.names(sbom_only=sbom_only)
+    choices = plugins.names(sbom_only=sbom_only)
     parser.add_argument(
         "--format",
         dest="formats",
@@ -82,12 +82,12 @@ def chosen_formats(
 ) -> list[OutputFormat]:
     """The formats named by repeated/comma-separated ``--format`` (in order, no repeats)."""
     names = [n.strip() for v in values or () for n in v.split(",") if n.strip()] or list(default)
-    allowed = registry.names(sbom_only=sbom_only)
+    allowed = plugins.names(sbom_only=sbom_only)
     chosen: list[OutputFormat] = []
     for name in dict.fromkeys(names):
         if name not in allowed:
             raise UsageError(f"--format {name}: unknown format (known: {', '.join(allowed)})")
-        chosen.append(registry.get(name))
+        chosen.append(plugins.get(name))
     return chosen
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from auditor.cli.base import EXIT_ERROR, EXIT_OK, Command, Console
 from auditor.cli.net_options import add_registry_options
-from auditor.registry.config import (
+from auditor.registries.config import (
     ConfigContext,
     ConfiguredUrl,
     GoProxy,

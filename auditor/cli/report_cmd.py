@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from auditor.audit import audit, collect_paths
 from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
@@ -16,16 +15,17 @@ from auditor.cli.output_options import (
     render_all,
     render_options,
 )
-from auditor.cli.store_options import add_store_options, save_report_snapshot
-from auditor.formats.registry import REPORT_DEFAULT, OutputFormat
-from auditor.formats.summary import render_summary
-from auditor.report.command import (
+from auditor.cli.site_options import (
     Stage,
     add_site_options,
     check_out_folder,
     progress,
     publish_site,
 )
+from auditor.cli.store_options import add_store_options, save_report_snapshot
+from auditor.outputs.plugins import REPORT_DEFAULT, OutputFormat
+from auditor.outputs.summary import render_summary
+from auditor.pipeline.audit import audit, collect_paths
 
 
 class ReportCommand(Command):

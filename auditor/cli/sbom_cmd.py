@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from auditor.audit import AuditOptions, audit, collect_paths
 from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
@@ -18,7 +17,8 @@ from auditor.cli.output_options import (
     render_all,
     render_options,
 )
-from auditor.errors import UsageError
+from auditor.core.errors import UsageError
+from auditor.pipeline.audit import AuditOptions, audit, collect_paths
 
 DEFAULT_FORMAT = "cyclonedx-json"
 # the options that only mean something when the packages are checked

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from auditor.audit import audit, collect_paths
 from auditor.cli.audit_setup import (
     add_audit_options,
     exit_code,
@@ -24,7 +23,8 @@ from auditor.cli.output_options import (
     render_all,
     render_options,
 )
-from auditor.formats.table import verdict
+from auditor.outputs.table import verdict
+from auditor.pipeline.audit import audit, collect_paths
 
 
 class ScanCommand(Command):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from auditor.cli.base import EXIT_OK, Command, Console
 from auditor.cli.net_options import positive_float
 from auditor.cli.store_options import DB_HELP, add_db_option, open_for_reading
-from auditor.errors import StoreError, UsageError
+from auditor.core.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

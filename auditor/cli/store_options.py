@@ -11,14 +11,14 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.errors import UsageError
+from auditor.core.errors import UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from auditor.audit import Collection
     from auditor.cli.base import Console
-    from auditor.model import AuditResult, IgnoreRule
+    from auditor.core.model import AuditResult, IgnoreRule
+    from auditor.pipeline.audit import Collection
     from auditor.store.records import SuppressionRule
 
 DB_HELP = (
@@ -58,9 +58,9 @@ def save_report_snapshot(
     """Save the run unless ``--no-store``; return the snapshot id."""
     if args.no_store:
         return None
-    from auditor.discovery import find_targets
+    from auditor.collectors.discovery import find_targets
+    from auditor.pipeline.run import default_project_name, git_state, input_records, project_root
     from auditor.store import SnapshotMeta, open_store, resolve_url, save_snapshot, shown_url
-    from auditor.store.run import default_project_name, git_state, input_records, project_root
 
     # Discovery again (a directory walk): pairing each result with the tree it was read
     # from gives every input file's path on disk, to hash it.
@@ -123,8 +123,8 @@ def open_for_reading(args: argparse.Namespace) -> Engine:
 
 def choose_project(engine: Engine, requested: str | None) -> str:
     """``--project``, else the current folder's project if stored, else the only one."""
+    from auditor.pipeline.run import default_project_name, git_state
     from auditor.store import projects
-    from auditor.store.run import default_project_name, git_state
 
     known = projects(engine)
     if requested is not None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from auditor.audit import collect_paths
 from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, Command, Console
 from auditor.cli.graph_cmd import report_errors
 from auditor.cli.options import add_input_options, add_json_option
-from auditor.errors import UsageError
-from auditor.formats.graph_json import dumps, package_json
-from auditor.formats.tree import render_paths
-from auditor.model import Ecosystem
+from auditor.core.errors import UsageError
+from auditor.core.model import Ecosystem
+from auditor.outputs.graph_json import dumps, package_json
+from auditor.outputs.tree import render_paths
+from auditor.pipeline.audit import collect_paths
 
 
 class WhyCommand(Command):

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from auditor.model import CollectResult, Ecosystem
+from auditor.core.model import CollectResult, Ecosystem
 
 
 @dataclass(frozen=True, kw_only=True)

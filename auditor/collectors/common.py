@@ -7,7 +7,7 @@ import binascii
 import re
 from collections.abc import Iterable
 
-from auditor.model import Edge, Hash, Package, Root
+from auditor.core.model import Edge, Hash, Package, Root
 
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 KNOWN_ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b")

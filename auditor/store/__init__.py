@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from auditor.errors import StoreError
+from auditor.core.errors import StoreError
 from auditor.store.engine import create, parse_url, resolve_url
 from auditor.store.queries import load_snapshot, projects, shown_url, snapshots
 from auditor.store.records import (

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cmp_to_key, partial
 
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 from auditor.store.records import Churn
 from auditor.versions.base import InvalidVersion
-from auditor.versions.registry import scheme_for
+from auditor.versions.plugins import scheme_for
 
 VersionKey = tuple[str, str, str]  # (ecosystem, name, version)
 

@@ -19,8 +19,8 @@ import typing
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from auditor.errors import StoreError
-from auditor.graph import DependencyGraph
+from auditor.core.errors import StoreError
+from auditor.core.graph import DependencyGraph
 
 T = TypeVar("T")
 JSON = Any  # what json.loads returns

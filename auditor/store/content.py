@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from auditor.errors import StoreError
-from auditor.graph import DependencyGraph
-from auditor.model import Hash, Location, Package, Root, Source
-from auditor.redact import REDACTED, redact_url
+from auditor.core.errors import StoreError
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Hash, Location, Package, Root, Source
+from auditor.core.redact import REDACTED, redact_url
 from auditor.store import codec
 
 MEMBERS_PER_CHUNK = 16  # expected size; the boundary test is a hash modulo this

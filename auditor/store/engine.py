@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from auditor.errors import StoreError
-from auditor.redact import redact_text, redact_url
+from auditor.core.errors import StoreError
+from auditor.core.redact import redact_text, redact_url
 
 ENV_VAR = "AUDITOR_DB"
 DEFAULT_DIR = ".auditor"

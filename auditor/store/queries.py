@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
-from auditor.errors import StoreError
-from auditor.graph import DependencyGraph
-from auditor.model import (
+from auditor.core.errors import StoreError
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import (
     AuditResult,
     Ecosystem,
     Edge,

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from auditor import __version__
-from auditor.model import AuditResult, Severity, Status
+from auditor.core.model import AuditResult, Severity, Status
 
 
 def utc_now() -> dt.datetime:

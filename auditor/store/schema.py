@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.errors import StoreError
+from auditor.core.errors import StoreError
 from auditor.store.engine import transaction
 
 if TYPE_CHECKING:

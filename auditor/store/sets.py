@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from auditor.graph import DependencyGraph
-from auditor.model import AuditResult, Ecosystem, Finding
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import AuditResult, Ecosystem, Finding
 from auditor.store import codec
 from auditor.store.content import BlobPlan, blob, safe_url
 from auditor.store.records import SuppressionRule

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.errors import StoreError
-from auditor.model import AuditResult, Severity, Status
+from auditor.core.errors import StoreError
+from auditor.core.model import AuditResult, Severity, Status
 from auditor.store import codec, tables
 from auditor.store.churn import churn
 from auditor.store.content import BlobPlan, GraphPlan, plan_graph

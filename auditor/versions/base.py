@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from auditor.errors import AuditorError
+from auditor.core.errors import AuditorError
 
 if TYPE_CHECKING:
     from _typeshed import SupportsDunderLT

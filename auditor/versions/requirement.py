@@ -23,7 +23,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from auditor.model import Ecosystem, canonical_pypi_name
+from auditor.core.model import Ecosystem, canonical_pypi_name
 from auditor.versions.base import InvalidVersion as SchemeInvalidVersion
 from auditor.versions.go import GoScheme
 from auditor.versions.semver_range import InvalidRange, NpmRange, parse_range

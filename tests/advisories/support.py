@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor.advisories.osv import OsvRecord, load_record, record_from_value
-from auditor.audit import Collection
-from auditor.model import CollectResult, Ecosystem, Package, Source
+from auditor.core.model import CollectResult, Ecosystem, Package, Source
+from auditor.pipeline.audit import Collection
 from tests.support import FIXTURES
 
 ADVISORIES = FIXTURES / "advisories"

@@ -18,11 +18,11 @@ ROOT = Path(__file__).parents[2]
 
 
 def test_every_bundled_file_is_package_data() -> None:
-    """Each file under auditor/data/advisories matches a package-data pattern, so a
+    """Each file under data/advisories matches a package-data pattern, so a
     non-editable install ships it."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    patterns = config["tool"]["setuptools"]["package-data"]["auditor"]
-    files = [p.relative_to(ROOT / "auditor").as_posix() for p in BUNDLED.rglob("*") if p.is_file()]
+    patterns = config["tool"]["setuptools"]["package-data"]["auditor.data"]
+    files = [p.relative_to(ROOT / "data").as_posix() for p in BUNDLED.rglob("*") if p.is_file()]
     assert len(files) > 100
     missing = [f for f in files if not any(fnmatch.fnmatchcase(f, pat) for pat in patterns)]
     assert [] == missing

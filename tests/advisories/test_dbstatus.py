@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from auditor.advisories.dbstatus import max_age_days, read_status
-from auditor.errors import UsageError
-from auditor.model import Ecosystem
+from auditor.core.errors import UsageError
+from auditor.core.model import Ecosystem
 
 NOW = datetime(2026, 3, 10, tzinfo=timezone.utc)
 

@@ -25,10 +25,10 @@ import pytest
 from auditor.advisories import osv_api
 from auditor.advisories.osv_api import OsvApiSource
 from auditor.advisories.osv_local import BUNDLED, OsvLocalSource
-from auditor.audit import AuditOptions, Collection, audit, collect_paths
-from auditor.formats.findings_json import findings_document
-from auditor.model import AuditResult, Ecosystem, Package, Status
-from auditor.net import HttpClient
+from auditor.core.model import AuditResult, Ecosystem, Package, Status
+from auditor.net.client import HttpClient
+from auditor.outputs.findings_json import findings_document
+from auditor.pipeline.audit import AuditOptions, Collection, audit, collect_paths
 from tests.advisories.support import synthetic
 from tests.httpserver import (
     FakeClock,

@@ -16,7 +16,7 @@ from auditor.advisories.match import (
     smallest_fix,
 )
 from auditor.advisories.osv import Event, Range, record_from_value
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 from auditor.versions.pep440 import Pep440Scheme
 from tests.advisories.support import edited, pkg, raw, record
 

@@ -12,7 +12,7 @@ from auditor.advisories.osv import (
     parse_timestamp,
     record_from_value,
 )
-from auditor.errors import SourceError
+from auditor.core.errors import SourceError
 from tests.advisories.support import ADVISORIES, raw, record
 
 

@@ -11,9 +11,9 @@ import pytest
 from auditor.advisories.base import SourceOptions
 from auditor.advisories.osv_api import BATCH_SIZE, MAX_PAGE_ROUNDS, OsvApiSource
 from auditor.advisories.osv_cache import RecordCache, cache_ttl
-from auditor.errors import SourceError, UsageError
-from auditor.model import Package
-from auditor.net import HttpClient
+from auditor.core.errors import SourceError, UsageError
+from auditor.core.model import Package
+from auditor.net.client import HttpClient
 from tests.advisories.support import pkg, raw
 from tests.httpserver import FakeClock, HttpTestServer, Reply, json_reply, quick_config, retry_after
 from tests.osvserver import OsvApi, RecordSet

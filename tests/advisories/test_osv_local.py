@@ -15,8 +15,8 @@ from auditor.advisories import osv_local
 from auditor.advisories.base import SourceOptions
 from auditor.advisories.osv import AdvisoryFormatError
 from auditor.advisories.osv_local import BUNDLED_NOTE, OsvLocalSource
-from auditor.errors import SourceError, UsageError
-from auditor.model import Source, SourceKind
+from auditor.core.errors import SourceError, UsageError
+from auditor.core.model import Source, SourceKind
 from tests.advisories.support import ADVISORIES, pkg
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
@@ -216,7 +216,7 @@ def test_from_options_default_and_missing_path(tmp_path: Path) -> None:
     bundled = OsvLocalSource.from_options(SourceOptions(now=NOW))
     assert bundled.bundled
     info = bundled.query_all(PACKAGES).info
-    assert "auditor/data/advisories (bundled snapshot)" == info.location
+    assert "data/advisories (bundled snapshot)" == info.location
     assert BUNDLED_NOTE == info.notes[0]
     assert ("Go", "PyPI", "npm") == info.ecosystems
     assert 150 == info.records

@@ -24,9 +24,9 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from auditor.advisories.osv_api import OsvApiSource
-from auditor.audit import AuditOptions, audit, collect_paths
-from auditor.model import AuditResult
-from auditor.net import HttpClient
+from auditor.core.model import AuditResult
+from auditor.net.client import HttpClient
+from auditor.pipeline.audit import AuditOptions, audit, collect_paths
 from tests.httpserver import HttpTestServer, quick_config
 from tests.osvserver import OsvApi, RecordSet
 from tests.support import FIXTURES

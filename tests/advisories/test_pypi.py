@@ -11,11 +11,11 @@ import pytest
 from auditor.advisories.base import AdvisorySource, SourceOptions
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.advisories.pypi import PypiSource, json_api_base
-from auditor.audit import AuditOptions, audit, collect_paths
-from auditor.errors import SourceError
-from auditor.formats.findings_json import findings_document
-from auditor.model import AuditResult, Package
-from auditor.net import HttpClient
+from auditor.core.errors import SourceError
+from auditor.core.model import AuditResult, Package
+from auditor.net.client import HttpClient
+from auditor.outputs.findings_json import findings_document
+from auditor.pipeline.audit import AuditOptions, audit, collect_paths
 from tests.advisories.support import pkg, synthetic
 from tests.httpserver import FakeClock, HttpTestServer, json_reply, quick_config
 from tests.osvserver import OsvApi, RecordSet

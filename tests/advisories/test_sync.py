@@ -19,9 +19,9 @@ import pytest
 
 from auditor.advisories import sync
 from auditor.advisories.sync import SyncLimits, database_dir, sync_ecosystem, verify_export
-from auditor.errors import SourceError
-from auditor.model import Ecosystem
-from auditor.net import HttpClient
+from auditor.core.errors import SourceError
+from auditor.core.model import Ecosystem
+from auditor.net.client import HttpClient
 from tests.advisories.exports import (
     conditional,
     export_zip,

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit import collect_paths
 from auditor.checks.base import CheckContext, CheckSettings, RegistryData
 from auditor.checks.conflicts import ConflictCheck
-from auditor.edges import MissingRequirement
-from auditor.environment import TargetEnvironment, for_project
-from auditor.graph import DependencyGraph
-from auditor.model import Ecosystem, Edge, Finding, Package, PackageHealth, Root, Severity
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Edge, Finding, Package, PackageHealth, Root, Severity
+from auditor.enrich.edges import MissingRequirement
+from auditor.pipeline.audit import collect_paths
+from auditor.versions.markers import TargetEnvironment, for_project
 from tests.support import FIXTURES
 
 CHECK = ConflictCheck()

@@ -7,15 +7,15 @@ import pytest
 
 from auditor.checks.base import CheckContext, CheckSettings, RegistryData
 from auditor.checks.confusion import ConfusionCheck, lookup_name
-from auditor.graph import DependencyGraph
-from auditor.internal import InternalNames, parse_pattern
-from auditor.model import Ecosystem, Location, Package, Severity, Source, SourceKind
-from auditor.net import HttpClient
-from auditor.registry.lookup import Presence, PublicRegistries, Registries
-from auditor.registry.npm import NpmClient
-from auditor.registry.pypi import PypiClient
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Location, Package, Severity, Source, SourceKind
+from auditor.net.client import HttpClient
+from auditor.registries.internal import InternalNames, parse_pattern
+from auditor.registries.lookup import Presence, PublicRegistries, Registries
+from auditor.registries.npm import NpmClient
+from auditor.registries.pypi import PypiClient
 from tests.httpserver import HttpTestServer, json_reply, quick_config
-from tests.registry.recorded import RecordedRegistry
+from tests.registries.recorded import RecordedRegistry
 
 PUBLIC_PYPI = "https://pypi-index.invalid/simple"
 INTERNAL = InternalNames(

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 from auditor.checks.base import CheckContext, CheckSettings, RegistryData
 from auditor.checks.health import HealthCheck, judge
-from auditor.graph import DependencyGraph
-from auditor.model import Ecosystem, Package, PackageHealth, Severity, Unverified
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Package, PackageHealth, Severity, Unverified
 
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 NOSE = Package(ecosystem=Ecosystem.PYPI, name="nose", version="1.3.7")

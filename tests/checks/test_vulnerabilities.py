@@ -5,10 +5,10 @@ from __future__ import annotations
 from auditor.advisories.match import evaluate
 from auditor.advisories.osv import OsvRecord, record_from_value
 from auditor.checks.base import AdvisoryData, CheckContext
-from auditor.checks.registry import CHECKS, default_checks
+from auditor.checks.plugins import CHECKS, default_checks
 from auditor.checks.vulnerabilities import VulnerabilityCheck
-from auditor.graph import DependencyGraph
-from auditor.model import FindingKind, Package, Severity
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import FindingKind, Package, Severity
 from tests.advisories.support import edited, pkg, raw, record
 
 CHECK = VulnerabilityCheck()

@@ -10,7 +10,7 @@ import pytest
 
 from auditor.ci import github
 from auditor.ci.__main__ import build_parser, escape_data, main, report_command
-from auditor.errors import AuditorError
+from auditor.core.errors import AuditorError
 from tests.ci.actionsim import read_outputs
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from auditor.ci import history
 from auditor.ci.git import Git, GitError
-from auditor.errors import StoreError
+from auditor.core.errors import StoreError
 from auditor.store import load_snapshot, open_store, snapshots
 from tests.ci.gitrepos import Repos, git, make_repos
 from tests.store.helpers import day, pypi, save, small_graph

@@ -15,7 +15,7 @@ from auditor.advisories.osv_api import OsvApiSource
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.cli import build_parser
 from auditor.cli.audit_setup import prepare
-from auditor.errors import UsageError
+from auditor.core.errors import UsageError
 from tests.advisories.support import pkg
 from tests.support import FIXTURES, run_cli
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import HttpTestServer
-from tests.registry.recorded import RecordedRegistry
+from tests.registries.recorded import RecordedRegistry
 from tests.support import run_cli
 
 

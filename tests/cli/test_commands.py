@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from auditor.cli import build_parser
-from auditor.cli.registry import COMMANDS
+from auditor.cli.plugins import COMMANDS
 from tests.support import FIXTURES, run_cli
 
 DOCS = Path(__file__).parents[2] / "docs"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.formats import registry
-from tests.formats.oracles import ORACLES, cyclonedx_json_errors
+from auditor.outputs import plugins
+from tests.outputs.oracles import ORACLES, cyclonedx_json_errors
 from tests.support import FIXTURES, run_cli
 
 SMALL = FIXTURES / "scan" / "small"
@@ -70,7 +70,7 @@ def test_sbom_several_formats_into_a_directory(tmp_path: Path) -> None:
     result = run_cli(["sbom", str(PIPFILE), "--format", formats, "--output-dir", str(out)])
     assert 0 == result.code, result.err
     for name in formats.split(","):
-        path = out / registry.get(name).filename
+        path = out / plugins.get(name).filename
         assert [] == ORACLES[name](path.read_text()), name
 
 
@@ -168,13 +168,13 @@ def test_no_secret_reaches_any_output_format(
     monkeypatch.setenv("AUDITOR_OSV_TOKEN", "envtoken-987654")
     monkeypatch.setenv("PIP_INDEX_URL", "https://user:envtoken-987654@pypi-index.invalid/simple")
     out = tmp_path / "out"
-    formats = ",".join(registry.names())
+    formats = ",".join(plugins.names())
     store = tmp_path / "store.db"
     args = ["report", str(project), "--advisory-db", str(RECORDS), "--out", str(out)]
     result = run_cli([*args, "--format", formats, "--db", str(store)])
     assert result.code in (0, 3), result.err
     written = {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()}
-    assert {registry.get(n).filename for n in registry.names()} <= set(written)
+    assert {plugins.get(n).filename for n in plugins.names()} <= set(written)
     assert "index.html" in written
     assert "django" in written["sbom.cdx.json"]
     stored = store_text(store)

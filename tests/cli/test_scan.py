@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.advisories import registry
+from auditor.advisories import plugins
 from auditor.advisories.base import AdvisorySource, SourceAnswer, SourceOptions
-from auditor.model import Package, SourceInfo
+from auditor.core.model import Package, SourceInfo
 from tests.support import FIXTURES, run_cli
 
 SALEOR = FIXTURES / "scan" / "saleor-2020"
@@ -44,7 +44,7 @@ def test_saleor_with_the_bundled_snapshot() -> None:
     assert 24 == doc["summary"]["affected_packages"]
     django = [f["id"] for f in doc["findings"] if f["package"]["name"] == "django"]
     assert 8 == len(django)
-    assert "auditor/data/advisories (bundled snapshot)" == doc["sources"][0]["location"]
+    assert "data/advisories (bundled snapshot)" == doc["sources"][0]["location"]
     assert (
         "auditor: warning: osv-local: the bundled snapshot is a small, dated sample" in result.err
     )
@@ -159,7 +159,7 @@ class Live(AdvisorySource):
 
 def test_offline_with_a_live_source_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """--offline (or AUDITOR_OFFLINE) with a live source selected: exit 2."""
-    monkeypatch.setitem(registry.SOURCES, Live.name, Live)
+    monkeypatch.setitem(plugins.SOURCES, Live.name, Live)
     result = run_cli(["scan", "--offline", "--source", "osv-local,live-test", str(SMALL)])
     assert 2 == result.code
     assert (

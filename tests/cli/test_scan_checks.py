@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import HttpTestServer, json_reply
-from tests.registry.recorded import RecordedRegistry
+from tests.registries.recorded import RecordedRegistry
 from tests.support import FIXTURES, run_cli
 
 PROJECT = FIXTURES / "scan" / "registry"

@@ -26,8 +26,8 @@ def test_the_registry_loads_neither_the_store_nor_the_site() -> None:
 
 
 def test_the_site_names_are_still_importable() -> None:
-    """`from auditor.report import render_site` works (the names load on first use)."""
-    from auditor.report import SiteOptions, render_site
+    """`from auditor.site import render_site` works (the names load on first use)."""
+    from auditor.site import SiteOptions, render_site
 
     assert callable(render_site)
     assert 20 == SiteOptions().snapshot_pages

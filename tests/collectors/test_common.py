@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.collectors.common import entry_points, orphans
-from auditor.graph import DependencyGraph
-from auditor.model import Ecosystem, Edge, Package, Root, root_id
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Edge, Package, Root, root_id
 
 
 def pkg(name: str) -> Package:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from auditor.checks.typosquat.popular import WeightKind, parse_list, render_list
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 SCRIPT = Path(__file__).parents[2] / "scripts" / "build_popular.py"
 
@@ -90,7 +90,7 @@ def test_min_downloads_needs_downloads(tmp_path: Path) -> None:
 
 def test_bundled_lists_are_what_the_script_writes() -> None:
     """The shipped files are in the script's exact format (sorted, normalised, headed)."""
-    data = Path(__file__).parents[2] / "auditor" / "data" / "popular"
+    data = Path(__file__).parents[2] / "data" / "popular"
     for ecosystem in (Ecosystem.PYPI, Ecosystem.NPM):
         path = data / f"{ecosystem.purl_type}.tsv"
         parsed = parse_list(path.read_text(), str(path))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit import collect_paths
+from auditor.pipeline.audit import collect_paths
 from tests.support import FIXTURES
 
 SCRIPT = Path(__file__).parents[2] / "scripts" / "pin_dependencies.py"

@@ -19,8 +19,8 @@ import tomllib
 from packaging.version import Version
 from sqlalchemy.engine import Engine
 
-from auditor.graph import DependencyGraph
-from auditor.model import (
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import (
     AuditResult,
     Ecosystem,
     Edge,

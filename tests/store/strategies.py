@@ -11,8 +11,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from auditor.graph import DependencyGraph
-from auditor.model import (
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import (
     AuditResult,
     Ecosystem,
     Edge,

@@ -8,8 +8,8 @@ import enum
 
 import pytest
 
-from auditor.errors import StoreError
-from auditor.model import Finding, FindingKind, Severity
+from auditor.core.errors import StoreError
+from auditor.core.model import Finding, FindingKind, Severity
 from auditor.store import codec
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from auditor.graph import DependencyGraph
-from auditor.model import Ecosystem, Edge, Hash, Location, Package, Source, SourceKind
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Edge, Hash, Location, Package, Source, SourceKind
 from auditor.store.content import (
     EDGE_COLUMNS,
     PACKAGE_COLUMNS,

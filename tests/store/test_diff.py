@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from auditor.errors import StoreError, UsageError
-from auditor.model import Severity, Status
+from auditor.core.errors import StoreError, UsageError
+from auditor.core.model import Severity, Status
 from auditor.store import SuppressionRule, open_store, snapshots
 from auditor.store.diff import default_pair, diff_snapshots
 from tests.store.helpers import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from auditor.errors import StoreError
+from auditor.core.errors import StoreError
 from auditor.store import open_store, parse_url, resolve_url
 from auditor.store.engine import create, is_retryable, show_url, transaction
 

@@ -13,8 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-from auditor.errors import StoreError
-from auditor.model import Severity, Status
+from auditor.core.errors import StoreError
+from auditor.core.model import Severity, Status
 from auditor.store import load_snapshot, open_store, parse_url, save_snapshot, snapshots
 from auditor.store.engine import create
 from auditor.store.schema import REVISIONS, head, known_revisions, revision_of, scripts, upgrade

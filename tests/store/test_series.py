@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from auditor.model import Severity, Status
+from auditor.core.model import Severity, Status
 from auditor.store import open_store
 from auditor.store.series import iso_week, project_series
 from tests.store.helpers import (

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from hypothesis import given
 from sqlalchemy.engine import Engine
 
-from auditor.errors import StoreError
-from auditor.model import AuditResult, Severity, Source, SourceKind, Status
+from auditor.core.errors import StoreError
+from auditor.core.model import AuditResult, Severity, Source, SourceKind, Status
 from auditor.store import (
     SnapshotMeta,
     StoredSnapshot,

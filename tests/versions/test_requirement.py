@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 from auditor.versions.requirement import parse_requirement, poetry_constraint
 
 

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.errors import AuditorError
-from auditor.model import Ecosystem
+from auditor.core.errors import AuditorError
+from auditor.core.model import Ecosystem
 from auditor.versions.base import InvalidVersion, VersionScheme
 from auditor.versions.go import GoScheme, parse_pseudo
 from auditor.versions.pep440 import Pep440Scheme
-from auditor.versions.registry import SCHEMES, scheme_for, semver_scheme_for
+from auditor.versions.plugins import SCHEMES, scheme_for, semver_scheme_for
 from auditor.versions.semver import SemverScheme
 from tests.support import FIXTURES
 

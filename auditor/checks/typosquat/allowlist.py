@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.errors import AuditorError
-from auditor.model import Ecosystem
+from auditor.core.errors import AuditorError
+from auditor.core.model import Ecosystem
 
 MAX_BYTES = 4 * 1024 * 1024
 

@@ -19,7 +19,7 @@ from auditor.checks.typosquat.forms import affix_residues, fold, order_key, skel
 from auditor.checks.typosquat.index import TargetIndex
 from auditor.checks.typosquat.popular import PopularList, bundled
 from auditor.checks.typosquat.rules import Match, Rule
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 Hit = tuple[str, Rule, str]
 

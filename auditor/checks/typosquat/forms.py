@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 SEPARATORS = "-_."
 _SEPARATOR_RUN = re.compile(r"[-_.]+")

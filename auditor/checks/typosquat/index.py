@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from auditor.checks.typosquat.edits import DeletionIndex
 from auditor.checks.typosquat.forms import affix_residues, fold, order_key, skeleton, split_scope
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 
 def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:

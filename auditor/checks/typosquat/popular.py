@@ -4,7 +4,7 @@ A list is a small sorted text file (see docs/checks.md): ``# key: value`` header
 one ``name<TAB>weight`` line per package, names normalised for the ecosystem and sorted. The
 weight is either a ``rank`` (1 = most popular) or monthly ``downloads``; ``score`` turns both
 into "bigger is more popular" so that the popularity ratio means the same thing for both.
-The bundled lists live in ``auditor/data/popular/`` so that an installed wheel carries them.
+The bundled lists live in ``data/popular/`` so that an installed wheel carries them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import enum
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 
-from auditor.errors import AuditorError
-from auditor.model import Ecosystem
+from auditor.core.errors import AuditorError
+from auditor.core.model import Ecosystem
+from auditor.core.resources import bundled_data
 
 FORMAT = "auditor.popular/1"
 BUNDLED_ECOSYSTEMS = (Ecosystem.NPM, Ecosystem.PYPI)
@@ -174,7 +174,7 @@ def _parse_header(header: Mapping[str, str], path: str) -> tuple[Ecosystem, Weig
 
 
 def bundled_path(ecosystem: Ecosystem) -> str:
-    return f"auditor/data/popular/{ecosystem.purl_type}.tsv"
+    return f"data/popular/{ecosystem.purl_type}.tsv"
 
 
 @functools.cache
@@ -182,7 +182,7 @@ def bundled(ecosystem: Ecosystem) -> PopularList:
     """The list shipped with auditor for ``ecosystem`` (parsed once per process)."""
     if ecosystem not in BUNDLED_ECOSYSTEMS:
         raise PopularListError(f"no bundled popular-package list for {ecosystem.value}")
-    resource = resources.files("auditor") / "data" / "popular" / f"{ecosystem.purl_type}.tsv"
+    resource = bundled_data("popular", f"{ecosystem.purl_type}.tsv")
     try:
         text = resource.read_text(encoding="utf-8")
     except OSError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor.checks.typosquat.popular import PopularList, WeightKind
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 
 def pypi_list(ranks: dict[str, int]) -> PopularList:

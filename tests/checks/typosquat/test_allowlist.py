@@ -12,7 +12,7 @@ from auditor.checks.typosquat.allowlist import (
     load_allow_list,
     parse_allow_list,
 )
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 
 def test_entries_per_ecosystem_and_for_all() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from auditor.checks.base import CheckContext, CheckSettings
 from auditor.checks.names import NameCheckOptions, check_names, name_package
-from auditor.checks.registry import CHECKS
+from auditor.checks.plugins import CHECKS
 from auditor.checks.typosquat.allowlist import AllowList
 from auditor.checks.typosquat.check import TyposquatCheck, typosquat_findings
-from auditor.graph import DependencyGraph
-from auditor.model import (
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import (
     Ecosystem,
     Finding,
     FindingKind,

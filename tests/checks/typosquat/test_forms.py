@@ -12,7 +12,7 @@ from auditor.checks.typosquat.forms import (
     split_scope,
     tokens,
 )
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 
 def test_fold_ignores_case_and_separators() -> None:

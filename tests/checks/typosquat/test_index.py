@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from auditor.checks.typosquat.index import TargetIndex
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 TARGETS = ("requests", "numpy", "django", "flask")
 

@@ -17,7 +17,7 @@ from auditor.checks.typosquat.popular import (
     parse_list,
     render_list,
 )
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -116,7 +116,7 @@ def test_lists_are_declared_as_package_data() -> None:
     """pyproject.toml ships the lists in the wheel (a non-editable install reads them)."""
     root = Path(__file__).parents[3]
     config = tomllib.loads((root / "pyproject.toml").read_text())
-    patterns = config["tool"]["setuptools"]["package-data"]["auditor"]
-    for path in (root / "auditor" / "data" / "popular").iterdir():
-        relative = path.relative_to(root / "auditor")
+    patterns = config["tool"]["setuptools"]["package-data"]["auditor.data"]
+    for path in (root / "data" / "popular").iterdir():
+        relative = path.relative_to(root / "data")
         assert any(relative.match(p) for p in patterns), relative

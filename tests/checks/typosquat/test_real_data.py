@@ -7,7 +7,7 @@ import json
 import pytest
 
 from auditor.checks.typosquat.detector import default_detector
-from auditor.model import Ecosystem
+from auditor.core.model import Ecosystem
 from tests.support import FIXTURES
 
 FOLDER = FIXTURES / "typosquat"

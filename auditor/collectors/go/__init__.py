@@ -1,0 +1,1 @@
+"""Collectors of go.mod and go.sum."""

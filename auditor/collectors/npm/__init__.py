@@ -1,0 +1,1 @@
+"""Collectors of npm, pnpm and yarn lockfiles."""

@@ -1,0 +1,1 @@
+"""Collectors of Python lockfiles and manifests."""

@@ -1,0 +1,1 @@
+"""The values every stage shares: the model, the graph, errors, redaction, typed documents."""

@@ -1,0 +1,1 @@
+"""Completing the graph from the package registries: edges of flat files, health."""

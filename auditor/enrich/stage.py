@@ -1,0 +1,137 @@
+"""The registry stage of the pipeline, between collecting and checking.
+
+With registries to ask (not offline, not ``--no-registry``) it
+
+1. completes the edges of flat Python lockfiles from each pinned release's metadata
+   (``auditor.enrich.edges``), which changes the graph every later stage sees;
+2. gathers every registry package's health (``auditor.enrich.health``);
+3. looks up internal package names on the public registries (dependency confusion).
+
+Without registries it changes nothing and says, in one note, what was skipped. A failed
+lookup is data (an unknown health, an unverified package), never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from auditor.checks.base import CheckSettings, RegistryData
+from auditor.core.errors import SourceError
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import CollectResult, Ecosystem, Package, SourceKind, Unverified
+from auditor.enrich.edges import MissingRequirement, complete, flat_packages
+from auditor.enrich.health import gather_health
+from auditor.registries.lookup import Presence, PublicRegistries, Registries
+from auditor.registries.metadata import Requirements
+from auditor.versions.markers import for_project
+
+EDGES_CHECK = "edges"  # the name unverified packages of this stage are listed under
+SKIPPED = "health, dependency-confusion lookups, edges of flat lockfiles, fix-plan upgrades"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistrySetup:
+    """How the registry stage may reach registries: ``registries`` None means not at all,
+    for the reason in ``note`` (``--offline``, ``--no-registry``)."""
+
+    registries: Registries | None = None
+    public: Callable[[], PublicRegistries] | None = None  # made only if internal names occur
+    note: str = "registries were not asked"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Enrichment:
+    results: tuple[CollectResult, ...]
+    registry: RegistryData | None
+    missing: tuple[MissingRequirement, ...] = ()
+    unverified: tuple[Unverified, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def enrich(
+    results: tuple[CollectResult, ...], setup: RegistrySetup, settings: CheckSettings
+) -> Enrichment:
+    """Run the registry stage over the collect results of one run."""
+    registries = setup.registries
+    packages = [p for r in results for p in r.packages if p.source.is_registry and p.version]
+    if registries is None:
+        skipped = f"registry lookups skipped ({SKIPPED}): {setup.note}"
+        return Enrichment(results=results, registry=None, notes=(skipped,) if packages else ())
+    notes: list[str] = []
+    unverified: list[Unverified] = []
+    flat = flat_packages(results)
+    missing: tuple[MissingRequirement, ...] = ()
+    if flat:
+        requirements = _requirements(registries, flat)
+        roots = [root for r in results for root in r.roots]
+        completion = complete(results, requirements, for_project(settings.environment, roots))
+        results = completion.results
+        missing = completion.missing
+        unverified.extend(
+            Unverified(check=EDGES_CHECK, package_id=pid, reason=f"requirements unknown: {why}")
+            for pid, why in completion.unknown
+        )
+        for path in completion.completed:
+            notes.append(f"{path}: edges filled in from each pinned release's metadata")
+    graph = DependencyGraph.from_results(results)
+    health = gather_health(graph, registries)
+    presence, public, served = _confusion_lookups(graph, registries, setup, settings)
+    data = RegistryData(
+        health={h.package_id: h for h in health},
+        presence=presence,
+        public=public,
+        served_by=served,
+    )
+    return Enrichment(
+        results=results,
+        registry=data,
+        missing=missing,
+        unverified=tuple(unverified),
+        notes=tuple(notes),
+    )
+
+
+def _requirements(
+    registries: Registries, packages: list[Package]
+) -> dict[str, Requirements | str | None]:
+    def ask(package: Package) -> Requirements | None:
+        return registries.client(package.ecosystem).requirements(package.name, package.version)
+
+    found: dict[str, Requirements | str | None] = {}
+    for package, answer, error in registries.each(packages, ask):
+        found[package.id] = str(error) if error is not None else answer
+    return found
+
+
+def _confusion_lookups(
+    graph: DependencyGraph,
+    registries: Registries,
+    setup: RegistrySetup,
+    settings: CheckSettings,
+) -> tuple[dict[tuple[Ecosystem, str], Presence], PublicRegistries | None, dict[str, str]]:
+    internal = settings.internal
+    wanted = [
+        p
+        for p in graph.packages
+        if internal
+        and p.ecosystem in (Ecosystem.PYPI, Ecosystem.NPM)
+        and p.source.kind not in (SourceKind.GIT, SourceKind.URL)
+        and internal.match(p.ecosystem, p.name) is not None
+    ]
+    if not wanted or setup.public is None:
+        return {}, None, {}
+    public = setup.public()
+    served: dict[str, str] = {}
+    for package in (p for p in wanted if p.source.is_registry):
+        try:
+            served[package.id] = registries.client(package.ecosystem).registry_for(package.name)
+        except SourceError:
+            continue
+    names = sorted({(p.ecosystem, p.name) for p in wanted})
+    presence = {
+        key: answer
+        for key, answer, _error in registries.each(names, lambda k: public.presence(k[0], k[1]))
+        if answer is not None
+    }
+    return presence, public, served

@@ -1,0 +1,1 @@
+"""The one HTTP client, its cache, settings, limits and errors."""

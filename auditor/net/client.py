@@ -1,0 +1,572 @@
+"""The one HTTP client every network source uses: timeouts, retries, budget, rate, cache.
+
+One ``HttpClient`` per run, shared by every thread of that run. It
+
+- sends each request with a connect and a read timeout;
+- retries 408/429/5xx answers, connection errors, timeouts and truncated or (when JSON was
+  asked for) unparseable bodies, with exponential backoff and full jitter, honouring
+  ``Retry-After`` up to a cap, at most ``max_attempts`` times per request and inside a
+  per-run ``RetryBudget``, so a dead server fails the run quickly instead of hanging it;
+- paces requests with a token bucket shared across threads;
+- optionally caches responses on disk (``netcache.py``) with a TTL and ETag/Last-Modified
+  revalidation;
+- counts what it does (``stats``) so tests and benchmarks can assert request counts;
+- never lets a credential from a URL reach an exception message, a log line or a cache file
+  name (``auditor.core.redact``);
+- refuses to send anything when offline.
+
+Proxies and CA bundles come from the standard environment variables through requests
+(``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``). Every failure is
+a ``NetworkError`` (a ``SourceError``) whose message is one line naming the request.
+
+Helpers: ``netconfig.py`` (settings), ``netlimits.py`` (clock, token bucket, budget,
+backoff), ``netcache.py`` (response cache), ``netmodel.py`` (responses, errors, messages).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import threading
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, BinaryIO, TypeVar
+from urllib.parse import urlencode, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from auditor import __version__
+from auditor.core.redact import redact_url, url_secrets
+from auditor.net.cache import CacheEntry, ResponseCache, cache_key, keep_headers
+from auditor.net.config import NetConfig, default_cache_dir
+from auditor.net.limits import (
+    Clock,
+    RetryBudget,
+    SystemClock,
+    TokenBucket,
+    full_jitter,
+    parse_retry_after,
+)
+from auditor.net.model import (
+    UNSET,
+    DownloadResult,
+    HttpResponse,
+    NetStats,
+    NetworkError,
+    OfflineError,
+    TruncatedError,
+    describe_exception,
+    snippet,
+)
+
+__all__ = [
+    "RETRY_STATUSES",
+    "DownloadResult",
+    "HttpClient",
+    "HttpResponse",
+    "NetConfig",
+    "NetStats",
+    "NetworkError",
+    "OfflineError",
+    "default_cache_dir",
+    "describe_exception",
+    "user_agent",
+]
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_CHUNK = 1 << 16
+_T = TypeVar("_T")
+logger = logging.getLogger(__name__)
+
+
+def user_agent() -> str:
+    return f"auditor/{__version__} (+dependency audit; python-requests/{requests.__version__})"
+
+
+@dataclass(frozen=True)
+class _Retry:
+    reason: str
+    retry_after: float | None = None
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class _Raw:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class _FinalError(Exception):
+    """Every attempt failed (or the budget ran out): the host may be down."""
+
+    def __init__(self, error: NetworkError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+_RETRYABLE = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+    TruncatedError,
+)
+
+
+class HttpClient:
+    """The shared HTTP client of one run (thread-safe; one requests session per thread)."""
+
+    def __init__(
+        self,
+        config: NetConfig | None = None,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.config = config or NetConfig()
+        self._clock = clock or SystemClock()
+        # jitter only spreads retries out; it needs no cryptographic randomness
+        self._rng = rng or random.Random()  # noqa: S311
+        self._bucket = (
+            TokenBucket(self.config.rate_limit, self.config.burst, self._clock)
+            if self.config.rate_limit > 0
+            else None
+        )
+        self._budget = RetryBudget(self.config.retry_budget, self.config.retry_time_budget)
+        self._cache = ResponseCache(self.config.cache_dir) if self.config.cache_dir else None
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._sessions: list[requests.Session] = []
+        self._host_failures: dict[str, int] = {}
+        self._counts: dict[str, float] = dict.fromkeys(
+            ("requests", "retries", "cache_hits", "revalidated", "backoff", "throttled"), 0
+        )
+
+    # -- public API ------------------------------------------------------------------
+
+    @property
+    def stats(self) -> NetStats:
+        with self._lock:
+            c = dict(self._counts)
+        return NetStats(
+            requests=int(c["requests"]),
+            retries=int(c["retries"]),
+            cache_hits=int(c["cache_hits"]),
+            revalidated=int(c["revalidated"]),
+            backoff_seconds=c["backoff"],
+            throttled_seconds=c["throttled"],
+        )
+
+    def get(self, url: str, **kwargs: Any) -> HttpResponse:
+        return self.request("GET", url, **kwargs)
+
+    def get_json(self, url: str, **kwargs: Any) -> Any:
+        return self.request("GET", url, expect_json=True, **kwargs).json()
+
+    def post_json(self, url: str, payload: Any, **kwargs: Any) -> Any:
+        return self.request("POST", url, json_body=payload, expect_json=True, **kwargs).json()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        data: bytes | None = None,
+        expect_json: bool = False,
+        accept: Collection[int] = (),
+        cache: bool | None = None,
+        ttl: float | None = None,
+        max_bytes: int | None = None,
+    ) -> HttpResponse:
+        """Send one request (with retries) and return the whole response.
+
+        2xx answers and the statuses in ``accept`` (e.g. 404 for "no such package") are
+        returned; any other status raises ``NetworkError``. ``cache`` defaults to on for GET
+        when the client has a cache directory; ``ttl`` overrides the configured TTL.
+        """
+        method = method.upper()
+        full = _with_params(url, params)
+        if json_body is not None:
+            data = json.dumps(json_body, sort_keys=True, separators=(",", ":")).encode()
+        shown = f"{method} {redact_url(full)}"
+        send = _request_headers(headers, json_body is not None, expect_json)
+        use_cache = self._cache is not None and (cache if cache is not None else method == "GET")
+        key = cache_key(method, full, data) if use_cache else ""
+        entry = self._cache.load(key) if self._cache is not None and use_cache else None
+        if entry is not None:
+            ttl = self.config.cache_ttl if ttl is None else ttl
+            if entry.is_fresh(self._clock.time(), ttl):
+                hit = _from_entry(entry, expect_json, method)
+                if hit is not None:
+                    self._count("cache_hits")
+                    return hit
+                entry = None
+        self._refuse_if_offline(method, full, shown)
+        if entry is not None:
+            send = {**entry.validators, **send}
+        accepted = frozenset(accept)
+        limit = max_bytes or self.config.max_body
+
+        def once() -> HttpResponse | _Retry:
+            raw = self._fetch(method, url=full, data=data, headers=send, limit=limit, shown=shown)
+            if raw.status == 304 and entry is not None and self._cache is not None:
+                self._count("revalidated")
+                fresh = self._cache.touch(key, entry, self._clock.time())
+                return _from_entry(fresh, expect_json, method) or _Retry("cached body is not JSON")
+            response = self._judge(raw, full, shown, accepted, expect_json)
+            if (
+                isinstance(response, HttpResponse)
+                and self._cache is not None
+                and use_cache
+                and raw.status == 200
+                and "no-store" not in raw.headers.get("cache-control", "")
+            ):
+                self._cache.store(key, _to_entry(response, self._clock.time()))
+            return response
+
+        return self._with_retries(method, full, shown, once)
+
+    def download(
+        self,
+        url: str,
+        sink: BinaryIO,
+        *,
+        headers: Mapping[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int,
+    ) -> DownloadResult:
+        """Stream a GET into the seekable ``sink`` (rewound on each retry).
+
+        With ``etag``/``last_modified`` the request is conditional; a 304 answer writes
+        nothing and returns ``not_modified=True``. Never cached by the response cache.
+        """
+        shown = f"GET {redact_url(url)}"
+        self._refuse_if_offline("GET", url, shown)
+        send = {"Accept-Encoding": "identity", **(headers or {})}
+        if etag:
+            send["If-None-Match"] = etag
+        if last_modified:
+            send["If-Modified-Since"] = last_modified
+
+        def once() -> DownloadResult | _Retry:
+            sink.seek(0)
+            sink.truncate()
+            return self._stream_to(url, send, sink, max_bytes, shown)
+
+        return self._with_retries("GET", url, shown, once)
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- one attempt -----------------------------------------------------------------
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = self.config.user_agent or user_agent()
+            adapter = HTTPAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def _open(
+        self, method: str, url: str, data: bytes | None, headers: Mapping[str, str]
+    ) -> requests.Response:
+        if self._bucket is not None:
+            waited = self._bucket.acquire()
+            if waited:
+                self._count("throttled", waited)
+        self._count("requests")
+        timeout = (self.config.connect_timeout, self.config.read_timeout)
+        return self._session().request(
+            method, url, data=data, headers=dict(headers), timeout=timeout, stream=True
+        )
+
+    def _fetch(
+        self,
+        method: str,
+        *,
+        url: str,
+        data: bytes | None,
+        headers: Mapping[str, str],
+        limit: int,
+        shown: str,
+    ) -> _Raw:
+        with self._open(method, url, data, headers) as resp:
+            received = {k.lower(): v for k, v in resp.headers.items()}
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_content(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise NetworkError(
+                        f"{shown}: response larger than {limit} bytes",
+                        method=method,
+                        url=redact_url(url),
+                    )
+                chunks.append(chunk)
+            _check_length(received, size)
+            logger.debug("%s -> HTTP %s (%d bytes)", shown, resp.status_code, size)
+            return _Raw(resp.status_code, received, b"".join(chunks))
+
+    def _stream_to(
+        self, url: str, headers: Mapping[str, str], sink: BinaryIO, limit: int, shown: str
+    ) -> DownloadResult | _Retry:
+        with self._open("GET", url, None, headers) as resp:
+            received = {k.lower(): v for k, v in resp.headers.items()}
+            status = resp.status_code
+            if status == 304:
+                return DownloadResult(not_modified=True, status=status, headers=received)
+            if status in RETRY_STATUSES:
+                after = parse_retry_after(received.get("retry-after"), self._clock.time())
+                return _Retry(f"HTTP {status}", after, status)
+            if not 200 <= status < 300:
+                raise NetworkError(
+                    f"{shown}: HTTP {status}", method="GET", url=redact_url(url), status=status
+                )
+            sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
+            for chunk in resp.iter_content(_CHUNK * 16):
+                size += len(chunk)
+                if size > limit:
+                    raise NetworkError(
+                        f"{shown}: download larger than {limit} bytes",
+                        method="GET",
+                        url=redact_url(url),
+                    )
+                sink.write(chunk)
+                sha.update(chunk)
+                md5.update(chunk)
+            _check_length(received, size)
+            sink.flush()
+            return DownloadResult(
+                not_modified=False,
+                status=status,
+                size=size,
+                sha256=sha.hexdigest(),
+                md5=md5.hexdigest(),
+                headers=received,
+            )
+
+    def _judge(
+        self, raw: _Raw, url: str, shown: str, accepted: frozenset[int], expect_json: bool
+    ) -> HttpResponse | _Retry:
+        status = raw.status
+        if status in RETRY_STATUSES and status not in accepted:
+            after = parse_retry_after(raw.headers.get("retry-after"), self._clock.time())
+            return _Retry(f"HTTP {status}", after, status)
+        ok = 200 <= status < 300
+        if not ok and status not in accepted:
+            detail = snippet(raw.body, url_secrets(url))
+            raise NetworkError(
+                f"{shown}: HTTP {status}{detail}",
+                method=shown.split(" ", 1)[0],
+                url=redact_url(url),
+                status=status,
+                attempts=1,
+            )
+        parsed = UNSET
+        if expect_json and ok:
+            try:
+                parsed = json.loads(raw.body)
+            except ValueError:
+                return _Retry("invalid JSON in the response body", None, status)
+        return HttpResponse(
+            method=shown.split(" ", 1)[0],
+            url=redact_url(url),
+            status=status,
+            headers=raw.headers,
+            body=raw.body,
+            parsed=parsed,
+        )
+
+    # -- retries ---------------------------------------------------------------------
+
+    def _with_retries(
+        self, method: str, url: str, shown: str, once: Callable[[], _T | _Retry]
+    ) -> _T:
+        host = _host(url)
+        self._refuse_if_host_down(host, url, shown)
+        try:
+            result = self._attempts(url, shown, once)
+        except _FinalError as failure:
+            self._host_failed(host)
+            raise failure.error from None
+        self._host_answered(host)
+        return result
+
+    def _attempts(self, url: str, shown: str, once: Callable[[], _T | _Retry]) -> _T:
+        secrets = url_secrets(url)
+        attempt = 0
+        while True:
+            attempt += 1
+            started = self._clock.monotonic()
+            try:
+                outcome = once()
+            except NetworkError as exc:  # an answer that retrying cannot change (4xx, too big)
+                exc.attempts = attempt
+                raise
+            except requests.exceptions.SSLError as exc:
+                reason = describe_exception(exc, secrets)
+                raise _FinalError(self._error(shown, url, reason, attempt)) from None
+            except _RETRYABLE as exc:
+                outcome = _Retry(describe_exception(exc, secrets))
+            except (requests.exceptions.RequestException, ValueError) as exc:
+                # malformed URL, unsupported scheme, too many redirects: retrying cannot help
+                raise self._error(shown, url, describe_exception(exc, secrets), attempt) from None
+            if not isinstance(outcome, _Retry):
+                return outcome
+            attempts = f"{attempt} attempt" + ("s" if attempt > 1 else "")
+            if attempt >= self.config.max_attempts:
+                message = f"{outcome.reason} after {attempts}"
+                error = self._error(shown, url, message, attempt, outcome.status)
+                raise _FinalError(error)
+            delay = self._delay(attempt, outcome.retry_after)
+            refusal = self._budget.take(delay, lost=self._clock.monotonic() - started)
+            if refusal is not None:
+                message = f"{outcome.reason} after {attempts} ({refusal})"
+                raise _FinalError(self._error(shown, url, message, attempt, outcome.status))
+            logger.info("%s: %s; retrying in %.2f s", shown, outcome.reason, delay)
+            self._count("retries")
+            self._count("backoff", delay)
+            self._clock.sleep(delay)
+
+    # -- hosts that stopped answering -----------------------------------------------------
+
+    def _refuse_if_host_down(self, host: str, url: str, shown: str) -> None:
+        limit = self.config.host_failure_limit
+        with self._lock:
+            failures = self._host_failures.get(host, 0)
+        if limit and failures >= limit:
+            raise NetworkError(
+                f"{shown}: not sent: {host} failed {failures} requests in a row in this run",
+                method=shown.split(" ", 1)[0],
+                url=redact_url(url),
+            )
+
+    def _host_failed(self, host: str) -> None:
+        with self._lock:
+            self._host_failures[host] = self._host_failures.get(host, 0) + 1
+
+    def _host_answered(self, host: str) -> None:
+        with self._lock:
+            self._host_failures.pop(host, None)
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.config.retry_after_cap)
+        with self._lock:
+            return full_jitter(
+                attempt, self.config.backoff_base, self.config.backoff_cap, self._rng
+            )
+
+    def _error(
+        self, shown: str, url: str, message: str, attempts: int, status: int | None = None
+    ) -> NetworkError:
+        method = shown.split(" ", 1)[0]
+        return NetworkError(
+            f"{shown}: {message}",
+            method=method,
+            url=redact_url(url),
+            status=status,
+            attempts=attempts,
+        )
+
+    def _refuse_if_offline(self, method: str, url: str, shown: str) -> None:
+        if self.config.offline:
+            raise OfflineError(
+                f"{shown}: not sent: auditor is offline (--offline or AUDITOR_OFFLINE)",
+                method=method,
+                url=redact_url(url),
+            )
+
+    def _count(self, name: str, amount: float = 1) -> None:
+        with self._lock:
+            self._counts[name] += amount
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2].lower()
+    except ValueError:
+        return ""
+
+
+def _request_headers(
+    headers: Mapping[str, str] | None, json_body: bool, expect_json: bool
+) -> dict[str, str]:
+    send = dict(headers or {})
+    if json_body:
+        send.setdefault("Content-Type", "application/json")
+    if expect_json:
+        send.setdefault("Accept", "application/json")
+    return send
+
+
+def _with_params(url: str, params: Mapping[str, str] | None) -> str:
+    if not params:
+        return url
+    joiner = "&" if urlsplit(url).query else "?"
+    return f"{url}{joiner}{urlencode(sorted(params.items()))}"
+
+
+def _check_length(headers: Mapping[str, str], size: int) -> None:
+    """A body shorter (or longer) than its Content-Length was cut or corrupted in transit."""
+    declared = headers.get("content-length")
+    encoding = headers.get("content-encoding", "identity").lower()
+    if declared is None or encoding not in ("", "identity"):
+        return
+    try:
+        expected = int(declared)
+    except ValueError:
+        return
+    if expected != size:
+        raise TruncatedError(f"body truncated: {size} of {expected} bytes")
+
+
+def _from_entry(entry: CacheEntry, expect_json: bool, method: str) -> HttpResponse | None:
+    parsed = UNSET
+    if expect_json:
+        try:
+            parsed = json.loads(entry.body)
+        except ValueError:
+            return None
+    return HttpResponse(
+        method=method,
+        url=entry.url,
+        status=entry.status,
+        headers=dict(entry.headers),
+        body=entry.body,
+        from_cache=True,
+        parsed=parsed,
+    )
+
+
+def _to_entry(response: HttpResponse, now: float) -> CacheEntry:
+    return CacheEntry(
+        url=response.url,
+        status=response.status,
+        headers=keep_headers(dict(response.headers)),
+        body=response.body,
+        stored=now,
+    )

@@ -1,0 +1,1 @@
+"""What auditor writes: one plug-in per output format (and SBOMs)."""

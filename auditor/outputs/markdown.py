@@ -1,0 +1,211 @@
+"""A Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
+
+Status first (an incomplete or partial run says so in a warning box), then counts by
+severity and kind, the top findings ranked by severity, score and direct-before-transitive
+with their fix and one "why" path, then suppressions and unchecked packages. With a
+previous run's findings, new ones are marked. The text stays under GitHub's comment limit
+by dropping the lowest-ranked rows, with a note saying how many were left out. Every
+third-party string is escaped (see ``markdown_text``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import AuditResult, Finding, FindingKind, Severity, Status
+from auditor.outputs.base import RenderOptions, finding_key
+from auditor.outputs.links import database, is_advisory
+from auditor.outputs.markdown_text import md_code, md_text
+
+COMMENT_LIMIT = 65_536  # GitHub's limit for a comment body, in characters
+_BUDGET = COMMENT_LIMIT - 2_048  # room for the closing notes
+LIST_LIMIT = 50  # suppressions and unchecked packages listed before "and N more"
+_ICONS = {
+    Severity.CRITICAL: "🟥",
+    Severity.HIGH: "🟧",
+    Severity.MEDIUM: "🟨",
+    Severity.LOW: "🟦",
+    Severity.UNKNOWN: "⬜",
+}
+_HEADER = "| | Severity | Package | Version | Finding | Fix | Why |"
+_RULE = "|---|---|---|---|---|---|---|"
+
+
+def rank(graph: DependencyGraph, finding: Finding) -> tuple[int, float, int, str, str]:
+    """Sort key: most severe first, then highest score, direct before transitive."""
+    score = -1.0 if finding.score is None else finding.score
+    direct = 0 if graph.is_direct(finding.package_id) else 1
+    return (-finding.severity.rank, -score, direct, finding.package_id, finding.id)
+
+
+def render_markdown(result: AuditResult, options: RenderOptions) -> str:
+    graph = result.graph
+    title = f"## auditor: {md_text(options.project_name)}"
+    parts = [title, "", *_status_lines(result), "", *_count_lines(result, options)]
+    head = "\n".join(parts) + "\n"
+    tail = "\n".join(_suppressed_lines(result) + _unchecked_lines(result))
+    findings = sorted(result.findings, key=lambda f: rank(graph, f))
+    rows = [_row(graph, f, options) for f in findings]
+    budget = _BUDGET - len(head) - len(tail)
+    shown = _fit(rows, budget)
+    body: list[str] = []
+    if rows:
+        body += ["", "### Findings", "", _HEADER, _RULE, *rows[:shown]]
+        if shown < len(rows):
+            left = len(rows) - shown
+            body += [
+                "",
+                f"_{left} more finding{'s' if left != 1 else ''} left out to stay within "
+                "GitHub's comment size limit; findings.json and the SARIF file list all._",
+            ]
+    text = head + "\n".join(body) + ("\n\n" + tail if tail else "") + "\n"
+    return text.replace("\n\n\n", "\n\n")
+
+
+def _fit(rows: Sequence[str], budget: int) -> int:
+    used = len(_HEADER) + len(_RULE) + 64
+    for index, row in enumerate(rows):
+        used += len(row) + 1
+        if used > budget:
+            return index
+    return len(rows)
+
+
+def _status_lines(result: AuditResult) -> list[str]:
+    unchecked = len({p for p, _ in result.unchecked})
+    sources = ", ".join(md_text(i.name) for i in result.sources) or "no advisory source"
+    lines = []
+    if result.status is Status.INCOMPLETE:
+        lines += [
+            "> [!WARNING]",
+            f"> **INCOMPLETE**: {unchecked} package{'s' if unchecked != 1 else ''} could "
+            "**not** be checked (listed below). Absence of findings proves nothing for them.",
+            "",
+        ]
+    if result.errors:
+        lines += [
+            "> [!CAUTION]",
+            f"> **PARTIAL**: {len(result.errors)} file{'s' if len(result.errors) != 1 else ''} "
+            "could not be read, so their packages are missing from this report:",
+            *(f"> - {md_text(e.render())}" for e in result.errors[:LIST_LIMIT]),
+            "",
+        ]
+    failed = [i for i in result.sources if i.error]
+    for info in failed:
+        lines += ["> [!CAUTION]", f"> advisory source {md_text(info.name)} failed", ""]
+    checked = len(result.graph) - unchecked - len(result.excluded)
+    lines.append(
+        f"Status: **{result.status.value}** · {len(result.graph)} packages, {checked} checked "
+        f"against {sources}"
+    )
+    return lines
+
+
+def _count_lines(result: AuditResult, options: RenderOptions) -> list[str]:
+    if not result.findings:
+        verdict = "No findings" if result.status is Status.COMPLETE else "No findings so far"
+        return [f"**{verdict}.**" + _suppressed_note(result)]
+    by_severity = Counter(f.severity for f in result.findings)
+    by_kind = Counter(f.kind for f in result.findings)
+    lines = [
+        "| Severity | Findings |",
+        "|---|---|",
+        *(
+            f"| {_ICONS[s]} {s.value} | {by_severity[s]} |"
+            for s in reversed(Severity)
+            if by_severity[s]
+        ),
+        "",
+        "Kinds: " + ", ".join(f"{k.value} {by_kind[k]}" for k in FindingKind if by_kind[k]),
+        "",
+    ]
+    affected = len({f.package_id for f in result.findings})
+    lines.append(
+        f"{len(result.findings)} findings in {affected} packages" + _suppressed_note(result)
+    )
+    if options.previous is not None:
+        known = options.previous.findings
+        new = sum(1 for f in result.findings if finding_key(f, result.graph) not in known)
+        current = {finding_key(f, result.graph) for f in result.findings}
+        gone = len(known - current)
+        lines += [
+            "",
+            f"Since {md_text(options.previous.label)}: **{new} new**, {gone} no longer reported",
+        ]
+    return lines
+
+
+def _suppressed_note(result: AuditResult) -> str:
+    count = len(result.suppressed)
+    return f" ({count} suppressed by ignores, listed below)" if count else ""
+
+
+def _row(graph: DependencyGraph, finding: Finding, options: RenderOptions) -> str:
+    package = graph.package(finding.package_id)
+    new = ""
+    if (
+        options.previous is not None
+        and finding_key(finding, graph) not in options.previous.findings
+    ):
+        new = "🆕"
+    severity = finding.severity.value + (
+        f" {finding.score:.1f}" if finding.score is not None else ""
+    )
+    if finding.kind is not FindingKind.VULNERABILITY:
+        severity += f" ({finding.kind.value})"
+    ident = md_code(finding.id)
+    if is_advisory(finding):
+        ident = f"[{ident}]({database(finding.id)[1]})"
+    if finding.summary:
+        ident += " " + md_text(finding.summary)
+    cells = (
+        new,
+        f"{_ICONS[finding.severity]} {severity}",
+        md_code(package.name),
+        md_code(package.version) if package.version else "",
+        ident,
+        md_code(finding.fix_version) if finding.fix_version else "-",
+        _why(graph, finding.package_id),
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
+def _why(graph: DependencyGraph, package_id: str) -> str:
+    paths = graph.paths_to(package_id, limit=1)
+    if not paths:
+        return "no recorded path"
+    labels = [graph.label(node) for node in paths[0]]
+    direct = "direct" if len(labels) <= 2 else "transitive"
+    return f"{direct}: " + " → ".join(md_text(label) for label in labels)
+
+
+def _suppressed_lines(result: AuditResult) -> list[str]:
+    if not result.suppressed:
+        return []
+    lines = [f"### Suppressed by ignores ({len(result.suppressed)})", ""]
+    for item in result.suppressed[:LIST_LIMIT]:
+        package = result.graph.package(item.finding.package_id)
+        until = f", until {md_text(item.rule.expires)}" if item.rule.expires else ""
+        name = md_code(package.display, in_table=False)
+        ident = md_code(item.finding.id, in_table=False)
+        reason = md_text(item.rule.reason)
+        lines.append(f"- {name} {ident}: {reason} ({md_text(item.rule.origin)}{until})")
+    lines += _more(len(result.suppressed))
+    return [*lines, ""]
+
+
+def _unchecked_lines(result: AuditResult) -> list[str]:
+    if not result.unchecked:
+        return []
+    lines = [f"### Not checked ({len({p for p, _ in result.unchecked})})", ""]
+    for package_id, reason in result.unchecked[:LIST_LIMIT]:
+        package = result.graph.package(package_id)
+        lines.append(f"- {md_code(package.display, in_table=False)}: {md_text(reason)}")
+    lines += _more(len(result.unchecked))
+    return lines
+
+
+def _more(count: int) -> list[str]:
+    return [f"- … and {count - LIST_LIMIT} more (see findings.json)"] if count > LIST_LIMIT else []

@@ -1,0 +1,84 @@
+"""The output format registry: one line per format.
+
+``auditor scan``, ``report`` and ``sbom`` look formats up here by name; the CLI never
+grows a branch per format. ``filename`` is the name a format gets in an output directory;
+``sbom`` marks the formats ``auditor sbom`` writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from auditor.core.model import AuditResult
+from auditor.outputs.base import RenderOptions
+from auditor.outputs.findings_json import findings_document
+from auditor.outputs.graph_json import dumps, graph_document
+from auditor.outputs.markdown import render_markdown
+from auditor.outputs.sarif import render_sarif
+from auditor.outputs.sbom.cyclonedx import render_cyclonedx_json, render_cyclonedx_xml
+from auditor.outputs.sbom.spdx import render_spdx_json
+from auditor.outputs.summary import render_summary
+from auditor.outputs.table import render_findings
+
+Renderer = Callable[[AuditResult, RenderOptions], str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputFormat:
+    name: str
+    filename: str
+    description: str
+    render: Renderer
+    sbom: bool = False
+
+
+def _table(result: AuditResult, options: RenderOptions) -> str:
+    return render_findings(result)
+
+
+def _summary(result: AuditResult, options: RenderOptions) -> str:
+    return render_summary(result)
+
+
+def _findings_json(result: AuditResult, options: RenderOptions) -> str:
+    return dumps(findings_document(result))
+
+
+def _graph_json(result: AuditResult, options: RenderOptions) -> str:
+    document = graph_document(
+        result.graph,
+        skipped=result.skipped,
+        errors=result.errors,
+        registries=result.registries,
+        status=result.status,
+    )
+    return dumps(document)
+
+
+_F = OutputFormat
+FORMATS: dict[str, OutputFormat] = {
+    f.name: f
+    for f in (
+        _F(name="table", filename="findings.txt", render=_table, description="findings table"),
+        _F(name="summary", filename="summary.txt", render=_summary, description="text summary"),
+        _F(name="json", filename="findings.json", render=_findings_json, description="findings"),
+        _F(name="graph-json", filename="graph.json", render=_graph_json, description="graph"),
+        _F(name="sarif", filename="results.sarif", render=render_sarif, description="SARIF"),
+        _F(name="markdown", filename="summary.md", render=render_markdown, description="Markdown"),
+        _F(name="cyclonedx-json", filename="sbom.cdx.json", render=render_cyclonedx_json, description="CycloneDX JSON", sbom=True),  # noqa: E501
+        _F(name="cyclonedx-xml", filename="sbom.cdx.xml", render=render_cyclonedx_xml, description="CycloneDX XML", sbom=True),  # noqa: E501
+        _F(name="spdx-json", filename="sbom.spdx.json", render=render_spdx_json, description="SPDX 2.3 JSON", sbom=True),  # noqa: E501
+    )
+}  # fmt: skip
+
+REPORT_DEFAULT = ("graph-json", "json", "cyclonedx-json", "sarif", "markdown", "summary")
+
+
+def get(name: str) -> OutputFormat:
+    """The format registered as ``name``; ``KeyError`` if none."""
+    return FORMATS[name]
+
+
+def names(*, sbom_only: bool = False) -> list[str]:
+    return sorted(n for n, f in FORMATS.items() if f.sbom or not sbom_only)

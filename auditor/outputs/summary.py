@@ -1,0 +1,64 @@
+"""A short plain-text summary of a run, for the terminal and summary.txt."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from auditor.core.model import AuditResult, FindingKind, Severity
+from auditor.outputs.supply_table import summary_lines
+from auditor.outputs.text import plural, safe
+
+
+def render_summary(result: AuditResult) -> str:
+    graph = result.graph
+    views = list(graph.views())
+    by_eco = Counter(v.package.ecosystem.value for v in views)
+    direct = sum(1 for v in views if v.direct)
+    lines = [
+        f"status: {result.status.value}",
+        f"lockfiles: {len({r.path for r in graph.roots})}",
+        f"packages: {len(views)} ({direct} direct, {len(views) - direct} transitive)",
+    ]
+    if by_eco:
+        lines.append("by ecosystem: " + ", ".join(f"{k} {v}" for k, v in sorted(by_eco.items())))
+    lines.append(f"edges: {len(graph.edges)}")
+    if result.skipped:
+        lines.append(f"skipped: {len(result.skipped)} (not pinned, local or VCS without version)")
+    if result.errors:
+        lines.append(f"files with errors: {len(result.errors)}")
+        lines.extend(f"  {e.render()}" for e in result.errors)
+    if result.sources:
+        lines.extend(_advisory_lines(result))
+    lines.extend(summary_lines(result))
+    return "\n".join(lines) + "\n"
+
+
+def _advisory_lines(result: AuditResult) -> list[str]:
+    lines = []
+    for info in result.sources:
+        when = f", updated {info.updated[:10]}" if info.updated else ""
+        failed = f", FAILED: {info.error}" if info.error else ""
+        lines.append(safe(f"advisories: {info.name} ({info.location}{when}{failed})"))
+    counts = Counter(f.severity for f in result.findings)
+    by_severity = ", ".join(f"{counts[s]} {s.value}" for s in reversed(Severity) if counts[s])
+    affected = len({f.package_id for f in result.findings})
+    text = f"findings: {len(result.findings)}"
+    if result.findings:
+        text += f" in {plural(affected, 'package')} ({by_severity})"
+    lines.append(text)
+    malicious = sum(1 for f in result.findings if f.kind is FindingKind.MALICIOUS)
+    if malicious:
+        lines.append(f"malicious packages: {malicious}")
+    typosquats = sum(1 for f in result.findings if f.kind is FindingKind.TYPOSQUAT)
+    if typosquats:
+        lines.append(f"possible typosquats: {typosquats}")
+    if result.suppressed:
+        lines.append(f"suppressed by ignores: {len(result.suppressed)}")
+    if result.expired_ignores:
+        lines.append(f"expired ignores (no longer applied): {len(result.expired_ignores)}")
+    unchecked = len({p for p, _ in result.unchecked})
+    if unchecked:
+        lines.append(f"NOT checked: {plural(unchecked, 'package')} (see findings.json unchecked[])")
+    if result.excluded:
+        lines.append(f"local packages not looked up: {len(result.excluded)}")
+    return lines

@@ -1,0 +1,129 @@
+"""Findings as a terminal table, with suppressed findings and the verdict line.
+
+Vulnerable, malicious and typosquatted packages fill the main table; the other kinds (with
+the sentence saying why), fix plans, the health line and what could not be verified follow
+(``supply_table``). Every value from a
+lockfile, a registry or an advisory record is made terminal-safe (``text.safe``).
+"""
+
+from __future__ import annotations
+
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import AuditResult, Finding, FindingKind, Severity, Status
+from auditor.outputs.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
+from auditor.outputs.text import plural, render_rows, safe
+
+__all__ = [  # safe, plural and render_rows moved to text.py; importing them here still works
+    "HEADERS",
+    "path_cell",
+    "plural",
+    "render_findings",
+    "render_rows",
+    "safe",
+    "severity_cell",
+    "verdict",
+]
+
+HEADERS = ("PACKAGE", "VERSION", "ID", "SEVERITY", "FIX", "PATH")
+
+
+def severity_cell(finding: Finding) -> str:
+    text = finding.severity.value
+    if finding.score is not None:
+        text += f" {finding.score:.1f}"
+    if finding.kind is FindingKind.MALICIOUS:
+        text += " (malicious)"
+    return text
+
+
+def path_cell(graph: DependencyGraph, package_id: str) -> str:
+    paths = graph.paths_to(package_id, limit=2)
+    if not paths:
+        return "(no recorded path)"
+    shown = " → ".join(graph.label(node) for node in paths[0])
+    total = len(graph.paths_to(package_id, limit=100))
+    return shown if total == 1 else f"{shown} (+{total - 1} more)"
+
+
+def _row(result: AuditResult, finding: Finding) -> tuple[str, ...]:
+    graph = result.graph
+    package = graph.package(finding.package_id)
+    return tuple(
+        safe(cell)
+        for cell in (
+            package.name,
+            package.version,
+            finding.id,
+            severity_cell(finding),
+            fix_cell(result, finding),
+            path_cell(graph, finding.package_id),
+        )
+    )
+
+
+def _order(graph: DependencyGraph, finding: Finding) -> tuple[str, str, int, str]:
+    package = graph.package(finding.package_id)
+    return package.name, package.id, -finding.severity.rank, finding.id
+
+
+def render_findings(result: AuditResult) -> str:
+    graph = result.graph
+    lines: list[str] = []
+    findings = sorted(
+        (f for f in result.findings if f.kind in ADVISORY_KINDS), key=lambda f: _order(graph, f)
+    )
+    if findings:
+        lines.extend(render_rows([HEADERS, *(_row(result, f) for f in findings)]))
+    if result.suppressed:
+        lines.append("")
+        lines.append(f"suppressed by ignores ({len(result.suppressed)}):")
+        for item in sorted(result.suppressed, key=lambda s: _order(graph, s.finding)):
+            package = graph.package(item.finding.package_id)
+            until = f", until {item.rule.expires}" if item.rule.expires else ""
+            lines.append(
+                safe(
+                    f"  {package.display} {item.finding.id}: {item.rule.reason}"
+                    f" ({item.rule.origin}{until})"
+                )
+            )
+    if result.expired_ignores:
+        lines.append("")
+        lines.append(f"expired ignores, no longer applied ({len(result.expired_ignores)}):")
+        lines.extend(
+            safe(f"  {r.id}: expired {r.expires} ({r.origin})") for r in result.expired_ignores
+        )
+    lines.extend(sections(result))
+    if lines and lines[0] == "":
+        lines.pop(0)
+    if lines:
+        lines.append("")
+    lines.append(verdict(result))
+    return "\n".join(lines) + "\n"
+
+
+def verdict(result: AuditResult) -> str:
+    """One line that never claims "no vulnerabilities" for packages it could not check."""
+    unchecked = len({p for p, _ in result.unchecked})
+    checked = len(result.graph) - unchecked - len(result.excluded)
+    sources = ", ".join(i.name for i in result.sources) or "no advisory source"
+    if result.findings:
+        counts = [
+            f"{n} {s.value}"
+            for s in reversed(Severity)
+            if (n := sum(1 for f in result.findings if f.severity is s))
+        ]
+        packages = len({f.package_id for f in result.findings})
+        text = f"{plural(len(result.findings), 'finding')} in {plural(packages, 'package')} "
+        text += f"({', '.join(counts)})"
+        if any(f.kind not in ADVISORY_KINDS for f in result.findings):
+            text += f" [{kinds_text(result.findings)}]"
+        text += f"; {plural(checked, 'package')} checked against {sources}"
+    elif result.status is Status.INCOMPLETE or unchecked:
+        text = f"no findings in the {plural(checked, 'package')} checked against {sources}"
+    else:
+        text = f"no known vulnerabilities in {plural(checked, 'package')} checked against {sources}"
+    if unchecked:
+        text += f"; {plural(unchecked, 'package')} could NOT be checked (listed on stderr)"
+    if result.excluded:
+        text += f"; {plural(len(result.excluded), 'local package')} not looked up"
+    return text

@@ -1,0 +1,1 @@
+"""The jobs: collect, enrich, check, apply policy, plan fixes, write and save."""

@@ -1,0 +1,238 @@
+"""The pipeline: collect every target, merge into one graph, run checks, build the result.
+
+No printing and no output files here: the CLI and the output formats consume the values
+this module returns, which keeps every stage testable alone. The registry stage
+(``auditor.enrich.stage``) runs first, because completing flat lockfiles changes the graph that
+the advisory sources and the checks see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from auditor.advisories.base import AdvisorySource, is_local
+from auditor.advisories.osv import OsvRecord
+from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
+from auditor.checks.plugins import default_checks
+from auditor.collectors.discovery import Target, find_targets
+from auditor.collectors.inputs import TreeReader
+from auditor.core.errors import LockfileError, SourceError
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import (
+    AuditResult,
+    CollectResult,
+    FileError,
+    Finding,
+    IgnoreRule,
+    Package,
+    SkippedPackage,
+    SourceInfo,
+    Status,
+    Unverified,
+)
+from auditor.enrich.health import total_libyears
+from auditor.enrich.stage import RegistrySetup, enrich
+from auditor.pipeline.fixplan import plan_fixes
+from auditor.pipeline.policy import apply_ignores
+from auditor.versions.markers import for_project
+
+LOCAL_REASON = "the project's own code (path, editable or workspace): no advisory describes it"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Collection:
+    """Everything collected from the targets of one run, before any check."""
+
+    results: tuple[CollectResult, ...]
+    errors: tuple[FileError, ...]
+
+    @property
+    def graph(self) -> DependencyGraph:
+        return DependencyGraph.from_results(self.results)
+
+    @property
+    def skipped(self) -> tuple[SkippedPackage, ...]:
+        return tuple(sorted({s for r in self.results for s in r.skipped}))
+
+    @property
+    def registries(self) -> tuple[str, ...]:
+        return tuple(sorted({u for r in self.results for u in r.registries}))
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(sorted({f for r in self.results for f in (r.files or (r.path,))}))
+
+    @property
+    def status(self) -> Status:
+        return Status.PARTIAL if self.errors else Status.COMPLETE
+
+
+def collect_target(target: Target) -> CollectResult:
+    """Collect one target; raises ``LockfileError`` for a broken file."""
+    reader = TreeReader(target.root)
+    file = reader.read_path(target.path)
+    return target.collector.collect(file, reader)
+
+
+def collect(targets: Sequence[Target]) -> Collection:
+    """Collect every target; a broken file becomes a ``FileError`` and the rest go on."""
+    results: list[CollectResult] = []
+    errors: list[FileError] = []
+    for target in targets:
+        try:
+            results.append(collect_target(target))
+        except LockfileError as exc:
+            errors.append(FileError(path=exc.path, message=exc.message, line=exc.line, key=exc.key))
+    return Collection(results=tuple(results), errors=tuple(sorted(set(errors))))
+
+
+def collect_paths(
+    paths: Sequence[str], *, force: str | None = None, cwd: Path | None = None
+) -> Collection:
+    return collect(find_targets(paths, force=force, cwd=cwd))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditOptions:
+    """What to check with: advisory sources (none: no advisory check), the checks to run
+    (None: every registered check whose data is there), ignores and the day they are
+    judged on, the checks' settings, and how registries may be reached (by default they
+    are not: nothing here reaches the network unless the caller hands over registries)."""
+
+    sources: tuple[AdvisorySource, ...] = ()
+    checks: tuple[Check, ...] | None = None
+    ignores: tuple[IgnoreRule, ...] = ()
+    today: date | None = None
+    check_settings: CheckSettings = field(default_factory=CheckSettings)
+    registry: RegistrySetup = field(default_factory=RegistrySetup)
+
+
+def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
+    """Build the result of a run: ask the registries (which may complete the graph), query
+    the advisory sources, run the checks, apply the ignores, plan the fixes."""
+    options = options or AuditOptions()
+    enriched = enrich(collection.results, options.registry, options.check_settings)
+    graph = DependencyGraph.from_results(enriched.results)
+    environment = for_project(options.check_settings.environment, graph.roots)
+    settings = replace(options.check_settings, environment=environment)
+    excluded: tuple[tuple[str, str], ...] = ()
+    advisories: AdvisoryData | None = None
+    infos: tuple[SourceInfo, ...] = ()
+    if options.sources:
+        excluded = tuple((p.id, LOCAL_REASON) for p in graph.packages if is_local(p))
+        to_check = [p for p in graph.packages if not is_local(p)]
+        advisories, infos = query_sources(options.sources, to_check)
+    context = CheckContext(
+        graph=graph,
+        advisories=advisories,
+        settings=settings,
+        registry=enriched.registry,
+        registry_note=options.registry.note,
+        missing=enriched.missing,
+        file_registries={r.path: r.registries for r in enriched.results},
+    )
+    findings: list[Finding] = []
+    unchecked: set[tuple[str, str]] = set(advisories.unchecked if advisories else ())
+    unverified: set[Unverified] = set(enriched.unverified)
+    for check in default_checks() if options.checks is None else options.checks:
+        if check.applies(context):
+            outcome = check.run(context)
+            findings.extend(outcome.findings)
+            unchecked.update(outcome.unchecked)
+            unverified.update(outcome.unverified)
+    ignored = apply_ignores(findings, options.ignores, options.today or date.today())
+    status = Status.INCOMPLETE if unchecked else collection.status
+    health = tuple(sorted(enriched.registry.health.values())) if enriched.registry else ()
+    plans = plan_fixes(
+        graph,
+        ignored.kept,
+        registries=options.registry.registries,
+        environment=environment,
+        registry_note=options.registry.note,
+    )
+    return AuditResult(
+        graph=graph,
+        findings=ignored.kept,
+        skipped=collection.skipped,
+        errors=collection.errors,
+        unchecked=tuple(sorted(unchecked)),
+        registries=collection.registries,
+        status=status,
+        suppressed=ignored.suppressed,
+        expired_ignores=ignored.expired,
+        excluded=excluded,
+        sources=infos,
+        warnings=source_warnings(infos) + ignored.warnings,
+        health=health,
+        libyears=total_libyears(health),
+        fix_plans=plans,
+        unverified=tuple(sorted(unverified)),
+        notes=enriched.notes,
+    )
+
+
+def query_sources(
+    sources: Sequence[AdvisorySource], packages: Sequence[Package]
+) -> tuple[AdvisoryData, tuple[SourceInfo, ...]]:
+    """Ask every source about every package. A source that fails entirely leaves every
+    package unchecked (with its error): an audit never reads a failure as "clean"."""
+    records: dict[str, list[OsvRecord]] = {}
+    unchecked: set[tuple[str, str]] = set()
+    infos: list[SourceInfo] = []
+    covered: set[str] = set()
+    for source in sources:
+        # A source is asked only about the ecosystems it speaks for (pypi: PyPI only);
+        # a package that no selected source covers is unchecked below, never clean.
+        mine = [p for p in packages if source.covers(p)]
+        covered.update(p.id for p in mine)
+        if not mine:
+            infos.append(source.describe())
+            continue
+        try:
+            answer = source.query_all(mine)
+        except SourceError as exc:
+            infos.append(replace(source.describe(), error=str(exc)))
+            unchecked.update((p.id, f"{source.name} failed: {exc}") for p in mine)
+            continue
+        infos.append(answer.info)
+        unchecked.update(answer.unchecked)
+        for package_id, found in answer.records.items():
+            records.setdefault(package_id, []).extend(found)
+    unchecked.update((p.id, uncovered_reason(p, sources)) for p in packages if p.id not in covered)
+    data = AdvisoryData(
+        records={k: tuple(v) for k, v in sorted(records.items())},
+        unchecked=tuple(sorted(unchecked)),
+    )
+    return data, tuple(infos)
+
+
+def uncovered_reason(package: Package, sources: Sequence[AdvisorySource]) -> str:
+    scopes = ", ".join(
+        f"{s.name} covers {' and '.join(sorted(e.value for e in s.ecosystems))} only"
+        for s in sources
+        if s.ecosystems is not None
+    )
+    return (
+        f"no selected advisory source covers {package.ecosystem.value} ({scopes}); "
+        "add osv-api or osv-local to --source"
+    )
+
+
+def source_warnings(infos: Sequence[SourceInfo]) -> tuple[str, ...]:
+    """What the user must hear about the advisory data: failures, age, caveats."""
+    warnings: list[str] = []
+    for info in infos:
+        if info.error:
+            warnings.append(f"{info.name} failed, nothing was checked against it: {info.error}")
+            continue
+        if info.stale:
+            when = f"last updated {info.updated[:10]}" if info.updated else "no known date"
+            age = f", {info.age_days:.0f} days ago" if info.age_days is not None else ""
+            warnings.append(
+                f"{info.name}: the advisory data in {info.location} is stale ({when}{age})"
+            )
+        warnings.extend(f"{info.name}: {note}" for note in info.notes)
+    return tuple(warnings)

@@ -1,0 +1,82 @@
+"""The user's decisions applied to findings: ignores (with expiry) and the ``--fail-on`` gate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from auditor.core.model import Finding, FindingKind, IgnoreRule, Severity, Suppression
+
+FAIL_ON_MALICIOUS = "malicious"
+# what fails a run without --fail-on: the risks of running someone else's code. Health and
+# conflict findings are advice (npm nests duplicates legitimately, most projects use
+# something unmaintained) until a --fail-on level says otherwise.
+SECURITY_KINDS = frozenset(
+    {
+        FindingKind.VULNERABILITY,
+        FindingKind.MALICIOUS,
+        FindingKind.TYPOSQUAT,
+        FindingKind.CONFUSION,
+    }
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IgnoreOutcome:
+    kept: tuple[Finding, ...]
+    suppressed: tuple[Suppression, ...]
+    expired: tuple[IgnoreRule, ...]
+    warnings: tuple[str, ...]
+
+
+def expired(rule: IgnoreRule, today: date) -> bool:
+    """An ignore holds through its ``expires`` day and stops working the day after."""
+    return rule.expires is not None and date.fromisoformat(rule.expires) < today
+
+
+def apply_ignores(
+    findings: Iterable[Finding], rules: Sequence[IgnoreRule], today: date
+) -> IgnoreOutcome:
+    """Suppress findings an active rule names by id or alias; expired rules say so."""
+    active = {r.id.upper(): r for r in sorted(rules) if not expired(r, today)}
+    stale = tuple(sorted(r for r in rules if expired(r, today)))
+    kept: list[Finding] = []
+    suppressed: list[Suppression] = []
+    for finding in findings:
+        names = sorted(i.upper() for i in (finding.id, *finding.aliases))
+        rule = next((active[n] for n in names if n in active), None)
+        if rule is None:
+            kept.append(finding)
+        else:
+            suppressed.append(Suppression(finding=finding, rule=rule))
+    warnings = tuple(
+        f"the ignore of {r.id} ({r.origin}) expired on {r.expires} and no longer applies"
+        for r in stale
+    )
+    return IgnoreOutcome(
+        kept=tuple(sorted(kept)),
+        suppressed=tuple(sorted(suppressed)),
+        expired=stale,
+        warnings=warnings,
+    )
+
+
+def blocking(findings: Iterable[Finding], fail_on: str | None) -> tuple[Finding, ...]:
+    """The findings that fail the run under ``--fail-on``.
+
+    No threshold: every finding of a security kind (vulnerable, malicious, typosquatted or
+    confusable packages) fails the run, as pip-audit and osv-scanner do; health and conflict
+    findings do not. ``malicious``: only malicious-package findings. A severity: findings of
+    any kind at or above it, and findings of unknown severity too, because nothing shows
+    they are below it (most PyPA and Go records carry no severity at all).
+    """
+    items = tuple(findings)
+    if fail_on is None:
+        return tuple(f for f in items if f.kind in SECURITY_KINDS)
+    if fail_on == FAIL_ON_MALICIOUS:
+        return tuple(f for f in items if f.kind is FindingKind.MALICIOUS)
+    threshold = Severity(fail_on)
+    return tuple(
+        f for f in items if f.severity is Severity.UNKNOWN or f.severity.rank >= threshold.rank
+    )

@@ -1,0 +1,182 @@
+"""What a package registry says about a project: its releases (dates, yanked, deprecated,
+Requires-Python, files), its maintainers, and each release's own requirements.
+
+These values are what the registry clients (``pypi.py``, ``npm.py``, ``goproxy_client.py``)
+return and what the checks and the fix planner read; they never hold a credential (URLs are
+the ones the registry published for its files, and ``registry`` is redacted).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from packaging.version import Version
+
+from auditor.core.model import Ecosystem
+from auditor.versions.base import InvalidVersion
+from auditor.versions.plugins import scheme_for
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistFile:
+    """One downloadable file of a release (PyPI); ``url`` is absolute."""
+
+    filename: str
+    url: str
+    has_metadata: bool | None = None  # PEP 658/714 metadata advertised; None: not said
+    yanked: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Release:
+    """One published version."""
+
+    version: str
+    published: datetime | None = None  # the earliest upload of its files, UTC
+    yanked: bool = False
+    yanked_reason: str | None = None
+    deprecated: str | None = None  # npm's deprecation message
+    requires_python: str | None = None
+    files: tuple[DistFile, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Project:
+    """A project on one registry; ``releases`` ascend in the ecosystem's version order.
+
+    Versions the ecosystem's scheme cannot parse are left out (nothing can be compared with
+    them). ``latest_tag`` is the registry's own idea of the latest release when it has one
+    (npm's ``dist-tags.latest``).
+    """
+
+    ecosystem: Ecosystem
+    name: str
+    registry: str
+    releases: tuple[Release, ...] = ()
+    maintainers: int | None = None
+    latest_tag: str | None = None
+
+    def release(self, version: str) -> Release | None:
+        """The release equal to ``version`` in the ecosystem's scheme (``1.0`` == ``1.0.0``)."""
+        scheme = scheme_for(self.ecosystem)
+        try:
+            wanted = scheme.parse(version)
+        except InvalidVersion:
+            return None
+        for release in self.releases:
+            if scheme.parse(release.version) == wanted:
+                return release
+        return None
+
+    @property
+    def latest(self) -> Release | None:
+        """The newest release a user would be offered: the registry's latest tag, else the
+        newest that is neither yanked nor a pre-release, else the newest at all."""
+        if self.latest_tag:
+            tagged = self.release(self.latest_tag)
+            if tagged is not None:
+                return tagged
+        stable = [r for r in self.releases if not r.yanked and not is_prerelease(self, r)]
+        if stable:
+            return stable[-1]
+        return self.releases[-1] if self.releases else None
+
+    @property
+    def last_published(self) -> datetime | None:
+        """When anything was last released (the project's sign of life)."""
+        dates = [r.published for r in self.releases if r.published is not None]
+        return max(dates) if dates else None
+
+    def newer_than(self, version: str) -> tuple[Release, ...]:
+        """Releases above ``version``, ascending."""
+        scheme = scheme_for(self.ecosystem)
+        try:
+            floor = scheme.parse(version)
+        except InvalidVersion:
+            return ()
+        return tuple(r for r in self.releases if floor < scheme.parse(r.version))
+
+
+def is_prerelease(project: Project, release: Release) -> bool:
+    key = scheme_for(project.ecosystem).parse(release.version)
+    if isinstance(key, Version):
+        return key.is_prerelease
+    return bool(key[3] == 0)  # SemVer keys (npm, Go): the release flag is 0 for pre-releases
+
+
+@dataclass(frozen=True, kw_only=True)
+class Requirements:
+    """What one release requires: PEP 508 strings (PyPI), ``name@range`` (npm and peers), or
+    ``path version`` (Go)."""
+
+    ecosystem: Ecosystem
+    name: str
+    version: str
+    dependencies: tuple[str, ...] = ()
+    peer: tuple[str, ...] = ()
+    requires_python: str | None = None
+    origin: str = ""  # where they were read: "metadata file", "JSON API", "packument"
+
+
+class RegistryClient(ABC):
+    """One ecosystem's registry. ``None`` answers mean "not there"; a failure raises
+    ``SourceError`` (``NetworkError`` included) with a one-line reason."""
+
+    ecosystem: ClassVar[Ecosystem]
+
+    @property
+    @abstractmethod
+    def shown(self) -> str:
+        """The registry's base URL for display (redacted)."""
+
+    @abstractmethod
+    def project(self, name: str) -> Project | None:
+        """The project, or None when the registry has no such name."""
+
+    @abstractmethod
+    def requirements(self, name: str, version: str) -> Requirements | None:
+        """The release's requirements, or None when the registry does not publish them."""
+
+    def registry_for(self, name: str) -> str:
+        """The registry that serves ``name`` (npm scopes may have their own), for display."""
+        return self.shown
+
+    def release(self, name: str, version: str) -> Release | None:
+        """One release with its date (Go asks per version; the others read the project)."""
+        project = self.project(name)
+        return project.release(version) if project is not None else None
+
+
+def sort_releases(ecosystem: Ecosystem, releases: Iterable[Release]) -> tuple[Release, ...]:
+    """Releases in ascending version order; unparsable versions dropped, duplicates merged."""
+    scheme = scheme_for(ecosystem)
+    keyed: dict[Any, Release] = {}
+    for release in releases:
+        try:
+            key = scheme.parse(release.version)
+        except InvalidVersion:
+            continue
+        keyed.setdefault(key, release)
+    return tuple(keyed[k] for k in sorted(keyed))
+
+
+_FRACTION = re.compile(r"\.(\d+)")
+
+
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 timestamp (``Z`` or an offset; naive means UTC) as an aware datetime."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        return None
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    # Python 3.10 reads only 3 or 6 fraction digits; registries write anything from 1 to 9
+    text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -1,0 +1,515 @@
+"""The one place configuration is read: config file, environment, and their precedence.
+
+A run's settings come from, highest first: command-line flags, environment variables
+(``AUDITOR_*``), the config file, built-in defaults. The config file is ``--config FILE``,
+else ``auditor.toml`` (top-level keys) or ``pyproject.toml`` (``[tool.auditor]``) in the
+scanned root (the first PATH, or its folder when it is a file). Unknown keys are errors, so a
+typo never silently disables an ignore or a threshold. New settings (internal package names
+for dependency confusion, allow-lists, thresholds) get a line in ``_KEYS`` and a field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from auditor.advisories.base import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
+from auditor.collectors.base import InputFile
+from auditor.core.documents import Doc, load_toml, type_name
+from auditor.core.errors import LockfileError, UsageError
+from auditor.core.model import Ecosystem, IgnoreRule
+from auditor.core.redact import redact_url
+from auditor.registries.internal import InternalPattern, PatternError, ecosystem_key, parse_pattern
+
+T = TypeVar("T")
+
+CONFIG_FILE = "auditor.toml"
+PYPROJECT = "pyproject.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
+DEFAULT_UNMAINTAINED_DAYS = 730
+PLATFORMS = ("linux", "darwin", "windows")
+
+ENV_SOURCE = "AUDITOR_SOURCE"
+ENV_ADVISORY_DB = "AUDITOR_ADVISORY_DB"
+ENV_OFFLINE = "AUDITOR_OFFLINE"
+ENV_STALE_DAYS = "AUDITOR_STALE_DAYS"
+# The name `auditor db status` read before the setting was shared; still honoured when
+# AUDITOR_STALE_DAYS is not set (deprecated).
+ENV_STALE_DAYS_OLD = "AUDITOR_DB_MAX_AGE_DAYS"
+ENV_OSV_URL = "AUDITOR_OSV_URL"
+ENV_UNMAINTAINED_DAYS = "AUDITOR_UNMAINTAINED_DAYS"
+ENV_PYTHON_VERSION = "AUDITOR_PYTHON_VERSION"
+ENV_PLATFORM = "AUDITOR_PLATFORM"
+ENV_NO_REGISTRY = "AUDITOR_NO_REGISTRY"
+
+_KEYS = (
+    "source",
+    "advisory-db",
+    "osv-url",
+    "offline",
+    "fail-on",
+    "stale-days",
+    "ignore",
+    "typosquat-allow-list",
+    "internal",
+    "public-registries",
+    "registry",
+    "unmaintained-days",
+    "python-version",
+    "platform",
+)
+_IGNORE_KEYS = ("id", "reason", "expires")
+# advisory ids, and check rule ids with a package name (``HEALTH-DEPRECATED:@acme/ui``)
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+@/-]{0,255}$")
+_PYTHON_VERSION = re.compile(r"^[23]\.\d{1,2}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(UsageError):
+    """A config file or environment value that is wrong, naming the file and key path."""
+
+    def __init__(self, path: str, message: str, *, key: str | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.key = key
+        super().__init__(f"{path}: {message} in {key}" if key else f"{path}: {message}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """What a config file says; ``None`` means "not set here"."""
+
+    path: str | None = None
+    sources: tuple[str, ...] | None = None
+    advisory_db: Path | None = None  # resolved against the config file's folder
+    offline: bool | None = None
+    fail_on: str | None = None
+    stale_days: float | None = None
+    osv_url: str | None = None
+    ignores: tuple[IgnoreRule, ...] = ()
+    internal: tuple[InternalPattern, ...] = ()
+    public_registries: tuple[tuple[Ecosystem, str], ...] = ()
+    registry: bool | None = None
+    unmaintained_days: int | None = None
+    python_version: str | None = None
+    platform: str | None = None
+    typosquat_allow_list: Path | None = None  # resolved against the config file's folder
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The resolved settings of one run."""
+
+    sources: tuple[str, ...] = ()  # empty: the default source
+    advisory_db: Path | None = None
+    offline: bool = False
+    fail_on: str | None = None
+    stale_days: float = DEFAULT_STALE_DAYS
+    osv_url: str = DEFAULT_OSV_URL
+    ignores: tuple[IgnoreRule, ...] = ()
+    typosquat_allow_list: Path | None = None
+    config_path: str | None = None
+    internal: tuple[InternalPattern, ...] = ()
+    public_registries: tuple[tuple[Ecosystem, str], ...] = ()  # instead of the defaults
+    registry: bool = True  # ask package registries (health, confusion, metadata, fixes)
+    unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
+    python_version: str | None = None  # the target environment for markers: None = any
+    platform: str | None = None
+
+
+# -- finding and reading the file ----------------------------------------------------------------
+
+
+def scan_root(paths: Sequence[str], cwd: Path) -> Path:
+    first = cwd / paths[0] if paths else cwd
+    return first if first.is_dir() else first.parent
+
+
+def find_config(paths: Sequence[str], cwd: Path) -> Path | None:
+    """``auditor.toml``, else a ``pyproject.toml`` with ``[tool.auditor]``, in the root."""
+    root = scan_root(paths, cwd)
+    candidate = root / CONFIG_FILE
+    if candidate.is_file():
+        return candidate
+    candidate = root / PYPROJECT
+    if candidate.is_file() and re.search(r"(?m)^\s*\[\s*tool\s*\.\s*auditor\b", _read(candidate)):
+        return candidate
+    return None
+
+
+def read_config(explicit: str | None, paths: Sequence[str], cwd: Path) -> Config:
+    if explicit is not None:
+        path = cwd / explicit
+        if not path.is_file():
+            raise UsageError(f"--config: {explicit} is not a file")
+        return load_config(path, shown=explicit)
+    found = find_config(paths, cwd)
+    return Config() if found is None else load_config(found, shown=_shown(found, cwd))
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(str(path), f"larger than {MAX_CONFIG_BYTES} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+
+
+def load_config(path: Path, *, shown: str | None = None) -> Config:
+    """Parse a config file; ``[tool.auditor]`` when it is a pyproject.toml."""
+    shown = shown or str(path)
+    try:
+        doc = load_toml(InputFile(path=shown, text=_read(path)))
+        doc.mapping()
+        if path.name == PYPROJECT:
+            tool = doc.opt_table("tool")
+            table = tool.opt_table("auditor") if tool is not None else None
+            if table is None:
+                return Config(path=shown)
+            doc = table
+        return _parse(doc, shown, path.parent)
+    except LockfileError as exc:
+        raise ConfigError(
+            exc.path if exc.line is None else f"{exc.path}:{exc.line}", exc.message, key=exc.key
+        ) from None
+
+
+def _parse(doc: Doc, shown: str, folder: Path) -> Config:
+    for name, child in doc.items():
+        if name not in _KEYS:
+            child.fail(f"unknown setting {name!r} (known: {', '.join(_KEYS)})")
+    db = doc.opt_string("advisory-db")
+    allow = doc.opt_string("typosquat-allow-list")
+    return Config(
+        path=shown,
+        sources=_sources(doc),
+        advisory_db=None if db is None else folder / db,
+        offline=doc.flag("offline") if doc.has("offline") else None,
+        fail_on=_fail_on(doc),
+        stale_days=_stale_days(doc),
+        osv_url=_osv_url(doc),
+        ignores=_ignores(doc, shown),
+        internal=_internal(doc, shown),
+        public_registries=_public_registries(doc),
+        registry=doc.flag("registry") if doc.has("registry") else None,
+        unmaintained_days=_whole_days(doc, "unmaintained-days", minimum=1),
+        python_version=_python_version(doc),
+        platform=_platform(doc),
+        typosquat_allow_list=None if allow is None else folder / allow,
+    )
+
+
+def _sources(doc: Doc) -> tuple[str, ...] | None:
+    child = doc.opt_child("source")
+    if child is None:
+        return None
+    if isinstance(child.value, str):
+        return split_names(child.value)
+    return tuple(item.as_str() for item in child.as_list())
+
+
+def _fail_on(doc: Doc) -> str | None:
+    value = doc.opt_string("fail-on")
+    if value is not None and value not in FAIL_ON_CHOICES:
+        doc.child("fail-on").fail(f"is {value!r}, expected one of {', '.join(FAIL_ON_CHOICES)}")
+    return value
+
+
+def _stale_days(doc: Doc) -> float | None:
+    child = doc.opt_child("stale-days")
+    if child is None:
+        return None
+    value = child.value
+    if type(value) not in (int, float) or not math.isfinite(value) or value <= 0:
+        shown = repr(value) if type(value) in (int, float) else type_name(value)
+        child.fail(f"is {shown}, expected a positive number of days")
+    return float(value)
+
+
+def _whole_days(doc: Doc, key: str, *, minimum: int) -> int | None:
+    child = doc.opt_child(key)
+    if child is None:
+        return None
+    if type(child.value) is not int or child.value < minimum:
+        shown = type_name(child.value)
+        child.fail(f"is {shown}, expected a whole number of days ({minimum} or more)")
+    value: int = child.value
+    return value
+
+
+def _internal(doc: Doc, shown: str) -> tuple[InternalPattern, ...]:
+    """``internal = ["acme-*", "npm:@acme/*"]`` or a table of lists per ecosystem."""
+    child = doc.opt_child("internal")
+    if child is None:
+        return ()
+    lists: list[tuple[Ecosystem | None, list[Doc]]] = []
+    if isinstance(child.value, dict):
+        for name, value in child.items():
+            ecosystem = ecosystem_key(name)
+            if ecosystem is None:
+                value.fail(f"unknown ecosystem {name!r} (known: pypi, npm, go)")
+            lists.append((ecosystem, value.as_list()))
+    else:
+        lists.append((None, child.as_list()))
+    patterns: list[InternalPattern] = []
+    for ecosystem, items in lists:
+        for item in items:
+            try:
+                patterns.append(
+                    parse_pattern(item.as_str(), ecosystem=ecosystem, origin=f"{shown}: {item.key}")
+                )
+            except PatternError as exc:
+                item.fail(str(exc))
+    return tuple(patterns)
+
+
+def _public_registries(doc: Doc) -> tuple[tuple[Ecosystem, str], ...]:
+    """``[public-registries]`` with ``pypi = [URL...]`` and ``npm = [URL...]``."""
+    table = doc.opt_table("public-registries")
+    if table is None:
+        return ()
+    found: list[tuple[Ecosystem, str]] = []
+    for name, value in table.items():
+        ecosystem = ecosystem_key(name)
+        if ecosystem not in (Ecosystem.PYPI, Ecosystem.NPM):
+            value.fail(f"unknown registry {name!r} (known: pypi, npm)")
+        items = value.as_list() if isinstance(value.value, list) else [value]
+        for item in items:
+            url = item.as_str().strip()
+            if not re.match(r"^https?://[^/\s]+", url):
+                item.fail(f"{redact_url(url)!r} is not an http(s) URL")
+            found.append((ecosystem, url))
+    return tuple(found)
+
+
+def _python_version(doc: Doc) -> str | None:
+    value = doc.opt_string("python-version")
+    if value is not None and not _PYTHON_VERSION.match(value.strip()):
+        doc.child("python-version").fail(f"is {value!r}, expected MAJOR.MINOR such as 3.11")
+    return None if value is None else value.strip()
+
+
+def _platform(doc: Doc) -> str | None:
+    value = doc.opt_string("platform")
+    if value is None:
+        return None
+    try:
+        return parse_platform(value)
+    except ValueError as exc:
+        doc.child("platform").fail(str(exc))
+
+
+def parse_platform(text: str) -> str:
+    """``linux``, ``darwin`` (``macos``) or ``windows`` (``win32``)."""
+    value = {"macos": "darwin", "osx": "darwin", "win32": "windows", "win": "windows"}.get(
+        text.strip().lower(), text.strip().lower()
+    )
+    if value not in PLATFORMS:
+        raise ValueError(f"is {text!r}, expected one of {', '.join(PLATFORMS)}")
+    return value
+
+
+def parse_python_version(text: str) -> str:
+    if not _PYTHON_VERSION.match(text.strip()):
+        raise ValueError(f"is {text!r}, expected MAJOR.MINOR such as 3.11")
+    return text.strip()
+
+
+def _osv_url(doc: Doc) -> str | None:
+    value = doc.opt_string("osv-url")
+    if value is not None and check_osv_url(value) is None:
+        doc.child("osv-url").fail(f"{redact_url(value)!r} is not an http(s) URL")
+    return value
+
+
+def check_osv_url(text: str) -> str | None:
+    """The OSV API base without a trailing slash, or None when it is not an http(s) URL."""
+    value = text.strip().rstrip("/")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return value
+
+
+def _ignores(doc: Doc, shown: str) -> tuple[IgnoreRule, ...]:
+    rules: dict[str, IgnoreRule] = {}
+    for item in doc.opt_array("ignore"):
+        for name, child in item.items():
+            if name not in _IGNORE_KEYS:
+                child.fail(f"unknown ignore field {name!r} (known: {', '.join(_IGNORE_KEYS)})")
+        advisory = item.string("id").strip()
+        if not _ID.match(advisory):
+            item.child("id").fail(f"{advisory!r} is not an advisory id")
+        reason = item.string("reason").strip()
+        if not reason:
+            item.child("reason").fail("is empty: say why this finding is acceptable")
+        if advisory in rules:
+            item.child("id").fail(f"{advisory} is ignored twice")
+        rules[advisory] = IgnoreRule(
+            id=advisory, reason=reason, expires=_expiry(item), origin=f"{shown}: {item.key}"
+        )
+    return tuple(sorted(rules.values()))
+
+
+def _expiry(item: Doc) -> str | None:
+    child = item.opt_child("expires")
+    if child is None:
+        return None
+    value = child.value
+    if isinstance(value, date) and type(value) is date:
+        return value.isoformat()
+    parsed = None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        with suppress(ValueError):
+            parsed = date.fromisoformat(value.strip())
+    if parsed is None:
+        child.fail(f"is {value!r}, expected a date such as 2026-12-31")
+    return parsed.isoformat()
+
+
+# -- precedence ------------------------------------------------------------------------------------
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    return tuple(n for n in (part.strip() for part in text.split(",")) if n)
+
+
+def resolve(
+    *,
+    config: Config,
+    environ: Mapping[str, str],
+    sources: Sequence[str] | None = None,
+    advisory_db: str | None = None,
+    offline: bool = False,
+    fail_on: str | None = None,
+    osv_url: str | None = None,
+    no_registry: bool = False,
+    python_version: str | None = None,
+    platform: str | None = None,
+) -> Settings:
+    """Combine flags (the keyword arguments) > environment > config file > defaults."""
+    env_sources = split_names(environ.get(ENV_SOURCE, ""))
+    chosen_sources = tuple(sources or ()) or env_sources or config.sources or ()
+    db_text = advisory_db or environ.get(ENV_ADVISORY_DB) or None
+    return Settings(
+        sources=tuple(n for s in chosen_sources for n in split_names(s)),
+        advisory_db=Path(db_text) if db_text else config.advisory_db,
+        offline=offline or _first(_env_flag(environ, ENV_OFFLINE), config.offline, False),
+        fail_on=fail_on or config.fail_on,
+        stale_days=stale_days(None, environ, config.stale_days),
+        osv_url=_resolve_osv_url(osv_url, environ, config.osv_url),
+        ignores=config.ignores,
+        typosquat_allow_list=config.typosquat_allow_list,
+        config_path=config.path,
+        internal=config.internal,
+        public_registries=config.public_registries,
+        registry=not no_registry
+        and _env_flag(environ, ENV_NO_REGISTRY) is not True
+        and config.registry is not False,
+        unmaintained_days=_first(
+            _env_whole_days(environ, ENV_UNMAINTAINED_DAYS, minimum=1),
+            config.unmaintained_days,
+            DEFAULT_UNMAINTAINED_DAYS,
+        ),
+        python_version=python_version
+        or _env_choice(environ, ENV_PYTHON_VERSION, parse_python_version)
+        or config.python_version,
+        platform=platform or _env_choice(environ, ENV_PLATFORM, parse_platform) or config.platform,
+    )
+
+
+def stale_days(
+    flag: float | None, environ: Mapping[str, str], configured: float | None = None
+) -> float:
+    """The one staleness threshold (``scan``, ``report`` and ``db status``): the flag,
+    else ``AUDITOR_STALE_DAYS`` (else the deprecated ``AUDITOR_DB_MAX_AGE_DAYS``), else the
+    config file's ``stale-days``, else 7."""
+    return _first(flag, _env_days(environ), configured, DEFAULT_STALE_DAYS)
+
+
+def _resolve_osv_url(flag: str | None, environ: Mapping[str, str], configured: str | None) -> str:
+    for origin, value in (("--osv-url", flag), (ENV_OSV_URL, environ.get(ENV_OSV_URL))):
+        if value is not None and value.strip():
+            checked = check_osv_url(value)
+            if checked is None:
+                raise UsageError(f"{origin}: {redact_url(value.strip())!r} is not an http(s) URL")
+            return checked
+    return (check_osv_url(configured) if configured else None) or DEFAULT_OSV_URL
+
+
+def _first(*values: T | None) -> T:
+    """The first value that is set (the last argument is the default and always is)."""
+    for value in values:
+        if value is not None:
+            return value
+    raise AssertionError("no default given")
+
+
+def _env_flag(environ: Mapping[str, str], name: str) -> bool | None:
+    if name not in environ:
+        return None
+    value = environ[name].strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(name, f"is {value!r}, expected 1/0, true/false, yes/no or on/off")
+
+
+def _env_days(environ: Mapping[str, str]) -> float | None:
+    name = next((n for n in (ENV_STALE_DAYS, ENV_STALE_DAYS_OLD) if environ.get(n, "").strip()), "")
+    if not name:
+        return None
+    text = environ[name].strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(name, f"is {text!r}, expected a positive number of days")
+    return value
+
+
+def _env_whole_days(environ: Mapping[str, str], name: str, *, minimum: int) -> int | None:
+    if name not in environ:
+        return None
+    value = environ[name].strip()
+    if not value.isdigit() or int(value) < minimum:
+        raise ConfigError(
+            name, f"is {value!r}, expected a whole number of days ({minimum} or more)"
+        )
+    return int(value)
+
+
+def _env_choice(environ: Mapping[str, str], name: str, parse: Callable[[str], str]) -> str | None:
+    if not environ.get(name, "").strip():
+        return None
+    try:
+        return parse(environ[name])
+    except ValueError as exc:
+        raise ConfigError(name, str(exc)) from None

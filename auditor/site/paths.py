@@ -1,0 +1,138 @@
+"""Where each page goes, and writing the site so that nothing escapes ``--out``.
+
+File names never come from third-party text directly: a project or package name becomes a
+short lowercase slug of ``[a-z0-9-]`` plus the first 12 hex digits of the SHA-256 of the
+full name, so ``../../x``, ``@scope/name``, ``CON`` or a 10,000-character name all give a
+plain, distinct name inside the site. Every path is checked against the output folder
+before anything is written.
+
+The site is rendered in memory first and written only when every page rendered, each file
+through a temporary name and a rename. A manifest (``auditor-site.json``) lists the files
+the site wrote, so the next run removes pages that no longer exist (a pruned snapshot) and
+never anything else in the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from auditor.core.errors import AuditorError
+
+MANIFEST = "auditor-site.json"
+_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+SLUG_LENGTH = 40
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe, collision-free name for ``text``."""
+    slug = _SLUG_CHARS.sub("-", text.lower()).strip("-")[:SLUG_LENGTH].strip("-")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return f"{slug}-{digest}" if slug else digest
+
+
+def project_dir(project: str) -> str:
+    return f"p/{safe_name(project)}"
+
+
+def project_page(project: str) -> str:
+    return f"{project_dir(project)}/index.html"
+
+
+def snapshots_page(project: str, page: int) -> str:
+    suffix = "" if page == 1 else f"-{page}"
+    return f"{project_dir(project)}/snapshots{suffix}.html"
+
+
+def packages_page(project: str, page: int) -> str:
+    suffix = "" if page == 1 else f"-{page}"
+    return f"{project_dir(project)}/packages{suffix}.html"
+
+
+def snapshot_page(project: str, snapshot_id: int, page: int = 1) -> str:
+    suffix = "" if page == 1 else f"-{page}"
+    return f"{project_dir(project)}/s/{snapshot_id}{suffix}.html"
+
+
+def package_page(project: str, ecosystem: str, name: str) -> str:
+    return f"{project_dir(project)}/pkg/{safe_name(f'{ecosystem}:{name}')}.html"
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """The relative URL from one site path to another (both POSIX, from the site root)."""
+    start = PurePosixPath(from_page).parent
+    target = PurePosixPath(to_page)
+    up = len(start.parts)
+    common = 0
+    for a, b in zip(start.parts, target.parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (up - common) + list(target.parts[common:])
+    return "/".join(parts)
+
+
+def inside(out: Path, site_path: str) -> Path:
+    """The file for ``site_path`` below ``out``; an error if it would land anywhere else."""
+    pure = PurePosixPath(site_path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise AuditorError(f"{out}: refusing to write outside the report folder: {site_path!r}")
+    base = out.resolve()
+    target = (base / Path(*pure.parts)).resolve()
+    if not target.is_relative_to(base):
+        raise AuditorError(f"{out}: refusing to write outside the report folder: {site_path!r}")
+    return target
+
+
+def write_site(out: Path, files: Mapping[str, str]) -> None:
+    """Write every page, then remove the pages an earlier site wrote that are gone now."""
+    targets = {path: inside(out, path) for path in sorted(files)}
+    previous = _manifest(out)
+    try:
+        for path, target in targets.items():
+            _write(target, files[path])
+        for old in sorted(previous - files.keys()):
+            stale = inside(out, old)
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+        _write(out.resolve() / MANIFEST, json.dumps({"files": sorted(files)}, indent=0) + "\n")
+    except OSError as exc:
+        raise AuditorError(f"{out}: cannot write the report site: {exc.strerror or exc}") from None
+
+
+def _manifest(out: Path) -> set[str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list):
+        return set()
+    known = set()
+    for item in files:
+        if isinstance(item, str):
+            try:
+                inside(out, item)
+            except AuditorError:
+                continue  # a tampered manifest cannot make us delete outside the site
+            known.add(item)
+    return known
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_symlink():
+        target.unlink()  # never write through a link planted in the output folder
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""Bundled data: the advisory sample, popular-package lists, JSON Schemas (package data)."""

@@ -1,0 +1,1 @@
+"""The HTML site's Jinja2 templates, stylesheet and script (package data)."""

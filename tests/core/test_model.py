@@ -1,0 +1,108 @@
+"""The package model: purls, names, merging, ecosystems."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.core.model import (
+    Ecosystem,
+    Hash,
+    Location,
+    Package,
+    Severity,
+    Source,
+    SourceKind,
+    canonical_pypi_name,
+    make_purl,
+)
+
+
+@pytest.mark.parametrize(
+    ("expected", "ecosystem", "name", "version"),
+    [
+        ("pkg:pypi/zope-interface@5.4.0", Ecosystem.PYPI, "Zope.Interface", "5.4.0"),
+        ("pkg:npm/%40babel/core@7.22.0", Ecosystem.NPM, "@babel/core", "7.22.0"),
+        ("pkg:npm/lodash@4.17.21", Ecosystem.NPM, "lodash", "4.17.21"),
+        ("pkg:golang/golang.org/x/net@v0.1.0", Ecosystem.GO, "golang.org/x/net", "0.1.0"),
+        ("pkg:golang/stdlib@1.22.0", Ecosystem.GO, "stdlib", "1.22.0"),
+        (
+            "pkg:golang/github.com/pkg/errors@v0.9.1",
+            Ecosystem.GO,
+            "github.com/pkg/errors",
+            "v0.9.1",
+        ),
+        ("pkg:pypi/torch@2.0.0%2Bcpu", Ecosystem.PYPI, "torch", "2.0.0+cpu"),
+    ],
+)
+def test_purl(expected: str, ecosystem: Ecosystem, name: str, version: str) -> None:
+    """purls follow the spec: normalised PyPI names, encoded npm scopes, Go paths."""
+    assert expected == Package(ecosystem=ecosystem, name=name, version=version).purl
+
+
+def test_purl_of_git_source_carries_vcs_url() -> None:
+    """Non-registry packages are told apart from registry ones by a qualifier."""
+    source = Source(kind=SourceKind.GIT, url="https://x.invalid/a.git", reference="abc123")
+    assert (
+        make_purl(Ecosystem.PYPI, "a", "1.0", source)
+        == "pkg:pypi/a@1.0?vcs_url=git%2Bhttps://x.invalid/a.git%40abc123"
+    )
+
+
+def test_canonical_pypi_name() -> None:
+    """PEP 503: runs of -_. become one dash, lowercase."""
+    assert canonical_pypi_name("Foo__Bar.-Baz") == "foo-bar-baz"
+
+
+def test_merged_with_unions_scopes_hashes_and_locations() -> None:
+    """Two sightings of one package combine what each file said."""
+    a = Package(
+        ecosystem=Ecosystem.PYPI,
+        name="a",
+        version="1",
+        scopes=frozenset({"main"}),
+        hashes=frozenset({Hash(algorithm="sha256", value="aa")}),
+        found_in=(Location(path="b.txt", line=2),),
+    )
+    b = Package(
+        ecosystem=Ecosystem.PYPI,
+        name="A",
+        version="1",
+        scopes=frozenset({"dev"}),
+        found_in=(Location(path="a.txt", line=1),),
+    )
+    merged = a.merged_with(b)
+    assert merged.scopes == frozenset({"main", "dev"})
+    assert merged.found_in == (Location(path="a.txt", line=1), Location(path="b.txt", line=2))
+    assert len(merged.hashes) == 1
+
+
+@pytest.mark.parametrize("text", ["pypi", "PyPI", "PYPI"])
+def test_ecosystem_parse(text: str) -> None:
+    """Ecosystems are accepted in OSV, purl and lowercase spellings."""
+    assert Ecosystem.PYPI is Ecosystem.parse(text)
+    assert Ecosystem.GO is Ecosystem.parse("golang")
+
+
+def test_ecosystem_parse_rejects_unknown() -> None:
+    """An unknown ecosystem names the accepted ones."""
+    with pytest.raises(ValueError, match="expected one of PyPI, npm, Go"):
+        Ecosystem.parse("cargo")
+
+
+def test_severity_order() -> None:
+    """Severities rank from unknown to critical."""
+    ranks = [s.rank for s in (Severity.UNKNOWN, Severity.LOW, Severity.MEDIUM, Severity.HIGH)]
+    assert ranks == sorted(ranks)
+    assert Severity.CRITICAL.rank > Severity.HIGH.rank
+
+
+def test_merging_locations_with_and_without_a_line() -> None:
+    """Sightings in one file with and without a line number merge without error, sorted by
+    path, then line (none first), then key."""
+    where = [
+        Location(path="poetry.lock", line=7, key="package[1]"),
+        Location(path="poetry.lock", key="package[0]"),
+    ]
+    a = Package(ecosystem=Ecosystem.PYPI, name="a", version="1", found_in=(where[0],))
+    b = Package(ecosystem=Ecosystem.PYPI, name="a", version="1", found_in=(where[1],))
+    assert (where[1], where[0]) == a.merged_with(b).found_in

@@ -1,0 +1,173 @@
+"""Fix plans: the smallest fixing version, who blocks it, and the parent upgrade that lifts
+the block, found on the recorded registry answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.advisories.base import SourceOptions
+from auditor.advisories.plugins import create
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import (
+    Blocker,
+    Ecosystem,
+    Edge,
+    Finding,
+    FindingKind,
+    FixPlan,
+    Package,
+    Root,
+)
+from auditor.net.client import HttpClient
+from auditor.outputs.supply import fix_plan_text
+from auditor.pipeline.audit import AuditOptions, audit, collect_paths
+from auditor.pipeline.fixplan import plan_fixes
+from auditor.registries.lookup import Registries
+from auditor.registries.npm import NpmClient
+from auditor.registries.pypi import PypiClient
+from auditor.versions.markers import TargetEnvironment
+from tests.httpserver import HttpTestServer, quick_config
+from tests.registries.recorded import RecordedRegistry
+from tests.support import FIXTURES
+
+ROOT = Root(id="root:req.txt", name="req.txt", ecosystem=Ecosystem.PYPI, path="req.txt")
+REQUESTS = Package(ecosystem=Ecosystem.PYPI, name="requests", version="2.19.0")
+URLLIB3 = Package(ecosystem=Ecosystem.PYPI, name="urllib3", version="1.23")
+GRAPH = DependencyGraph(
+    packages=[REQUESTS, URLLIB3],
+    roots=[ROOT],
+    edges=[
+        Edge(parent=ROOT.id, child=REQUESTS.id, requirement="requests==2.19.0"),
+        Edge(parent=REQUESTS.id, child=URLLIB3.id, requirement="urllib3 (<1.24,>=1.21.1)"),
+    ],
+)
+
+
+def vulnerability(package: Package, advisory: str, fix: str | None) -> Finding:
+    return Finding(
+        package_id=package.id, kind=FindingKind.VULNERABILITY, id=advisory, fix_version=fix
+    )
+
+
+FINDINGS = (
+    vulnerability(URLLIB3, "PYSEC-2019-132", "1.24.2"),
+    vulnerability(URLLIB3, "PYSEC-2018-32", "1.24"),
+)
+
+
+@pytest.fixture
+def registries(http_server: HttpTestServer) -> Registries:
+    """The recorded PyPI answers (requests' whole history with its metadata)."""
+    recorded = RecordedRegistry(http_server)
+    return Registries.of(PypiClient(HttpClient(quick_config()), recorded.indexes))
+
+
+def test_blocked_fix_and_the_upgrade_that_lifts_it(registries: Registries) -> None:
+    """urllib3 must reach 1.24.2; requests 2.19.0 allows <1.24; requests 2.20.0 is the
+    smallest release whose own requirement (<1.25) admits it."""
+    (plan,) = plan_fixes(GRAPH, FINDINGS, registries=registries, environment=TargetEnvironment())
+    assert (
+        FixPlan(
+            package_id=URLLIB3.id,
+            target="1.24.2",
+            findings=("PYSEC-2018-32", "PYSEC-2019-132"),
+            compatible=False,
+            blockers=(
+                Blocker(
+                    parent_id=REQUESTS.id, requirement="urllib3 (<1.24,>=1.21.1)", upgrade="2.20.0"
+                ),
+            ),
+        )
+        == plan
+    )
+    assert (
+        "fix: urllib3 1.23 → 1.24.2 (blocked by requests@2.19.0: urllib3 (<1.24,>=1.21.1); "
+        "upgrade requests to 2.20.0)"
+    ) == fix_plan_text(plan, GRAPH)
+
+
+def test_compatible_fix_and_unfixed_findings(registries: Registries) -> None:
+    """A fix the parent admits needs no upgrade; findings without a fix are named."""
+    findings = (
+        vulnerability(URLLIB3, "PYSEC-2018-32", "1.23.1"),
+        vulnerability(URLLIB3, "GHSA-none", None),
+    )
+    (plan,) = plan_fixes(GRAPH, findings, registries=registries, environment=TargetEnvironment())
+    assert (True, (), ("GHSA-none",)) == (plan.compatible, plan.blockers, plan.unfixed)
+    assert (
+        "fix: urllib3 1.23 → 1.23.1 (no requirement of another package blocks it); "
+        "no fix yet for GHSA-none"
+    ) == fix_plan_text(plan, GRAPH)
+    (nothing,) = plan_fixes(
+        GRAPH,
+        (vulnerability(REQUESTS, "PYSEC-X", None),),
+        registries=None,
+        environment=TargetEnvironment(),
+    )
+    assert "fix: requests: no fixed version is known (PYSEC-X)" == fix_plan_text(nothing, GRAPH)
+
+
+def test_without_registries_and_the_project_itself() -> None:
+    """Offline: the blocker says the upgrade was not looked up; a range the project declares
+    says to change it, while its exact pin of the current version (requests==2.19.0 in a
+    requirements file) blocks nothing; malicious findings get no plan."""
+    graph = DependencyGraph(
+        packages=GRAPH.packages,
+        roots=[ROOT],
+        edges=[
+            *GRAPH.edges,
+            Edge(parent=ROOT.id, child=URLLIB3.id, requirement="urllib3>=1.20,<1.24"),
+        ],
+    )
+    findings = (
+        *FINDINGS,
+        vulnerability(REQUESTS, "PYSEC-2023-74", "2.31.0"),
+        Finding(package_id=REQUESTS.id, kind=FindingKind.MALICIOUS, id="MAL-1"),
+    )
+    requests_plan, urllib3_plan = plan_fixes(
+        graph, findings, registries=None, environment=TargetEnvironment(), registry_note="--offline"
+    )
+    assert (REQUESTS.id, True, ()) == (
+        requests_plan.package_id,
+        requests_plan.compatible,
+        requests_plan.blockers,
+    )
+    assert {
+        (ROOT.id, "the project's own requirement: change it"),
+        (REQUESTS.id, "upgrade not looked up: --offline"),
+    } == {(b.parent_id, b.reason) for b in urllib3_plan.blockers}
+
+
+def test_no_release_lifts_the_block(registries: Registries) -> None:
+    """A target no release of the parent admits: the blocker says how far the search went."""
+    findings = (vulnerability(URLLIB3, "PYSEC-FUTURE", "9.0.0"),)
+    (plan,) = plan_fixes(GRAPH, findings, registries=registries, environment=TargetEnvironment())
+    (blocker,) = plan.blockers
+    assert blocker.upgrade is None
+    # metadata was recorded up to 2.33.0: the three newer releases' requirements are unknown
+    assert (
+        "no release of requests up to 2.34.2 admits urllib3 9.0.0 "
+        "(3 without published requirements)"
+    ) == blocker.reason
+
+
+@pytest.mark.slow
+def test_real_npm_lockfile(http_server: HttpTestServer) -> None:
+    """atom's package-lock.json against the bundled npm advisories: hoek 2.16.3 must reach
+    4.2.1, but boom, hawk and sntp pin hoek@2.x.x; the recorded packuments name the first
+    release of each whose own range admits 4.2.1."""
+    recorded = RecordedRegistry(http_server)
+    collection = collect_paths([str(FIXTURES / "npm-package-lock/real/atom__atom")])
+    sources = create(("osv-local",), SourceOptions(offline=True, stale_days=1e9))
+    result = audit(collection, AuditOptions(sources=sources))
+    registries = Registries.of(NpmClient(HttpClient(quick_config()), recorded.npm))
+    plans = plan_fixes(
+        result.graph, result.findings, registries=registries, environment=TargetEnvironment()
+    )
+    (hoek,) = [p for p in plans if p.package_id == "pkg:npm/hoek@2.16.3"]
+    assert "4.2.1" == hoek.target
+    assert {
+        "pkg:npm/boom@2.10.1": ("hoek@2.x.x", "3.1.3"),  # the first boom on hoek 4.x.x
+        "pkg:npm/hawk@3.1.3": ("hoek@2.x.x", "5.0.0"),
+        "pkg:npm/sntp@1.0.9": ("hoek@2.x.x", "2.0.1"),
+    } == {b.parent_id: (b.requirement, b.upgrade) for b in hoek.blockers}

@@ -1,0 +1,74 @@
+"""The risk score: weights, reach, bands, the malicious override, trends."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.core.model import FindingKind, Severity
+from auditor.site.risk import Trend, assess, band, points
+
+VULN = FindingKind.VULNERABILITY
+
+
+def test_points_weigh_severity_and_reach() -> None:
+    """critical 10, high 6, medium 3, low 1, unknown 3; transitive counts half."""
+    assert [10, 6, 3, 1, 3] == [
+        points(s, direct=True)
+        for s in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.UNKNOWN)
+    ]
+    assert 5 == points(Severity.CRITICAL, direct=False)
+
+
+def test_assess_sums_and_breaks_down() -> None:
+    """The parts are per (severity, reach), critical first, direct before transitive."""
+    risk = assess(
+        [
+            (Severity.LOW, VULN, False),
+            (Severity.CRITICAL, VULN, True),
+            (Severity.CRITICAL, VULN, False),
+            (Severity.CRITICAL, VULN, False),
+            (Severity.UNKNOWN, FindingKind.TYPOSQUAT, True),
+        ]
+    )
+    assert 10 + 5 + 5 + 0.5 + 3 == risk.score
+    assert [(Severity.CRITICAL, True, 1), (Severity.CRITICAL, False, 2)] == [
+        (p.severity, p.direct, p.count) for p in risk.parts[:2]
+    ]
+    assert 5 == risk.findings
+    assert "medium" == risk.band
+
+
+@pytest.mark.parametrize(
+    ("score", "name"),
+    [
+        (0, "none"),
+        (0.5, "low"),
+        (9.9, "low"),
+        (10, "medium"),
+        (29.9, "medium"),
+        (30, "high"),
+        (59.5, "high"),
+        (60, "critical"),
+        (1000, "critical"),
+    ],
+)
+def test_bands(score: float, name: str) -> None:
+    """Bands by the score's upper limits."""
+    assert name == band(score)
+
+
+def test_malicious_overrides_the_sum() -> None:
+    """One malicious package, even transitive and alone, makes the band malicious."""
+    risk = assess([(Severity.CRITICAL, FindingKind.MALICIOUS, False)])
+    assert "malicious" == risk.band
+    assert 1 == risk.malicious
+    assert "none" == assess([]).band
+
+
+def test_trend_direction() -> None:
+    """Up is worse, down is better; no earlier score means no arrow."""
+    assert "up" == Trend(before=1, after=2).direction
+    assert "down" == Trend(before=3, after=2).direction
+    assert "same" == Trend(before=2, after=2).direction
+    assert "none" == Trend(before=None, after=2).direction
+    assert -1.5 == Trend(before=3.5, after=2).delta

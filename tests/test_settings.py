@@ -1,0 +1,194 @@
+"""Configuration: where it is found, what it may say, errors, and precedence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.core.errors import UsageError
+from auditor.core.model import IgnoreRule
+from auditor.settings import Config, ConfigError, find_config, read_config, resolve
+
+PYPROJECT = """\
+[project]
+name = "demo"
+
+[tool.auditor]
+source = "osv-local"
+advisory-db = "advisories"
+fail-on = "high"
+stale-days = 30
+ignore = [
+  {id = "PYSEC-2021-98", reason = "not reachable: we never call it", expires = 2026-12-31},
+  {id = "GHSA-hwqr-f3v9-hwxr", reason = "dev-only dependency"},
+]
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_pyproject_tool_auditor(tmp_path: Path) -> None:
+    """[tool.auditor] in the scanned root's pyproject.toml is read, paths made absolute."""
+    write(tmp_path, "pyproject.toml", PYPROJECT)
+    config = read_config(None, [str(tmp_path)], Path("/"))
+    assert config.path is not None
+    assert config.path.endswith("pyproject.toml")
+    assert ("osv-local",) == config.sources
+    assert tmp_path / "advisories" == config.advisory_db
+    assert ("high", 30) == (config.fail_on, config.stale_days)
+    assert (
+        IgnoreRule(
+            id="GHSA-hwqr-f3v9-hwxr",
+            reason="dev-only dependency",
+            origin=f"{config.path}: tool.auditor.ignore[1]",
+        ),
+        IgnoreRule(
+            id="PYSEC-2021-98",
+            reason="not reachable: we never call it",
+            expires="2026-12-31",
+            origin=f"{config.path}: tool.auditor.ignore[0]",
+        ),
+    ) == config.ignores
+
+
+def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
+    """auditor.toml (top-level keys) is preferred; a pyproject.toml without [tool.auditor]
+    is not a config file."""
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
+    assert find_config([str(tmp_path)], Path("/")) is None
+    write(tmp_path, "auditor.toml", 'offline = true\nsource = ["osv-local"]\n')
+    assert tmp_path / "auditor.toml" == find_config([str(tmp_path / "pyproject.toml")], Path("/"))
+    config = read_config(None, [str(tmp_path)], Path("/"))
+    assert (True, ("osv-local",)) == (config.offline, config.sources)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[[ignore]]\nid = "PYSEC-2021-98"\n',
+            "auditor.toml: missing 'reason' in ignore[0]",
+        ),
+        (
+            '[[ignore]]\nid = "PYSEC-2021-98"\nreason = "  "\n',
+            "auditor.toml: is empty: say why this finding is acceptable in ignore[0].reason",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\nexpires = "next year"\n',
+            "auditor.toml: is 'next year', expected a date such as 2026-12-31 in ignore[0].expires",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\npackage = "django"\n',
+            "auditor.toml: unknown ignore field 'package' (known: id, reason, expires) "
+            "in ignore[0].package",
+        ),
+        (
+            '[[ignore]]\nid = "X 1"\nreason = "r"\n',
+            "auditor.toml: 'X 1' is not an advisory id in ignore[0].id",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\n[[ignore]]\nid = "X-1"\nreason = "s"\n',
+            "auditor.toml: X-1 is ignored twice in ignore[1].id",
+        ),
+        (
+            "ignores = []\n",
+            "auditor.toml: unknown setting 'ignores' (known: source, advisory-db, "
+            "osv-url, offline, fail-on, stale-days, ignore, typosquat-allow-list, internal, "
+            "public-registries, registry, unmaintained-days, python-version, platform) in ignores",
+        ),
+        (
+            'fail-on = "severe"\n',
+            "auditor.toml: is 'severe', expected one of low, medium, high, "
+            "critical, malicious in fail-on",
+        ),
+        (
+            "stale-days = -1\n",
+            "auditor.toml: is -1, expected a positive number of days in stale-days",
+        ),
+        (
+            'stale-days = "week"\n',
+            "auditor.toml: is a string, expected a positive number of days in stale-days",
+        ),
+        (
+            'osv-url = "ftp://mirror.invalid/osv"\n',
+            "auditor.toml: 'ftp://mirror.invalid/osv' is not an http(s) URL in osv-url",
+        ),
+        ("offline = 1\n", "auditor.toml: 'offline' is an integer, expected a boolean"),
+        ("offline = \n", "auditor.toml:1: not valid TOML: Invalid value"),
+    ],
+)
+def test_config_errors_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    """Each mistake is one ConfigError (a usage error) naming the file and key path."""
+    write(tmp_path, "auditor.toml", text)
+    with pytest.raises(ConfigError) as info:
+        read_config(None, ["."], tmp_path)
+    assert isinstance(info.value, UsageError)
+    assert message == str(info.value)
+
+
+def test_explicit_config_file(tmp_path: Path) -> None:
+    """--config FILE is read whatever its name; a missing one is a usage error."""
+    write(tmp_path, "ci.toml", 'fail-on = "critical"\n')
+    assert "critical" == read_config("ci.toml", ["."], tmp_path).fail_on
+    with pytest.raises(UsageError, match=r"--config: missing\.toml is not a file"):
+        read_config("missing.toml", ["."], tmp_path)
+
+
+def test_precedence_flags_over_environment_over_file() -> None:
+    """flag > AUDITOR_* > config file > default, for each setting on its own."""
+    config = Config(
+        path="auditor.toml",
+        sources=("osv-local",),
+        advisory_db=Path("/cfg/db"),
+        offline=True,
+        fail_on="high",
+        stale_days=30,
+    )
+    plain = resolve(config=config, environ={})
+    assert (("osv-local",), Path("/cfg/db"), True, "high", 30) == (
+        plain.sources,
+        plain.advisory_db,
+        plain.offline,
+        plain.fail_on,
+        plain.stale_days,
+    )
+    env = {
+        "AUDITOR_SOURCE": "osv-api, osv-local",
+        "AUDITOR_ADVISORY_DB": "/env/db",
+        "AUDITOR_OFFLINE": "0",
+        "AUDITOR_STALE_DAYS": "3",
+    }
+    from_env = resolve(config=config, environ=env)
+    assert (("osv-api", "osv-local"), Path("/env/db"), False, 3) == (
+        from_env.sources,
+        from_env.advisory_db,
+        from_env.offline,
+        from_env.stale_days,
+    )
+    flags = resolve(
+        config=config,
+        environ=env,
+        sources=["pypi,osv-local"],
+        advisory_db="/flag/db",
+        offline=True,
+        fail_on="malicious",
+    )
+    assert (("pypi", "osv-local"), Path("/flag/db"), True, "malicious") == (
+        flags.sources,
+        flags.advisory_db,
+        flags.offline,
+        flags.fail_on,
+    )
+
+
+def test_bad_environment_values() -> None:
+    """Environment values are checked like config values."""
+    with pytest.raises(ConfigError, match="AUDITOR_OFFLINE: is 'maybe', expected"):
+        resolve(config=Config(), environ={"AUDITOR_OFFLINE": "maybe"})
+    with pytest.raises(ConfigError, match="AUDITOR_STALE_DAYS: is 'week'"):
+        resolve(config=Config(), environ={"AUDITOR_STALE_DAYS": "week"})
