@@ -9,6 +9,7 @@ from __future__ import annotations
 from auditor.collectors.base import Collector
 from auditor.collectors.cargo.lock import CargoLockCollector
 from auditor.collectors.go.mod import GoModCollector
+from auditor.collectors.npm.bun import BunLockCollector
 from auditor.collectors.npm.package_lock import NpmPackageLockCollector
 from auditor.collectors.npm.pnpm import PnpmLockCollector
 from auditor.collectors.npm.yarn import YarnLockCollector
@@ -37,6 +38,7 @@ COLLECTORS: dict[str, Collector] = {
         CargoLockCollector(),
         GemfileLockCollector(),
         ComposerLockCollector(),
+        BunLockCollector(),
     )
 }
 
