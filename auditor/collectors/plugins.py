@@ -14,6 +14,7 @@ from auditor.collectors.npm.package_lock import NpmPackageLockCollector
 from auditor.collectors.npm.pnpm import PnpmLockCollector
 from auditor.collectors.npm.yarn import YarnLockCollector
 from auditor.collectors.packagist.composer_lock import ComposerLockCollector
+from auditor.collectors.pypi.environment import PythonEnvironmentCollector
 from auditor.collectors.pypi.pdm import PdmLockCollector
 from auditor.collectors.pypi.pipfile import PipfileLockCollector
 from auditor.collectors.pypi.poetry import PoetryLockCollector
@@ -39,6 +40,7 @@ COLLECTORS: dict[str, Collector] = {
         GemfileLockCollector(),
         ComposerLockCollector(),
         BunLockCollector(),
+        PythonEnvironmentCollector(),
     )
 }
 
