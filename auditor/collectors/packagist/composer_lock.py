@@ -10,7 +10,8 @@ the project's own requirements: ``composer.json`` beside it gives them (``requir
 Where a package came from: an entry with a ``notification-url`` was served by a Composer
 repository (Packagist or a private one; the URL, without ``downloads/``, is recorded in
 ``registries``); otherwise a ``path`` dist is a local folder, a ``git``/``hg``/``svn``
-source a checkout of its ``reference``, and anything else the ``dist`` URL. ``dist.shasum``
+source a checkout of its ``reference``, another ``dist`` URL an archive, and an entry that
+says nothing of its origin a registry package. ``dist.shasum``
 (sha1, often empty) is the hash. Versions are kept as written (``v1.2.6``, ``dev-main``):
 the Packagist version scheme reads the ``v`` as OSV does.
 """
@@ -164,9 +165,11 @@ def _source(entry: Doc, registries: set[str]) -> Source:
             reference=source.opt_string("reference"),
         )
     url = dist.opt_string("url") if dist else None
-    if url and "://" not in url:
+    if not url:
+        return Source()  # nothing says otherwise: a registry package (a trimmed lock)
+    if "://" not in url:
         return Source(kind=SourceKind.PATH, url=url)
-    return Source(kind=SourceKind.URL, url=redact_url(url) if url else None)
+    return Source(kind=SourceKind.URL, url=redact_url(url))
 
 
 def _hashes(entry: Doc) -> frozenset[Hash]:
