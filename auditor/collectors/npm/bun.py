@@ -81,7 +81,8 @@ def strip_jsonc(text: str) -> str:
             return "\n" * found.count("\n")
         return match.group(1)
 
-    return _JSONC.sub(keep, text)
+    # twice: a comma before a comment before a bracket is trailing once the comment is gone
+    return _JSONC.sub(keep, _JSONC.sub(keep, text))
 
 
 @dataclass
@@ -155,7 +156,7 @@ class _Lock:
         if not self.roots:
             self._add_root("", Doc(self.file.path, {}, "workspaces"))
         table = self.doc.opt_table("packages")
-        offset = 0
+        offset = max(self.file.text.find('"packages"'), 0)
         for key, entry in table.items() if table is not None else ():
             offset = self._read_package(key, entry, offset)
         for path, body in members:
@@ -195,7 +196,8 @@ class _Lock:
         if not items:
             entry.fail('empty package tuple, expected ["name@version", ...]')
         resolution = items[0].as_str()
-        at = self.file.text.find(f"{json.dumps(key)}:", offset)
+        found = re.compile(re.escape(json.dumps(key)) + r"\s*:\s*\[").search(self.file.text, offset)
+        at = found.start() if found else -1
         line = self.index.line_of(at) if at >= 0 else None
         location = Location(path=self.file.path, line=line, key=entry.key)
         name, spec = split_spec(resolution)

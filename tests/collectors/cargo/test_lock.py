@@ -3,7 +3,7 @@ sources, checksums, dependency references and errors."""
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,11 @@ from auditor.core.errors import LockfileError
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Hash, SourceKind
 from tests.support import FIXTURES, PeerCase, collect_file, collect_text, name_versions, peer_cases
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 HERE = FIXTURES / "cargo-lock"
 COLLECTOR = CargoLockCollector()
@@ -65,7 +70,8 @@ def test_git_source_keeps_the_commit_and_path_crates_are_local() -> None:
     git = [p for p in result.packages if p.source.kind is SourceKind.GIT]
     assert ["libfuzzer-sys"] == [p.name for p in git]
     assert git[0].source.url == "https://github.com/rust-fuzz/libfuzzer"
-    assert git[0].source.reference is not None and len(git[0].source.reference) == 40
+    assert git[0].source.reference is not None
+    assert 40 == len(git[0].source.reference)
     assert git[0].purl.startswith("pkg:cargo/libfuzzer-sys@")
     assert "vcs_url=git%2Bhttps://github.com/rust-fuzz/libfuzzer%40" in git[0].purl
     local = {p.name for p in result.packages if p.source.kind is SourceKind.PATH}
@@ -184,7 +190,8 @@ def test_v4_sparse_registry_short_references_and_a_missing_dependency() -> None:
         ),
         (
             '[[package]]\nname = "a"\nversion = "1.0.0"\ndependencies = ["b"]\n'
-            '[[package]]\nname = "b"\nversion = "1.0.0"\n[[package]]\nname = "b"\nversion = "2.0.0"\n',
+            '[[package]]\nname = "b"\nversion = "1.0.0"\n'
+            '[[package]]\nname = "b"\nversion = "2.0.0"\n',
             "Cargo.lock: dependency 'b' is ambiguous: 2 versions in package[0]",
         ),
         (
