@@ -116,7 +116,7 @@ def test_new_ecosystems_parse_from_osv_and_purl_names(
 
 def test_ecosystem_parse_rejects_unknown() -> None:
     """An unknown ecosystem names the accepted ones."""
-    with pytest.raises(ValueError, match="expected one of PyPI, npm, Go, crates.io"):
+    with pytest.raises(ValueError, match=r"expected one of PyPI, npm, Go, crates\.io"):
         Ecosystem.parse("maven")
 
 
