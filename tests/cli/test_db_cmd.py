@@ -151,7 +151,7 @@ def test_broken_database_exits_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["db", "status", "--ecosystem", "cargo"], "--ecosystem: unknown ecosystem 'cargo'"),
+        (["db", "status", "--ecosystem", "maven"], "--ecosystem: unknown ecosystem 'maven'"),
         (["db", "sync", "--timeout", "0"], "argument --timeout: must be positive"),
         (
             ["db", "status", "--stale-days", "x"],
