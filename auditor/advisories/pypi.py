@@ -52,8 +52,9 @@ from auditor.advisories.osv import (
     Range,
 )
 from auditor.core.errors import SourceError
-from auditor.core.model import Ecosystem, Package, SourceInfo
+from auditor.core.model import Ecosystem, Package
 from auditor.core.redact import redact_url
+from auditor.core.result import SourceInfo
 from auditor.net.client import HttpClient, NetConfig
 from auditor.registries.common import ConfigContext
 from auditor.registries.pipconf import resolve_python
