@@ -40,8 +40,9 @@ from auditor.advisories.base import (
 )
 from auditor.advisories.osv import AdvisoryFormatError, OsvRecord, load_record, parse_timestamp
 from auditor.core.errors import SourceError, UsageError
-from auditor.core.model import Ecosystem, Package, SourceInfo
+from auditor.core.model import Ecosystem, Package
 from auditor.core.resources import bundled_data
+from auditor.core.result import SourceInfo
 
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # the largest real OSV record is well under 1 MiB
