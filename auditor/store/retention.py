@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from auditor.store import tables
 from auditor.store.engine import transaction
+from auditor.store.portfolio import advance_state
 from auditor.store.queries import PROJECT, SNAPSHOT, shown_url
 from auditor.store.write import naive_utc
 
@@ -40,9 +41,15 @@ def prune(
 
     def work(conn: Connection) -> PruneReport:
         doomed = _doomed(conn, naive_utc(before), project, keep_last)
-        for start in range(0, len(doomed), 500):
-            batch = doomed[start : start + 500]
+        by_project: dict[int, list[int]] = {}
+        for snapshot_id, project_id in doomed:
+            by_project.setdefault(project_id, []).append(snapshot_id)
+        ids = [snapshot_id for snapshot_id, _ in doomed]
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
             conn.execute(sa.delete(SNAPSHOT).where(SNAPSHOT.c.id.in_(batch)))
+        for project_id, gone in sorted(by_project.items()):
+            advance_state(conn, project_id, "pruned " + ",".join(str(i) for i in gone))
         return PruneReport(snapshots=len(doomed), rows=_sweep(conn))
 
     return transaction(engine, work, write=True, shown=shown_url(engine))
@@ -50,7 +57,8 @@ def prune(
 
 def _doomed(
     conn: Connection, before: dt.datetime | None, project: str | None, keep_last: int
-) -> list[int]:
+) -> list[tuple[int, int]]:
+    """(snapshot id, project id) of the snapshots to delete, by snapshot id."""
     newest = (
         sa.func.row_number()
         .over(
@@ -60,13 +68,15 @@ def _doomed(
         .label("newest")
     )
     ranked = (
-        sa.select(SNAPSHOT.c.id, SNAPSHOT.c.taken_at, newest)
+        sa.select(SNAPSHOT.c.id, SNAPSHOT.c.project_id, SNAPSHOT.c.taken_at, newest)
         .join(PROJECT, PROJECT.c.id == SNAPSHOT.c.project_id)
         .where(PROJECT.c.name == project if project is not None else sa.true())
         .subquery()
     )
-    query = sa.select(ranked.c.id).where(ranked.c.taken_at < before, ranked.c.newest > keep_last)
-    return sorted(int(i) for i in conn.execute(query).scalars())
+    query = sa.select(ranked.c.id, ranked.c.project_id).where(
+        ranked.c.taken_at < before, ranked.c.newest > keep_last
+    )
+    return sorted((int(i), int(p)) for i, p in conn.execute(query))
 
 
 def _unused(conn: Connection, table: sa.Table, *uses: sa.Column[int]) -> int:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 SCRIPT_LOCATION = "auditor.store:migrations"
 # Every revision in migrations/versions, oldest first (a test checks it against Alembic).
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 VERSION_TABLE = "alembic_version"
 # pg_advisory_xact_lock key: "auditor" read as a number; any constant shared by all runs.
 _PG_LOCK_KEY = 0x61756469746F72

@@ -65,9 +65,29 @@ def _ref_key(target: str) -> int:
 
 
 class Project(StoreModel, table=True):
+    """A project snapshots are filed under. ``state`` is a hash chain over every change to
+    its snapshots (each snapshot written, each batch pruned): equal states mean the same
+    stored history, so what is derived from it (pages, the index's row) can be reused.
+    Every writer sets it; it is nullable only because SQLite cannot add a NOT NULL column
+    to a table others refer to without rebuilding it (migration 0003)."""
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     created_at: dt.datetime = _time()
+    state: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class ProjectCache(StoreModel, table=True):
+    """Something derived from a project's snapshots (``kind``: the site's index row), with
+    the ``key`` it was derived for (the project's state and the deriving code's version):
+    valid while the key matches, recomputed otherwise. Written by whoever needs it."""
+
+    __tablename__ = "project_cache"
+    __table_args__ = NO_ROWID
+    project_id: int = _ref_key("project.id")
+    kind: str = Field(primary_key=True)
+    key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    data: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class Component(StoreModel, table=True):

@@ -25,6 +25,7 @@ from auditor.store import codec, tables
 from auditor.store.churn import churn
 from auditor.store.content import BlobPlan, GraphPlan, plan_graph
 from auditor.store.engine import transaction
+from auditor.store.portfolio import advance_state, initial_state
 from auditor.store.queries import graph_versions, set_identities, shown_url
 from auditor.store.records import Churn, SnapshotMeta, as_utc
 from auditor.store.sets import (
@@ -106,7 +107,24 @@ def write_plan(conn: Connection, plan: SnapshotPlan) -> int:
         **_summary(conn, plan, project_id, graph_id),
     }
     table = _table(T_.Snapshot)
-    return int(conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one())
+    snapshot_id = int(
+        conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
+    )
+    advance_state(conn, project_id, _event(snapshot_id, plan))
+    return snapshot_id
+
+
+def _event(snapshot_id: int, plan: SnapshotPlan) -> str:
+    """What a new snapshot adds to its project's state: its id, time, status and content."""
+    digests = (plan.graph.digest, plan.finding_set.digest, plan.suppression_set.digest)
+    return " ".join(
+        (
+            f"snapshot {snapshot_id}",
+            str(naive_utc(plan.meta.taken_at)),
+            plan.result.status.value,
+            *(d.hex() for d in (*digests, plan.details.digest)),
+        )
+    )
 
 
 def _summary(
@@ -159,7 +177,7 @@ def _insert(conn: Connection, table: sa.Table) -> Any:
 def _project(conn: Connection, name: str) -> int:
     table = _table(T_.Project)
     now = naive_utc(dt.datetime.now(dt.timezone.utc))
-    stmt = _insert(conn, table).values(name=name, created_at=now)
+    stmt = _insert(conn, table).values(name=name, created_at=now, state=initial_state(name))
     conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
     query = sa.select(table.c.id).where(table.c.name == name)
     if conn.dialect.name == "postgresql":

@@ -18,6 +18,7 @@ from auditor.core.findings import Severity
 from auditor.core.result import Status
 from auditor.store import load_snapshot, open_store, parse_url, save_snapshot, snapshots
 from auditor.store.engine import create
+from auditor.store.portfolio import project_state
 from auditor.store.schema import REVISIONS, head, known_revisions, revision_of, scripts, upgrade
 from auditor.store.tables import METADATA
 from tests.store.helpers import history, poetry_graph, trimmed
@@ -86,10 +87,13 @@ def test_upgrade_from_0001_keeps_the_data(store_url: str) -> None:
         assert ["PYSEC-2019-2"] == [f.id for f in second.result.findings]
         assert (1, 1) == (second.info.summary.findings_new, second.info.summary.findings_resolved)
         assert 1 == second.info.summary.severity(Severity.LOW)
+        state = project_state(engine, "saleor")  # 0003 gave the old project a state
+        assert state is not None
         # New runs after the upgrade reuse the old content.
         with engine.connect() as conn:
             graphs_before = conn.execute(sa.text("SELECT count(*) FROM graph")).scalar_one()
         newest = save_snapshot(engine, "saleor", second.result, second.meta)
+        assert state != project_state(engine, "saleor")
         with engine.connect() as conn:
             assert graphs_before == conn.execute(sa.text("SELECT count(*) FROM graph")).scalar_one()
         again = next(i for i in snapshots(engine, "saleor") if i.id == newest)
@@ -115,7 +119,7 @@ def test_revision_list_matches_the_scripts() -> None:
     walked = [s.revision for s in scripts().walk_revisions()]
     assert list(REVISIONS) == walked[::-1]
     assert scripts().get_current_head() == head()
-    assert {"0001", "0002"} <= known_revisions()
+    assert {"0001", "0002", "0003"} <= known_revisions()
 
 
 def test_newer_schema_is_refused(store_url: str) -> None:
