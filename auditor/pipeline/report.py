@@ -56,6 +56,7 @@ class ReportRequest:
     store: bool = True  # save the run as a snapshot
     site: bool = True  # render the HTML site
     site_snapshots: int = 20  # snapshots of each project with a page of their own
+    site_full: bool = False  # render every project's pages, not only this one's (and the index)
     snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
 
 
@@ -192,7 +193,8 @@ def _publish_site(
     environ: Mapping[str, str],
     say: Progress,
 ) -> SiteSummary:
-    """Render the site into ``out`` from the store (or from this run alone without one)."""
+    """Render the site into ``out`` from the store (or from this run alone without one):
+    this run's project and the index, or with ``site_full`` every project."""
     from auditor.site.site import SiteOptions, render_site
     from auditor.store import open_store
 
@@ -201,9 +203,13 @@ def _publish_site(
         if snapshot is None:  # no store: a store of this run alone, thrown away after
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="auditor-")))
             url = f"sqlite:///{(folder / 'run.db').as_posix()}"
-            _save(run, url, request, environ)
+            project = _save(run, url, request, environ).project
         else:
             url = _store_url(request.db, run.root, environ)
+            project = snapshot.project
         engine = open_store(url, create_missing=False)
         stack.callback(engine.dispose)
-        return render_site(engine, out, options, progress=say)
+        chosen = None if request.site_full else (project,)
+        return render_site(
+            engine, out, options, projects=chosen, full=request.site_full, progress=say
+        )

@@ -10,6 +10,7 @@ compared with.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -20,7 +21,7 @@ from auditor.site.risk import Risk, assess
 from auditor.store import SnapshotInfo, StoredSnapshot, snapshots
 from auditor.store.exposure import FindingFact, finding_facts, project_findings
 from auditor.store.queries import Identity, load_snapshots
-from auditor.store.series import Series, SnapshotPoint, iso_week, project_series
+from auditor.store.series import Series, iso_week, project_series
 from auditor.store.timeline import Timeline, version_timeline
 
 
@@ -58,9 +59,7 @@ def read_project(engine: Engine, name: str, *, snapshot_pages: int) -> ProjectHi
         return None
     series = project_series(engine, name)
     facts = finding_facts(engine, name)
-    risks = {
-        sid: assess((f.severity, f.kind, f.direct) for f in items) for sid, items in facts.items()
-    }
+    risks = risks_of(facts)
     paged = tuple(i.id for i in infos[-max(1, snapshot_pages) :])
     wanted = set(paged) | {b for b in (comparison_base(infos, s) for s in paged) if b is not None}
     return ProjectHistory(
@@ -73,8 +72,15 @@ def read_project(engine: Engine, name: str, *, snapshot_pages: int) -> ProjectHi
         texts=project_findings(engine, name),
         loaded=load_snapshots(engine, sorted(wanted)),
         paged=paged,
-        week_state=week_states(series.snapshots),
+        week_state=week_states([(p.snapshot_id, p.taken_at, p.status) for p in series.snapshots]),
     )
+
+
+def risks_of(facts: Mapping[int, Sequence[FindingFact]]) -> dict[int, Risk]:
+    """The risk of each snapshot, from its findings' facts."""
+    return {
+        sid: assess((f.severity, f.kind, f.direct) for f in items) for sid, items in facts.items()
+    }
 
 
 def comparison_base(infos: tuple[SnapshotInfo, ...], snapshot_id: int) -> int | None:
@@ -88,24 +94,28 @@ def comparison_base(infos: tuple[SnapshotInfo, ...], snapshot_id: int) -> int | 
     return order[index - 1] if index > 0 else None
 
 
-def week_states(points: tuple[SnapshotPoint, ...]) -> tuple[int, ...]:
-    """For each ISO week from the first snapshot to the last, the snapshot whose state the
-    week shows: the same rule as ``series.WeekPoint`` (its last complete run, else the
-    latest complete one before it; until a complete run exists, the latest run)."""
+Moment = tuple[int, dt.datetime, Status]  # a snapshot's id, time and status
+
+
+def week_states(points: Sequence[Moment]) -> tuple[int, ...]:
+    """For each ISO week from the first snapshot to the last (``points`` oldest first), the
+    snapshot whose state the week shows: the same rule as ``series.WeekPoint`` (its last
+    complete run, else the latest complete one before it; until a complete run exists, the
+    latest run)."""
     if not points:
         return ()
-    grouped: dict[dt.date, list[SnapshotPoint]] = {}
+    grouped: dict[dt.date, list[Moment]] = {}
     for point in points:
-        grouped.setdefault(iso_week(point.taken_at)[1], []).append(point)
+        grouped.setdefault(iso_week(point[1])[1], []).append(point)
     monday, last = min(grouped), max(grouped)
-    state = grouped[monday][-1].snapshot_id
+    state = grouped[monday][-1][0]
     complete_seen = False
     out = []
     while monday <= last:
-        for point in grouped.get(monday, []):
-            if point.status is Status.COMPLETE or not complete_seen:
-                state = point.snapshot_id
-                complete_seen = complete_seen or point.status is Status.COMPLETE
+        for snapshot_id, _, status in grouped.get(monday, []):
+            if status is Status.COMPLETE or not complete_seen:
+                state = snapshot_id
+                complete_seen = complete_seen or status is Status.COMPLETE
         out.append(state)
         monday += dt.timedelta(days=7)
     return tuple(out)

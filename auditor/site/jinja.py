@@ -18,13 +18,16 @@ import datetime as dt
 import hashlib
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from auditor.site import paths
 from auditor.site.sanitize import render_markdown, safe_url
 
 NONE = "\u2013"  # an en dash: the value is not known or does not apply
+INDEX = "index.html"  # the site's home: the first page of the index of projects
 
 
 def _asset(name: str) -> str:
@@ -37,9 +40,11 @@ def _csp_hash(text: str) -> str:
 
 
 @cache
-def assets() -> tuple[Markup, Markup, str]:
-    """The inline CSS, the inline script and the CSP that allows exactly them."""
-    css, script = _asset("style.css"), _asset("sort.js")
+def assets(*scripts: str) -> tuple[Markup, Markup, str]:
+    """The inline CSS, the inline script (``sort.js`` and the page's own ``scripts``, in
+    one element) and the CSP that allows exactly them."""
+    css = _asset("style.css")
+    script = "\n".join(_asset(name) for name in ("sort.js", *scripts))
     for text, closer in ((css, "</style"), (script, "</script")):
         if closer in text.lower():  # pragma: no cover - a broken asset, caught by tests
             raise ValueError(f"an inline asset must not contain {closer}")
@@ -113,3 +118,25 @@ def environment() -> Environment:
         number=number,
     )
     return env
+
+
+def render(template: str, path: str, *, scripts: tuple[str, ...] = (), **context: Any) -> str:
+    """The page at site path ``path`` from ``template``; links are made relative to it."""
+    css, script, csp = assets(*scripts)
+
+    def link(target: str) -> str:
+        return paths.relative(path, target)
+
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            page=path,
+            link=link,
+            home=INDEX,
+            css=css,
+            script=script,
+            csp=csp,
+            **context,
+        )
+    )

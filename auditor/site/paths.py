@@ -6,25 +6,24 @@ full name, so ``../../x``, ``@scope/name``, ``CON`` or a 10,000-character name a
 plain, distinct name inside the site. Every path is checked against the output folder
 before anything is written.
 
-The site is rendered in memory first and written only when every page rendered, each file
-through a temporary name and a rename. A manifest (``auditor-site.json``) lists the files
-the site wrote, so the next run removes pages that no longer exist (a pruned snapshot) and
-never anything else in the folder.
+A project's pages (or the index's) are rendered in memory first and written only when all
+of them rendered, each file through a temporary name and a rename, and only when its bytes
+changed: a page that would come out the same is not touched. The manifests
+(``auditor.site.manifest``) list the files the site wrote, so a later run removes pages
+that no longer exist (a pruned snapshot) and never anything else in the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from auditor.core.errors import AuditorError
 
-MANIFEST = "auditor-site.json"
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 SLUG_LENGTH = 40
 
@@ -89,49 +88,84 @@ def inside(out: Path, site_path: str) -> Path:
     return target
 
 
-def write_site(out: Path, files: Mapping[str, str]) -> None:
-    """Write every page, then remove the pages an earlier site wrote that are gone now."""
+def write_pages(out: Path, files: Mapping[str, str], previous: Iterable[str] = ()) -> int:
+    """Write each page whose bytes differ from the file on disk (the others are left as they
+    are, not even touched), then remove the ``previous`` pages that are not in ``files``.
+    Returns the number of files written."""
     targets = {path: inside(out, path) for path in sorted(files)}
-    previous = _manifest(out)
+    written = 0
     try:
+        for folder in sorted({target.parent for target in targets.values()}):
+            _sweep_temporaries(folder)
         for path, target in targets.items():
-            _write(target, files[path])
-        for old in sorted(previous - files.keys()):
-            stale = inside(out, old)
-            if stale.is_file() and not stale.is_symlink():
-                stale.unlink()
-        _write(out.resolve() / MANIFEST, json.dumps({"files": sorted(files)}, indent=0) + "\n")
+            data = files[path].encode("utf-8")
+            if _same(target, data):
+                continue
+            _write(target, data)
+            written += 1
+        remove_files(out, sorted(set(previous) - files.keys()))
     except OSError as exc:
         raise AuditorError(f"{out}: cannot write the report site: {exc.strerror or exc}") from None
+    return written
 
 
-def _manifest(out: Path) -> set[str]:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, list):
-        return set()
-    known = set()
-    for item in files:
-        if isinstance(item, str):
+def write_file(out: Path, path: str, text: str) -> None:
+    """Write one file of the site (a manifest) unless it already holds ``text``."""
+    write_pages(out, {path: text})
+
+
+def remove_files(out: Path, site_paths: Iterable[str]) -> None:
+    """Delete pages of the site (never a link, never outside ``out``), and the folders
+    that leaves empty."""
+    base = out.resolve()
+    folders: set[Path] = set()
+    for path in site_paths:
+        stale = inside(out, path)
+        if stale.is_file() and not stale.is_symlink():
+            stale.unlink()
+            folders.add(stale.parent)
+    for deepest in sorted(folders, key=lambda f: -len(f.parts)):
+        folder = deepest
+        while folder != base and folder.is_relative_to(base):
             try:
-                inside(out, item)
-            except AuditorError:
-                continue  # a tampered manifest cannot make us delete outside the site
-            known.add(item)
-    return known
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
 
 
-def _write(target: Path, text: str) -> None:
+# what ``_write`` names its temporary files (``tempfile.mkstemp``: 8 random characters)
+_TEMPORARY = re.compile(r"^\.[^/]+\.(?:html|json)\.[a-z0-9_]{8}\.tmp$")
+
+
+def _sweep_temporaries(folder: Path) -> None:
+    """Remove the temporary files a killed render left in ``folder`` (a write is a
+    temporary file renamed into place; a process killed in between leaves it behind)."""
+    if not folder.is_dir():
+        return
+    for item in folder.iterdir():
+        if _TEMPORARY.match(item.name) and item.is_file() and not item.is_symlink():
+            item.unlink(missing_ok=True)
+
+
+def _same(target: Path, data: bytes) -> bool:
+    """Whether ``target`` is a regular file holding exactly ``data``."""
+    try:
+        if target.is_symlink() or not target.is_file() or target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_symlink():
         target.unlink()  # never write through a link planted in the output folder
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

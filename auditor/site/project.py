@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from auditor.site.charts import Chart, SeriesData
 from auditor.site.data import ProjectHistory
 from auditor.site.risk import Risk, Trend
 from auditor.site.views import Links, Pager, pages_of
+from auditor.store import SnapshotInfo
 from auditor.store.series import SEVERITIES, OpenFinding, Remediation, WeekPoint
 
 RECENT_SNAPSHOTS = 10
@@ -29,11 +31,17 @@ class Trends:
 
 
 def trends(history: ProjectHistory) -> Trends:
-    latest = history.infos[-1].id
-    risk = history.risks[latest]
-    before = history.risks[history.infos[-2].id].score if len(history.infos) > 1 else None
-    weekly = history.week_risks()
-    last_week = weekly[-2].score if len(weekly) > 1 else None
+    return trends_from(history.infos, history.risks, history.week_state)
+
+
+def trends_from(
+    infos: Sequence[SnapshotInfo], risks: Mapping[int, Risk], week_state: Sequence[int]
+) -> Trends:
+    """The trends of a project from its snapshots (oldest first), each one's risk, and the
+    snapshot each week shows (``data.week_states``)."""
+    risk = risks[infos[-1].id]
+    before = risks[infos[-2].id].score if len(infos) > 1 else None
+    last_week = risks[week_state[-2]].score if len(week_state) > 1 else None
     return Trends(
         risk=risk,
         snapshot=Trend(before=before, after=risk.score),

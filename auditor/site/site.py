@@ -1,61 +1,81 @@
-"""Render the whole site: the index of every project in the store, and each project's pages.
+"""Render the site: each project's pages, and the index of every project in the store.
 
-The output depends only on the store's content and the options: no clock is read, pages
-and rows are sorted, and charts are rounded, so the same store gives the same bytes.
+A run renders what changed. Each project's pages are rendered again only when the digest
+of their inputs (the project's state in the store, the renderer, the options) differs
+from the one recorded beside them (``auditor.site.manifest``); a page whose bytes come out
+the same is not rewritten. The index is rendered from one cached row per project
+(``auditor.site.index``), page by page where its rows changed. Memory is bounded by one
+project's pages and the index's small rows: no two projects' histories are held at once.
+
+``render_site(engine, out)`` renders every project of the store (``auditor site build``);
+``projects=(name,)`` renders that project and the index (``auditor report``); ``full=True``
+renders the chosen projects whatever the manifests say. An interrupted render resumes:
+projects whose pages are complete and current are skipped the next time.
+
+The output depends only on the store's content, the options and which projects have pages
+in the folder: no clock is read, pages and rows are sorted, and charts are rounded, so the
+same store gives the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from auditor.site import paths
-from auditor.site.charts import sparkline
+from auditor.site import index as site_index
+from auditor.site import manifest, paths
 from auditor.site.data import ProjectHistory, read_project
-from auditor.site.jinja import assets, environment
+from auditor.site.jinja import INDEX, render
 from auditor.site.package import package_pages, pages_for
 from auditor.site.project import (
     package_list_pages,
     project_context,
     snapshot_list_pages,
-    trends,
 )
 from auditor.site.risk import DIRECT_WEIGHT, FORMULA, SEVERITY_WEIGHTS, TRANSITIVE_WEIGHT
 from auditor.site.snapshot import snapshot_pages
 from auditor.site.views import Links
-from auditor.store import projects
-
-INDEX = "index.html"
-SPARK_WEEKS = 26
+from auditor.store import projects as store_projects
+from auditor.store.portfolio import project_state, save_cached
 
 Progress = Callable[[str], None]
+SAVE_ROWS_EVERY = 50  # projects rendered before their index rows are written to the store
 
 
 @dataclass(frozen=True, kw_only=True)
 class SiteOptions:
     snapshot_pages: int = 20  # snapshots of each project that get a page (the latest ones)
-    page_size: int = 200  # rows per page of long tables
+    page_size: int = 200  # rows per page of long tables (and of the index)
     weeks: int = 156  # weeks shown on the project page (charts and table)
 
 
 @dataclass(frozen=True, kw_only=True)
 class SiteSummary:
     index: Path
-    pages: int
-    size: int  # bytes of HTML written
-    projects: int
+    pages: int  # pages rendered by this run
+    size: int  # bytes of HTML rendered by this run
+    projects: int  # projects in the index
+    rendered: int = 0  # projects whose pages this run rendered
+    current: int = 0  # projects whose pages were already current (not rendered)
+    written: int = 0  # files written (pages whose bytes changed, and new ones)
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProjectRow:
-    history: ProjectHistory
-    url: str
-    trends: Any
-    spark: Any
+@dataclass
+class _Tally:
+    pages: int = 0
+    size: int = 0
+    written: int = 0
+    rendered: int = 0
+    current: int = 0
+    rows: dict[str, site_index.IndexRow] = field(default_factory=dict)
+
+    def add(self, files: dict[str, str], written: int) -> None:
+        self.pages += len(files)
+        self.size += sum(len(text.encode("utf-8")) for text in files.values())
+        self.written += written
 
 
 def render_site(
@@ -63,39 +83,94 @@ def render_site(
     out: Path,
     options: SiteOptions | None = None,
     *,
+    projects: Sequence[str] | None = None,
+    full: bool = False,
     progress: Progress | None = None,
 ) -> SiteSummary:
-    """Render every project of the store into ``out`` and return what was written."""
+    """Render ``projects`` (default: every project of the store) where their inputs changed
+    (``full``: whatever the manifests say), then the index; return what was done."""
     options = options or SiteOptions()
     say = progress or (lambda _text: None)
-    files: dict[str, str] = {}
-    rows = []
-    names = projects(engine)
+    renderer = manifest.renderer()
+    known = manifest.read_index(out)
+    whole = projects is None
+    names = store_projects(engine) if projects is None else tuple(projects)
+    tally = _Tally()
+    pending: list[tuple[str, bytes, str]] = []
     for number, name in enumerate(names, start=1):
+        state = project_state(engine, name)  # read before the history: see manifest.py
+        if state is None:
+            continue
+        inputs = manifest.inputs_digest("project", renderer, _options(options), state.hex())
+        before = manifest.read_project(out, name)
+        if not full and before is not None and before.inputs == inputs and before.present(out):
+            tally.current += 1
+            continue
         say(f"reading {name} ({number}/{len(names)})")
         history = read_project(engine, name, snapshot_pages=options.snapshot_pages)
         if history is None:
             continue
         say(f"rendering {name}")
-        files.update(project_files(history, options))
-        weekly = [r.score for r in history.week_risks()[-SPARK_WEEKS:]]
-        rows.append(
-            ProjectRow(
-                history=history,
-                url=paths.project_page(name),
-                trends=trends(history),
-                spark=sparkline(weekly, label=f"risk over the last {len(weekly)} weeks"),
-            )
+        files = project_files(history, options)
+        previous = before.pages if before else known.legacy_under(paths.project_dir(name))
+        tally.add(files, paths.write_pages(out, files, previous))
+        manifest.write_project(
+            out, manifest.ProjectPages(project=name, inputs=inputs, pages=tuple(sorted(files)))
         )
-    files[INDEX] = render("index.html", INDEX, title="Projects", crumbs=[], projects=rows)
-    say(f"writing {len(files)} pages")
-    paths.write_site(out, files)
+        tally.rendered += 1
+        row = site_index.history_row(history)
+        tally.rows[name] = row
+        pending.append((name, site_index.row_key(state), row.to_json()))
+        if len(pending) >= SAVE_ROWS_EVERY:
+            save_cached(engine, site_index.ROW_KIND, pending)
+            pending.clear()
+        del history, files
+    save_cached(engine, site_index.ROW_KIND, pending)
+    say("rendering the index")
+    listed = site_index.listing(engine, out, tally.rows, say=say)
+    pages = site_index.index_pages(
+        listed,
+        page_size=options.page_size,
+        renderer=renderer,
+        previous={} if full else known.pages,
+        present=lambda path: (out / path).is_file(),
+    )
+    stale_index = [p for p in known.pages if p not in pages.digests]
+    stale_index += [p for p in known.legacy if "/" not in p and p not in pages.digests]
+    tally.add(pages.files, paths.write_pages(out, pages.files, stale_index))
+    done = {paths.project_dir(name) for name in tally.rows}
+    legacy = tuple(p for p in known.legacy if "/" in p and _folder(p) not in done)
+    if whole:
+        legacy = _clean_up(out, set(names), legacy)
+    manifest.write_index(out, manifest.IndexPages(pages=pages.digests, legacy=legacy))
     return SiteSummary(
         index=out / INDEX,
-        pages=len(files),
-        size=sum(len(text.encode("utf-8")) for text in files.values()),
-        projects=len(rows),
+        pages=tally.pages,
+        size=tally.size,
+        projects=len(listed),
+        rendered=tally.rendered,
+        current=tally.current,
+        written=tally.written,
     )
+
+
+def _options(options: SiteOptions) -> list[int]:
+    return [options.snapshot_pages, options.page_size, options.weeks]
+
+
+def _folder(path: str) -> str:
+    """The project folder a site path lies in (``p/<project>``)."""
+    return "/".join(path.split("/")[:2])
+
+
+def _clean_up(out: Path, names: set[str], legacy: tuple[str, ...]) -> tuple[str, ...]:
+    """After rendering every project: remove the pages of projects the store no longer
+    holds, and the pages an older auditor left that no project claimed."""
+    for pages in manifest.project_manifests(out):
+        if pages.project not in names:
+            manifest.remove_project(out, pages)
+    paths.remove_files(out, legacy)
+    return ()
 
 
 def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, str]:
@@ -132,24 +207,3 @@ def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, st
         eco, pkg = context["key"]
         files[path] = render("package.html", path, title=f"{pkg} ({eco})", crumbs=crumbs, **context)
     return files
-
-
-def render(template: str, path: str, **context: Any) -> str:
-    css, script, csp = assets()
-
-    def link(target: str) -> str:
-        return paths.relative(path, target)
-
-    return (
-        environment()
-        .get_template(template)
-        .render(
-            page=path,
-            link=link,
-            home=INDEX,
-            css=css,
-            script=script,
-            csp=csp,
-            **context,
-        )
-    )

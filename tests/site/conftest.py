@@ -61,3 +61,6 @@ def replay(root: Path, *, project: str = "saleor", extra: tuple[str, ...] = ()) 
 def saleor_site(tmp_path_factory: pytest.TempPathFactory) -> ReplayedSite:
     """The saleor history replayed into one store and one site."""
     return replay(tmp_path_factory.mktemp("saleor-replay"))
+
+
+from tests.store.conftest import postgres_url, sqlite_url, store_url  # noqa: E402, F401 - fixtures

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,9 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor.site import paths
+from auditor.site import SiteOptions, paths, render_site
+from auditor.store import open_store
 from tests.site.browser import Browser, browser, chromium_path
 from tests.site.conftest import ReplayedSite
+from tests.store.helpers import day, finding, pypi, save, small_graph
 from tests.support import FIXTURES, run_cli
 
 pytestmark = pytest.mark.skipif(
@@ -232,3 +235,108 @@ def test_the_harness_sees_what_it_guards_against(chromium: Browser, tmp_path: Pa
     missing = tmp_path / "missing.html"
     missing.write_text('<!DOCTYPE html><title>t</title><img src="nothing-here.png" alt="">')
     assert chromium.load(missing.as_uri()).failed
+
+
+# name -> open findings (each high, direct: 6 points); "alpha <b>" tests escaping
+PORTFOLIO = {"zulu": 0, "alpha <b>": 1, "mike": 2, "echo": 3, "kilo": 4, "bravo": 5, "x-ray": 6}
+
+
+@pytest.fixture(scope="module")
+def portfolio_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seven projects, three to a page of the index; all but mike have pages here."""
+    root = tmp_path_factory.mktemp("portfolio")
+    engine = open_store(f"sqlite:///{root / 'store.db'}")
+    try:
+        packages = [pypi(f"p{i}") for i in range(6)]
+        for number, (name, count) in enumerate(PORTFOLIO.items()):
+            found = [finding(packages[i], f"GHSA-{i}") for i in range(count)]
+            save(engine, small_graph(*packages), project=name, findings=found, taken_at=day(number))
+        names = [n for n in PORTFOLIO if n != "mike"]
+        render_site(engine, root / "site", SiteOptions(page_size=3), projects=names)
+    finally:
+        engine.dispose()
+    return root / "site"
+
+
+ROWS = "Array.from(document.querySelectorAll('#projects tbody tr'))"
+
+
+def shown(chromium: Browser) -> list[str]:
+    return list(chromium.evaluate(f"{ROWS}.map(r => r.cells[0].innerText)"))
+
+
+def click(chromium: Browser, selector: str) -> None:
+    chromium.evaluate(f"document.querySelector({selector!r}).click()")
+
+
+def search(chromium: Browser, text: str) -> None:
+    """Type ``text`` into the search box (as an input event, like a keystroke)."""
+    chromium.evaluate(
+        f"(function (box) {{ box.value = {json.dumps(text)}; "
+        "box.dispatchEvent(new Event('input')); })(document.getElementById('project-search'))"
+    )
+
+
+def test_index_search_paging_and_sorting(chromium: Browser, portfolio_site: Path) -> None:
+    """The first page's script pages through all seven projects, sorts every project (not
+    only the page) by a column, and searches names offline; no error, nothing loaded."""
+    url = (portfolio_site / "index.html").as_uri()
+    check_clean(chromium, url, portfolio_site.as_uri())
+    assert "7 projects" == chromium.evaluate("document.getElementById('project-status').innerText")
+    assert ["alpha <b>", "bravo", "echo"] == shown(chromium)
+    assert "page 1 of 3" in chromium.evaluate("document.getElementById('project-pager').innerText")
+    static_pagers = "document.querySelectorAll('nav.pager:not(#project-pager)')"
+    assert chromium.evaluate(f"Array.from({static_pagers}).every(n => n.hidden)")
+    click(chromium, "#project-pager button:last-child")
+    assert ["kilo", "mike", "x-ray"] == shown(chromium)
+    click(chromium, "#project-pager button:last-child")
+    assert ["zulu"] == shown(chromium)
+    assert chromium.evaluate("document.querySelector('#project-pager button:last-child').disabled")
+    click(chromium, "#projects thead th:nth-child(2) button")  # Risk: highest first
+    assert ["x-ray", "bravo", "kilo"] == shown(chromium)
+    assert "descending" == chromium.evaluate(
+        "document.querySelector('#projects thead th:nth-child(2)').getAttribute('aria-sort')"
+    )
+    click(chromium, "#projects thead th:nth-child(2) button")
+    assert ["zulu", "alpha <b>", "mike"] == shown(chromium)
+    search(chromium, "ALPHA")
+    assert ["alpha <b>"] == shown(chromium)
+    assert "1 of 7 projects match" == chromium.evaluate(
+        "document.getElementById('project-status').innerText"
+    )
+    assert 0 == chromium.evaluate("document.querySelectorAll('#projects tbody b').length")
+    search(chromium, "mike")
+    assert ["mike"] == shown(chromium)
+    assert 0 == chromium.evaluate(f"{ROWS}[0].cells[0].querySelectorAll('a').length")
+    assert "undefined" == chromium.evaluate("typeof window.pwned")
+
+
+def test_index_rows_drawn_by_the_script_match_the_page(
+    chromium: Browser, portfolio_site: Path
+) -> None:
+    """The rows the script draws read exactly like the rows the page was rendered with
+    (text, links, sparklines): the page without JavaScript shows the same first page."""
+    url = (portfolio_site / "index.html").as_uri()
+    rows = (
+        f"{ROWS}.map(r => [r.innerText,"
+        " Array.from(r.querySelectorAll('a')).map(a => a.href),"
+        " Array.from(r.querySelectorAll('polyline')).map(p => p.getAttribute('points'))])"
+    )
+    chromium.load(url)
+    scripted = chromium.evaluate(rows)
+    chromium.call("Emulation.setScriptExecutionDisabled", value=True)
+    try:
+        chromium.load(url)
+        static = chromium.evaluate(rows)
+        assert 0 == chromium.evaluate("document.querySelectorAll('#project-search').length")
+        links = chromium.evaluate(
+            "Array.from(document.querySelectorAll('nav.pager a')).map(a => a.href)"
+        )
+        assert (portfolio_site / "index-2.html").as_uri() in links
+    finally:
+        chromium.call("Emulation.setScriptExecutionDisabled", value=False)
+    assert 3 == len(static)
+    assert static == scripted
+    for _, hrefs, _ in static:
+        for href in hrefs:
+            assert Path(href.removeprefix("file://")).is_file(), href

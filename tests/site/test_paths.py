@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -69,26 +70,40 @@ def test_relative_links() -> None:
     assert "b.html" == paths.relative("p/x/pkg/a.html", "p/x/pkg/b.html")
 
 
-def test_write_site_removes_only_its_own_stale_pages(tmp_path: Path) -> None:
-    """A page the site no longer has is removed; files the site never wrote are kept,
-    and a tampered manifest cannot point outside the folder."""
+def test_write_pages_removes_only_its_own_stale_pages(tmp_path: Path) -> None:
+    """A page the site no longer has is removed (and the folders it leaves empty); files
+    the site never wrote are kept; a path out of the folder is refused, not removed."""
     out = tmp_path / "out"
-    paths.write_site(out, {"index.html": "a", "p/x/s/1.html": "b"})
+    assert 2 == paths.write_pages(out, {"index.html": "a", "p/x/s/1.html": "b"})
     (out / "sbom.json").write_text("{}")
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
-    manifest = json.loads((out / paths.MANIFEST).read_text())
-    manifest["files"].append("../victim.txt")
-    (out / paths.MANIFEST).write_text(json.dumps(manifest))
-    paths.write_site(out, {"index.html": "c"})
+    assert 1 == paths.write_pages(out, {"index.html": "c"}, ["index.html", "p/x/s/1.html"])
     assert "c" == (out / "index.html").read_text()
-    assert not (out / "p/x/s/1.html").exists()
+    assert not (out / "p").exists()
     assert (out / "sbom.json").exists()
+    with pytest.raises(AuditorError, match="outside the report folder"):
+        paths.remove_files(out, ["../victim.txt"])
     assert "keep me" == victim.read_text()
-    assert ["index.html"] == json.loads((out / paths.MANIFEST).read_text())["files"]
 
 
-def test_write_site_does_not_follow_a_planted_link(tmp_path: Path) -> None:
+def test_write_pages_leaves_unchanged_pages_alone(tmp_path: Path) -> None:
+    """A page whose bytes come out the same is not rewritten: same inode, same mtime."""
+    out = tmp_path / "out"
+    paths.write_pages(out, {"a.html": "same", "b.html": "old"})
+    before = {n: os.stat(out / n) for n in ("a.html", "b.html")}
+    time.sleep(0.01)
+    assert 1 == paths.write_pages(out, {"a.html": "same", "b.html": "new"})
+    after = {n: os.stat(out / n) for n in ("a.html", "b.html")}
+    assert (before["a.html"].st_ino, before["a.html"].st_mtime_ns) == (
+        after["a.html"].st_ino,
+        after["a.html"].st_mtime_ns,
+    )
+    assert before["b.html"].st_ino != after["b.html"].st_ino
+    assert "new" == (out / "b.html").read_text()
+
+
+def test_write_pages_does_not_follow_a_planted_link(tmp_path: Path) -> None:
     """A symlink at a page's place pointing out of the folder stops the whole write before
     any page is written; its target is left alone."""
     out = tmp_path / "out"
@@ -97,6 +112,21 @@ def test_write_site_does_not_follow_a_planted_link(tmp_path: Path) -> None:
     target.write_text("original")
     (out / "index.html").symlink_to(target)
     with pytest.raises(AuditorError, match="outside the report folder"):
-        paths.write_site(out, {"a.html": "first", "index.html": "page"})
+        paths.write_pages(out, {"a.html": "first", "index.html": "page"})
     assert "original" == target.read_text()
     assert not (out / "a.html").exists()
+
+
+def test_temporary_files_of_a_killed_render_are_swept(tmp_path: Path) -> None:
+    """A temporary page a killed render left beside the pages goes with the next write
+    into that folder; files that merely look similar stay."""
+    out = tmp_path / "out"
+    (out / "p").mkdir(parents=True)
+    left = out / "p" / ".index.html.a1b2_c3d.tmp"
+    left.write_text("half")
+    kept = [out / "p" / name for name in (".keep.tmp", "notes.tmp", ".index.html.tmp")]
+    for path in kept:
+        path.write_text("mine")
+    paths.write_pages(out, {"p/index.html": "page"})
+    assert not left.exists()
+    assert all(path.read_text() == "mine" for path in kept)

@@ -14,12 +14,13 @@ import pytest
 from markupsafe import escape
 from sqlalchemy.engine import Engine
 
-from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
+from auditor.core.findings import IgnoreRule, Severity, Suppression
 from auditor.core.result import AuditResult, Status
 from auditor.site import SiteOptions, paths, render_site
 from auditor.site.jinja import assets, environment
 from auditor.store import SnapshotMeta, SuppressionRule, open_store, save_snapshot
 from tests.site.htmltables import read_page
+from tests.site.stories import files, story
 from tests.store.helpers import day, finding, pypi, save, small_graph
 
 
@@ -28,45 +29,6 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     yield engine
     engine.dispose()
-
-
-def story(engine: Engine, project: str = "demo") -> list[int]:
-    """Four runs: a finding appears, a typosquat appears, an upgrade fixes the first."""
-    a1, a2, b, c = pypi("a", "1.0"), pypi("a", "1.1"), pypi("b", "1.0"), pypi("c", "1.0")
-    squat = Finding(
-        package_id=c.id,
-        kind=FindingKind.TYPOSQUAT,
-        id="typosquat:b",
-        severity=Severity.HIGH,
-        summary="c imitates b",
-        evidence=(("imitates", "b"), ("rule", "one edit")),
-    )
-    return [
-        save(engine, small_graph(a1, b), project=project, taken_at=day(0)),
-        save(
-            engine,
-            small_graph(a1, b),
-            project=project,
-            findings=[finding(a1, "GHSA-1")],
-            taken_at=day(1),
-        ),
-        save(
-            engine,
-            small_graph(a1, b, c),
-            project=project,
-            findings=[finding(a1, "GHSA-1"), squat],
-            taken_at=day(8),
-        ),
-        save(engine, small_graph(a2, b, c), project=project, findings=[squat], taken_at=day(9)),
-    ]
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_the_same_store_gives_the_same_bytes(engine: Engine, tmp_path: Path) -> None:
@@ -82,21 +44,26 @@ def test_the_same_store_gives_the_same_bytes(engine: Engine, tmp_path: Path) -> 
 
 
 def test_every_page_allows_exactly_its_own_style_and_script(engine: Engine, tmp_path: Path) -> None:
-    """One <style> and one <script>, both hashed in the CSP; no style or event attribute,
-    no remote URL loaded by any tag."""
+    """One <style> and one <script>, both hashed in the CSP (the index's script is the
+    table sorting and its own search); no style or event attribute, no remote URL loaded by
+    any tag; the index's data is a JSON element, which is never executed."""
     story(engine)
     render_site(engine, tmp_path)
-    css, script, csp = assets()
-    for name, digest in (("style", css), ("script", script)):
-        hashed = base64.b64encode(hashlib.sha256(str(digest).encode()).digest()).decode()
-        assert f"{name}-src 'sha256-{hashed}'" in csp
-    assert "default-src 'none'" in csp
+    for scripts in ((), ("index.js",)):
+        css, script, csp = assets(*scripts)
+        for name, digest in (("style", css), ("script", script)):
+            hashed = base64.b64encode(hashlib.sha256(str(digest).encode()).digest()).decode()
+            assert f"{name}-src 'sha256-{hashed}'" in csp
+        assert "default-src 'none'" in csp
     for page in tmp_path.rglob("*.html"):
         html = page.read_text()
+        csp = assets("index.js")[2] if page.parent == tmp_path else assets()[2]
         assert 1 == html.count("<script>"), page
         assert 1 == html.count("<style>"), page
         assert f'content="{escape(csp)}"' in html
         assert not re.search(r"\sstyle=|\son[a-z]+=|<img|<iframe|<link|src=", html), page
+    index = (tmp_path / "index.html").read_text()
+    assert 1 == index.count('<script type="application/json" id="project-data">')
 
 
 def test_autoescape_is_on_for_every_template() -> None:
