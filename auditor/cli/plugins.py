@@ -12,6 +12,7 @@ from auditor.cli.registries_cmd import RegistriesCommand
 from auditor.cli.report_cmd import ReportCommand
 from auditor.cli.sbom_cmd import SbomCommand
 from auditor.cli.scan_cmd import ScanCommand
+from auditor.cli.site_cmd import SiteCommand
 from auditor.cli.store_cmd import StoreCommand
 from auditor.cli.why_cmd import WhyCommand
 
@@ -29,5 +30,6 @@ COMMANDS: dict[str, Command] = {
         HistoryCommand(),
         DiffCommand(),
         StoreCommand(),
+        SiteCommand(),
     )
 }

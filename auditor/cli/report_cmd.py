@@ -10,7 +10,7 @@ from auditor.cli.audit_setup import add_audit_options, audit_request, report_pro
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
 from auditor.cli.output_options import add_document_options, add_format_option, document_request
-from auditor.cli.site_options import add_site_options, progress
+from auditor.cli.site_options import add_site_options, progress, site_line
 from auditor.cli.store_options import add_store_options
 from auditor.outputs.files import choose_formats
 from auditor.outputs.plugins import REPORT_DEFAULT
@@ -65,6 +65,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         store=not args.no_store,
         site=not args.no_site,
         site_snapshots=args.site_snapshots,
+        site_full=args.full_site,
         snapshot_time=args.snapshot_time,
     )
 
@@ -83,9 +84,4 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
         saved = done.snapshot
         console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}")
     if done.site is not None:
-        site = done.site
-        plural = "s" if site.projects != 1 else ""
-        console.print(
-            f"site: {site.pages} pages ({site.size / 1024:,.0f} KB) for "
-            f"{site.projects} project{plural}; open {site.index}"
-        )
+        console.print(site_line(done.site))

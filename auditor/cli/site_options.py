@@ -1,5 +1,6 @@
-"""What ``auditor report`` adds for the HTML site: its options and a progress display
-(the site itself is rendered by the report job, ``auditor.pipeline.report``)."""
+"""The HTML site's options (``auditor report``'s and ``auditor site build``'s), the line
+that says what a render did, and a progress display (the site itself is rendered by
+``auditor.site``: for ``report`` through the report job, ``auditor.pipeline.report``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from rich.status import Status
 
     from auditor.cli.base import Console
+    from auditor.site import SiteSummary
 
 Stage = Callable[[str], None]
 
@@ -23,6 +25,23 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         "--no-site", action="store_true", help="do not render the HTML site (index.html)"
     )
     parser.add_argument(
+        "--full-site",
+        action="store_true",
+        help="render every project's pages, as `auditor site build --full` does (default: "
+        "this project's pages and the index of every project)",
+    )
+    add_site_snapshots_option(parser)
+    parser.add_argument(
+        "--snapshot-time",
+        metavar="TIME",
+        type=parse_time,
+        help="file the snapshot under TIME (ISO 8601, or seconds since 1970) instead of now, "
+        "to replay a project's history; its pages say when the advisory data is newer",
+    )
+
+
+def add_site_snapshots_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--site-snapshots",
         metavar="N",
         type=_positive,
@@ -30,12 +49,17 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         help="snapshots of each project that get a page of their own, the latest ones "
         "(default: 20)",
     )
-    parser.add_argument(
-        "--snapshot-time",
-        metavar="TIME",
-        type=parse_time,
-        help="file the snapshot under TIME (ISO 8601, or seconds since 1970) instead of now, "
-        "to replay a project's history; its pages say when the advisory data is newer",
+
+
+def site_line(site: SiteSummary) -> str:
+    """What a render did, in one line ending with the index to open."""
+    plural = "s" if site.projects != 1 else ""
+    rendered = "s" if site.rendered != 1 else ""
+    current = f", {site.current:,} already current" if site.current else ""
+    return (
+        f"site: rendered {site.pages:,} pages ({site.size / 1024:,.0f} KB) of "
+        f"{site.rendered:,} project{rendered}{current}, {site.written:,} files written; "
+        f"index of {site.projects:,} project{plural}; open {site.index}"
     )
 
 
