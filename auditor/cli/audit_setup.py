@@ -32,6 +32,7 @@ from auditor.pipeline.policy import blocking
 from auditor.registries.common import ConfigContext
 from auditor.registries.internal import InternalNames
 from auditor.registries.lookup import PublicRegistries, configured_registries, public_registries
+from auditor.registries.npmrc import tree_notes
 from auditor.settings import (
     ENV_NO_REGISTRY,
     FAIL_ON_CHOICES,
@@ -242,7 +243,7 @@ def _registry_setup(
     def public() -> PublicRegistries:
         return public_registries(http, context, settings.public_registries)
 
-    return RegistrySetup(registries=registries, public=public)
+    return RegistrySetup(registries=registries, public=public, tree_notes=tree_notes(context))
 
 
 def report_sources(result: AuditResult, console: Console) -> None:
