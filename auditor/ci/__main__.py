@@ -178,9 +178,17 @@ def report_command(args: argparse.Namespace) -> list[str]:
 
 def report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Run the audit, show its output, and record the exit code instead of failing."""
+    command = report_command(args)
+    run_env = {k: v for k, v in env.items() if k != "AUDITOR_GIT_TOKEN"}
+    if env.get("GITHUB_EVENT_NAME", "") in PULL_REQUEST_EVENTS:
+        from auditor.ci import baseconfig
+
+        workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
+        paths = shlex.split(args.paths) or ["."]
+        command, run_env = baseconfig.apply(command, paths, args.config, env, _git(workspace, env))
     proc = subprocess.run(
-        report_command(args),
-        env=dict(env),
+        command,
+        env=run_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

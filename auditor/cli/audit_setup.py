@@ -160,7 +160,7 @@ def prepare(
     environ = os.environ if environ is None else environ
     cwd = cwd or Path.cwd()
     now = now or datetime.now(timezone.utc)
-    config = read_config(args.config, args.paths, cwd)
+    config = read_config(args.config, args.paths, cwd, environ)
     settings = resolve(
         config=config,
         environ=environ,
@@ -207,6 +207,7 @@ def prepare(
         today=now.date(),
         check_settings=check_settings,
         registry=registry,
+        tree_settings=settings.tree_settings,
     )
     return AuditSetup(settings=settings, options=options, client=client)
 

@@ -353,6 +353,8 @@ class AuditResult:
     fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
     unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
     notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
+    # (config file, settings): what the scanned tree's own config chose, named in the verdict
+    tree_settings: tuple[str, tuple[str, ...]] | None = None
 
     def health_of(self, package_id: str) -> PackageHealth | None:
         for item in self.health:
