@@ -53,9 +53,16 @@ def _redact_loose(text: str) -> str:
     return re.sub(r"//[^/@\s]+@", f"//{REDACTED}@", text)
 
 
+# A scheme starts where no scheme character precedes it: without the look-behind the regex
+# engine would retry from every position of a long run of letters (quadratic time).
+SCHEME_START = r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*://"
+_USERINFO = re.compile(rf"({SCHEME_START})([^/@\s]+)@")
+
+
 def redact_text(text: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
-    """Redact URL credentials inside free text, and any literal secret given."""
-    out = re.sub(r"([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@\s]+)@", rf"\1{REDACTED}@", text)
+    """Redact URL credentials inside free text, and any literal secret given (linear in the
+    length of ``text``)."""
+    out = _USERINFO.sub(rf"\1{REDACTED}@", text)
     for secret in secrets:
         if secret:
             out = out.replace(secret, REDACTED)
