@@ -68,3 +68,43 @@ def run_cli(args: Sequence[str]) -> CliRun:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(args), Console(out=out, err=err))
     return CliRun(code=code, out=out.getvalue(), err=err.getvalue())
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """What a piece of code cost in a fresh interpreter: wall time and peak memory."""
+
+    seconds: float
+    peak_mb: float
+    out: str
+
+
+def run_measured(code: str, *, timeout: float = 120.0) -> Bounded:
+    """Run ``code`` in a new Python process; its wall time and peak RSS (ru_maxrss), so
+    memory bounds hold per case and a blow-up cannot take the test run down with it."""
+    import subprocess
+    import sys
+    import textwrap
+
+    wrapper = (
+        "import resource, sys, time\n"
+        "started = time.perf_counter()\n"
+        + textwrap.dedent(code)
+        + "\nsys.stdout.write('\\n@@ %f %f\\n' % (time.perf_counter() - started,"
+        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", wrapper],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=Path(__file__).parents[1],
+    )
+    if proc.returncode != 0 or "@@ " not in proc.stdout:
+        raise AssertionError(
+            f"measured code failed (exit {proc.returncode}): {proc.stderr[-2000:]}"
+        )
+    out, _, tail = proc.stdout.rpartition("\n@@ ")
+    seconds, peak = (float(x) for x in tail.split())
+    return Bounded(seconds=seconds, peak_mb=peak, out=out)

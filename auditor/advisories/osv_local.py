@@ -39,7 +39,8 @@ from auditor.advisories.base import (
     precheck,
 )
 from auditor.advisories.osv import AdvisoryFormatError, OsvRecord, load_record, parse_timestamp
-from auditor.core.errors import SourceError, UsageError
+from auditor.core.documents import yaml_value
+from auditor.core.errors import LockfileError, SourceError, UsageError
 from auditor.core.model import Ecosystem, Package, SourceInfo
 from auditor.core.resources import bundled_data
 
@@ -54,7 +55,6 @@ BUNDLED_NOTE = (
     "it is not a complete advisory database: give --advisory-db a directory of OSV records "
     "or OSV's all.zip export for a real audit"
 )
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -342,7 +342,9 @@ def _decode(data: bytes, where: _Where) -> Any:
     text = _text(data, where)
     if where.origin().lower().endswith((".yaml", ".yml")):
         try:
-            return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            return yaml_value(text, where.origin())
+        except LockfileError as exc:
+            raise AdvisoryFormatError(where.origin(), exc.message) from None
         except (yaml.YAMLError, RecursionError, ValueError, TypeError):
             load_record(text, where.origin())  # raises the precise error
             raise AdvisoryFormatError(where.origin(), "not valid YAML") from None
