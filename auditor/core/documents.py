@@ -182,7 +182,35 @@ def load_json(file: InputFile) -> Doc:
         raise LockfileError(file.path, "not valid JSON: nested too deeply") from None
     except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
         raise LockfileError(file.path, "not valid JSON: a number too long to read") from None
+    if _SURROGATE.search(file.text):  # only an escape can put one in: "\ud800"
+        _refuse_surrogates(Doc(file.path, value))
     return Doc(file.path, value)
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_surrogates(root: Doc) -> None:
+    """A lone surrogate (``"\\ud800"``) is valid JSON but no text: no output could encode it."""
+    stack = [root]
+    while stack:
+        doc = stack.pop()
+        value = doc.value
+        if isinstance(value, str):
+            _check_text(doc, value)
+        elif isinstance(value, list):
+            stack.extend(doc.as_list())
+        elif isinstance(value, dict):
+            for name, child in doc.items():
+                _check_text(doc, name)
+                stack.append(child)
+
+
+def _check_text(doc: Doc, text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        doc.fail("a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text")
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
