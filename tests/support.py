@@ -72,7 +72,9 @@ def run_cli(args: Sequence[str]) -> CliRun:
 
 @dataclass(frozen=True)
 class Bounded:
-    """What a piece of code cost in a fresh interpreter: wall time and peak memory."""
+    """What a piece of code cost in a fresh interpreter: wall time, and how far its peak
+    memory rose above the interpreter's own at start (a coverage tracer or other start-up
+    cost of the test run is not counted)."""
 
     seconds: float
     peak_mb: float
@@ -88,10 +90,11 @@ def run_measured(code: str, *, timeout: float = 120.0) -> Bounded:
 
     wrapper = (
         "import resource, sys, time\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "started = time.perf_counter()\n"
         + textwrap.dedent(code)
         + "\nsys.stdout.write('\\n@@ %f %f\\n' % (time.perf_counter() - started,"
-        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))\n"
+        " (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", wrapper],
