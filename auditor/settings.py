@@ -26,10 +26,11 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from auditor.advisories.base import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
-from auditor.collectors.base import InputFile
-from auditor.core.documents import Doc, load_toml, type_name
+from auditor.checks.base import DEFAULT_UNMAINTAINED_DAYS
+from auditor.core.documents import Doc, InputFile, load_toml, type_name
 from auditor.core.errors import LockfileError, UsageError
-from auditor.core.model import Ecosystem, IgnoreRule
+from auditor.core.findings import IgnoreRule
+from auditor.core.model import Ecosystem
 from auditor.core.redact import redact_url
 from auditor.registries.internal import InternalPattern, PatternError, ecosystem_key, parse_pattern
 
@@ -39,7 +40,6 @@ CONFIG_FILE = "auditor.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
 FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
-DEFAULT_UNMAINTAINED_DAYS = 730
 PLATFORMS = ("linux", "darwin", "windows")
 
 ENV_SOURCE = "AUDITOR_SOURCE"

@@ -36,8 +36,9 @@ from auditor.advisories.base import AdvisorySource, SourceAnswer, SourceOptions,
 from auditor.advisories.osv import OsvRecord, record_from_value
 from auditor.advisories.osv_cache import FOLDER, RecordCache, cache_ttl
 from auditor.core.errors import SourceError
-from auditor.core.model import Ecosystem, Package, SourceInfo
+from auditor.core.model import Ecosystem, Package
 from auditor.core.redact import redact_url
+from auditor.core.result import SourceInfo
 from auditor.net.client import HttpClient, NetConfig
 
 BATCH_SIZE = 1000  # the API's limit per querybatch call

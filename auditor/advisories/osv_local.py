@@ -41,8 +41,9 @@ from auditor.advisories.osv import AdvisoryFormatError, OsvRecord, load_record, 
 from auditor.core.documents import yaml_value
 from auditor.core.errors import LockfileError, SourceError, UsageError
 from auditor.core.fsutil import ZIP_ERRORS
-from auditor.core.model import Ecosystem, Package, SourceInfo
+from auditor.core.model import Ecosystem, Package
 from auditor.core.resources import bundled_data
+from auditor.core.result import SourceInfo
 
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # the largest real OSV record is well under 1 MiB

@@ -4,7 +4,7 @@ A pull request is code anyone can propose; its ``auditor.toml`` could point the 
 data at an empty folder or lower the gate (docs/security.md). On ``pull_request`` and
 ``pull_request_target`` events the report step therefore reads the config file as committed
 on the base (the event's ``pull_request.base.sha``, else ``GITHUB_BASE_REF``), fetching
-that commit when the checkout lacks it, and hands it to ``auditor report`` with ``--config``
+that commit when the checkout lacks it, and hands it to the report job as its config file
 (relative paths in it still resolve against the scanned root: ``AUDITOR_CONFIG_FOLDER``).
 A base without a config gives an empty one, so the change's own file is never read. When
 the base cannot be read the step fails: a gate decided by the change is no gate.
@@ -16,9 +16,11 @@ import json
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from auditor.ci.git import Git, GitError
+from auditor.pipeline.report import ReportRequest
 from auditor.settings import CONFIG_FILE, ENV_CONFIG_FOLDER, PYPROJECT, scan_root
 
 _SHA = re.compile(r"^[0-9a-f]{40,64}$")
@@ -76,13 +78,16 @@ def base_config(git: Git, commit: str, workspace: Path, paths: Sequence[str], co
 
 
 def apply(
-    command: list[str], args_paths: Sequence[str], config: str, env: Mapping[str, str], git: Git
-) -> tuple[list[str], dict[str, str]]:
-    """``command`` reading the base branch's config, and the environment it runs with."""
+    request: ReportRequest, env: Mapping[str, str], git: Git
+) -> tuple[ReportRequest, dict[str, str], Path]:
+    """``request`` reading the base branch's config, the environment it runs with (without
+    the git token), and the config file written (its folder is the caller's to remove)."""
     workspace = Path(env.get("GITHUB_WORKSPACE") or ".").resolve()
     commit = base_commit(git, env)
-    path = base_config(git, commit, workspace, args_paths, config)
+    paths = request.audit.paths
+    path = base_config(git, commit, workspace, paths, request.audit.config or "")
     print(f"pull request: auditor's config is read from the base commit {commit[:12]}")
     run_env = {k: v for k, v in env.items() if k != "AUDITOR_GIT_TOKEN"}
-    run_env[ENV_CONFIG_FOLDER] = str(scan_root(args_paths, workspace))
-    return [*command, "--config", str(path)], run_env
+    run_env[ENV_CONFIG_FOLDER] = str(scan_root(paths, workspace))
+    audit = replace(request.audit, config=str(path))
+    return replace(request, audit=audit), run_env, path

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
+from auditor.core.documents import InputFile
 from auditor.core.model import CollectResult, Ecosystem
 
-
-@dataclass(frozen=True, kw_only=True)
-class InputFile:
-    """A file's display path (relative, ``/``-separated) and its decoded text."""
-
-    path: str
-    text: str
+# InputFile (defined with the document readers in core) is part of the collector interface.
+__all__ = ["Collector", "FileReader", "InputFile"]
 
 
 class FileReader(Protocol):

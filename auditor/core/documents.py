@@ -12,6 +12,7 @@ import bisect
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 # tomli is the library the standard tomllib was taken from, with the same behaviour and
@@ -19,9 +20,17 @@ from typing import Any, NoReturn
 import tomli as tomllib
 import yaml
 
-from auditor.collectors.base import InputFile
 from auditor.core.errors import LockfileError
 from auditor.core.redact import redact_text
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputFile:
+    """A file's display path (relative, ``/``-separated) and its decoded text."""
+
+    path: str
+    text: str
+
 
 _TYPE_NAMES = {
     str: "a string",

@@ -52,10 +52,14 @@ class LockfileError(AuditorError):
         super().__init__(self.render())
 
     def render(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        if self.key:
-            return f"{where}: {self.message} in {self.key}"
-        return f"{where}: {self.message}"
+        return render_place(self.path, self.message, line=self.line, key=self.key)
+
+
+def render_place(path: str, message: str, *, line: int | None, key: str | None) -> str:
+    """The one-line form of an error in a file: ``path[:line]: message[ in key]``. Both the
+    raised ``LockfileError`` and the ``FileError`` a partial run keeps render through here."""
+    where = path if line is None else f"{path}:{line}"
+    return f"{where}: {message} in {key}" if key else f"{where}: {message}"
 
 
 class SourceError(AuditorError):

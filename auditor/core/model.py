@@ -1,4 +1,5 @@
-"""The values that flow between stages: packages, edges, roots, findings, results.
+"""What collectors find: packages, their sources and locations, roots, edges, skipped
+dependencies and per-file errors (``CollectResult``), plus package URLs.
 
 Everything here is a frozen, keyword-only dataclass so that each stage can be tested alone
 and outputs can be sorted deterministically. Identity of a package is its ``id``, a package
@@ -9,13 +10,11 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-if TYPE_CHECKING:
-    from auditor.core.graph import DependencyGraph
+from auditor.core.errors import LockfileError, render_place
 
 
 class Ecosystem(str, enum.Enum):
@@ -217,9 +216,13 @@ class FileError:
     line: int | None = None
     key: str | None = None
 
+    @classmethod
+    def of(cls, error: LockfileError) -> FileError:
+        """The error a collector raised, kept as data of the run."""
+        return cls(path=error.path, message=error.message, line=error.line, key=error.key)
+
     def render(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message} in {self.key}" if self.key else f"{where}: {self.message}"
+        return render_place(self.path, self.message, line=self.line, key=self.key)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,207 +238,6 @@ class CollectResult:
     skipped: tuple[SkippedPackage, ...] = ()
     registries: tuple[str, ...] = ()  # index/registry URLs the file names, credentials redacted
     files: tuple[str, ...] = ()  # every file read, the main one first (includes, companions)
-
-
-class Severity(str, enum.Enum):
-    """Severity of a finding, ordered ``unknown < low < medium < high < critical``."""
-
-    UNKNOWN = "unknown"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
-
-
-class FindingKind(str, enum.Enum):
-    """What kind of risk a finding reports; each check produces its own kind."""
-
-    VULNERABILITY = "vulnerability"
-    MALICIOUS = "malicious"
-    TYPOSQUAT = "typosquat"
-    CONFUSION = "confusion"
-    HEALTH = "health"
-    CONFLICT = "conflict"
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class Finding:
-    """One risk about one package: a vulnerability, a malicious record, a typosquat, ..."""
-
-    package_id: str
-    kind: FindingKind
-    id: str
-    severity: Severity = Severity.UNKNOWN
-    aliases: tuple[str, ...] = ()
-    summary: str = ""
-    details: str = ""
-    score: float | None = None
-    fixed_versions: tuple[str, ...] = ()
-    fix_version: str | None = None
-    references: tuple[str, ...] = ()
-    cwes: tuple[str, ...] = ()
-    published: str | None = None
-    modified: str | None = None
-    evidence: tuple[
-        tuple[str, str], ...
-    ] = ()  # check-specific facts, e.g. ("imitates", "requests")
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class IgnoreRule:
-    """A user's decision to accept a finding: by advisory id (covering its aliases), with
-    the reason they can defend and an optional last day (ISO date) it holds."""
-
-    id: str
-    reason: str
-    expires: str | None = None
-    origin: str = ""  # where it was configured, e.g. "auditor.toml: ignore[0]"
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class Suppression:
-    """A finding an ignore rule hides from the verdict; every output still lists it."""
-
-    finding: Finding
-    rule: IgnoreRule
-
-
-@dataclass(frozen=True, kw_only=True)
-class SourceInfo:
-    """The identity of an advisory source as used in one run (kept with the snapshot)."""
-
-    name: str
-    location: str
-    updated: str | None = None  # ISO 8601 UTC: when the data was last current
-    age_days: float | None = None
-    stale: bool = False
-    records: int | None = None
-    ecosystems: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    error: str | None = None  # the source failed entirely: every package is unchecked
-
-
-class Status(str, enum.Enum):
-    """How much of the audit could be done."""
-
-    COMPLETE = "complete"
-    PARTIAL = "partial"  # some files could not be read; the rest were audited
-    INCOMPLETE = "incomplete"  # some packages could not be checked against advisories
-
-
-@dataclass(frozen=True, kw_only=True)
-class AuditResult:
-    """The output of the pipeline, consumed by every output format and by the store."""
-
-    graph: DependencyGraph
-    findings: tuple[Finding, ...] = ()
-    skipped: tuple[SkippedPackage, ...] = ()
-    errors: tuple[FileError, ...] = ()
-    unchecked: tuple[tuple[str, str], ...] = ()  # (package id, reason)
-    registries: tuple[str, ...] = ()
-    status: Status = field(default=Status.COMPLETE)
-    suppressed: tuple[Suppression, ...] = ()
-    expired_ignores: tuple[IgnoreRule, ...] = ()
-    # (package id, reason): packages no advisory can describe (the project's own code)
-    excluded: tuple[tuple[str, str], ...] = ()
-    sources: tuple[SourceInfo, ...] = ()  # the advisory sources asked, in order
-    warnings: tuple[str, ...] = ()  # for the user's terminal: stale data, expired ignores
-    # registry facts per package, sorted by package id (empty when registries were not asked)
-    health: tuple[PackageHealth, ...] = ()
-    libyears: float | None = None  # total drift of the packages whose release dates are known
-    fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
-    unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
-    notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
-    # (config file, settings): what the scanned tree's own config chose, named in the verdict
-    tree_settings: tuple[str, tuple[str, ...]] | None = None
-
-    def health_of(self, package_id: str) -> PackageHealth | None:
-        for item in self.health:
-            if item.package_id == package_id:
-                return item
-        return None
-
-    def fix_plan(self, package_id: str) -> FixPlan | None:
-        for plan in self.fix_plans:
-            if plan.package_id == package_id:
-                return plan
-        return None
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class PackageHealth:
-    """What a package's registry says about its locked release and its project.
-
-    Times are ISO 8601 UTC. ``libyears`` is how far the locked release lags the latest one
-    (the time between their publications, in years of 365.25 days; 0 when it is the
-    latest). ``error`` set means the health is unknown, and says why.
-    """
-
-    package_id: str
-    registry: str = ""
-    published: str | None = None
-    latest: str | None = None
-    latest_published: str | None = None
-    last_release: str | None = None  # the newest publication of any version
-    newer_releases: int | None = None  # stable releases above the locked one
-    libyears: float | None = None
-    yanked: bool = False
-    yanked_reason: str | None = None
-    deprecated: str | None = None
-    maintainers: int | None = None
-    requires_python: str | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class Blocker:
-    """A parent whose recorded requirement does not admit a fix version.
-
-    ``upgrade`` is the smallest release of the parent whose own requirement admits it, when
-    the registry could say; otherwise ``reason`` explains why none is named.
-    """
-
-    parent_id: str
-    requirement: str
-    upgrade: str | None = None
-    reason: str = ""
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class FixPlan:
-    """How to get a vulnerable package to a version that fixes its findings.
-
-    ``target`` is the smallest version that fixes every finding that has a fix (None when
-    none has); ``compatible`` says whether every parent's recorded requirement admits it;
-    ``blockers`` name those that do not. ``unfixed`` lists findings no version fixes yet.
-    """
-
-    package_id: str
-    target: str | None
-    findings: tuple[str, ...] = ()
-    compatible: bool = True
-    blockers: tuple[Blocker, ...] = ()
-    unfixed: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class Unverified:
-    """A package a check could not judge (registry unreachable, no registry source, ...).
-
-    Unlike advisory ``unchecked`` packages, these do not make the audit incomplete: they
-    are listed so that nobody reads their absence from the findings as a clean bill.
-    """
-
-    check: str
-    package_id: str
-    reason: str
 
 
 GO_TOOLCHAIN_NAMES = frozenset({"stdlib", "toolchain"})

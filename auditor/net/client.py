@@ -8,7 +8,7 @@ One ``HttpClient`` per run, shared by every thread of that run. It
   ``Retry-After`` up to a cap, at most ``max_attempts`` times per request and inside a
   per-run ``RetryBudget``, so a dead server fails the run quickly instead of hanging it;
 - paces requests with a token bucket shared across threads;
-- optionally caches responses on disk (``netcache.py``) with a TTL and ETag/Last-Modified
+- optionally caches responses on disk (``cache.py``) with a TTL and ETag/Last-Modified
   revalidation;
 - counts what it does (``stats``) so tests and benchmarks can assert request counts;
 - never lets a credential from a URL reach an exception message, a log line or a cache file
@@ -19,8 +19,9 @@ Proxies and CA bundles come from the standard environment variables through requ
 (``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``). Every failure is
 a ``NetworkError`` (a ``SourceError``) whose message is one line naming the request.
 
-Helpers: ``netconfig.py`` (settings), ``netlimits.py`` (clock, token bucket, budget,
-backoff), ``netcache.py`` (response cache), ``netmodel.py`` (responses, errors, messages).
+Helpers beside it in ``auditor/net/``: ``config.py`` (settings), ``limits.py`` (clock, token
+bucket, budget, backoff), ``cache.py`` (response cache), ``model.py`` (responses, errors,
+messages).
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Finding, FindingKind, Severity, Status
+from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import RenderOptions, finding_key
 from auditor.outputs.links import database, is_advisory
 from auditor.outputs.markdown_text import md_code, md_text

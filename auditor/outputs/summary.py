@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from auditor.core.model import AuditResult, FindingKind, Severity
+from auditor.core.findings import FindingKind, Severity
+from auditor.core.result import AuditResult
 from auditor.outputs.supply_table import summary_lines
 from auditor.outputs.table import tree_clause
 from auditor.outputs.text import plural, safe

@@ -8,8 +8,9 @@ lockfile, a registry or an advisory record is made terminal-safe (``text.safe``)
 
 from __future__ import annotations
 
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Finding, FindingKind, Severity, Status
+from auditor.core.result import AuditResult, Status
 from auditor.outputs.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
 from auditor.outputs.text import plural, render_rows, safe
 

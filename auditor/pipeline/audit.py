@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from auditor.advisories.base import AdvisorySource, is_local
@@ -20,19 +21,10 @@ from auditor.checks.plugins import default_checks
 from auditor.collectors.discovery import Target, find_targets
 from auditor.collectors.inputs import TreeReader
 from auditor.core.errors import LockfileError, SourceError
+from auditor.core.findings import Finding, IgnoreRule, Unverified
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    CollectResult,
-    FileError,
-    Finding,
-    IgnoreRule,
-    Package,
-    SkippedPackage,
-    SourceInfo,
-    Status,
-    Unverified,
-)
+from auditor.core.model import CollectResult, FileError, Package, SkippedPackage
+from auditor.core.result import AuditResult, SourceInfo, Status
 from auditor.enrich.health import total_libyears
 from auditor.enrich.stage import RegistrySetup, enrich
 from auditor.pipeline.fixplan import plan_fixes
@@ -44,12 +36,14 @@ LOCAL_REASON = "the project's own code (path, editable or workspace): no advisor
 
 @dataclass(frozen=True, kw_only=True)
 class Collection:
-    """Everything collected from the targets of one run, before any check."""
+    """Everything collected from the targets of one run, before any check, and the targets
+    themselves (the files found on disk, so that nothing walks the tree again)."""
 
     results: tuple[CollectResult, ...]
     errors: tuple[FileError, ...]
+    targets: tuple[Target, ...] = ()
 
-    @property
+    @cached_property
     def graph(self) -> DependencyGraph:
         return DependencyGraph.from_results(self.results)
 
@@ -85,8 +79,10 @@ def collect(targets: Sequence[Target]) -> Collection:
         try:
             results.append(collect_target(target))
         except LockfileError as exc:
-            errors.append(FileError(path=exc.path, message=exc.message, line=exc.line, key=exc.key))
-    return Collection(results=tuple(results), errors=tuple(sorted(set(errors))))
+            errors.append(FileError.of(exc))
+    return Collection(
+        results=tuple(results), errors=tuple(sorted(set(errors))), targets=tuple(targets)
+    )
 
 
 def collect_paths(
@@ -116,10 +112,18 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     """Build the result of a run: ask the registries (which may complete the graph), query
     the advisory sources, run the checks, apply the ignores, plan the fixes."""
     options = options or AuditOptions()
-    enriched = enrich(collection.results, options.registry, options.check_settings)
-    graph = DependencyGraph.from_results(enriched.results)
-    environment = for_project(options.check_settings.environment, graph.roots)
+    # The target environment and the graph are built once here and handed to every stage
+    # (the registry stage only adds edges: the roots the environment depends on stay).
+    roots = [root for r in collection.results for root in r.roots]
+    environment = for_project(options.check_settings.environment, roots)
     settings = replace(options.check_settings, environment=environment)
+    enriched = enrich(
+        collection.results,
+        options.registry,
+        environment=environment,
+        internal=settings.internal,
+    )
+    graph = enriched.graph
     excluded: tuple[tuple[str, str], ...] = ()
     advisories: AdvisoryData | None = None
     infos: tuple[SourceInfo, ...] = ()

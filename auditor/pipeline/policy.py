@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from auditor.core.model import Finding, FindingKind, IgnoreRule, Severity, Suppression
+from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
 
 FAIL_ON_MALICIOUS = "malicious"
 # what fails a run without --fail-on: the risks of running someone else's code. Health and

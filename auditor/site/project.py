@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.core.model import Severity
+from auditor.core.findings import Severity
 from auditor.site import charts, paths
 from auditor.site.charts import Chart, SeriesData
 from auditor.site.data import ProjectHistory

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.core.model import FindingKind
+from auditor.core.findings import FindingKind
 from auditor.site import paths
 from auditor.site.data import ProjectHistory
 from auditor.site.views import FindingRow, Links, Pager, pages_of, ranked

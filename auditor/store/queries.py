@@ -11,17 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from auditor.core.errors import StoreError
+from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    Ecosystem,
-    Edge,
-    Finding,
-    Package,
-    Source,
-    SourceKind,
-    Status,
-)
+from auditor.core.model import Ecosystem, Edge, Package, Source, SourceKind
+from auditor.core.result import AuditResult, Status
 from auditor.store import codec, tables
 from auditor.store.content import (
     extra_kwargs,

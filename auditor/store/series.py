@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.core.model import Severity, Status
+from auditor.core.findings import Severity
+from auditor.core.result import Status
 from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read, set_findings
 from auditor.store.records import as_utc
 

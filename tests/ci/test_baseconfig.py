@@ -96,3 +96,31 @@ def test_no_base_is_an_error(
     env = {"GITHUB_WORKSPACE": str(repos.workspace), "GITHUB_EVENT_NAME": "pull_request"}
     assert 2 == main(["report", "--out", str(tmp_path / "out")], env)
     assert "no pull_request.base.sha nor GITHUB_BASE_REF" in capsys.readouterr().err
+
+
+def test_the_git_token_never_reaches_the_report_job(
+    repos: Repos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token that fetches the base is in neither the job's environment nor the process's
+    (which programs the job starts would inherit) while the job runs."""
+    import auditor.ci.__main__ as step
+
+    secret = "ghs_" + "T0KEN" * 8
+    seen: list[tuple[dict[str, str], dict[str, str]]] = []
+    real = step.run_report
+
+    def spy(request: step.ReportRequest, environ: dict[str, str]) -> step.ReportResult:
+        seen.append((dict(environ), dict(os.environ)))
+        return real(request, environ=environ)
+
+    monkeypatch.setattr(step, "run_report", spy)
+    monkeypatch.setenv("AUDITOR_GIT_TOKEN", secret)
+    outputs = run_report(
+        repos, tmp_path, "pull_request", GITHUB_BASE_REF="main", AUDITOR_GIT_TOKEN=secret
+    )
+    assert "1" == outputs["exit-code"]  # the job ran, with the base's config
+    assert 1 == len(seen)
+    job_env, process_env = seen[0]
+    assert "AUDITOR_GIT_TOKEN" not in job_env
+    assert "AUDITOR_GIT_TOKEN" not in process_env
+    assert not [k for k, v in {**job_env, **process_env}.items() if secret in v]

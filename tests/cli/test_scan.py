@@ -11,7 +11,8 @@ import pytest
 
 from auditor.advisories import plugins
 from auditor.advisories.base import AdvisorySource, SourceAnswer, SourceOptions
-from auditor.core.model import Package, SourceInfo
+from auditor.core.model import Package
+from auditor.core.result import SourceInfo
 from tests.support import FIXTURES, run_cli
 
 SALEOR = FIXTURES / "scan" / "saleor-2020"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from auditor.core.findings import Severity
 from auditor.core.model import (
     Ecosystem,
     Hash,
     Location,
     Package,
-    Severity,
     Source,
     SourceKind,
     canonical_pypi_name,

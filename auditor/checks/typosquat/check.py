@@ -14,7 +14,8 @@ from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.checks.typosquat.detector import TyposquatDetector, default_detector
 from auditor.checks.typosquat.popular import BUNDLED_ECOSYSTEMS
 from auditor.checks.typosquat.rules import Match, Rule
-from auditor.core.model import Ecosystem, Finding, FindingKind, Package, Severity
+from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.model import Ecosystem, Package
 
 # Visual identity (the same letters, only case, separators or look-alike glyphs differ) has
 # no innocent reading; the other rules also match some honest names.

@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Ecosystem, Package, Root, SourceKind
+from auditor.core.model import Ecosystem, Package, Root, SourceKind
+from auditor.core.result import AuditResult
 from auditor.outputs.base import TOOL_NAME, RenderOptions, content_serial, iso_utc, tool_version
 from auditor.outputs.sbom.common import download_location, spdx_algorithm
 

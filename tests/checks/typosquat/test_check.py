@@ -7,16 +7,9 @@ from auditor.checks.names import NameCheckOptions, check_names, name_package
 from auditor.checks.plugins import CHECKS
 from auditor.checks.typosquat.allowlist import AllowList
 from auditor.checks.typosquat.check import TyposquatCheck, typosquat_findings
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    Ecosystem,
-    Finding,
-    FindingKind,
-    Package,
-    Severity,
-    Source,
-    SourceKind,
-)
+from auditor.core.model import Ecosystem, Package, Source, SourceKind
 
 
 def run(graph: DependencyGraph, allow: AllowList | None = None) -> tuple[Finding, ...]:

@@ -1,4 +1,4 @@
-"""What the CLI knows about a run before saving it: project name, git state, input files.
+"""What a run knows about the project it scans: its folder, its name, its git state.
 
 Git is asked through the ``git`` command when it is installed; any failure (no git, not a
 repository, a repository owned by someone else) simply leaves the fields empty. Remote URLs
@@ -7,17 +7,11 @@ are never stored: only the repository's name is taken from them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from auditor.collectors.discovery import Target
-from auditor.collectors.inputs import display_path
-from auditor.pipeline.audit import Collection
-from auditor.store.records import InputRecord
 
 _GIT_TIMEOUT = 10.0
 
@@ -91,37 +85,3 @@ def default_project_name(root: Path, git: GitState) -> str:
     if git.remote_name and git.toplevel is not None and git.toplevel.resolve() == resolved:
         return git.remote_name
     return resolved.name or str(resolved)
-
-
-def input_records(targets: Sequence[Target], collection: Collection) -> tuple[InputRecord, ...]:
-    """Every file the run read (lockfiles and the files they include), with its SHA-256.
-
-    ``collect`` keeps the targets' order and drops only the ones that failed, so walking
-    both lists together pairs each result with the tree it was read from.
-    """
-    records: dict[str, InputRecord] = {}
-    results = iter(collection.results)
-    pending = next(results, None)
-    for target in targets:
-        root = target.root.resolve()
-        shown = display_path(target.path.absolute(), root)
-        names: tuple[str, ...] = (shown,)
-        if pending is not None and pending.path == shown:
-            names = pending.files or (shown,)
-            pending = next(results, None)
-        for name in names:
-            digest = _sha256(Path(name) if Path(name).is_absolute() else root / name)
-            if digest is not None:
-                records.setdefault(name, InputRecord(path=name, sha256=digest))
-    return tuple(sorted(records.values()))
-
-
-def _sha256(path: Path) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return digest.hexdigest()

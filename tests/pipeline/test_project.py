@@ -1,21 +1,17 @@
-"""What a run knows before saving: git commit and branch, project name, input hashes."""
+"""What a run knows about its project: git commit and branch, project folder and name."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from auditor.collectors.discovery import find_targets
-from auditor.pipeline.audit import collect
-from auditor.pipeline.run import (
+from auditor.pipeline.project import (
     GitState,
     default_project_name,
     git_state,
-    input_records,
     project_root,
     repo_name,
 )
@@ -100,18 +96,3 @@ def test_project_root(tmp_path: Path) -> None:
     assert tmp_path == project_root([str(lock)])
     assert tmp_path == project_root([str(tmp_path)])
     assert tmp_path == project_root([], cwd=tmp_path)
-
-
-def test_input_records_hash_every_file_read(tmp_path: Path) -> None:
-    """The lockfile and its companion Pipfile, with their SHA-256, also for a broken file."""
-    shutil.copytree(PIPFILE_DIR, tmp_path / "ok")
-    (tmp_path / "ok/Pipfile").write_text('[packages]\nrequests = "*"\n')
-    (tmp_path / "bad").mkdir()
-    (tmp_path / "bad/Pipfile.lock").write_text("{")
-    targets = find_targets([str(tmp_path)])
-    collection = collect(targets)
-    assert collection.errors
-    records = {r.path: r.sha256 for r in input_records(targets, collection)}
-    assert {"ok/Pipfile.lock", "ok/Pipfile", "bad/Pipfile.lock"} == set(records)
-    for name, digest in records.items():
-        assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == digest
