@@ -33,6 +33,7 @@ __all__ = [
     "StoredSnapshot",
     "Summary",
     "SuppressionRule",
+    "check_existing",
     "load_snapshot",
     "open_store",
     "projects",
@@ -63,6 +64,21 @@ def open_store(url: str, *, create_missing: bool = True) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def check_existing(url: str) -> None:
+    """Refuse at once a SQLite store file whose schema is not exactly auditor's (a store may
+    come with a checkout), so a run fails before any work; a missing file or a server's
+    store is left to ``open_store``."""
+    db = parse_url(url)
+    path = db.sqlite_path
+    if path is None or not path.exists():
+        return
+    engine = create(db, create_dirs=False)
+    try:
+        _check_file(engine, db.shown)
+    finally:
+        engine.dispose()
 
 
 def _check_file(engine: Engine, shown: str) -> None:

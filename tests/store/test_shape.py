@@ -65,7 +65,8 @@ def _snapshots(db: Path) -> list[tuple[int, int]]:
 
 def test_a_trigger_that_forges_history_is_refused(store: Path, tmp_path: Path) -> None:
     """The committed store carries a trigger rewriting each new snapshot to 0 findings: the
-    run is refused with one line naming the file, and nothing is written to it."""
+    run is refused with one line naming the file before any work, and nothing is written
+    to it nor to --out."""
     _alter(store, FORGE)
     before = _snapshots(store)
     result = run_cli(
@@ -77,6 +78,7 @@ def test_a_trigger_that_forges_history_is_refused(store: Path, tmp_path: Path) -
         "refused, since a store may come with a checkout (docs/security.md)"
     ] == [line for line in result.err.splitlines() if line.startswith("auditor: error")]
     assert before == _snapshots(store)
+    assert not (tmp_path / "o2").exists()  # refused before the audit: no report file either
     history = run_cli(["history", "--db", str(store)])
     assert (2, "") == (history.code, history.out)
 
