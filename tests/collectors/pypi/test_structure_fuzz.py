@@ -24,7 +24,7 @@ from auditor.collectors import plugins
 from auditor.core.errors import LockfileError
 from tests.support import FIXTURES, case_bounds, collect_text
 
-# Per reshaped window of 12 packages: measured at most 0.05 s of CPU and 1.1 MB (240 cases).
+# Per reshaped window of 12 packages: measured at most 0.05 s of CPU and 1.1 MB (300 cases).
 FUZZ_SECONDS, FUZZ_PEAK_MB = 1.0, 50.0
 
 if sys.version_info >= (3, 11):
