@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,12 @@ def test_a_small_case_passes_and_reports_its_cost() -> None:
         _hold(1)
     assert 0 <= cost.seconds < 5
     assert 0 <= cost.peak_mb < 50
+
+
+def test_every_fuzz_test_bounds_its_cases() -> None:
+    """A fuzz module (``tests/**/test_*fuzz*.py``, and the fuzz test of every collector)
+    asserts per-case bounds, not only that nothing unexpected is raised."""
+    here = Path(__file__).parent
+    modules = [*sorted(here.rglob("test_*fuzz*.py")), here / "collectors" / "test_plugins.py"]
+    assert len(modules) >= 4
+    assert [] == [str(p.relative_to(here)) for p in modules if "case_bounds(" not in p.read_text()]
