@@ -107,6 +107,8 @@ class AuditOptions:
     today: date | None = None
     check_settings: CheckSettings = field(default_factory=CheckSettings)
     registry: RegistrySetup = field(default_factory=RegistrySetup)
+    # the config file of the scanned tree and the settings of it in effect (the verdict says)
+    tree_settings: tuple[str, tuple[str, ...]] | None = None
 
 
 def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
@@ -178,6 +180,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         fix_plans=plans,
         unverified=tuple(sorted(unverified)),
         notes=enriched.notes,
+        tree_settings=options.tree_settings,
     )
 
 
