@@ -28,13 +28,15 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 
 from auditor import __version__
+from auditor.core.result import Status
 from auditor.site import paths
 from auditor.site.charts import sparkline
 from auditor.site.data import ProjectHistory, risks_of, week_states
 from auditor.site.jinja import INDEX, render, when
 from auditor.site.manifest import inputs_digest
 from auditor.site.project import trends_from
-from auditor.site.risk import Risk, Trend
+from auditor.site.risk import BANDS as SCORE_BANDS
+from auditor.site.risk import MALICIOUS_BAND, Risk, Trend
 from auditor.site.views import Pager
 from auditor.store import SnapshotInfo, snapshots
 from auditor.store.exposure import finding_facts
@@ -46,6 +48,8 @@ SPARK_WEEKS = 26
 SAVE_EVERY = 100  # rows recomputed before they are written to the store
 
 Say = Callable[[str], None]
+BANDS = frozenset({"none", MALICIOUS_BAND, "critical", *(band for _, band in SCORE_BANDS)})
+STATUSES = frozenset(s.value for s in Status)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,11 +80,12 @@ class IndexRow:
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str | None) -> IndexRow | None:
-        """A cached row, or ``None`` if it cannot be read (it is then computed again)."""
+    def from_json(cls, text: str | None, name: str) -> IndexRow | None:
+        """The cached row of project ``name``, or ``None`` if it cannot be read or is not
+        that project's (it is then computed again): a store is not always trusted."""
         try:
             data = json.loads(text or "")
-            return cls(
+            row = cls(
                 name=str(data["name"]),
                 score=float(data["score"]),
                 band=str(data["band"]),
@@ -94,6 +99,8 @@ class IndexRow:
             )
         except (ValueError, TypeError, KeyError):
             return None
+        known = row.name == name and row.band in BANDS and row.status in STATUSES
+        return row if known else None
 
 
 def _number(value: Any) -> float | None:
@@ -185,7 +192,7 @@ def listing(
         row = fresh.get(entry.name)
         key = row_key(entry.state)
         if row is None and entry.cached_key == key:
-            row = IndexRow.from_json(entry.cached)
+            row = IndexRow.from_json(entry.cached, entry.name)
         if row is None:
             say(f"summing up {entry.name} for the index")
             row = compute_row(engine, entry.name)

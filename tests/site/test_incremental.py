@@ -23,7 +23,7 @@ from auditor.core.errors import AuditorError
 from auditor.core.findings import Severity
 from auditor.site import SiteOptions, index, manifest, paths, render_site
 from auditor.store import open_store
-from auditor.store.portfolio import entries
+from auditor.store.portfolio import entries, save_cached
 from tests.site.htmltables import read_page
 from tests.site.stories import files, stamps, story
 from tests.store.helpers import day, finding, pypi, save, small_graph
@@ -401,3 +401,26 @@ def test_reports_of_many_projects_at_once_share_one_store(store_url: str, tmp_pa
         assert ["10"] * 6 == risks
     finally:
         engine.dispose()
+
+
+def test_a_cached_row_that_does_not_fit_its_project_is_computed_again(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The store is not always trusted: a row under the right key that names another
+    project, an unknown band or unreadable JSON is summed up again, never shown."""
+    portfolio(engine, NAMES[:3])
+    render_site(engine, tmp_path / "site")
+    states = {e.name: e.state for e in entries(engine, index.ROW_KIND)}
+    forged = {"name": "charlie", "score": 99, "band": "none", "before_snapshot": None}
+    save_cached(
+        engine,
+        index.ROW_KIND,
+        [
+            ("alpha", index.row_key(states["alpha"]), json.dumps(forged)),
+            ("bravo", index.row_key(states["bravo"]), "{not json"),
+        ],
+    )
+    render_site(engine, tmp_path / "site", projects=("charlie",))
+    rows = read_page(tmp_path / "site" / "index.html").table("projects").records()
+    assert ["alpha", "bravo", "charlie"] == [r["Project"] for r in rows]
+    assert {"6"} == {r["Risk"] for r in rows}
