@@ -117,13 +117,13 @@ def row_from(
 ) -> IndexRow:
     trends = trends_from(infos, risks, week_state)
     latest = infos[-1]
-    return IndexRow(
+    return IndexRow(  # every score a float, as it reads back from the store's JSON
         name=name,
-        score=trends.risk.score,
+        score=float(trends.risk.score),
         band=trends.risk.band,
-        before_snapshot=trends.snapshot.before,
-        before_week=trends.week.before,
-        spark=tuple(risks[s].score for s in week_state[-SPARK_WEEKS:]),
+        before_snapshot=_number(trends.snapshot.before),
+        before_week=_number(trends.week.before),
+        spark=tuple(float(risks[s].score) for s in week_state[-SPARK_WEEKS:]),
         findings=latest.summary.findings,
         packages=latest.summary.packages,
         taken_at=latest.taken_at,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.core.errors import AuditorError
 from auditor.site import paths
 
 MANIFEST = "auditor-site.json"
@@ -95,7 +94,7 @@ def read_index(out: Path) -> IndexPages:
         return IndexPages()
     if data.get("format") != FORMAT:  # an older auditor's: {"files": [...]}
         files = data.get("files")
-        older = [f for f in files if _safe(out, f)] if isinstance(files, list) else []
+        older = [f for f in files if _safe(f)] if isinstance(files, list) else []
         return IndexPages(legacy=tuple(sorted(set(older))))
     pages = data.get("pages")
     legacy = data.get("legacy")
@@ -103,11 +102,9 @@ def read_index(out: Path) -> IndexPages:
         pages={
             k: v
             for k, v in (pages.items() if isinstance(pages, dict) else ())
-            if isinstance(v, str) and _safe(out, k) and "/" not in k
+            if isinstance(v, str) and _safe(k) and "/" not in k
         },
-        legacy=tuple(
-            sorted({p for p in (legacy if isinstance(legacy, list) else ()) if _safe(out, p)})
-        ),
+        legacy=tuple(sorted({p for p in (legacy if isinstance(legacy, list) else ()) if _safe(p)})),
     )
 
 
@@ -142,7 +139,7 @@ def _project_file(out: Path, path: str) -> ProjectPages | None:
     folder = paths.project_dir(project) + "/"
     if path != project_manifest(project):
         return None  # a manifest copied into another project's folder
-    kept = sorted({p for p in pages if _safe(out, p) and p.startswith(folder)})
+    kept = sorted({p for p in pages if _safe(p) and p.startswith(folder)})
     return ProjectPages(project=project, inputs=inputs, pages=tuple(kept))
 
 
@@ -156,17 +153,18 @@ def write_project(out: Path, pages: ProjectPages) -> None:
     paths.write_file(out, project_manifest(pages.project), _dump(data))
 
 
-def project_manifests(out: Path) -> Iterator[ProjectPages]:
-    """The manifest of every project folder in ``out`` (for cleaning up after projects
-    that left the store)."""
+def project_manifests(out: Path, *, besides: Collection[str] = ()) -> Iterator[ProjectPages]:
+    """The manifest of every project folder in ``out`` but the folders ``besides`` (for
+    cleaning up after projects that left the store)."""
     top = out / "p"
     if not top.is_dir() or top.is_symlink():
         return
     for folder in sorted(top.iterdir()):
-        if folder.is_dir() and not folder.is_symlink():
-            found = _project_file(out, f"p/{folder.name}/{PROJECT_MANIFEST}")
-            if found is not None:
-                yield found
+        if f"p/{folder.name}" in besides or not folder.is_dir() or folder.is_symlink():
+            continue
+        found = _project_file(out, f"p/{folder.name}/{PROJECT_MANIFEST}")
+        if found is not None:
+            yield found
 
 
 def remove_project(out: Path, pages: ProjectPages) -> None:
@@ -174,14 +172,11 @@ def remove_project(out: Path, pages: ProjectPages) -> None:
     paths.remove_files(out, [*pages.pages, project_manifest(pages.project)])
 
 
-def _safe(out: Path, path: object) -> bool:
-    if not isinstance(path, str):
-        return False
-    try:
-        paths.inside(out, path)
-    except AuditorError:
-        return False  # a tampered manifest cannot make us touch anything outside the site
-    return True
+def _safe(path: object) -> bool:
+    """A path as the site writes them; a tampered manifest cannot make us touch anything
+    outside the site (and whatever is removed is checked again, links resolved, by
+    ``paths.inside``)."""
+    return isinstance(path, str) and paths.plain(path)
 
 
 def _load(path: Path) -> dict[str, Any] | None:

@@ -76,6 +76,15 @@ def relative(from_page: str, to_page: str) -> str:
     return "/".join(parts)
 
 
+def plain(site_path: str) -> bool:
+    """Whether ``site_path`` has the shape of the paths the site writes: relative, POSIX,
+    no empty, ``.`` or ``..`` part, no backslash or NUL. A check of the text alone (cheap
+    enough for a manifest of thousands of pages); ``inside`` also resolves links."""
+    if not site_path or site_path.startswith("/") or "\\" in site_path or "\0" in site_path:
+        return False
+    return all(part not in ("", ".", "..") for part in site_path.split("/"))
+
+
 def inside(out: Path, site_path: str) -> Path:
     """The file for ``site_path`` below ``out``; an error if it would land anywhere else."""
     pure = PurePosixPath(site_path)

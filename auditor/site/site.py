@@ -19,7 +19,7 @@ same store gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +38,7 @@ from auditor.site.project import (
 from auditor.site.risk import DIRECT_WEIGHT, FORMULA, SEVERITY_WEIGHTS, TRANSITIVE_WEIGHT
 from auditor.site.snapshot import snapshot_pages
 from auditor.site.views import Links
-from auditor.store import projects as store_projects
-from auditor.store.portfolio import project_state, save_cached
+from auditor.store.portfolio import all_entries, count_projects, project_state, save_cached
 
 Progress = Callable[[str], None]
 SAVE_ROWS_EVERY = 50  # projects rendered before their index rows are written to the store
@@ -94,19 +93,18 @@ def render_site(
     renderer = manifest.renderer()
     known = manifest.read_index(out)
     whole = projects is None
-    names = store_projects(engine) if projects is None else tuple(projects)
+    names: list[str] = []
     tally = _Tally()
     pending: list[tuple[str, bytes, str]] = []
-    for number, name in enumerate(names, start=1):
-        state = project_state(engine, name)  # read before the history: see manifest.py
-        if state is None:
-            continue
+    total = count_projects(engine) if projects is None else len(projects)
+    for number, (name, state) in enumerate(_states(engine, projects), start=1):
+        names.append(name)  # the state is read before the history: see manifest.py
         inputs = manifest.inputs_digest("project", renderer, _options(options), state.hex())
         before = manifest.read_project(out, name)
         if not full and before is not None and before.inputs == inputs and before.present(out):
             tally.current += 1
             continue
-        say(f"reading {name} ({number}/{len(names)})")
+        say(f"reading {name} ({number}/{total})")
         history = read_project(engine, name, snapshot_pages=options.snapshot_pages)
         if history is None:
             continue
@@ -154,6 +152,19 @@ def render_site(
     )
 
 
+def _states(engine: Engine, projects: Sequence[str] | None) -> Iterator[tuple[str, bytes]]:
+    """The chosen projects (default: every project, read a page of names at a time) and
+    their states; a named project the store does not hold is left out."""
+    if projects is None:
+        for entry in all_entries(engine, site_index.ROW_KIND):
+            yield entry.name, entry.state
+        return
+    for name in projects:
+        state = project_state(engine, name)
+        if state is not None:
+            yield name, state
+
+
 def _options(options: SiteOptions) -> list[int]:
     return [options.snapshot_pages, options.page_size, options.weeks]
 
@@ -166,7 +177,8 @@ def _folder(path: str) -> str:
 def _clean_up(out: Path, names: set[str], legacy: tuple[str, ...]) -> tuple[str, ...]:
     """After rendering every project: remove the pages of projects the store no longer
     holds, and the pages an older auditor left that no project claimed."""
-    for pages in manifest.project_manifests(out):
+    known = {paths.project_dir(name) for name in names}
+    for pages in manifest.project_manifests(out, besides=known):
         if pages.project not in names:
             manifest.remove_project(out, pages)
     paths.remove_files(out, legacy)

@@ -87,6 +87,13 @@ def project_state(engine: Engine, name: str) -> bytes | None:
     return read(engine, work)  # type: ignore[no-any-return]
 
 
+def count_projects(engine: Engine) -> int:
+    def work(conn: Connection) -> int:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(PROJECT)).scalar_one())
+
+    return read(engine, work)  # type: ignore[no-any-return]
+
+
 def entries(
     engine: Engine, kind: str, *, after: str | None = None, limit: int = BATCH
 ) -> tuple[ProjectEntry, ...]:
