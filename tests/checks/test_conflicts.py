@@ -186,6 +186,16 @@ def test_missing_and_duplicates() -> None:
     )
 
 
+def test_go_replace_is_not_a_requirement_conflict() -> None:
+    """prometheus' go.mod (October 2024) requires k8s.io/klog v1.0.0 and replaces it by
+    klog-gokit v0.3.0: the replacement is the module's own choice, not a conflict."""
+    folder = FIXTURES / "go-mod/real/prometheus__prometheus__65f61035"
+    collection = collect_paths([str(folder)])
+    klog = next(p for p in collection.graph.packages if p.name.endswith("klog-gokit"))
+    assert "0.3.0" == klog.version
+    assert [] == [f for f in run(collection.graph) if f.kind.value == "conflict"]
+
+
 # Every unmet requirement in the real lockfiles, each checked by hand: yarn "resolutions"
 # that force a version outside a dependency's range, and a package-lock.json whose hoisted
 # copies npm itself reports as invalid.
