@@ -33,8 +33,10 @@ from auditor.registries.common import ConfigContext
 from auditor.registries.internal import InternalNames
 from auditor.registries.lookup import PublicRegistries, configured_registries, public_registries
 from auditor.settings import (
+    DEFAULT_UNKNOWN_SEVERITY,
     ENV_NO_REGISTRY,
     FAIL_ON_CHOICES,
+    UNKNOWN_SEVERITY_CHOICES,
     Settings,
     parse_platform,
     parse_python_version,
@@ -87,6 +89,14 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         help="exit 1 for findings at or above LEVEL ("
         + ", ".join(FAIL_ON_CHOICES)
         + f"; malicious: only malicious packages; default: {fail_on_default})",
+    )
+    parser.add_argument(
+        "--unknown-severity",
+        choices=UNKNOWN_SEVERITY_CHOICES,
+        metavar="RULE",
+        help="how --fail-on LEVEL treats findings without a severity (Go advisories carry "
+        "none): medium (count them as medium), fail (always fail), ignore (never fail); "
+        "default: medium (config unknown-severity)",
     )
     add_check_options(parser)
 
@@ -167,6 +177,7 @@ def prepare(
         advisory_db=args.advisory_db,
         offline=args.offline,
         fail_on=args.fail_on,
+        unknown_severity=getattr(args, "unknown_severity", None),
         osv_url=getattr(args, "osv_url", None),
         no_registry=getattr(args, "no_registry", False),
         python_version=getattr(args, "python_version", None),
@@ -270,11 +281,17 @@ def report_problems(result: AuditResult, console: Console, *, warnings: bool = T
         console.err.write(f"auditor: not checked: {hidden} more (--json lists them all)\n")
 
 
-def exit_code(result: AuditResult, fail_on: str | None, *, gate: bool = True) -> int:
+def exit_code(
+    result: AuditResult,
+    fail_on: str | None,
+    *,
+    gate: bool = True,
+    unknown: str = DEFAULT_UNKNOWN_SEVERITY,
+) -> int:
     """2 for unreadable files, 1 for blocking findings, 3 when incomplete, else 0."""
     if result.errors:
         return EXIT_ERROR
-    if gate and blocking(result.findings, fail_on):
+    if gate and blocking(result.findings, fail_on, unknown=unknown):
         return EXIT_FINDINGS
     if result.status is Status.INCOMPLETE:
         return EXIT_INCOMPLETE

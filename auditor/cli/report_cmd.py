@@ -88,5 +88,5 @@ class ReportCommand(Command):
         ignores = setup.settings.ignores
         snapshot_id = save_report_snapshot(args, collection, result, console, ignores)
         publish_site(args, snapshot_id, (collection, result, ignores), console, stage)
-        fail_on = setup.settings.fail_on
-        return exit_code(result, fail_on, gate=fail_on is not None)
+        fail_on, unknown = setup.settings.fail_on, setup.settings.unknown_severity
+        return exit_code(result, fail_on, gate=fail_on is not None, unknown=unknown)

@@ -65,4 +65,4 @@ class ScanCommand(Command):
         if not args.json:
             report_sources(result, console)
         report_problems(result, console)
-        return exit_code(result, setup.settings.fail_on)
+        return exit_code(result, setup.settings.fail_on, unknown=setup.settings.unknown_severity)

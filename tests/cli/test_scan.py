@@ -51,10 +51,32 @@ def test_saleor_with_the_bundled_snapshot() -> None:
     assert "is stale" in result.err
 
 
-@pytest.mark.parametrize(("fail_on", "code"), [("malicious", 0), ("critical", 1), ("low", 1)])
+@pytest.mark.parametrize(("fail_on", "code"), [("malicious", 0), ("critical", 0), ("low", 1)])
 def test_fail_on_thresholds_on_saleor(fail_on: str, code: int) -> None:
-    """No malicious package in saleor; unknown-severity findings meet any severity level."""
+    """No malicious package in saleor; its many unrated findings count as medium, so they
+    fail a low threshold, not a critical one."""
     assert code == run_cli(["scan", "--fail-on", fail_on, str(SALEOR)]).code
+
+
+@pytest.mark.parametrize(
+    ("flags", "code"),
+    [
+        (["--fail-on", "critical"], 0),
+        (["--fail-on", "medium"], 1),
+        (["--fail-on", "critical", "--unknown-severity", "fail"], 1),
+        (["--fail-on", "low", "--unknown-severity", "ignore"], 0),
+        (["--unknown-severity", "ignore"], 1),
+    ],
+)
+def test_unknown_severity_on_go_advisories(flags: list[str], code: int) -> None:
+    """prometheus' go.mod meets Go advisories, which carry no severity: `--fail-on critical`
+    does not fail on them unless `--unknown-severity fail` says so; `ignore` keeps them from
+    any threshold; without --fail-on every vulnerability fails whatever the rule."""
+    folder = FIXTURES / "go-mod/real/prometheus__prometheus"
+    result = run_cli(["scan", "--offline", "--json", *flags, str(folder)])
+    assert code == result.code, result.err
+    severities = {f["severity"] for f in json.loads(result.out)["findings"]}
+    assert {"unknown"} == severities
 
 
 def test_findings_then_incomplete_exit_codes(tmp_path: Path) -> None:
