@@ -20,6 +20,7 @@ from auditor.core.fsutil import atomic_write
 from auditor.core.model import AuditResult
 from auditor.outputs import plugins
 from auditor.outputs.base import Previous, RenderOptions, fixed_timestamp
+from auditor.outputs.duplicates import SHOW_CHOICES
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.sbom.cyclonedx import SPEC_VERSIONS
 
@@ -34,6 +35,30 @@ def add_format_option(parser: argparse.ArgumentParser, *, default: str, sbom_onl
         help=f"output format, repeatable or comma-separated: {', '.join(choices)} "
         f"(default: {default})",
     )
+
+
+def add_show_option(parser: argparse.ArgumentParser) -> None:
+    """``--show duplicates``: information the table lists after the findings."""
+    parser.add_argument(
+        "--show",
+        action="append",
+        type=_show,
+        metavar="WHAT",
+        help="also list, after the findings table, repeatable or comma-separated: "
+        + ", ".join(SHOW_CHOICES)
+        + " (names locked at several versions, each version with who requires it; "
+        "information, not findings; findings.json always has them)",
+    )
+
+
+def _show(text: str) -> tuple[str, ...]:
+    items = tuple(i.strip() for i in text.split(",") if i.strip())
+    for item in items:
+        if item not in SHOW_CHOICES:
+            raise argparse.ArgumentTypeError(
+                f"{item!r} is not something to show (choose from {', '.join(SHOW_CHOICES)})"
+            )
+    return items
 
 
 def add_destination_options(parser: argparse.ArgumentParser) -> None:
@@ -128,6 +153,7 @@ def render_options(
         source_root=source_root(args.paths),
         previous=previous,
         fail_on=fail_on,
+        show=frozenset(item for group in getattr(args, "show", None) or () for item in group),
     )
 
 

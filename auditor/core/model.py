@@ -353,6 +353,8 @@ class AuditResult:
     fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
     unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
     notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
+    # names locked at several versions: information, not findings (npm nests copies)
+    duplicates: tuple[DuplicateVersions, ...] = ()
 
     def health_of(self, package_id: str) -> PackageHealth | None:
         for item in self.health:
@@ -421,6 +423,22 @@ class FixPlan:
     compatible: bool = True
     blockers: tuple[Blocker, ...] = ()
     unfixed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class DuplicateVersions:
+    """One package name locked at several versions in the project's graph.
+
+    Information, not a finding: npm nests a copy of a package wherever two dependents need
+    incompatible versions, and Python lockfiles split a package by markers. ``versions`` is in
+    the ecosystem's version order, oldest first; ``packages`` holds the id of each locked
+    package of that name (a version locked from two sources counts twice), in the same order.
+    """
+
+    ecosystem: Ecosystem
+    name: str
+    versions: tuple[str, ...]
+    packages: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True, order=True)

@@ -44,6 +44,7 @@ def render_markdown(result: AuditResult, options: RenderOptions) -> str:
     graph = result.graph
     title = f"## auditor: {md_text(options.project_name)}"
     parts = [title, "", *_status_lines(result), "", *_count_lines(result, options)]
+    parts += _duplicate_lines(result)
     head = "\n".join(parts) + "\n"
     tail = "\n".join(_suppressed_lines(result) + _unchecked_lines(result))
     findings = sorted(result.findings, key=lambda f: rank(graph, f))
@@ -135,6 +136,18 @@ def _count_lines(result: AuditResult, options: RenderOptions) -> list[str]:
             f"Since {md_text(options.previous.label)}: **{new} new**, {gone} no longer reported",
         ]
     return lines
+
+
+def _duplicate_lines(result: AuditResult) -> list[str]:
+    if not result.duplicates:
+        return []
+    copies = sum(len(d.packages) for d in result.duplicates)
+    names = len(result.duplicates)
+    return [
+        "",
+        f"{names} package name{'s are' if names != 1 else ' is'} locked at several versions "
+        f"({copies} packages): information, not findings (`duplicates` in findings.json).",
+    ]
 
 
 def _suppressed_note(result: AuditResult) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from auditor.core.model import AuditResult, FindingKind, Severity
+from auditor.outputs.duplicates import duplicates_line
 from auditor.outputs.supply_table import summary_lines
 from auditor.outputs.text import plural, safe
 
@@ -30,6 +31,9 @@ def render_summary(result: AuditResult) -> str:
     if result.sources:
         lines.extend(_advisory_lines(result))
     lines.extend(summary_lines(result))
+    duplicates = duplicates_line(result, hint="findings.json lists them under duplicates")
+    if duplicates:
+        lines.append(duplicates)
     return "\n".join(lines) + "\n"
 
 

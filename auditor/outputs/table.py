@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import AuditResult, Finding, FindingKind, Severity, Status
+from auditor.outputs.duplicates import SHOW_DUPLICATES, duplicates_section
 from auditor.outputs.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
 from auditor.outputs.text import plural, render_rows, safe
 
@@ -66,7 +67,7 @@ def _order(graph: DependencyGraph, finding: Finding) -> tuple[str, str, int, str
     return package.name, package.id, -finding.severity.rank, finding.id
 
 
-def render_findings(result: AuditResult) -> str:
+def render_findings(result: AuditResult, *, show: frozenset[str] = frozenset()) -> str:
     graph = result.graph
     lines: list[str] = []
     findings = sorted(
@@ -93,6 +94,7 @@ def render_findings(result: AuditResult) -> str:
             safe(f"  {r.id}: expired {r.expires} ({r.origin})") for r in result.expired_ignores
         )
     lines.extend(sections(result))
+    lines.extend(duplicates_section(result, SHOW_DUPLICATES in show))
     if lines and lines[0] == "":
         lines.pop(0)
     if lines:

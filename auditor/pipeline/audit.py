@@ -35,6 +35,7 @@ from auditor.core.model import (
 )
 from auditor.enrich.health import total_libyears
 from auditor.enrich.stage import RegistrySetup, enrich
+from auditor.pipeline.duplicates import duplicate_versions
 from auditor.pipeline.fixplan import plan_fixes
 from auditor.pipeline.policy import apply_ignores
 from auditor.versions.markers import for_project
@@ -171,6 +172,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         fix_plans=plans,
         unverified=tuple(sorted(unverified)),
         notes=enriched.notes,
+        duplicates=duplicate_versions(graph),
     )
 
 

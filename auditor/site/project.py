@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.core.model import Severity
+from auditor.pipeline.duplicates import duplicate_versions
 from auditor.site import charts, paths
 from auditor.site.charts import Chart, SeriesData
 from auditor.site.data import ProjectHistory
@@ -137,6 +138,7 @@ def project_context(history: ProjectHistory, links: Links, *, weeks_shown: int) 
         "latest": latest,
         "trends": trends(history),
         "libyears": libyears(history),
+        "duplicates": duplicate_versions(history.latest.result.graph),
         "charts": treadmill_charts(history, weeks),
         "week_rows": [WeekRow(week=w, risk=r) for w, r in zip(weeks, risks, strict=True)],
         "weeks_omitted": len(series.weeks) - len(weeks),

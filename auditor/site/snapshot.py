@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.core.model import FindingKind
+from auditor.pipeline.duplicates import duplicate_versions
 from auditor.site import paths
 from auditor.site.data import ProjectHistory
 from auditor.site.views import FindingRow, Links, Pager, pages_of, ranked
@@ -82,6 +83,8 @@ def snapshot_pages(
             "base": history.info(base_id) if base_id is not None else None,
             "meta": meta,
             "libyears": getattr(result, "libyears", None),
+            # from the graph, so that snapshots stored before they were recorded show them too
+            "duplicates": duplicate_versions(result.graph),
             "has_plans": bool(getattr(result, "fix_plans", ())),
         }
         pages.append((urls[number - 1], context))

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from auditor.core.model import Finding, FindingKind, Severity
 from auditor.store import codec, tables
 from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read
+from auditor.store.retired import counted
 
 _BATCH = 500
 
@@ -78,7 +79,7 @@ def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]
         .join(PROJECT, PROJECT.c.id == s.project_id)
         .join(item, item.c.set_id == s.finding_set_id)
         .join(f, f.c.id == item.c.finding_ref)
-        .where(PROJECT.c.name == project)
+        .where(PROJECT.c.name == project, counted(f))
     )
     out: dict[int, set[FindingFact]] = {sid: set() for sid in graphs}
     for snapshot_id, purl, eco, name, fid, kind, severity in conn.execute(query):
@@ -142,7 +143,7 @@ def project_findings(engine: Engine, project: str) -> dict[Identity, Finding]:
             .join(PROJECT, PROJECT.c.id == s.project_id)
             .join(item, item.c.set_id == s.finding_set_id)
             .join(f, f.c.id == item.c.finding_ref)
-            .where(PROJECT.c.name == project)
+            .where(PROJECT.c.name == project, counted(f))
             .group_by(f.c.id)
             .subquery()
         )

@@ -7,7 +7,8 @@ and a walk in memory.
 
 A finding is identified by (ecosystem, package name, finding id): an upgrade that keeps the
 same advisory open keeps the finding open. Only complete snapshots open or close findings:
-a run whose advisory source failed must not look like a fix.
+a run whose advisory source failed must not look like a fix. Findings of retired rules
+stored by earlier versions do not count (``auditor.store.retired``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from auditor.core.model import Severity, Status
 from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read, set_findings
 from auditor.store.records import as_utc
+from auditor.store.retired import NOTHING, retired_in
 
 SEVERITIES = tuple(sorted(Severity, key=lambda s: -s.rank))  # critical first
 
@@ -183,6 +185,7 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
             s.findings_new,
             s.findings_resolved,
             s.finding_set_id,
+            s.baseline_id,
             *(getattr(s, f"findings_{sev.value}") for sev in SEVERITIES),
         )
         .join(PROJECT, PROJECT.c.id == s.project_id)
@@ -190,8 +193,10 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
         .order_by(s.taken_at, s.id)
     )
     out = []
-    for row in conn.execute(query):
-        m = row._mapping
+    mappings = [row._mapping for row in conn.execute(query)]
+    retired = retired_in(conn, mappings)
+    for m in mappings:
+        gone = retired.get(m["id"], NOTHING)
         point = SnapshotPoint(
             snapshot_id=m["id"],
             taken_at=as_utc(m["taken_at"]),
@@ -203,9 +208,12 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
             removed=m["removed"],
             upgraded=m["upgraded"],
             downgraded=m["downgraded"],
-            open_by_severity=tuple((sev, int(m[f"findings_{sev.value}"])) for sev in SEVERITIES),
-            new_findings=m["findings_new"],
-            resolved_findings=m["findings_resolved"],
+            open_by_severity=tuple(
+                (sev, int(m[f"findings_{sev.value}"]) - gone.by_severity.get(sev.value, 0))
+                for sev in SEVERITIES
+            ),
+            new_findings=m["findings_new"] - gone.new,
+            resolved_findings=m["findings_resolved"] - gone.resolved,
         )
         out.append(_Row(point=point, finding_set_id=m["finding_set_id"]))
     return out

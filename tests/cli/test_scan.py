@@ -244,3 +244,30 @@ def test_report_writes_findings_and_only_fails_with_fail_on(tmp_path: Path) -> N
     assert (
         1 == run_cli(["report", "--quiet", "--fail-on", "low", "--out", str(out), str(SALEOR)]).code
     )
+
+
+def test_show_duplicates_lists_each_version_with_who_requires_it() -> None:
+    """Without --show, one line counts the names locked at several versions; with
+    ``--show duplicates`` a table lists each version with its dependents, like `npm ls`.
+    Neither changes the exit code: duplicates are information, not findings."""
+    folder = str(FIXTURES / "yarn-lock/real/wallabag__wallabag")
+    plain = run_cli(["scan", "--offline", folder])
+    assert (
+        "duplicate versions: 51 names locked at several versions (106 packages); information, "
+        "not findings (--show duplicates lists them)"
+    ) in plain.out
+    assert "REQUIRED BY" not in plain.out
+    shown = run_cli(["scan", "--offline", "--show", "duplicates", folder])
+    assert plain.code == shown.code
+    lines = shown.out.splitlines()
+    assert "duplicate versions (51 names, 106 packages; information, not findings):" in lines
+    assert any(line.split() == ["p-limit", "2.3.0", "1", "p-locate@4.1.0"] for line in lines)
+    assert any(line.split() == ["3.1.0", "1", "p-locate@5.0.0"] for line in lines)
+
+
+def test_show_rejects_an_unknown_item(capsys: pytest.CaptureFixture[str]) -> None:
+    """--show takes only what it can show; anything else is a usage error (exit 2)."""
+    with pytest.raises(SystemExit) as info:
+        run_cli(["scan", "--show", "duplicates,licenses", str(SALEOR)])
+    assert 2 == info.value.code
+    assert "'licenses' is not something to show" in capsys.readouterr().err
