@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from auditor.core.model import AuditResult, FindingKind, Severity
+from auditor.core.model import SEVERITY_ORDER, AuditResult, FindingKind
 from auditor.outputs.duplicates import duplicates_line
 from auditor.outputs.supply_table import summary_lines
 from auditor.outputs.text import plural, safe
@@ -44,7 +44,7 @@ def _advisory_lines(result: AuditResult) -> list[str]:
         failed = f", FAILED: {info.error}" if info.error else ""
         lines.append(safe(f"advisories: {info.name} ({info.location}{when}{failed})"))
     counts = Counter(f.severity for f in result.findings)
-    by_severity = ", ".join(f"{counts[s]} {s.value}" for s in reversed(Severity) if counts[s])
+    by_severity = ", ".join(f"{counts[s]} {s.value}" for s in SEVERITY_ORDER if counts[s])
     affected = len({f.package_id for f in result.findings})
     text = f"findings: {len(result.findings)}"
     if result.findings:

@@ -6,21 +6,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from auditor.core.model import Finding, FindingKind, IgnoreRule, Severity, Suppression
+from auditor.core.model import (
+    SECURITY_KINDS,
+    Finding,
+    FindingKind,
+    IgnoreRule,
+    Severity,
+    Suppression,
+)
 from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 FAIL_ON_MALICIOUS = "malicious"
-# what fails a run without --fail-on: the risks of running someone else's code. Health and
-# conflict findings are advice (npm nests duplicates legitimately, most projects use
-# something unmaintained) until a --fail-on level says otherwise.
-SECURITY_KINDS = frozenset(
-    {
-        FindingKind.VULNERABILITY,
-        FindingKind.MALICIOUS,
-        FindingKind.TYPOSQUAT,
-        FindingKind.CONFUSION,
-    }
-)
+# What fails a run without --fail-on: SECURITY_KINDS, the risks of running someone else's
+# code. Health and conflict findings are advice (most projects use something unmaintained)
+# until a --fail-on level says otherwise.
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Finding, FindingKind, Package, Severity
+from auditor.core.model import AuditResult, Finding, Package, Severity
 from auditor.site import paths
 from auditor.site.risk import points
 from auditor.store.sets import package_identity
@@ -141,7 +141,7 @@ def ranked(
         )
     rows.sort(
         key=lambda r: (
-            -(1 if r.finding.kind is FindingKind.MALICIOUS else 0),
+            r.finding.kind.group,  # malicious, vulnerabilities, ... health last
             -r.points,
             -r.finding.severity.rank,
             -(r.finding.score or 0.0),

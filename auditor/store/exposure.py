@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from auditor.core.model import Finding, FindingKind, Severity
 from auditor.store import codec, tables
-from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read
+from auditor.store.queries import PROJECT, SNAPSHOT, Identity, finding_kind, read
 from auditor.store.retired import counted
 
 _BATCH = 500
@@ -89,7 +89,7 @@ def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]
                 ecosystem=eco,
                 package=name,
                 finding_id=fid,
-                kind=_kind(kind),
+                kind=finding_kind(kind),
                 severity=Severity(severity),
                 direct=purl in direct.get(graphs[sid], ()),
             )
@@ -122,13 +122,6 @@ def _direct_purls(conn: Connection, graph_ids: list[int]) -> dict[int, frozenset
         for chunk_id, purl in conn.execute(query):
             purls.setdefault(int(chunk_id), set()).add(str(purl))
     return {g: frozenset(p for c in ids for p in purls.get(c, ())) for g, ids in chunks.items()}
-
-
-def _kind(text: str) -> FindingKind:
-    try:
-        return FindingKind(text)
-    except ValueError:  # a kind a newer auditor wrote: weigh it as a vulnerability
-        return FindingKind.VULNERABILITY
 
 
 def project_findings(engine: Engine, project: str) -> dict[Identity, Finding]:

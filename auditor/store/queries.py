@@ -17,6 +17,7 @@ from auditor.core.model import (
     Ecosystem,
     Edge,
     Finding,
+    FindingKind,
     Package,
     Source,
     SourceKind,
@@ -374,21 +375,29 @@ def graph_versions(conn: Connection, graph_id: int) -> set[tuple[str, str, str]]
     return {(e, n, v) for e, n, v in conn.execute(query)}
 
 
+def finding_kind(text: str) -> FindingKind:
+    """A stored finding kind; one a newer auditor wrote counts as a vulnerability."""
+    try:
+        return FindingKind(text)
+    except ValueError:
+        return FindingKind.VULNERABILITY
+
+
 def set_identities(conn: Connection, set_id: int) -> set[Identity]:
     """Every identity of a finding set, retired rules included: the summary counted at
     write time counts what is stored, and readers subtract retired rules uniformly
     (``auditor.store.retired``)."""
     found = set_findings(conn, [set_id], retired=True)
-    return {identity for identity, _ in found.get(set_id, ())}
+    return {identity for identity, _, _ in found.get(set_id, ())}
 
 
 def set_findings(
     conn: Connection, set_ids: Sequence[int], *, retired: bool = False
-) -> dict[int, list[tuple[Identity, str]]]:
-    """For each finding set: (identity, severity) of its findings (of retired rules too
-    with ``retired``)."""
+) -> dict[int, list[tuple[Identity, str, str]]]:
+    """For each finding set: (identity, severity, kind) of its findings (of retired rules
+    too with ``retired``)."""
     item, finding = _t(tables.FindingSetItem), _t(tables.Finding)
-    out: dict[int, list[tuple[Identity, str]]] = {i: [] for i in set_ids}
+    out: dict[int, list[tuple[Identity, str, str]]] = {i: [] for i in set_ids}
     ids = sorted(set(set_ids))
     for start in range(0, len(ids), 500):
         query = (
@@ -398,6 +407,7 @@ def set_findings(
                 finding.c.package_name,
                 finding.c.finding_id,
                 finding.c.severity,
+                finding.c.kind,
             )
             .select_from(item)
             .join(finding, finding.c.id == item.c.finding_ref)
@@ -405,6 +415,6 @@ def set_findings(
         )
         if not retired:
             query = query.where(counted(finding))
-        for set_id, eco, name, fid, severity in conn.execute(query):
-            out[set_id].append(((eco, name, fid), severity))
+        for set_id, eco, name, fid, severity, kind in conn.execute(query):
+            out[set_id].append(((eco, name, fid), severity, kind))
     return out

@@ -21,8 +21,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.core.model import Severity, Status
-from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read, set_findings
+from auditor.core.model import FindingKind, Severity, Status
+from auditor.store.queries import (
+    PROJECT,
+    SNAPSHOT,
+    Identity,
+    finding_kind,
+    read,
+    set_findings,
+)
 from auditor.store.records import as_utc
 from auditor.store.retired import NOTHING, retired_in
 
@@ -107,6 +114,7 @@ class OpenFinding:
     first_seen: dt.datetime
     first_snapshot_id: int
     age: dt.timedelta  # as of the series' ``as_of``
+    kind: FindingKind = FindingKind.VULNERABILITY
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,7 +135,14 @@ class Series:
 
     @property
     def oldest_open(self) -> OpenFinding | None:
-        return max(self.open, key=lambda f: (f.age, f.first_snapshot_id), default=None)
+        """The oldest open finding of the most important kind open: the oldest malicious
+        package, else the oldest vulnerability, ...; a health finding only when nothing
+        else is open (``FindingKind.group``)."""
+        return min(
+            self.open,
+            key=lambda f: (f.kind.group, -f.age.total_seconds(), -f.first_snapshot_id),
+            default=None,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,8 +176,9 @@ def project_series(engine: Engine, project: str, *, as_of: dt.datetime | None = 
                     first_seen=first_seen,
                     first_snapshot_id=first_id,
                     age=(moment - first_seen) if moment else dt.timedelta(0),
+                    kind=kind,
                 )
-                for identity, (first_seen, first_id, severity) in sorted(still_open.items())
+                for identity, (first_seen, first_id, severity, kind) in sorted(still_open.items())
             ),
         )
 
@@ -219,18 +235,22 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
     return out
 
 
-_Open = dict[Identity, tuple[dt.datetime, int, Severity]]  # first seen, its snapshot, severity
+# first seen, its snapshot, severity, kind
+_Open = dict[Identity, tuple[dt.datetime, int, Severity, FindingKind]]
 
 
 def _episodes(
-    rows: Sequence[_Row], sets: dict[int, list[tuple[Identity, str]]]
+    rows: Sequence[_Row], sets: dict[int, list[tuple[Identity, str, str]]]
 ) -> tuple[list[Remediation], _Open]:
     remediated: list[Remediation] = []
     open_now: _Open = {}
     for row in rows:
-        present = {identity: Severity(sev) for identity, sev in sets.get(row.finding_set_id, ())}
+        present = {
+            identity: (Severity(sev), finding_kind(kind))
+            for identity, sev, kind in sets.get(row.finding_set_id, ())
+        }
         for identity in sorted(open_now.keys() - present.keys()):
-            first_seen, first_id, severity = open_now.pop(identity)
+            first_seen, first_id, severity, _ = open_now.pop(identity)
             remediated.append(
                 Remediation(
                     ecosystem=identity[0],
@@ -243,12 +263,12 @@ def _episodes(
                     resolved_snapshot_id=row.point.snapshot_id,
                 )
             )
-        for identity, severity in present.items():
+        for identity, (severity, kind) in present.items():
             known = open_now.get(identity)
             if known is None:
-                open_now[identity] = (row.point.taken_at, row.point.snapshot_id, severity)
+                open_now[identity] = (row.point.taken_at, row.point.snapshot_id, severity, kind)
             else:  # keep when it was first seen; report its latest severity
-                open_now[identity] = (known[0], known[1], severity)
+                open_now[identity] = (known[0], known[1], severity, kind)
     return remediated, open_now
 
 

@@ -247,3 +247,35 @@ def test_duplicates_are_information_and_old_duplicate_findings_count_nowhere(
             row["Versions"],
             row["Locked at, oldest first"],
         )
+
+
+def test_vulnerabilities_come_first_and_health_is_its_own_section(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A health finding open since day 0 and an unrated vulnerability since day 2: the
+    project page's oldest open finding is the vulnerability, the open-findings table holds
+    it and the health one has its own table; the snapshot page ranks the vulnerability and
+    lists the health finding only in its own section."""
+    a, b = pypi("a", "1.0"), pypi("b", "1.0")
+    unmaintained = Finding(
+        package_id=a.id,
+        kind=FindingKind.HEALTH,
+        id="HEALTH-UNMAINTAINED",
+        severity=Severity.LOW,
+        summary="no release for 3 years",
+    )
+    vuln = finding(b, "PYSEC-2021-98", Severity.UNKNOWN)
+    save(engine, small_graph(a, b), findings=[unmaintained], taken_at=day(0))
+    save(engine, small_graph(a, b), findings=[unmaintained, vuln], taken_at=day(2))
+    last = save(engine, small_graph(a, b), findings=[unmaintained, vuln], taken_at=day(5))
+    render_site(engine, tmp_path)
+    project = read_page(tmp_path / paths.project_page("demo"))
+    text = " ".join(project.text.split())
+    assert "Oldest open finding 3 days PYSEC-2021-98 (vulnerability) in b" in text
+    assert ["PYSEC-2021-98"] == project.table("open-table").column("Finding")
+    assert ["HEALTH-UNMAINTAINED"] == project.table("health-table").column("Finding")
+    page = read_page(tmp_path / paths.snapshot_page("demo", last))
+    ranked = page.table("findings-table").column("Finding")
+    assert 1 == len(ranked)
+    assert ranked[0].startswith("PYSEC-2021-98")
+    assert ["a"] == [r["Package"].split()[0] for r in page.table("kind-health-table").records()]
