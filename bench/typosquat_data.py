@@ -22,6 +22,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from auditor.collectors import plugins
+from auditor.collectors.inputs import TreeReader
+from auditor.core.errors import AuditorError
+from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem
 
 ECOSYSTEM_DIRS = {Ecosystem.PYPI: "pypi", Ecosystem.NPM: "npm"}
@@ -162,12 +166,73 @@ READERS = {
 }
 
 
+# the collector that reads each folder's files (for who depends on each package)
+COLLECTOR_OF = {
+    "npm-package-lock": "npm-package-lock",
+    "yarn-lock": "yarn-lock",
+    "pnpm-lock": "pnpm-lock",
+    "poetry-lock": "poetry-lock",
+    "pdm-lock": "pdm-lock",
+    "uv-lock": "uv-lock",
+    "pylock-toml": "pylock",
+    "pipfile-lock": "pipfile-lock",
+    "requirements-txt": "requirements",
+}
+
+
 def lockfile_names(data: Path) -> dict[Ecosystem, dict[str, str]]:
     """Every package name of the real lockfiles: ecosystem → normalised name → first file
     (from ``lockfile-names.tsv`` in ``data``)."""
     found: dict[Ecosystem, dict[str, str]] = {Ecosystem.PYPI: {}, Ecosystem.NPM: {}}
-    for eco, name, path in _rows(data / "lockfile-names.tsv"):
+    for eco, name, path, _dependents in _rows(data / "lockfile-names.tsv"):
         found[Ecosystem.parse(eco)][name] = path
+    return found
+
+
+NOT_A_PACKAGE = "-"  # the dependents column of a name auditor's graph has no package for
+
+
+def lockfile_dependents(data: Path) -> dict[Ecosystem, dict[str, tuple[str, ...] | None]]:
+    """For every package name of the real lockfiles, the names of the packages that depend
+    on it there (empty: only the project itself does; None: auditor's collectors see no
+    registry package of that name, e.g. an npm alias or a tarball URL, so its check never
+    judges the name), from ``lockfile-names.tsv``."""
+    found: dict[Ecosystem, dict[str, tuple[str, ...] | None]] = {
+        Ecosystem.PYPI: {},
+        Ecosystem.NPM: {},
+    }
+    for eco, name, _path, dependents in _rows(data / "lockfile-names.tsv"):
+        found[Ecosystem.parse(eco)][name] = (
+            None if dependents == NOT_A_PACKAGE else tuple(dependents.split())
+        )
+    return found
+
+
+def _dependents_from_files(data: Path) -> dict[Ecosystem, dict[str, set[str]]]:
+    """Who depends on each package in the real lockfiles, as auditor's own collectors read
+    them (a file they cannot read adds nothing)."""
+    found: dict[Ecosystem, dict[str, set[str]]] = {Ecosystem.PYPI: {}, Ecosystem.NPM: {}}
+    for folder, (ecosystem, _reader) in sorted(READERS.items()):
+        collector = plugins.get(COLLECTOR_OF[folder])
+        for path in sorted((data / "lockfiles" / folder).rglob("*")):
+            if not path.is_file() or path.suffix == ".in":
+                continue
+            reader = TreeReader(path.parent)
+            try:
+                result = collector.collect(reader.read_path(path), reader)
+            except AuditorError:
+                continue
+            graph = DependencyGraph.from_results([result])
+            for package in graph.packages:
+                if not package.source.is_registry:
+                    continue  # the check judges registry packages only
+                parents = {
+                    ecosystem.normalize_name(graph.package(e.parent).name)
+                    for e in graph.parents(package.id)
+                    if not graph.is_root(e.parent)
+                }
+                name = ecosystem.normalize_name(package.name)
+                found[ecosystem].setdefault(name, set()).update(parents)
     return found
 
 
@@ -195,9 +260,15 @@ def export(data: Path, out: Path) -> None:
     (out / "malicious.tsv").write_text("\n".join(malicious) + "\n", encoding="utf-8")
     labeled = (data / "typosquats" / "npm.tsv").read_text(encoding="utf-8")
     (out / "labeled-npm.tsv").write_text(labeled, encoding="utf-8")
-    names = ["ecosystem\tname\tfile"]
+    names = ["ecosystem\tname\tfile\tdependents"]
+    dependents = _dependents_from_files(data)
     for ecosystem, found in _lockfile_names_from_files(data).items():
-        names += [f"{ecosystem.value}\t{n}\t{f}" for n, f in sorted(found.items())]
+        known = dependents[ecosystem]
+        names += [
+            f"{ecosystem.value}\t{n}\t{f}\t"
+            + (" ".join(sorted(known[n])) if n in known else NOT_A_PACKAGE)
+            for n, f in sorted(found.items())
+        ]
     (out / "lockfile-names.tsv").write_text("\n".join(names) + "\n", encoding="utf-8")
 
 

@@ -178,16 +178,21 @@ def bundled_path(ecosystem: Ecosystem) -> str:
 
 
 @functools.cache
-def bundled(ecosystem: Ecosystem) -> PopularList:
-    """The list shipped with auditor for ``ecosystem`` (parsed once per process)."""
+def bundled_text(ecosystem: Ecosystem) -> str:
+    """The text of the list shipped with auditor for ``ecosystem``."""
     if ecosystem not in BUNDLED_ECOSYSTEMS:
         raise PopularListError(f"no bundled popular-package list for {ecosystem.value}")
     resource = bundled_data("popular", f"{ecosystem.purl_type}.tsv")
     try:
-        text = resource.read_text(encoding="utf-8")
+        return resource.read_text(encoding="utf-8")
     except OSError as exc:
         raise PopularListError(f"{bundled_path(ecosystem)}: cannot read: {exc}") from None
-    return parse_list(text, bundled_path(ecosystem))
+
+
+@functools.cache
+def bundled(ecosystem: Ecosystem) -> PopularList:
+    """The list shipped with auditor for ``ecosystem`` (parsed once per process)."""
+    return parse_list(bundled_text(ecosystem), bundled_path(ecosystem))
 
 
 def merge_weights(
