@@ -429,6 +429,7 @@ class PackageHealth:
     latest: str | None = None
     latest_published: str | None = None
     last_release: str | None = None  # the newest publication of any version
+    first_release: str | None = None  # the project's first publication (its age)
     newer_releases: int | None = None  # stable releases above the locked one
     libyears: float | None = None
     yanked: bool = False

@@ -86,10 +86,17 @@ class PopularList:
         return Popularity(kind=self.kind, value=value)
 
     def describe_unlisted(self) -> str:
-        """What not being on this list says about a name's popularity."""
+        """What not being on this list says, and only that: nobody measured the name's own
+        downloads, so no figure is claimed for it."""
         if self.kind is WeightKind.RANK:
-            return f"not in the top {self.floor.value - 1:,} {self.ecosystem.value} projects"
-        return f"fewer than {self.floor.value:,} downloads a month"
+            return (
+                f"not on the bundled list of the top {self.floor.value - 1:,} "
+                f"{self.ecosystem.value} projects by downloads"
+            )
+        return (
+            f"not on the bundled list of the top {len(self):,} {self.ecosystem.value} "
+            f"packages by downloads (those with {self.floor.value:,} or more a month)"
+        )
 
     def at_least(self, score: float) -> list[str]:
         """The names whose popularity score is ``score`` or more, sorted."""
