@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from auditor.core.model import AuditResult  # noqa: E402
+from auditor.core.result import AuditResult  # noqa: E402
 from auditor.outputs import plugins  # noqa: E402
 from auditor.outputs.base import RenderOptions  # noqa: E402
 from tests.outputs.cases import OPTIONS, audited, generated_result, in_repo  # noqa: E402

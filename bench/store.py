@@ -27,20 +27,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    Ecosystem,
-    Edge,
-    Finding,
-    FindingKind,
-    Hash,
-    Location,
-    Package,
-    Root,
-    Severity,
-    root_id,
-)
+from auditor.core.model import Ecosystem, Edge, Hash, Location, Package, Root, root_id
+from auditor.core.result import AuditResult
 from auditor.store import SnapshotMeta, load_snapshot, open_store, save_snapshot
 from auditor.store.diff import diff_snapshots
 from auditor.store.series import project_series

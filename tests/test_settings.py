@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from auditor.core.errors import UsageError
-from auditor.core.model import IgnoreRule
-from auditor.settings import Config, ConfigError, find_config, read_config, resolve
+from auditor.core.findings import IgnoreRule
+from auditor.settings import (
+    Config,
+    ConfigError,
+    find_config,
+    read_config,
+    resolve,
+    stale_days,
+)
 
 PYPROJECT = """\
 [project]
@@ -209,3 +216,17 @@ def test_bad_environment_values() -> None:
         resolve(config=Config(), environ={"AUDITOR_OFFLINE": "maybe"})
     with pytest.raises(ConfigError, match="AUDITOR_STALE_DAYS: is 'week'"):
         resolve(config=Config(), environ={"AUDITOR_STALE_DAYS": "week"})
+
+
+def test_stale_days_from_flag_environment_or_default() -> None:
+    """The shared staleness threshold: --stale-days beats AUDITOR_STALE_DAYS beats the
+    deprecated AUDITOR_DB_MAX_AGE_DAYS beats 7; bad values are usage errors."""
+    assert 3.0 == stale_days(3.0, {"AUDITOR_STALE_DAYS": "9"})
+    assert 9.5 == stale_days(None, {"AUDITOR_STALE_DAYS": "9.5"})
+    assert 4.0 == stale_days(None, {"AUDITOR_STALE_DAYS": "4", "AUDITOR_DB_MAX_AGE_DAYS": "9"})
+    assert 9.0 == stale_days(None, {"AUDITOR_DB_MAX_AGE_DAYS": "9"})
+    assert 7.0 == stale_days(None, {})
+    with pytest.raises(UsageError, match="AUDITOR_STALE_DAYS: is 'soon', expected a positive"):
+        stale_days(None, {"AUDITOR_STALE_DAYS": "soon"})
+    with pytest.raises(UsageError, match="AUDITOR_DB_MAX_AGE_DAYS: is '0', expected a positive"):
+        stale_days(None, {"AUDITOR_DB_MAX_AGE_DAYS": "0"})

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from auditor.advisories.osv import OsvRecord
-from auditor.core.model import Ecosystem, Package, SourceInfo, SourceKind
+from auditor.core.model import Ecosystem, Package, SourceKind
+from auditor.core.result import SourceInfo
 
 if TYPE_CHECKING:
     from auditor.net.client import HttpClient

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +9,6 @@ from pathlib import Path
 from auditor.advisories.sync import META_NAME, ZIP_NAME, DbMeta, database_dir
 from auditor.core.errors import SourceError
 from auditor.core.model import Ecosystem
-from auditor.settings import stale_days
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,12 +20,6 @@ class DbStatus:
     meta: DbMeta | None = None
     age_days: float | None = None
     problem: str | None = None
-
-
-def max_age_days(flag: float | None, env: Mapping[str, str] | None = None) -> float:
-    """The staleness threshold, shared with ``scan`` and ``report``: the flag, else
-    ``AUDITOR_STALE_DAYS`` (or the deprecated ``AUDITOR_DB_MAX_AGE_DAYS``), else 7."""
-    return stale_days(flag, os.environ if env is None else env)
 
 
 def read_status(

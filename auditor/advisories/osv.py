@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from auditor.collectors.base import InputFile
-from auditor.core.documents import Doc, load_json, load_yaml
+from auditor.core.documents import Doc, InputFile, load_json, load_yaml
 from auditor.core.errors import LockfileError, SourceError
 
 EVENT_KINDS = ("introduced", "fixed", "last_affected", "limit")

@@ -10,7 +10,7 @@ this module is the only place auditor touches pip-audit, and
 ``ServiceError``), so an upgrade that changes them fails that one test, not a user's audit.
 
 Where the requests go. pip-audit builds its URL from a fixed constant; auditor instead asks
-the index the user configured (``auditor/registry``: ``AUDITOR_PYPI_URL``, pip/uv settings,
+the index the user configured (``auditor/registries``: ``AUDITOR_PYPI_URL``, pip/uv settings,
 else pip's default). The service's own session is replaced by one whose transport adapter
 takes the ``<name>/<version>/json`` tail of pip-audit's URL, sends it to the configured JSON
 API through the run's ``HttpClient`` (timeouts, retries, rate limit, cache, redaction) and
@@ -52,8 +52,9 @@ from auditor.advisories.osv import (
     Range,
 )
 from auditor.core.errors import SourceError
-from auditor.core.model import Ecosystem, Package, SourceInfo
+from auditor.core.model import Ecosystem, Package
 from auditor.core.redact import redact_url
+from auditor.core.result import SourceInfo
 from auditor.net.client import HttpClient, NetConfig
 from auditor.registries.common import ConfigContext
 from auditor.registries.pipconf import resolve_python

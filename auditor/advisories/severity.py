@@ -16,7 +16,7 @@ from cvss import CVSS2, CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 
 from auditor.advisories.osv import Affected, OsvRecord, SeverityScore
-from auditor.core.model import Severity
+from auditor.core.findings import Severity
 
 # Newest first: when a record carries several, the newest scoring system is preferred.
 CVSS_TYPES = ("CVSS_V4", "CVSS_V3", "CVSS_V2")

@@ -16,12 +16,11 @@ from typing import ClassVar
 
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
+from auditor.core.findings import Finding, FindingKind, Unverified
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Finding, FindingKind, PackageHealth, Unverified
 from auditor.enrich.edges import MissingRequirement
+from auditor.enrich.stage import RegistryData
 from auditor.registries.internal import InternalNames
-from auditor.registries.lookup import Presence, PublicRegistries
-from auditor.settings import DEFAULT_UNMAINTAINED_DAYS
 from auditor.versions.markers import TargetEnvironment
 
 
@@ -33,6 +32,9 @@ class AdvisoryData:
     unchecked: tuple[tuple[str, str], ...] = ()
 
 
+DEFAULT_UNMAINTAINED_DAYS = 730  # a project without a release for this long is unmaintained
+
+
 @dataclass(frozen=True, kw_only=True)
 class CheckSettings:
     """What the configuration tells the checks (read before the run, no I/O in checks)."""
@@ -42,23 +44,6 @@ class CheckSettings:
     unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
     environment: TargetEnvironment = field(default_factory=TargetEnvironment)
     now: datetime | None = None  # the moment ages are measured at (None: not measured)
-
-
-@dataclass(frozen=True, kw_only=True)
-class RegistryData:
-    """What the registries answered before the checks ran.
-
-    ``health`` maps package id → facts (only packages that were looked up). ``presence``
-    maps (ecosystem, name) → whether the public registry has that name (looked up for
-    internal names only). ``public`` says which registry URLs count as public, ``served_by``
-    which configured registry a package without a recorded registry comes from.
-    """
-
-    health: Mapping[str, PackageHealth] = field(default_factory=dict)
-    presence: Mapping[tuple[Ecosystem, str], Presence] = field(default_factory=dict)
-    public: PublicRegistries | None = None
-    # package id → the configured registry that would serve it (internal names only)
-    served_by: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,8 +28,9 @@ from collections.abc import Iterable
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from auditor.checks.base import Check, CheckContext, CheckResult
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Edge, Finding, FindingKind, Package, Root, Severity
+from auditor.core.model import Ecosystem, Edge, Package, Root
 from auditor.versions.markers import TargetEnvironment, supported_pythons
 from auditor.versions.requirement import parse_requirement, poetry_constraint
 

@@ -28,16 +28,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from auditor.checks.base import Check, CheckContext, CheckResult, RegistryData
-from auditor.core.model import (
-    Ecosystem,
-    Finding,
-    FindingKind,
-    Package,
-    Severity,
-    SourceKind,
-    Unverified,
-)
+from auditor.checks.base import Check, CheckContext, CheckResult
+from auditor.core.findings import Finding, FindingKind, Severity, Unverified
+from auditor.core.model import Ecosystem, Package, SourceKind
+from auditor.enrich.stage import RegistryData
 from auditor.registries.internal import InternalNames, InternalPattern
 from auditor.registries.lookup import Presence, PublicRegistries
 from auditor.versions.base import InvalidVersion

@@ -17,7 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.core.model import Finding, FindingKind, Package, PackageHealth, Severity, Unverified
+from auditor.core.findings import Finding, FindingKind, PackageHealth, Severity, Unverified
+from auditor.core.model import Package
 from auditor.registries.metadata import parse_time
 
 YANKED = "HEALTH-YANKED"

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from auditor.checks.confusion import name_findings
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.checks.typosquat.check import Known, typosquat_findings
-from auditor.core.model import Ecosystem, Finding, Package
+from auditor.core.findings import Finding
+from auditor.core.model import Ecosystem, Package
 from auditor.registries.internal import InternalNames
 from auditor.registries.lookup import PublicRegistries
 

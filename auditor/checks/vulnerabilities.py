@@ -23,7 +23,8 @@ from auditor.advisories.match import (
 from auditor.advisories.osv import OsvRecord, parse_timestamp
 from auditor.advisories.severity import UNKNOWN, rate
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.core.model import Finding, FindingKind, Package
+from auditor.core.findings import Finding, FindingKind
+from auditor.core.model import Package
 from auditor.versions.plugins import scheme_for
 
 SUMMARY_LENGTH = 120

@@ -2,7 +2,8 @@
 they are tested like the rest of the code instead of living as shell inside YAML.
 
     history-fetch   check out the history branch's store into a work tree
-    report          run ``auditor report``, record its exit code and counts as step outputs
+    report          run the report job (auditor.pipeline.report) in this process; its
+                    result's exit code, counts and snapshot become the step outputs
     summary         append the Markdown summary to $GITHUB_STEP_SUMMARY
     history-push    push the updated store back (merging with concurrent runs)
 
@@ -17,15 +18,21 @@ import datetime as dt
 import os
 import secrets
 import shlex
-import subprocess
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from auditor.ci import github
 from auditor.ci.git import Git, GitError
+from auditor.cli.base import Console
+from auditor.cli.report_cmd import show_report
 from auditor.core.errors import AuditorError, UsageError
+from auditor.outputs.files import choose_formats
 from auditor.outputs.plugins import REPORT_DEFAULT
+from auditor.pipeline.exits import EXIT_ERROR
+from auditor.pipeline.report import ReportRequest, ReportResult, run_report
+from auditor.pipeline.setup import AuditRequest
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 
@@ -150,64 +157,94 @@ def plan(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-def report_command(args: argparse.Namespace) -> list[str]:
-    """The ``auditor report`` command line for the step's inputs (empty input: no option)."""
+def report_request(args: argparse.Namespace) -> ReportRequest:
+    """The report job for the step's inputs (an empty input: the default)."""
     try:
         paths = shlex.split(args.paths) or ["."]
     except ValueError as exc:
         raise UsageError(f"paths: {exc}") from None
-    command = [sys.executable, "-m", "auditor", "report", *paths, "--out", args.out]
-    options = {
-        "--fail-on": args.fail_on,
-        "--source": args.source,
-        "--advisory-db": args.advisory_db,
-        "--project": args.project,
-        "--config": args.config,
-    }
-    for flag, value in options.items():
-        if value.strip():
-            command += [flag, value.strip()]
+
+    def given(value: str) -> str | None:
+        return value.strip() or None
+
+    source = given(args.source)
+    # The report's default files are always written (the summary, SARIF and findings.json
+    # are what the later steps publish); the extra formats are added to them.
     extra = args.formats.replace(",", " ").split()
-    if extra:
-        # --format replaces the report's default files; the action needs those (the
-        # summary, SARIF, findings.json), so the extra formats are added to them.
-        for item in dict.fromkeys([*REPORT_DEFAULT, *extra]):
-            command += ["--format", item]
-    return command
+    return ReportRequest(
+        audit=AuditRequest(
+            paths=tuple(paths),
+            config=given(args.config),
+            sources=(source,) if source else (),
+            advisory_db=given(args.advisory_db),
+            fail_on=given(args.fail_on),
+        ),
+        out=Path(args.out),
+        formats=tuple(choose_formats([*REPORT_DEFAULT, *extra], REPORT_DEFAULT)),
+        project=given(args.project),
+    )
 
 
 def report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Run the audit, show its output, and record the exit code instead of failing."""
-    proc = subprocess.run(
-        report_command(args),
-        env=dict(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
+    """Run the report job in this process, show its output, and record the exit code and
+    the result's numbers as step outputs instead of failing.
+
+    The git token (``AUDITOR_GIT_TOKEN``, for fetching a pull request's base) is taken out of
+    the job's environment and this process's before the job runs: nothing the scanned tree
+    configures, and no program the job starts, can see it.
+    """
+    request = report_request(args)
+    git = _git(Path(env.get("GITHUB_WORKSPACE") or "."), env)
+    run_env = {k: v for k, v in env.items() if k != "AUDITOR_GIT_TOKEN"}
+    os.environ.pop("AUDITOR_GIT_TOKEN", None)
+    base: Path | None = None
+    if env.get("GITHUB_EVENT_NAME", "") in PULL_REQUEST_EVENTS:
+        from auditor.ci import baseconfig
+
+        request, run_env, base = baseconfig.apply(request, env, git)
     # Lockfiles and advisories are third-party text: no line of theirs may act as a
-    # workflow command while it is echoed.
+    # workflow command while it is shown.
     fence = secrets.token_hex(16)
-    print(f"::stop-commands::{fence}")
-    print(proc.stdout, end="" if proc.stdout.endswith("\n") or not proc.stdout else "\n")
-    print(f"::{fence}::")
-    if proc.returncode == 2:
+    print(f"::stop-commands::{fence}", flush=True)
+    try:
+        done, code = _run_report(request, run_env)
+    finally:
+        if base is not None:
+            shutil.rmtree(base.parent, ignore_errors=True)
+    print(f"::{fence}::", flush=True)
+    if code == EXIT_ERROR:
         print("::error::auditor report failed (exit code 2); the log above says why")
     # Absolute paths: a later step may run in another working directory.
-    out = Path(args.out).resolve()
-    snapshot, project = github.snapshot_from_stdout(proc.stdout)
+    out = request.out.resolve()
+    sarif = done.file("results.sarif") if done else None
+    snapshot = done.snapshot if done else None
     values = {
-        "exit-code": str(proc.returncode),
-        **github.count_outputs(github.read_findings(out)),
-        "snapshot-id": snapshot,
-        "project": project,
+        "exit-code": str(code),
+        **github.count_outputs(done.counts if done else None),
+        "snapshot-id": str(snapshot.id) if snapshot else "",
+        "project": snapshot.project if snapshot else "",
         "report-dir": str(out),
-        "sarif-file": str(out / "results.sarif") if (out / "results.sarif").exists() else "",
-        "site-dir": str(out) if (out / "index.html").exists() else "",
+        "sarif-file": str(sarif.resolve()) if sarif else "",
+        "site-dir": str(out) if done and done.site else "",
     }
     github.write_outputs(_env_path(env, "GITHUB_OUTPUT"), values)
     return 0
+
+
+def _run_report(request: ReportRequest, env: Mapping[str, str]) -> tuple[ReportResult | None, int]:
+    """The job's result and exit code; a failed job is reported as ``auditor report``
+    reports it (one line, exit code 2), never as a traceback."""
+    console = Console(out=sys.stdout, err=sys.stdout)
+    try:
+        done = run_report(request, environ=env)
+    except AuditorError as exc:
+        console.error(str(exc))
+        return None, EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - the step records the failure and goes on
+        console.error(f"internal error: {type(exc).__name__}: {exc}")
+        return None, EXIT_ERROR
+    show_report(done, console, out=str(request.out), quiet=False)
+    return done, done.exit_code
 
 
 def summary(args: argparse.Namespace, env: Mapping[str, str]) -> int:

@@ -1,24 +1,21 @@
 """The GitHub Actions side of a run: step outputs, the job summary, the report's counts.
 
 Step outputs go to the file ``$GITHUB_OUTPUT`` names and the job summary to
-``$GITHUB_STEP_SUMMARY`` (both appended to, as the runner expects). Counts are read from the
-report's ``findings.json``, the documented machine-readable output, never from its text.
+``$GITHUB_STEP_SUMMARY`` (both appended to, as the runner expects). Counts come from the
+report job's typed result (``auditor.pipeline.report``), never from its printed text.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from auditor.core.errors import AuditorError
-from auditor.core.model import Severity
+from auditor.core.findings import Severity
+from auditor.pipeline.report import Counts
 
 SEVERITIES = tuple(s.value for s in reversed(Severity))  # critical first
-_SNAPSHOT_LINE = re.compile(r"^snapshot (\d+) of (.+) saved to ", re.MULTILINE)
 EXIT_MEANINGS = {
     0: "clean",
     1: "findings at or above the fail-on threshold",
@@ -54,38 +51,18 @@ def _append(path: Path, text: str) -> None:
         raise AuditorError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def snapshot_from_stdout(text: str) -> tuple[str, str]:
-    """(snapshot id, project) from ``auditor report``'s "snapshot N of P saved to" line."""
-    match = _SNAPSHOT_LINE.search(text)
-    return (match.group(1), match.group(2)) if match else ("", "")
-
-
-def read_findings(out: Path) -> dict[str, Any] | None:
-    """The report's findings document, or None when the run wrote none."""
-    path = out / "findings.json"
-    if not path.exists():
-        return None
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AuditorError(f"{path}: cannot read the findings: {exc}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("summary"), dict):
-        raise AuditorError(f"{path}: not an auditor findings document (no 'summary')")
-    return document
-
-
-def count_outputs(document: Mapping[str, Any] | None) -> dict[str, str]:
-    """``status``, ``packages``, ``findings``, ``findings-<severity>``, ``malicious``."""
-    if document is None:
+def count_outputs(counts: Counts | None) -> dict[str, str]:
+    """``status``, ``packages``, ``findings``, ``findings-<severity>``, ``malicious``; with
+    no result (the job failed before writing a report) the status is ``error``."""
+    if counts is None:
         values = {"status": "error", "packages": "", "findings": "", "malicious": ""}
         return values | {f"findings-{s}": "" for s in SEVERITIES}
-    summary = document["summary"]
-    by_severity = summary.get("by_severity") or {}
+    by_severity = {severity.value: n for severity, n in counts.by_severity}
     values = {
-        "status": str(document.get("status", "")),
-        "packages": str(summary.get("packages", "")),
-        "findings": str(summary.get("findings", "")),
-        "malicious": str(summary.get("malicious", 0)),
+        "status": counts.status.value,
+        "packages": str(counts.packages),
+        "findings": str(counts.findings),
+        "malicious": str(counts.malicious),
     }
     return values | {f"findings-{s}": str(by_severity.get(s, 0)) for s in SEVERITIES}
 

@@ -8,10 +8,18 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, TextIO
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1  # findings at or above --fail-on (or: the package asked about is absent)
-EXIT_ERROR = 2  # usage error, unreadable input, tool error
-EXIT_INCOMPLETE = 3  # some packages could not be checked
+from auditor.pipeline.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
+
+# The exit codes are the pipeline's (the Action records the same ones); commands take them
+# from here with the rest of the command interface.
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_FINDINGS",
+    "EXIT_INCOMPLETE",
+    "EXIT_OK",
+    "Command",
+    "Console",
+]
 
 
 @dataclass

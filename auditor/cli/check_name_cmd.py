@@ -22,8 +22,9 @@ from auditor.cli.base import EXIT_FINDINGS, EXIT_OK, Command, Console
 from auditor.cli.net_options import add_network_options, net_config
 from auditor.cli.options import add_json_option
 from auditor.core.errors import UsageError
+from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Finding
+from auditor.core.model import Ecosystem
 from auditor.net.client import HttpClient
 from auditor.outputs.findings_json import finding_json
 from auditor.outputs.graph_json import dumps

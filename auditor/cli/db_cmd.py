@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from auditor.advisories.dbstatus import DbStatus, max_age_days, read_status
+from auditor.advisories.dbstatus import DbStatus, read_status
 from auditor.advisories.sync import (
     DEFAULT_EXPORT_URL,
     EXPORT_URL_ENV,
@@ -29,6 +29,7 @@ from auditor.core.errors import SourceError, UsageError
 from auditor.core.model import Ecosystem
 from auditor.core.redact import redact_url
 from auditor.net.client import HttpClient
+from auditor.settings import stale_days
 
 
 class DbCommand(Command):
@@ -99,7 +100,7 @@ def _add_ecosystems(parser: argparse.ArgumentParser) -> None:
         "--ecosystem",
         nargs="+",
         metavar="ECO",
-        help="only these ecosystems: PyPI, npm, Go (default: all)",
+        help=f"only these ecosystems: {', '.join(e.value for e in Ecosystem)} (default: all)",
     )
 
 
@@ -145,7 +146,7 @@ def _sync_line(result: SyncResult) -> str:
 
 
 def _status(args: argparse.Namespace, console: Console) -> int:
-    threshold = max_age_days(args.stale_days)
+    threshold = stale_days(args.stale_days, os.environ)
     root = cache_root(args)
     now = utc_now()
     statuses = [read_status(root, eco, now=now, max_age=threshold) for eco in _ecosystems(args)]

@@ -1,31 +1,20 @@
-"""``auditor report``: the main job — collect, build the graph, write the outputs."""
+"""``auditor report``: the main job. The flags become a ``ReportRequest``, the job runs in
+``auditor.pipeline.report``, and this module prints what it did."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
+from auditor.cli.audit_setup import add_audit_options, audit_request, report_problems
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
-from auditor.cli.output_options import (
-    add_document_options,
-    add_format_option,
-    chosen_formats,
-    deliver,
-    render_all,
-    render_options,
-)
-from auditor.cli.site_options import (
-    Stage,
-    add_site_options,
-    check_out_folder,
-    progress,
-    publish_site,
-)
-from auditor.cli.store_options import add_store_options, save_report_snapshot
-from auditor.outputs.plugins import REPORT_DEFAULT, OutputFormat
-from auditor.outputs.summary import render_summary
-from auditor.pipeline.audit import audit, collect_paths
+from auditor.cli.output_options import add_document_options, add_format_option, document_request
+from auditor.cli.site_options import add_site_options, progress
+from auditor.cli.store_options import add_store_options
+from auditor.outputs.files import choose_formats
+from auditor.outputs.plugins import REPORT_DEFAULT
+from auditor.pipeline.report import ReportRequest, ReportResult, run_report
 
 
 class ReportCommand(Command):
@@ -57,36 +46,46 @@ class ReportCommand(Command):
         add_site_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        check_out_folder(args)
-        formats = chosen_formats(args.formats, REPORT_DEFAULT)
+        request = report_request(args)
         with progress(console, quiet=args.quiet) as stage:
-            return self._run(args, console, stage, formats)
+            done = run_report(request, progress=stage)
+        show_report(done, console, out=args.out, quiet=args.quiet)
+        return done.exit_code
 
-    def _run(
-        self, args: argparse.Namespace, console: Console, stage: Stage, formats: list[OutputFormat]
-    ) -> int:
-        setup = prepare(args)
-        try:
-            options = render_options(args, fail_on=setup.settings.fail_on)
-            stage("collecting lockfiles")
-            collection = collect_paths(args.paths, force=args.force_format)
-            stage(f"auditing {len(collection.results)} lockfile(s)")
-            result = audit(collection, setup.options)
-        finally:
-            setup.close()
-        stage("writing the report files")
-        outputs = render_all(formats, result, options)
-        written = deliver(outputs, console, output=None, folder=args.out)
-        if not args.quiet:
-            # the summary file's text when it was written, else rendered for the terminal
-            summary = next((o.text for o in outputs if o.format.name == "summary"), None)
-            console.out.write(summary if summary is not None else render_summary(result))
-            names = ", ".join(p.name for p in written)
-            console.print(f"report written to {args.out}/ ({names})")
-        report_problems(result, console, warnings=not args.quiet)
-        stage("saving the snapshot")
-        ignores = setup.settings.ignores
-        snapshot_id = save_report_snapshot(args, collection, result, console, ignores)
-        publish_site(args, snapshot_id, (collection, result, ignores), console, stage)
-        fail_on, unknown = setup.settings.fail_on, setup.settings.unknown_severity
-        return exit_code(result, fail_on, gate=fail_on is not None, unknown=unknown)
+
+def report_request(args: argparse.Namespace) -> ReportRequest:
+    """The job the flags ask for."""
+    return ReportRequest(
+        audit=audit_request(args),
+        out=Path(args.out),
+        formats=tuple(choose_formats(args.formats, REPORT_DEFAULT)),
+        document=document_request(args),
+        db=args.db,
+        project=args.project,
+        store=not args.no_store,
+        site=not args.no_site,
+        site_snapshots=args.site_snapshots,
+        snapshot_time=args.snapshot_time,
+    )
+
+
+def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) -> None:
+    """What ``auditor report`` prints (the Action shows the same in its log): the summary,
+    the files, the problems on stderr, the snapshot and the site."""
+    if not quiet:
+        console.out.write(done.summary)
+        names = ", ".join(p.name for p in done.files)
+        console.print(f"report written to {out}/ ({names})")
+    report_problems(done.result, console, warnings=not quiet)
+    if quiet:
+        return
+    if done.snapshot is not None:
+        saved = done.snapshot
+        console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}")
+    if done.site is not None:
+        site = done.site
+        plural = "s" if site.projects != 1 else ""
+        console.print(
+            f"site: {site.pages} pages ({site.size / 1024:,.0f} KB) for "
+            f"{site.projects} project{plural}; open {site.index}"
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from auditor.cli.audit_setup import add_audit_options, exit_code, prepare, report_problems
+from auditor.cli.audit_setup import add_audit_options, prepare, report_problems
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
 from auditor.cli.output_options import (
@@ -12,13 +12,13 @@ from auditor.cli.output_options import (
     add_document_options,
     add_format_option,
     check_destination,
-    chosen_formats,
     deliver,
-    render_all,
     render_options,
 )
 from auditor.core.errors import UsageError
+from auditor.outputs.files import choose_formats, render_all
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths
+from auditor.pipeline.exits import exit_code
 from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 DEFAULT_FORMAT = "cyclonedx-json"
@@ -64,7 +64,7 @@ class SbomCommand(Command):
         add_audit_options(parser, fail_on_default="findings do not fail the SBOM")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        formats = chosen_formats(args.formats, [DEFAULT_FORMAT], sbom_only=True)
+        formats = choose_formats(args.formats, [DEFAULT_FORMAT], sbom_only=True)
         check_destination(formats, args.output, args.output_dir)
         given = [f for f in _AUDIT_FLAGS if getattr(args, f, None)]
         if given and not args.with_vulnerabilities:

@@ -6,7 +6,6 @@ import argparse
 
 from auditor.cli.audit_setup import (
     add_audit_options,
-    exit_code,
     prepare,
     report_problems,
     report_sources,
@@ -19,13 +18,13 @@ from auditor.cli.output_options import (
     add_format_option,
     add_show_option,
     check_destination,
-    chosen_formats,
     deliver,
-    render_all,
     render_options,
 )
+from auditor.outputs.files import choose_formats, render_all
 from auditor.outputs.table import verdict
 from auditor.pipeline.audit import audit, collect_paths
+from auditor.pipeline.exits import exit_code
 
 
 class ScanCommand(Command):
@@ -50,7 +49,7 @@ class ScanCommand(Command):
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
         default = ["json"] if args.json else ["table"]
-        formats = chosen_formats(args.formats, default)
+        formats = choose_formats(args.formats, default)
         check_destination(formats, args.output, args.output_dir)
         setup = prepare(args)
         try:

@@ -1,10 +1,5 @@
-"""What ``auditor report`` adds for the HTML site: its options, a progress display, and
-rendering the site from the store once the run is saved.
-
-The site is always rendered from a store, so that what a reader sees is what was saved:
-the project's store after a normal run, or, with ``--no-store``, a temporary store that
-holds only this run (and is deleted afterwards).
-"""
+"""What ``auditor report`` adds for the HTML site: its options and a progress display
+(the site itself is rendered by the report job, ``auditor.pipeline.report``)."""
 
 from __future__ import annotations
 
@@ -12,19 +7,13 @@ import argparse
 import contextlib
 import datetime as dt
 import io
-import tempfile
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
-
-from auditor.core.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.status import Status
 
     from auditor.cli.base import Console
-    from auditor.core.model import AuditResult, IgnoreRule
-    from auditor.pipeline.audit import Collection
 
 Stage = Callable[[str], None]
 
@@ -127,51 +116,3 @@ def _is_terminal(stream: object) -> bool:
         return bool(isatty()) if callable(isatty) else False
     except ValueError:  # a closed stream
         return False
-
-
-def publish_site(
-    args: argparse.Namespace,
-    snapshot_id: int | None,
-    run: tuple[Collection, AuditResult, tuple[IgnoreRule, ...]],
-    console: Console,
-    stage: Stage,
-) -> Path | None:
-    """Render the site into ``--out`` from the store (or from this run alone with
-    ``--no-store``); print the index page's path. ``None`` with ``--no-site``."""
-    if args.no_site:
-        return None
-    from auditor.cli.store_options import save_report_snapshot
-    from auditor.pipeline.run import project_root
-    from auditor.site.site import SiteOptions, render_site
-    from auditor.store import open_store, resolve_url
-
-    options = SiteOptions(snapshot_pages=args.site_snapshots)
-    out = Path(args.out)
-    with contextlib.ExitStack() as stack:
-        if snapshot_id is None:  # --no-store: a store of this run alone, thrown away after
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="auditor-")))
-            alone = argparse.Namespace(
-                **{**vars(args), "db": str(folder / "run.db"), "no_store": False, "quiet": True}
-            )
-            collection, result, ignores = run
-            save_report_snapshot(alone, collection, result, console, ignores)
-            url = f"sqlite:///{(folder / 'run.db').as_posix()}"
-        else:
-            url = resolve_url(args.db, project_root=project_root(args.paths))
-        engine = open_store(url, create_missing=False)
-        stack.callback(engine.dispose)
-        summary = render_site(engine, out, options, progress=stage)
-    if not args.quiet:
-        console.print(
-            f"site: {summary.pages} pages ({summary.size / 1024:,.0f} KB) for "
-            f"{summary.projects} project{'s' if summary.projects != 1 else ''}; "
-            f"open {summary.index}"
-        )
-    return summary.index
-
-
-def check_out_folder(args: argparse.Namespace) -> None:
-    """``--out`` must be a folder (or not exist yet): refuse before any work is done."""
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")

@@ -7,7 +7,6 @@ store, so ``auditor graph`` and ``auditor why`` start without them.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,10 +15,6 @@ from auditor.core.errors import UsageError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from auditor.cli.base import Console
-    from auditor.core.model import AuditResult, IgnoreRule
-    from auditor.pipeline.audit import Collection
-    from auditor.store.records import SuppressionRule
 
 DB_HELP = (
     "snapshot store: a database URL (sqlite:///PATH, postgresql+psycopg://...) or an SQLite "
@@ -48,72 +43,6 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def save_report_snapshot(
-    args: argparse.Namespace,
-    collection: Collection,
-    result: AuditResult,
-    console: Console,
-    ignores: tuple[IgnoreRule, ...] = (),
-) -> int | None:
-    """Save the run unless ``--no-store``; return the snapshot id."""
-    if args.no_store:
-        return None
-    from auditor.collectors.discovery import find_targets
-    from auditor.pipeline.run import default_project_name, git_state, input_records, project_root
-    from auditor.store import SnapshotMeta, open_store, resolve_url, save_snapshot, shown_url
-
-    # Discovery again (a directory walk): pairing each result with the tree it was read
-    # from gives every input file's path on disk, to hash it.
-    targets = find_targets(args.paths, force=args.force_format)
-    root = project_root(args.paths)
-    git = git_state(root)
-    project = args.project or default_project_name(root, git)
-    advisory_db, updated = advisory_identity(result)
-    # ``report --snapshot-time`` files a replayed run under its historical time.
-    when = getattr(args, "snapshot_time", None)
-    meta = SnapshotMeta(
-        **({"taken_at": when} if when is not None else {}),
-        git_commit=git.commit,
-        git_branch=git.branch,
-        inputs=input_records(targets, collection),
-        advisory_db=advisory_db,
-        advisory_db_updated_at=updated,
-        suppressions=suppression_rules(ignores),
-    )
-    engine = open_store(resolve_url(args.db, project_root=root))
-    try:
-        snapshot_id = save_snapshot(engine, project, result, meta)
-        if not args.quiet:
-            console.print(f"snapshot {snapshot_id} of {project} saved to {shown_url(engine)}")
-    finally:
-        engine.dispose()
-    return snapshot_id
-
-
-def advisory_identity(result: AuditResult) -> tuple[str | None, dt.datetime | None]:
-    """The advisory data a run used, as the store keeps it: ``name:location`` of each source
-    (sorted, joined) and the oldest of their update times."""
-    if not result.sources:
-        return None, None
-    identity = ", ".join(sorted(f"{s.name}:{s.location}" for s in result.sources))
-    times = [dt.datetime.fromisoformat(s.updated) for s in result.sources if s.updated]
-    return identity, min(times) if times else None
-
-
-def suppression_rules(ignores: tuple[IgnoreRule, ...]) -> tuple[SuppressionRule, ...]:
-    """The configured ignores in the store's shape (expiry as a date)."""
-    from auditor.store.records import SuppressionRule
-
-    return tuple(
-        SuppressionRule(
-            id=rule.id,
-            reason=rule.reason,
-            expires=dt.date.fromisoformat(rule.expires) if rule.expires else None,
-        )
-        for rule in ignores
-    )
-
-
 def open_for_reading(args: argparse.Namespace) -> Engine:
     """The store ``history``/``diff`` read: ``--db``, ``$AUDITOR_DB`` or ./.auditor/."""
     from auditor.store import open_store, resolve_url
@@ -123,7 +52,7 @@ def open_for_reading(args: argparse.Namespace) -> Engine:
 
 def choose_project(engine: Engine, requested: str | None) -> str:
     """``--project``, else the current folder's project if stored, else the only one."""
-    from auditor.pipeline.run import default_project_name, git_state
+    from auditor.pipeline.project import default_project_name, git_state
     from auditor.store import projects
 
     known = projects(engine)

@@ -1,1 +1,2 @@
-"""Lockfile collectors: one module per format, registered in ``registry.py``."""
+"""Lockfile collectors: one folder per ecosystem, one module per format, each registered
+in ``plugins.py``."""

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
+from auditor.core.documents import InputFile
 from auditor.core.model import CollectResult, Ecosystem
 
-
-@dataclass(frozen=True, kw_only=True)
-class InputFile:
-    """A file's display path (relative, ``/``-separated) and its decoded text."""
-
-    path: str
-    text: str
+# InputFile (defined with the document readers in core) is part of the collector interface.
+__all__ = ["Collector", "FileReader", "InputFile"]
 
 
 class FileReader(Protocol):
@@ -33,6 +28,10 @@ class FileReader(Protocol):
 
     def read_sibling(self, base: InputFile, name: str) -> InputFile | None:
         """Read a companion file in ``base``'s directory, or ``None`` if there is none."""
+
+    def list_dir(self, base: InputFile, name: str) -> tuple[str, ...]:
+        """The entry names (sorted) of the folder ``name`` relative to ``base``'s directory;
+        empty when there is no such folder; ``LockfileError`` if it is outside the tree."""
 
 
 class Collector(ABC):

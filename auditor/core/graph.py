@@ -19,19 +19,6 @@ MAIN_SCOPE = "main"
 BUNDLED_SCOPE = "bundled"
 
 
-def edge_order(edge: Edge) -> tuple[str, str, bool, str, bool, str]:
-    """Sort key for edges: the field order of ``Edge``, with ``None`` before any text (two
-    edges between the same nodes may differ only in a requirement or scope that is unset)."""
-    return (
-        edge.parent,
-        edge.child,
-        edge.requirement is not None,
-        edge.requirement or "",
-        edge.scope is not None,
-        edge.scope or "",
-    )
-
-
 @dataclass(frozen=True, kw_only=True)
 class PackageView:
     """A package as it sits in this graph: the package plus its graph-derived facts."""

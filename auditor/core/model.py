@@ -1,21 +1,24 @@
-"""The values that flow between stages: packages, edges, roots, findings, results.
+"""What collectors find: packages, their sources and locations, roots, edges, skipped
+dependencies and per-file errors (``CollectResult``), plus package URLs.
 
 Everything here is a frozen, keyword-only dataclass so that each stage can be tested alone
-and outputs can be sorted deterministically. Identity of a package is its ``id``, a package
-URL (purl) built from ecosystem, name, version and (for non-registry sources) the source.
+and outputs can be sorted deterministically. The values a lockfile supplies are redacted as
+these types are built (``auditor.core.redact``): the one place credentials are taken out on
+the way in, so that nothing downstream (graph, outputs, site, store) can see them.
+Identity of a package is its ``id``, a package URL (purl) built from ecosystem, name,
+version and (for non-registry sources) the source.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-if TYPE_CHECKING:
-    from auditor.core.graph import DependencyGraph
+from auditor.core.errors import LockfileError, render_place
+from auditor.core.redact import redact_text, redact_url
 
 
 class Ecosystem(str, enum.Enum):
@@ -24,6 +27,9 @@ class Ecosystem(str, enum.Enum):
     PYPI = "PyPI"
     NPM = "npm"
     GO = "Go"
+    CRATES_IO = "crates.io"
+    RUBYGEMS = "RubyGems"
+    PACKAGIST = "Packagist"
 
     @property
     def purl_type(self) -> str:
@@ -43,10 +49,20 @@ class Ecosystem(str, enum.Enum):
         """The canonical spelling used for identity and matching."""
         if self is Ecosystem.PYPI:
             return canonical_pypi_name(name)
+        if self is Ecosystem.PACKAGIST:
+            # Composer lower-cases every package name it resolves (vendor/package)
+            return name.lower()
         return name
 
 
-_PURL_TYPES = {Ecosystem.PYPI: "pypi", Ecosystem.NPM: "npm", Ecosystem.GO: "golang"}
+_PURL_TYPES = {
+    Ecosystem.PYPI: "pypi",
+    Ecosystem.NPM: "npm",
+    Ecosystem.GO: "golang",
+    Ecosystem.CRATES_IO: "cargo",
+    Ecosystem.RUBYGEMS: "gem",
+    Ecosystem.PACKAGIST: "composer",
+}
 _PYPI_SEPARATORS = re.compile(r"[-_.]+")
 
 
@@ -75,6 +91,12 @@ class Source:
     reference: str | None = None  # git commit or ref, tarball integrity, ...
     subdirectory: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.url is not None:
+            object.__setattr__(self, "url", redact_url(self.url))
+        if self.reference is not None:
+            object.__setattr__(self, "reference", redact_text(self.reference))
+
     @property
     def is_registry(self) -> bool:
         return self.kind is SourceKind.REGISTRY
@@ -89,7 +111,11 @@ class Location:
 
     path: str
     line: int | None = None
-    key: str | None = None
+    key: str | None = None  # a key path or entry key of the file (yarn keys hold specs)
+
+    def __post_init__(self) -> None:
+        if self.key is not None:
+            object.__setattr__(self, "key", redact_text(self.key))
 
     def render(self) -> str:
         text = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -133,6 +159,7 @@ class Package:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.ecosystem.normalize_name(self.name))
+        object.__setattr__(self, "version", redact_text(self.version))
 
     @cached_property
     def purl(self) -> str:
@@ -196,6 +223,10 @@ class Edge:
     # a direct dependency.
     indirect: bool = False
 
+    def __post_init__(self) -> None:
+        if self.requirement is not None:
+            object.__setattr__(self, "requirement", redact_text(self.requirement))
+
 
 @dataclass(frozen=True, kw_only=True, order=True)
 class SkippedPackage:
@@ -207,6 +238,10 @@ class SkippedPackage:
     reason: str
     location: Location
 
+    def __post_init__(self) -> None:
+        for name in ("name", "requirement", "reason"):
+            object.__setattr__(self, name, redact_text(getattr(self, name)))
+
 
 @dataclass(frozen=True, kw_only=True, order=True)
 class FileError:
@@ -217,9 +252,18 @@ class FileError:
     line: int | None = None
     key: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact_text(self.message))
+        if self.key is not None:
+            object.__setattr__(self, "key", redact_text(self.key))
+
+    @classmethod
+    def of(cls, error: LockfileError) -> FileError:
+        """The error a collector raised, kept as data of the run."""
+        return cls(path=error.path, message=error.message, line=error.line, key=error.key)
+
     def render(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message} in {self.key}" if self.key else f"{where}: {self.message}"
+        return render_place(self.path, self.message, line=self.line, key=self.key)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -236,268 +280,8 @@ class CollectResult:
     registries: tuple[str, ...] = ()  # index/registry URLs the file names, credentials redacted
     files: tuple[str, ...] = ()  # every file read, the main one first (includes, companions)
 
-
-class Severity(str, enum.Enum):
-    """Severity of a finding, ordered ``unknown < low < medium < high < critical``."""
-
-    UNKNOWN = "unknown"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
-# Where a severity stands when findings are ranked and counted: a finding without a rating
-# ranks with medium ones (most PyPA and every Go advisory have none; unrated is not
-# minor), after the rated mediums.
-SEVERITY_ORDER = (
-    Severity.CRITICAL,
-    Severity.HIGH,
-    Severity.MEDIUM,
-    Severity.UNKNOWN,
-    Severity.LOW,
-)
-_SEVERITY_POSITION = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-
-
-class FindingKind(str, enum.Enum):
-    """What kind of risk a finding reports; each check produces its own kind."""
-
-    VULNERABILITY = "vulnerability"
-    MALICIOUS = "malicious"
-    TYPOSQUAT = "typosquat"
-    CONFUSION = "confusion"
-    HEALTH = "health"
-    CONFLICT = "conflict"
-
-    @property
-    def group(self) -> int:
-        """Where the kind's findings come in every ranked list: malicious packages, then
-        vulnerabilities, then the other supply-chain risks (typosquats, confusion), then
-        conflicts, and health (advice about maintenance, in a section of its own) last."""
-        return _KIND_GROUP[self]
-
-
-# The risks of running someone else's code: what fails a run without --fail-on and what
-# becomes a security alert. Health and conflict findings are advice.
-SECURITY_KINDS = frozenset(
-    {
-        FindingKind.VULNERABILITY,
-        FindingKind.MALICIOUS,
-        FindingKind.TYPOSQUAT,
-        FindingKind.CONFUSION,
-    }
-)
-_KIND_GROUP = {
-    FindingKind.MALICIOUS: 0,
-    FindingKind.VULNERABILITY: 1,
-    FindingKind.TYPOSQUAT: 2,
-    FindingKind.CONFUSION: 2,
-    FindingKind.CONFLICT: 3,
-    FindingKind.HEALTH: 4,
-}
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class Finding:
-    """One risk about one package: a vulnerability, a malicious record, a typosquat, ..."""
-
-    package_id: str
-    kind: FindingKind
-    id: str
-    severity: Severity = Severity.UNKNOWN
-    aliases: tuple[str, ...] = ()
-    summary: str = ""
-    details: str = ""
-    score: float | None = None
-    fixed_versions: tuple[str, ...] = ()
-    fix_version: str | None = None
-    references: tuple[str, ...] = ()
-    cwes: tuple[str, ...] = ()
-    published: str | None = None
-    modified: str | None = None
-    evidence: tuple[
-        tuple[str, str], ...
-    ] = ()  # check-specific facts, e.g. ("imitates", "requests")
-
-
-def finding_priority(finding: Finding) -> tuple[int, int]:
-    """Sort key putting the findings that matter most first: by kind group
-    (``FindingKind.group``), then by severity with unrated findings among the mediums
-    (``SEVERITY_ORDER``). Every ranked output uses it, then its own tie-breakers."""
-    return finding.kind.group, _SEVERITY_POSITION[finding.severity]
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class IgnoreRule:
-    """A user's decision to accept a finding: by advisory id (covering its aliases), with
-    the reason they can defend and an optional last day (ISO date) it holds."""
-
-    id: str
-    reason: str
-    expires: str | None = None
-    origin: str = ""  # where it was configured, e.g. "auditor.toml: ignore[0]"
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class Suppression:
-    """A finding an ignore rule hides from the verdict; every output still lists it."""
-
-    finding: Finding
-    rule: IgnoreRule
-
-
-@dataclass(frozen=True, kw_only=True)
-class SourceInfo:
-    """The identity of an advisory source as used in one run (kept with the snapshot)."""
-
-    name: str
-    location: str
-    updated: str | None = None  # ISO 8601 UTC: when the data was last current
-    age_days: float | None = None
-    stale: bool = False
-    records: int | None = None
-    ecosystems: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    error: str | None = None  # the source failed entirely: every package is unchecked
-
-
-class Status(str, enum.Enum):
-    """How much of the audit could be done."""
-
-    COMPLETE = "complete"
-    PARTIAL = "partial"  # some files could not be read; the rest were audited
-    INCOMPLETE = "incomplete"  # some packages could not be checked against advisories
-
-
-@dataclass(frozen=True, kw_only=True)
-class AuditResult:
-    """The output of the pipeline, consumed by every output format and by the store."""
-
-    graph: DependencyGraph
-    findings: tuple[Finding, ...] = ()
-    skipped: tuple[SkippedPackage, ...] = ()
-    errors: tuple[FileError, ...] = ()
-    unchecked: tuple[tuple[str, str], ...] = ()  # (package id, reason)
-    registries: tuple[str, ...] = ()
-    status: Status = field(default=Status.COMPLETE)
-    suppressed: tuple[Suppression, ...] = ()
-    expired_ignores: tuple[IgnoreRule, ...] = ()
-    # (package id, reason): packages no advisory can describe (the project's own code)
-    excluded: tuple[tuple[str, str], ...] = ()
-    sources: tuple[SourceInfo, ...] = ()  # the advisory sources asked, in order
-    warnings: tuple[str, ...] = ()  # for the user's terminal: stale data, expired ignores
-    # registry facts per package, sorted by package id (empty when registries were not asked)
-    health: tuple[PackageHealth, ...] = ()
-    libyears: float | None = None  # total drift of the packages whose release dates are known
-    fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
-    unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
-    notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
-    # names locked at several versions: information, not findings (npm nests copies)
-    duplicates: tuple[DuplicateVersions, ...] = ()
-
-    def health_of(self, package_id: str) -> PackageHealth | None:
-        for item in self.health:
-            if item.package_id == package_id:
-                return item
-        return None
-
-    def fix_plan(self, package_id: str) -> FixPlan | None:
-        for plan in self.fix_plans:
-            if plan.package_id == package_id:
-                return plan
-        return None
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class PackageHealth:
-    """What a package's registry says about its locked release and its project.
-
-    Times are ISO 8601 UTC. ``libyears`` is how far the locked release lags the latest one
-    (the time between their publications, in years of 365.25 days; 0 when it is the
-    latest). ``error`` set means the health is unknown, and says why.
-    """
-
-    package_id: str
-    registry: str = ""
-    published: str | None = None
-    latest: str | None = None
-    latest_published: str | None = None
-    last_release: str | None = None  # the newest publication of any version
-    first_release: str | None = None  # the project's first publication (its age)
-    newer_releases: int | None = None  # stable releases above the locked one
-    libyears: float | None = None
-    yanked: bool = False
-    yanked_reason: str | None = None
-    deprecated: str | None = None
-    maintainers: int | None = None
-    requires_python: str | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class Blocker:
-    """A parent whose recorded requirement does not admit a fix version.
-
-    ``upgrade`` is the smallest release of the parent whose own requirement admits it, when
-    the registry could say; otherwise ``reason`` explains why none is named.
-    """
-
-    parent_id: str
-    requirement: str
-    upgrade: str | None = None
-    reason: str = ""
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class FixPlan:
-    """How to get a vulnerable package to a version that fixes its findings.
-
-    ``target`` is the smallest version that fixes every finding that has a fix (None when
-    none has); ``compatible`` says whether every parent's recorded requirement admits it;
-    ``blockers`` name those that do not. ``unfixed`` lists findings no version fixes yet.
-    """
-
-    package_id: str
-    target: str | None
-    findings: tuple[str, ...] = ()
-    compatible: bool = True
-    blockers: tuple[Blocker, ...] = ()
-    unfixed: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class DuplicateVersions:
-    """One package name locked at several versions in the project's graph.
-
-    Information, not a finding: npm nests a copy of a package wherever two dependents need
-    incompatible versions, and Python lockfiles split a package by markers. ``versions`` is in
-    the ecosystem's version order, oldest first; ``packages`` holds the id of each locked
-    package of that name (a version locked from two sources counts twice), in the same order.
-    """
-
-    ecosystem: Ecosystem
-    name: str
-    versions: tuple[str, ...]
-    packages: tuple[str, ...]
-
-
-@dataclass(frozen=True, kw_only=True, order=True)
-class Unverified:
-    """A package a check could not judge (registry unreachable, no registry source, ...).
-
-    Unlike advisory ``unchecked`` packages, these do not make the audit incomplete: they
-    are listed so that nobody reads their absence from the findings as a clean bill.
-    """
-
-    check: str
-    package_id: str
-    reason: str
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "registries", tuple(redact_url(r) for r in self.registries))
 
 
 GO_TOOLCHAIN_NAMES = frozenset({"stdlib", "toolchain"})
@@ -508,6 +292,10 @@ def make_purl(ecosystem: Ecosystem, name: str, version: str, source: Source = RE
     if ecosystem is Ecosystem.NPM and name.startswith("@") and "/" in name:
         scope, _, base = name.partition("/")
         path = f"{_purl_quote(scope)}/{_purl_quote(base)}"
+    elif ecosystem is Ecosystem.PACKAGIST and "/" in name:
+        # pkg:composer/<vendor>/<package>: the vendor is the purl namespace
+        vendor, _, base = name.partition("/")
+        path = f"{_purl_quote(vendor)}/{_purl_quote(base)}"
     elif ecosystem is Ecosystem.GO:
         path = "/".join(_purl_quote(part) for part in name.split("/"))
     else:

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from auditor.core.errors import SourceError
+from auditor.core.findings import PackageHealth
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Package, PackageHealth
+from auditor.core.model import Ecosystem, Package
 from auditor.registries.lookup import Registries
 from auditor.registries.metadata import Project, RegistryClient, Release, is_prerelease
 

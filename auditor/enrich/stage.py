@@ -13,18 +13,19 @@ lookup is data (an unknown health, an unverified package), never an exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from auditor.checks.base import CheckSettings, RegistryData
 from auditor.core.errors import SourceError
+from auditor.core.findings import PackageHealth, Unverified
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import CollectResult, Ecosystem, Package, SourceKind, Unverified
+from auditor.core.model import CollectResult, Ecosystem, Package, SourceKind
 from auditor.enrich.edges import MissingRequirement, complete, flat_packages
 from auditor.enrich.health import gather_health
+from auditor.registries.internal import InternalNames
 from auditor.registries.lookup import Presence, PublicRegistries, Registries
 from auditor.registries.metadata import Requirements
-from auditor.versions.markers import for_project
+from auditor.versions.markers import TargetEnvironment
 
 EDGES_CHECK = "edges"  # the name unverified packages of this stage are listed under
 SKIPPED = "health, dependency-confusion lookups, edges of flat lockfiles, fix-plan upgrades"
@@ -38,11 +39,31 @@ class RegistrySetup:
     registries: Registries | None = None
     public: Callable[[], PublicRegistries] | None = None  # made only if internal names occur
     note: str = "registries were not asked"
+    # what configuration inside the scanned tree named (its .npmrc), or tried and was refused
+    tree_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistryData:
+    """What the registries answered before the checks ran.
+
+    ``health`` maps package id → facts (only packages that were looked up). ``presence``
+    maps (ecosystem, name) → whether the public registry has that name (looked up for
+    internal names only). ``public`` says which registry URLs count as public, ``served_by``
+    which configured registry a package without a recorded registry comes from.
+    """
+
+    health: Mapping[str, PackageHealth] = field(default_factory=dict)
+    presence: Mapping[tuple[Ecosystem, str], Presence] = field(default_factory=dict)
+    public: PublicRegistries | None = None
+    # package id → the configured registry that would serve it (internal names only)
+    served_by: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Enrichment:
     results: tuple[CollectResult, ...]
+    graph: DependencyGraph  # of ``results``, built once for every later stage
     registry: RegistryData | None
     missing: tuple[MissingRequirement, ...] = ()
     unverified: tuple[Unverified, ...] = ()
@@ -50,22 +71,32 @@ class Enrichment:
 
 
 def enrich(
-    results: tuple[CollectResult, ...], setup: RegistrySetup, settings: CheckSettings
+    results: tuple[CollectResult, ...],
+    setup: RegistrySetup,
+    *,
+    environment: TargetEnvironment,
+    internal: InternalNames,
 ) -> Enrichment:
-    """Run the registry stage over the collect results of one run."""
+    """Run the registry stage over the collect results of one run: ``environment`` is the
+    run's target (already narrowed to the project's Pythons), ``internal`` the names that
+    must not be served by a public registry."""
     registries = setup.registries
     packages = [p for r in results for p in r.packages if p.source.is_registry and p.version]
     if registries is None:
         skipped = f"registry lookups skipped ({SKIPPED}): {setup.note}"
-        return Enrichment(results=results, registry=None, notes=(skipped,) if packages else ())
-    notes: list[str] = []
+        return Enrichment(
+            results=results,
+            graph=DependencyGraph.from_results(results),
+            registry=None,
+            notes=(skipped,) if packages else (),
+        )
+    notes: list[str] = list(setup.tree_notes)
     unverified: list[Unverified] = []
     flat = flat_packages(results)
     missing: tuple[MissingRequirement, ...] = ()
     if flat:
         requirements = _requirements(registries, flat)
-        roots = [root for r in results for root in r.roots]
-        completion = complete(results, requirements, for_project(settings.environment, roots))
+        completion = complete(results, requirements, environment)
         results = completion.results
         missing = completion.missing
         unverified.extend(
@@ -76,7 +107,7 @@ def enrich(
             notes.append(f"{path}: edges filled in from each pinned release's metadata")
     graph = DependencyGraph.from_results(results)
     health = gather_health(graph, registries)
-    presence, public, served = _confusion_lookups(graph, registries, setup, settings)
+    presence, public, served = _confusion_lookups(graph, registries, setup, internal)
     data = RegistryData(
         health={h.package_id: h for h in health},
         presence=presence,
@@ -85,6 +116,7 @@ def enrich(
     )
     return Enrichment(
         results=results,
+        graph=graph,
         registry=data,
         missing=missing,
         unverified=tuple(unverified),
@@ -108,9 +140,8 @@ def _confusion_lookups(
     graph: DependencyGraph,
     registries: Registries,
     setup: RegistrySetup,
-    settings: CheckSettings,
+    internal: InternalNames,
 ) -> tuple[dict[tuple[Ecosystem, str], Presence], PublicRegistries | None, dict[str, str]]:
-    internal = settings.internal
     wanted = [
         p
         for p in graph.packages

@@ -17,8 +17,9 @@ from datetime import datetime, timezone
 
 from auditor import __version__
 from auditor.core.errors import UsageError
+from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Finding
+from auditor.core.result import AuditResult
 
 TOOL_NAME = "auditor"
 # Content-derived serials live in their own UUID namespace (uuid5 of this name).

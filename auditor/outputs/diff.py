@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Finding
 from auditor.outputs.graph_json import package_json
 from auditor.outputs.history import iso, safe, snapshot_json
 from auditor.store import codec

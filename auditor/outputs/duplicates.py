@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, DuplicateVersions
+from auditor.core.result import AuditResult, DuplicateVersions
 from auditor.outputs.text import plural, render_rows, safe
 
 SHOW_DUPLICATES = "duplicates"

@@ -10,16 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    Finding,
-    FindingKind,
-    IgnoreRule,
-    Severity,
-    SourceInfo,
-    Suppression,
-)
+from auditor.core.result import AuditResult, SourceInfo
 from auditor.outputs.duplicates import duplicate_json
 from auditor.outputs.graph_json import error_json, package_json, skipped_json
 from auditor.outputs.supply import supply_sections, supply_summary

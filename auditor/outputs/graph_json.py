@@ -10,7 +10,8 @@ import json
 from typing import Any
 
 from auditor.core.graph import DependencyGraph, PackageView
-from auditor.core.model import Edge, FileError, Location, Root, SkippedPackage, Source, Status
+from auditor.core.model import Edge, FileError, Location, Root, SkippedPackage, Source
+from auditor.core.result import Status
 
 GRAPH_SCHEMA = "auditor.graph/1"
 

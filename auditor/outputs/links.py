@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from auditor.core.model import Finding, FindingKind
+from auditor.core.findings import Finding, FindingKind
 
 OSV_PAGE = "https://osv.dev/vulnerability/"
 _DATABASES = (

@@ -16,16 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, Severity, finding_priority
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    SEVERITY_ORDER,
-    AuditResult,
-    Finding,
-    FindingKind,
-    Severity,
-    Status,
-    finding_priority,
-)
+from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import RenderOptions, finding_key
 from auditor.outputs.links import database, is_advisory
 from auditor.outputs.markdown_text import md_code, md_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from auditor.core.model import AuditResult
+from auditor.core.result import AuditResult
 from auditor.outputs.base import RenderOptions
 from auditor.outputs.findings_json import findings_document
 from auditor.outputs.graph_json import dumps, graph_document

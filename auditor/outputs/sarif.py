@@ -16,18 +16,11 @@ import json
 from importlib import metadata
 from typing import Any
 
+from auditor.core.findings import SECURITY_KINDS, Finding, Severity, Suppression, finding_priority
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    SECURITY_KINDS,
-    AuditResult,
-    Finding,
-    Location,
-    Severity,
-    Status,
-    Suppression,
-    finding_priority,
-)
+from auditor.core.model import Location
 from auditor.core.redact import redact_text
+from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import TOOL_NAME, RenderOptions, tool_version
 from auditor.outputs.links import database, is_advisory
 from auditor.outputs.markdown_text import md_text

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from auditor.core.model import SEVERITY_ORDER, AuditResult, FindingKind
+from auditor.core.findings import SEVERITY_ORDER, FindingKind
+from auditor.core.result import AuditResult
 from auditor.outputs.duplicates import duplicates_line
 from auditor.outputs.supply_table import summary_lines
+from auditor.outputs.table import tree_clause
 from auditor.outputs.text import plural, safe
 
 
@@ -34,6 +36,8 @@ def render_summary(result: AuditResult) -> str:
     duplicates = duplicates_line(result, hint="findings.json lists them under duplicates")
     if duplicates:
         lines.append(duplicates)
+    if tree := tree_clause(result):
+        lines.append(tree.removeprefix("; "))
     return "\n".join(lines) + "\n"
 
 

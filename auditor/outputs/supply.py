@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from auditor.core.findings import Blocker, FindingKind, FixPlan, PackageHealth, Unverified
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Blocker, FindingKind, FixPlan, PackageHealth, Unverified
+from auditor.core.result import AuditResult
 
 
 def blocker_text(blocker: Blocker, graph: DependencyGraph) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from auditor.core.model import AuditResult, Finding, FindingKind, finding_priority
+from auditor.core.findings import Finding, FindingKind, finding_priority
+from auditor.core.result import AuditResult
 from auditor.outputs.supply import fix_plan_text
 from auditor.outputs.text import plural, render_rows, safe
 

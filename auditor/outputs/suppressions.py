@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from auditor.core.findings import IgnoreRule, Suppression, finding_priority
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import IgnoreRule, Suppression, finding_priority
 
 NAMED = 3  # packages named on a group's line
 

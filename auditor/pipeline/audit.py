@@ -11,31 +11,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from auditor.advisories.base import AdvisorySource, is_local
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
+from auditor.checks.duplicates import duplicate_versions
 from auditor.checks.plugins import default_checks
 from auditor.collectors.discovery import Target, find_targets
 from auditor.collectors.inputs import TreeReader
 from auditor.core.errors import LockfileError, SourceError
+from auditor.core.findings import Finding, IgnoreRule, Unverified
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    CollectResult,
-    FileError,
-    Finding,
-    IgnoreRule,
-    Package,
-    SkippedPackage,
-    SourceInfo,
-    Status,
-    Unverified,
-)
+from auditor.core.model import CollectResult, FileError, Package, SkippedPackage
+from auditor.core.result import AuditResult, SourceInfo, Status
 from auditor.enrich.health import total_libyears
 from auditor.enrich.stage import RegistrySetup, enrich
-from auditor.pipeline.duplicates import duplicate_versions
 from auditor.pipeline.fixplan import plan_fixes
 from auditor.pipeline.policy import apply_ignores
 from auditor.versions.markers import for_project
@@ -45,12 +37,14 @@ LOCAL_REASON = "the project's own code (path, editable or workspace): no advisor
 
 @dataclass(frozen=True, kw_only=True)
 class Collection:
-    """Everything collected from the targets of one run, before any check."""
+    """Everything collected from the targets of one run, before any check, and the targets
+    themselves (the files found on disk, so that nothing walks the tree again)."""
 
     results: tuple[CollectResult, ...]
     errors: tuple[FileError, ...]
+    targets: tuple[Target, ...] = ()
 
-    @property
+    @cached_property
     def graph(self) -> DependencyGraph:
         return DependencyGraph.from_results(self.results)
 
@@ -74,7 +68,10 @@ class Collection:
 def collect_target(target: Target) -> CollectResult:
     """Collect one target; raises ``LockfileError`` for a broken file."""
     reader = TreeReader(target.root)
-    file = reader.read_path(target.path)
+    # an installed environment given as its site-packages folder is a folder target
+    file = (
+        reader.read_folder(target.path) if target.path.is_dir() else reader.read_path(target.path)
+    )
     return target.collector.collect(file, reader)
 
 
@@ -86,8 +83,10 @@ def collect(targets: Sequence[Target]) -> Collection:
         try:
             results.append(collect_target(target))
         except LockfileError as exc:
-            errors.append(FileError(path=exc.path, message=exc.message, line=exc.line, key=exc.key))
-    return Collection(results=tuple(results), errors=tuple(sorted(set(errors))))
+            errors.append(FileError.of(exc))
+    return Collection(
+        results=tuple(results), errors=tuple(sorted(set(errors))), targets=tuple(targets)
+    )
 
 
 def collect_paths(
@@ -109,16 +108,26 @@ class AuditOptions:
     today: date | None = None
     check_settings: CheckSettings = field(default_factory=CheckSettings)
     registry: RegistrySetup = field(default_factory=RegistrySetup)
+    # the config file of the scanned tree and the settings of it in effect (the verdict says)
+    tree_settings: tuple[str, tuple[str, ...]] | None = None
 
 
 def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
     """Build the result of a run: ask the registries (which may complete the graph), query
     the advisory sources, run the checks, apply the ignores, plan the fixes."""
     options = options or AuditOptions()
-    enriched = enrich(collection.results, options.registry, options.check_settings)
-    graph = DependencyGraph.from_results(enriched.results)
-    environment = for_project(options.check_settings.environment, graph.roots)
+    # The target environment and the graph are built once here and handed to every stage
+    # (the registry stage only adds edges: the roots the environment depends on stay).
+    roots = [root for r in collection.results for root in r.roots]
+    environment = for_project(options.check_settings.environment, roots)
     settings = replace(options.check_settings, environment=environment)
+    enriched = enrich(
+        collection.results,
+        options.registry,
+        environment=environment,
+        internal=settings.internal,
+    )
+    graph = enriched.graph
     excluded: tuple[tuple[str, str], ...] = ()
     advisories: AdvisoryData | None = None
     infos: tuple[SourceInfo, ...] = ()
@@ -172,6 +181,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         fix_plans=plans,
         unverified=tuple(sorted(unverified)),
         notes=enriched.notes,
+        tree_settings=options.tree_settings,
         duplicates=duplicate_versions(graph),
     )
 

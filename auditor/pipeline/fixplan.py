@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from auditor.core.errors import SourceError
+from auditor.core.findings import Blocker, Finding, FindingKind, FixPlan
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Blocker, Finding, FindingKind, FixPlan, Package
+from auditor.core.model import Package
 from auditor.registries.lookup import Registries
 from auditor.registries.metadata import Requirements, is_prerelease
 from auditor.versions.base import InvalidVersion

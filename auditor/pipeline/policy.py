@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from auditor.core.model import (
+from auditor.core.findings import (
     SECURITY_KINDS,
     Finding,
     FindingKind,

@@ -1,12 +1,11 @@
 """The HTML report: a static site rendered from the snapshot store (docs/report.md).
 
 ``render_site(engine, out, options)`` writes ``index.html`` (every project of the store)
-and each project's pages below ``out``; ``auditor.cli.site_options`` wires it into
-``auditor report``.
+and each project's pages below ``out``; the report job (``auditor.pipeline.report``) calls
+it once the run is saved.
 
-The names below are imported on first use (PEP 562): ``auditor.cli.site_options`` is loaded
-by every ``auditor`` invocation, and the site's libraries (the store, Jinja2, nh3) only
-when a site is rendered.
+The names below are imported on first use (PEP 562), so that importing the package does not
+load the site's libraries (the store, Jinja2, nh3): they load when a site is rendered.
 """
 
 from __future__ import annotations

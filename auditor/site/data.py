@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from auditor.core.model import Finding, Status
+from auditor.core.findings import Finding
+from auditor.core.result import Status
 from auditor.site.risk import Risk, assess
 from auditor.store import SnapshotInfo, StoredSnapshot, snapshots
 from auditor.store.exposure import FindingFact, finding_facts, project_findings

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.core.model import Finding, Severity
+from auditor.core.findings import Finding, Severity
 from auditor.site import paths
 from auditor.site.data import ProjectHistory
 from auditor.site.views import WHY_PATHS, Links, why

@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.core.model import FindingKind, Severity
-from auditor.pipeline.duplicates import duplicate_versions
+from auditor.checks.duplicates import duplicate_versions
+from auditor.core.findings import FindingKind, Severity
 from auditor.site import charts, paths
 from auditor.site.charts import Chart, SeriesData
 from auditor.site.data import ProjectHistory

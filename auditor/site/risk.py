@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from auditor.core.model import FindingKind, Severity
+from auditor.core.findings import FindingKind, Severity
 
 SEVERITY_WEIGHTS: dict[Severity, float] = {
     Severity.CRITICAL: 10.0,

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.core.model import FindingKind
-from auditor.pipeline.duplicates import duplicate_versions
+from auditor.checks.duplicates import duplicate_versions
+from auditor.core.findings import FindingKind
 from auditor.site import paths
 from auditor.site.data import ProjectHistory
 from auditor.site.views import FindingRow, Links, Pager, pages_of, ranked

@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from auditor.core.findings import Finding, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Finding, Package, Severity
+from auditor.core.model import Package
+from auditor.core.result import AuditResult
 from auditor.site import paths
 from auditor.site.risk import points
 from auditor.store.sets import package_identity

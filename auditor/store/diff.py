@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection, Engine
 
 from auditor.core.errors import StoreError, UsageError
+from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph, PackageView
-from auditor.core.model import Finding
 from auditor.store.churn import VersionKey, churn
 from auditor.store.queries import load_in, read
 from auditor.store.records import SnapshotInfo, StoredSnapshot, SuppressionRule

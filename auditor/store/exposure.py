@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.core.model import Finding, FindingKind, Severity
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.store import codec, tables
 from auditor.store.queries import PROJECT, SNAPSHOT, Identity, finding_kind, read
 from auditor.store.retired import counted

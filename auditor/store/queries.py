@@ -11,18 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from auditor.core.errors import StoreError
+from auditor.core.findings import Finding, FindingKind
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    Ecosystem,
-    Edge,
-    Finding,
-    FindingKind,
-    Package,
-    Source,
-    SourceKind,
-    Status,
-)
+from auditor.core.model import Ecosystem, Edge, Package, Source, SourceKind
+from auditor.core.result import AuditResult, Status
 from auditor.store import codec, tables
 from auditor.store.content import (
     extra_kwargs,

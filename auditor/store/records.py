@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from auditor import __version__
-from auditor.core.model import AuditResult, Severity, Status
+from auditor.core.findings import Severity
+from auditor.core.result import AuditResult, Status
 
 
 def utc_now() -> dt.datetime:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.core.model import FindingKind, Severity, Status
+from auditor.core.findings import FindingKind, Severity
+from auditor.core.result import Status
 from auditor.store.queries import (
     PROJECT,
     SNAPSHOT,

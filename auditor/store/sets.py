@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Ecosystem, Finding
+from auditor.core.model import Ecosystem
+from auditor.core.result import AuditResult
 from auditor.store import codec
 from auditor.store.content import BlobPlan, blob, safe_url
 from auditor.store.records import SuppressionRule

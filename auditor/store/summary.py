@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.engine import RowMapping
 
-from auditor.core.model import Severity
+from auditor.core.findings import Severity
 from auditor.store import codec
 from auditor.store.records import Churn, Summary
 from auditor.store.retired import NOTHING, Retired

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.core.model import Status
+from auditor.core.result import Status
 from auditor.store import tables
 from auditor.store.queries import PROJECT, SNAPSHOT, read
 from auditor.store.records import as_utc

@@ -19,7 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from auditor.core.errors import StoreError
-from auditor.core.model import AuditResult, Severity, Status
+from auditor.core.findings import Severity
+from auditor.core.result import AuditResult, Status
 from auditor.store import codec, tables
 from auditor.store.churn import churn
 from auditor.store.content import BlobPlan, GraphPlan, plan_graph

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.advisories.dbstatus import max_age_days, read_status
-from auditor.core.errors import UsageError
+from auditor.advisories.dbstatus import read_status
 from auditor.core.model import Ecosystem
 
 NOW = datetime(2026, 3, 10, tzinfo=timezone.utc)
@@ -86,17 +85,3 @@ def test_broken_databases(tmp_path: Path, damage: str, problem: str) -> None:
     assert "broken" == status.state
     assert status.problem is not None
     assert problem in status.problem
-
-
-def test_max_age_from_flag_environment_or_default() -> None:
-    """The shared staleness threshold: --stale-days beats AUDITOR_STALE_DAYS beats the
-    deprecated AUDITOR_DB_MAX_AGE_DAYS beats 7; bad values are usage errors."""
-    assert 3.0 == max_age_days(3.0, {"AUDITOR_STALE_DAYS": "9"})
-    assert 9.5 == max_age_days(None, {"AUDITOR_STALE_DAYS": "9.5"})
-    assert 4.0 == max_age_days(None, {"AUDITOR_STALE_DAYS": "4", "AUDITOR_DB_MAX_AGE_DAYS": "9"})
-    assert 9.0 == max_age_days(None, {"AUDITOR_DB_MAX_AGE_DAYS": "9"})
-    assert 7.0 == max_age_days(None, {})
-    with pytest.raises(UsageError, match="AUDITOR_STALE_DAYS: is 'soon', expected a positive"):
-        max_age_days(None, {"AUDITOR_STALE_DAYS": "soon"})
-    with pytest.raises(UsageError, match="AUDITOR_DB_MAX_AGE_DAYS: is '0', expected a positive"):
-        max_age_days(None, {"AUDITOR_DB_MAX_AGE_DAYS": "0"})

@@ -25,7 +25,8 @@ import pytest
 from auditor.advisories import osv_api
 from auditor.advisories.osv_api import OsvApiSource
 from auditor.advisories.osv_local import BUNDLED, OsvLocalSource
-from auditor.core.model import AuditResult, Ecosystem, Package, Status
+from auditor.core.model import Ecosystem, Package
+from auditor.core.result import AuditResult, Status
 from auditor.net.client import HttpClient
 from auditor.outputs.findings_json import findings_document
 from auditor.pipeline.audit import AuditOptions, Collection, audit, collect_paths

@@ -24,7 +24,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from auditor.advisories.osv_api import OsvApiSource
-from auditor.core.model import AuditResult
+from auditor.core.result import AuditResult
 from auditor.net.client import HttpClient
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths
 from tests.httpserver import HttpTestServer, quick_config

@@ -10,7 +10,8 @@ from auditor.advisories import plugins
 from auditor.advisories.base import AdvisorySource, SourceAnswer, SourceOptions
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.core.errors import UsageError
-from auditor.core.model import Package, SourceInfo
+from auditor.core.model import Package
+from auditor.core.result import SourceInfo
 
 
 class LiveSource(AdvisorySource):

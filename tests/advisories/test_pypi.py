@@ -12,7 +12,8 @@ from auditor.advisories.base import AdvisorySource, SourceOptions
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.advisories.pypi import PypiSource, json_api_base
 from auditor.core.errors import SourceError
-from auditor.core.model import AuditResult, Package
+from auditor.core.model import Package
+from auditor.core.result import AuditResult
 from auditor.net.client import HttpClient
 from auditor.outputs.findings_json import findings_document
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.advisories.severity import rate, rating_from_score, score_vector
-from auditor.core.model import Severity
+from auditor.core.findings import Severity
 from tests.advisories.support import edited, record
 
 

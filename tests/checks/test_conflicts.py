@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from auditor.checks.base import CheckContext, CheckSettings, RegistryData
+from auditor.checks.base import CheckContext, CheckSettings
 from auditor.checks.conflicts import ConflictCheck
+from auditor.core.findings import Finding, PackageHealth, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Edge, Finding, Package, PackageHealth, Root, Severity
+from auditor.core.model import Ecosystem, Edge, Package, Root
 from auditor.enrich.edges import MissingRequirement
+from auditor.enrich.stage import RegistryData
 from auditor.pipeline.audit import collect_paths
 from auditor.versions.markers import TargetEnvironment, for_project
 from tests.support import FIXTURES

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.checks.base import CheckContext, CheckSettings, RegistryData
+from auditor.checks.base import CheckContext, CheckSettings
 from auditor.checks.confusion import ConfusionCheck, lookup_name
+from auditor.core.findings import Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Location, Package, Severity, Source, SourceKind
+from auditor.core.model import Ecosystem, Location, Package, Source, SourceKind
+from auditor.enrich.stage import RegistryData
 from auditor.net.client import HttpClient
 from auditor.registries.internal import InternalNames, parse_pattern
 from auditor.registries.lookup import Presence, PublicRegistries, Registries

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from auditor.checks.base import CheckContext, CheckSettings, RegistryData
+from auditor.checks.base import CheckContext, CheckSettings
 from auditor.checks.health import HealthCheck, judge
+from auditor.core.findings import PackageHealth, Severity, Unverified
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Package, PackageHealth, Severity, Unverified
+from auditor.core.model import Ecosystem, Package
+from auditor.enrich.stage import RegistryData
 
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 NOSE = Package(ecosystem=Ecosystem.PYPI, name="nose", version="1.3.7")

@@ -7,8 +7,9 @@ from auditor.advisories.osv import OsvRecord, record_from_value
 from auditor.checks.base import AdvisoryData, CheckContext
 from auditor.checks.plugins import CHECKS, default_checks
 from auditor.checks.vulnerabilities import VulnerabilityCheck
+from auditor.core.findings import FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import FindingKind, Package, Severity
+from auditor.core.model import Package
 from tests.advisories.support import edited, pkg, raw, record
 
 CHECK = VulnerabilityCheck()

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from auditor.ci import github
-from auditor.ci.__main__ import build_parser, escape_data, main, report_command
-from auditor.core.errors import AuditorError
+from auditor.ci.__main__ import build_parser, escape_data, main, report_request
+from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import CollectResult, Ecosystem, Package
+from auditor.core.result import AuditResult, Status
+from auditor.outputs import plugins
+from auditor.outputs.base import RenderOptions
+from auditor.pipeline.report import Counts
 from tests.ci.actionsim import read_outputs
+from tests.support import FIXTURES
+
+SMALL = FIXTURES / "scan" / "small"
 
 
 def test_outputs_are_appended_and_multiline_values_fenced(tmp_path: Path) -> None:
@@ -23,22 +31,30 @@ def test_outputs_are_appended_and_multiline_values_fenced(tmp_path: Path) -> Non
     assert {"earlier": "1", "a": "x=y", "b": "line 1\nline 2"} == read_outputs(out)
 
 
-def test_counts_come_from_findings_json(tmp_path: Path) -> None:
-    """The counts are those of the findings document's summary, every severity present."""
-    document = {
-        "status": "incomplete",
-        "summary": {
-            "packages": 12,
-            "findings": 3,
-            "malicious": 1,
-            "by_severity": {"critical": 1, "high": 2},
-        },
-    }
-    (tmp_path / "findings.json").write_text(json.dumps(document))
-    counts = github.count_outputs(github.read_findings(tmp_path))
+def test_counts_come_from_the_report_result() -> None:
+    """The counts are those of the run's result, every severity present, as findings.json
+    counts them."""
+    one, two = (Package(ecosystem=Ecosystem.NPM, name=n, version="1.0.0") for n in "ab")
+    collected = CollectResult(
+        path="package-lock.json", collector="npm", ecosystem=Ecosystem.NPM, packages=(one, two)
+    )
+
+    def finding(package: Package, kind: FindingKind, severity: Severity) -> Finding:
+        return Finding(package_id=package.id, kind=kind, id=kind.value, severity=severity)
+
+    result = AuditResult(
+        graph=DependencyGraph.from_results([collected]),
+        status=Status.INCOMPLETE,
+        findings=(
+            finding(one, FindingKind.MALICIOUS, Severity.CRITICAL),
+            finding(one, FindingKind.VULNERABILITY, Severity.HIGH),
+            finding(two, FindingKind.VULNERABILITY, Severity.HIGH),
+        ),
+    )
+    counts = github.count_outputs(Counts.of(result))
     assert {
         "status": "incomplete",
-        "packages": "12",
+        "packages": "2",
         "findings": "3",
         "malicious": "1",
         "findings-critical": "1",
@@ -47,28 +63,18 @@ def test_counts_come_from_findings_json(tmp_path: Path) -> None:
         "findings-low": "0",
         "findings-unknown": "0",
     } == counts
+    summary = json.loads(plugins.get("json").render(result, RenderOptions()))["summary"]
+    assert str(summary["findings"]) == counts["findings"]
+    assert {k: str(v) for k, v in summary["by_severity"].items()} == {
+        k.removeprefix("findings-"): v for k, v in counts.items() if k.startswith("findings-")
+    }
 
 
-def test_no_report_means_status_error(tmp_path: Path) -> None:
-    """When auditor wrote no findings.json, the status output is 'error' and counts empty."""
-    counts = github.count_outputs(github.read_findings(tmp_path))
+def test_no_result_means_status_error() -> None:
+    """When the job failed before writing a report, the status output is 'error' and the
+    counts are empty."""
+    counts = github.count_outputs(None)
     assert ("error", "") == (counts["status"], counts["findings-high"])
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("{", "cannot read the findings"),
-        ("[]", "not an auditor findings document"),
-        ('{"summary": 3}', "not an auditor findings document"),
-    ],
-)
-def test_a_broken_findings_file_is_one_error(tmp_path: Path, text: str, message: str) -> None:
-    """A findings.json that is not the findings document is an error naming the file."""
-    (tmp_path / "findings.json").write_text(text)
-    with pytest.raises(AuditorError, match=message) as info:
-        github.read_findings(tmp_path)
-    assert str(tmp_path / "findings.json") in str(info.value)
 
 
 def test_summary_prefers_markdown_then_text(tmp_path: Path) -> None:
@@ -86,14 +92,7 @@ def test_summary_prefers_markdown_then_text(tmp_path: Path) -> None:
     )
 
 
-def test_snapshot_line_is_parsed() -> None:
-    """The id and project come from report's "snapshot N of P saved to" line."""
-    text = "status: complete\nsnapshot 17 of my shop saved to sqlite:///x.db\n"
-    assert ("17", "my shop") == github.snapshot_from_stdout(text)
-    assert ("", "") == github.snapshot_from_stdout("nothing saved\n")
-
-
-def test_report_command_from_inputs() -> None:
+def test_report_request_from_inputs() -> None:
     """Empty inputs add no option; paths follow shell quoting; extra formats are added to
     the report's default files (each once)."""
     args = build_parser().parse_args(
@@ -106,24 +105,30 @@ def test_report_command_from_inputs() -> None:
             "--fail-on",
             "high",
             "--formats",
-            "sarif, markdown",
+            "sarif, markdown,spdx-json",
+            "--project",
+            " ",
         ]
     )
+    request = report_request(args)
+    assert ("app", "my dir", "web") == request.audit.paths
+    assert (Path("o"), "high", None) == (request.out, request.audit.fail_on, request.project)
+    assert ((), None, None) == (
+        request.audit.sources,
+        request.audit.advisory_db,
+        request.audit.config,
+    )
     assert [
-        sys.executable,
-        "-m",
-        "auditor",
-        "report",
-        "app",
-        "my dir",
-        "web",
-        "--out",
-        "o",
-        "--fail-on",
-        "high",
-        *("--format", "graph-json", "--format", "json", "--format", "cyclonedx-json"),
-        *("--format", "sarif", "--format", "markdown", "--format", "summary"),
-    ] == report_command(args)
+        *("graph-json", "json", "cyclonedx-json", "sarif", "markdown", "summary", "spdx-json")
+    ] == [f.name for f in request.formats]
+    assert (True, True) == (request.store, request.site)
+
+
+def test_unknown_extra_format_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A format the report does not know is one ::error:: line and exit code 2, before
+    anything runs."""
+    assert 2 == main(["report", "--out", "o", "--formats", "pdf"], env={})
+    assert "--format pdf: unknown format" in capsys.readouterr().err
 
 
 def test_unbalanced_quotes_in_paths_are_an_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,3 +162,61 @@ def test_plan(tmp_path: Path, argv: list[str], sync: str, history: str) -> None:
 def test_workflow_command_data_is_escaped() -> None:
     """A message cannot end the ::error:: command early or start another one."""
     assert "a%0A::warning::b%25" == escape_data("a\n::warning::b%")
+
+
+def report_step(tmp_path: Path, *argv: str) -> tuple[int, dict[str, str]]:
+    """Run the Action's report step in this process; its exit code, outputs and log."""
+    outputs = tmp_path / "github-output"
+    env = {
+        "GITHUB_OUTPUT": str(outputs),
+        "AUDITOR_DB": str(tmp_path / "store.db"),
+        "AUDITOR_CACHE_DIR": str(tmp_path / "cache"),
+        "AUDITOR_NO_REGISTRY": "1",
+    }
+    code = main(["report", "--out", str(tmp_path / "out"), *argv], env=env)
+    return code, read_outputs(outputs)
+
+
+def test_report_step_outputs_come_from_the_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The step runs the report job in process: the snapshot id and project come from its
+    result (a project name that looks like the printed line changes nothing), the counts
+    equal findings.json's, and auditor's own log is fenced off from workflow commands."""
+    project = "shop saved to nowhere"
+    code, outputs = report_step(tmp_path, "--paths", str(SMALL), "--project", project)
+    log = capsys.readouterr().out
+    assert 0 == code
+    assert ("1", project) == (outputs["snapshot-id"], outputs["project"])
+    summary = json.loads((tmp_path / "out" / "findings.json").read_text())["summary"]
+    assert str(summary["packages"]) == outputs["packages"]
+    assert str(summary["findings"]) == outputs["findings"]
+    assert str(tmp_path / "out" / "results.sarif") == outputs["sarif-file"]
+    assert str(tmp_path / "out") == outputs["site-dir"]
+    fence = log.splitlines()[0].removeprefix("::stop-commands::")
+    assert log.rstrip().endswith(f"::{fence}::")
+    assert f"snapshot 1 of {project} saved to" in log
+    code, outputs = report_step(tmp_path, "--paths", str(SMALL), "--project", project)
+    assert "2" == outputs["snapshot-id"]
+
+
+def test_a_failed_report_job_is_status_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A job that fails before writing its report (here: a config file that does not
+    exist) gives exit-code 2 and status error, whatever an earlier run left in the output
+    folder; the step itself succeeds so that the summary and the gate still run."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "findings.json").write_text('{"status": "complete", "summary": {}}')
+    (tmp_path / "out" / "results.sarif").write_text("{}")
+    code, outputs = report_step(tmp_path, "--paths", str(SMALL), "--config", "nope.toml")
+    log = capsys.readouterr().out
+    assert 0 == code
+    assert ("2", "error", "", "") == (
+        outputs["exit-code"],
+        outputs["status"],
+        outputs["snapshot-id"],
+        outputs["sarif-file"],
+    )
+    assert "auditor: error: --config: nope.toml is not a file" in log
+    assert "::error::auditor report failed (exit code 2)" in log

@@ -5,14 +5,13 @@ what offline runs, --no-registry and a failing registry do."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.httpserver import HttpTestServer, json_reply
-from tests.registries.recorded import RecordedRegistry
+from tests.registries.recorded import RecordedRegistry, serve_registries
 from tests.support import FIXTURES, run_cli
 
 PROJECT = FIXTURES / "scan" / "registry"
@@ -25,17 +24,7 @@ def registry(
 ) -> RecordedRegistry:
     """Registry lookups on, pointed at the local server; nothing of the machine's own
     configuration is read."""
-    recorded = RecordedRegistry(http_server)
-    for name in list(os.environ):
-        if name.startswith(("AUDITOR_", "PIP_", "UV_")) or name.lower().startswith("npm_config_"):
-            monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AUDITOR_PYPI_URL", f"{http_server.url}/simple")
-    monkeypatch.setenv("AUDITOR_NPM_REGISTRY", f"{http_server.url}/npm/")
-    monkeypatch.setenv("GOPROXY", f"{http_server.url}/go")
-    monkeypatch.setenv("AUDITOR_NO_HTTP_CACHE", "1")
-    return recorded
+    return serve_registries(http_server, monkeypatch, tmp_path / "home")
 
 
 def project(tmp_path: Path, config: str = "") -> Path:

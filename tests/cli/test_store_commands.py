@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.core.model import Severity
+from auditor.core.findings import Severity
 from auditor.store import open_store
 from tests.store.helpers import day, finding, pypi, save, small_graph
 from tests.support import FIXTURES, run_cli

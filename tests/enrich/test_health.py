@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from auditor.core.findings import PackageHealth
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Package, PackageHealth, Source
+from auditor.core.model import Ecosystem, Package, Source
 from auditor.enrich.health import gather_health, total_libyears
 from auditor.net.client import HttpClient
 from auditor.registries.lookup import Registries

@@ -13,27 +13,21 @@ from pathlib import Path
 from auditor.advisories.base import SourceOptions
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.collectors import plugins
+from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import (
     REGISTRY,
-    AuditResult,
     Ecosystem,
     Edge,
     FileError,
-    Finding,
-    FindingKind,
     Hash,
-    IgnoreRule,
     Location,
     Package,
     Root,
-    Severity,
     Source,
-    SourceInfo,
     SourceKind,
-    Status,
-    Suppression,
 )
+from auditor.core.result import AuditResult, SourceInfo, Status
 from auditor.outputs.base import RenderOptions
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths
 from tests.support import FIXTURES

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from auditor.advisories.base import SourceOptions
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.checks.vulnerabilities import VulnerabilityCheck
-from auditor.core.model import AuditResult, IgnoreRule
+from auditor.core.findings import IgnoreRule
+from auditor.core.result import AuditResult
 from auditor.outputs.findings_json import FINDINGS_SCHEMA, findings_document
 from auditor.outputs.graph_json import dumps
 from auditor.outputs.table import render_findings, safe, verdict

@@ -7,18 +7,10 @@ from dataclasses import replace
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    Ecosystem,
-    Edge,
-    Finding,
-    FindingKind,
-    Package,
-    Root,
-    Severity,
-    Status,
-)
+from auditor.core.model import Ecosystem, Edge, Package, Root
+from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import Previous, finding_key
 from auditor.outputs.markdown import COMMENT_LIMIT, render_markdown
 from auditor.outputs.markdown_text import md_code, md_text

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult
+from auditor.core.result import AuditResult
 from auditor.outputs import plugins
 from auditor.outputs.schemas import load_schema
 from tests.outputs import oracles

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import json
 
-from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    Ecosystem,
-    Edge,
+from auditor.core.findings import (
     Finding,
     FindingKind,
     IgnoreRule,
-    Package,
-    Root,
     Severity,
-    SourceInfo,
     Suppression,
     finding_priority,
 )
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Edge, Package, Root
+from auditor.core.result import AuditResult, SourceInfo
 from auditor.outputs.markdown import render_markdown
 from auditor.outputs.sarif import render_sarif
 from auditor.outputs.summary import render_summary

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.core.model import AuditResult
+from auditor.core.result import AuditResult
 from auditor.outputs import plugins
 from auditor.outputs.base import RenderOptions
 from tests.outputs.cases import (

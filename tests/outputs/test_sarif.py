@@ -7,18 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    Ecosystem,
-    Edge,
-    Finding,
-    FindingKind,
-    Location,
-    Package,
-    Root,
-    Severity,
-)
+from auditor.core.model import Ecosystem, Edge, Location, Package, Root
+from auditor.core.result import AuditResult
 from auditor.outputs.base import RenderOptions
 from auditor.outputs.sarif import level, render_sarif, sarif_document
 from tests.outputs.cases import OPTIONS, rich_result

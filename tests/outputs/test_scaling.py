@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from auditor.core.model import AuditResult
+from auditor.core.result import AuditResult
 from auditor.outputs import plugins
 from tests.outputs.cases import OPTIONS, generated_result
 

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
+from auditor.core.findings import (
     Blocker,
-    Ecosystem,
-    Edge,
     Finding,
     FindingKind,
     FixPlan,
-    Package,
     PackageHealth,
-    Root,
     Severity,
     Unverified,
 )
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import Ecosystem, Edge, Package, Root
+from auditor.core.result import AuditResult
 from auditor.outputs.supply import fix_plan_text, supply_sections, supply_summary
 from auditor.outputs.table import render_findings
 

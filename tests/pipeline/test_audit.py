@@ -9,18 +9,9 @@ from datetime import date, datetime, timezone
 from auditor.advisories.base import AdvisorySource, SourceAnswer, SourceOptions
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.core.errors import SourceError
-from auditor.core.model import (
-    CollectResult,
-    Ecosystem,
-    Edge,
-    IgnoreRule,
-    Package,
-    Root,
-    Source,
-    SourceInfo,
-    SourceKind,
-    Status,
-)
+from auditor.core.findings import IgnoreRule
+from auditor.core.model import CollectResult, Ecosystem, Edge, Package, Root, Source, SourceKind
+from auditor.core.result import SourceInfo, Status
 from auditor.pipeline.audit import AuditOptions, Collection, audit
 from tests.advisories.support import ADVISORIES, pkg
 

@@ -7,17 +7,9 @@ import pytest
 
 from auditor.advisories.base import SourceOptions
 from auditor.advisories.plugins import create
+from auditor.core.findings import Blocker, Finding, FindingKind, FixPlan
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    Blocker,
-    Ecosystem,
-    Edge,
-    Finding,
-    FindingKind,
-    FixPlan,
-    Package,
-    Root,
-)
+from auditor.core.model import Ecosystem, Edge, Package, Root
 from auditor.net.client import HttpClient
 from auditor.outputs.supply import fix_plan_text
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from auditor.core.model import Finding, FindingKind, IgnoreRule, Severity
+from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity
 from auditor.pipeline.policy import apply_ignores, blocking
 
 VULN = Finding(

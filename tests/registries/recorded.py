@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin
+
+import pytest
 
 from auditor.core.model import canonical_pypi_name
 from auditor.registries.common import ConfiguredUrl
@@ -157,3 +160,21 @@ class RecordedRegistry:
             (self.root / "pypi" / "json" / f"{canonical_pypi_name(name)}.json").read_text()
         )
         return data
+
+
+def serve_registries(
+    http_server: HttpTestServer, monkeypatch: pytest.MonkeyPatch, home: Path
+) -> RecordedRegistry:
+    """Registry lookups on, every registry pointed at the local server serving the recorded
+    answers; nothing of the machine's own configuration is read (``home`` is empty)."""
+    recorded = RecordedRegistry(http_server)
+    for name in list(os.environ):
+        if name.startswith(("AUDITOR_", "PIP_", "UV_")) or name.lower().startswith("npm_config_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AUDITOR_PYPI_URL", f"{http_server.url}/simple")
+    monkeypatch.setenv("AUDITOR_NPM_REGISTRY", f"{http_server.url}/npm/")
+    monkeypatch.setenv("GOPROXY", f"{http_server.url}/go")
+    monkeypatch.setenv("AUDITOR_NO_HTTP_CACHE", "1")
+    return recorded

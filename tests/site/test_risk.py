@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.core.model import FindingKind, Severity
+from auditor.core.findings import FindingKind, Severity
 from auditor.site.risk import Trend, assess, band, points
 
 VULN = FindingKind.VULNERABILITY

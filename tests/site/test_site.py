@@ -14,15 +14,8 @@ import pytest
 from markupsafe import escape
 from sqlalchemy.engine import Engine
 
-from auditor.core.model import (
-    AuditResult,
-    Finding,
-    FindingKind,
-    IgnoreRule,
-    Severity,
-    Status,
-    Suppression,
-)
+from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
+from auditor.core.result import AuditResult, Status
 from auditor.site import SiteOptions, paths, render_site
 from auditor.site.jinja import assets, environment
 from auditor.store import SnapshotMeta, SuppressionRule, open_store, save_snapshot

@@ -19,21 +19,18 @@ import tomllib
 from packaging.version import Version
 from sqlalchemy.engine import Engine
 
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import (
-    AuditResult,
     Ecosystem,
     Edge,
-    Finding,
-    FindingKind,
     Location,
     Package,
     Root,
-    Severity,
-    Status,
     canonical_pypi_name,
     root_id,
 )
+from auditor.core.result import AuditResult, Status
 from auditor.store import SnapshotMeta, SuppressionRule, save_snapshot
 from tests.support import FIXTURES
 

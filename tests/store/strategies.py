@@ -11,25 +11,22 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import (
-    AuditResult,
     Ecosystem,
     Edge,
     FileError,
-    Finding,
-    FindingKind,
     Hash,
     Location,
     Package,
     Root,
-    Severity,
     SkippedPackage,
     Source,
     SourceKind,
-    Status,
     root_id,
 )
+from auditor.core.result import AuditResult, Status
 from auditor.store import InputRecord, SnapshotMeta, SuppressionRule, codec
 from auditor.store.content import EDGE_COLUMNS, PACKAGE_COLUMNS
 

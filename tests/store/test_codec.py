@@ -9,7 +9,7 @@ import enum
 import pytest
 
 from auditor.core.errors import StoreError
-from auditor.core.model import Finding, FindingKind, Severity
+from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.store import codec
 
 

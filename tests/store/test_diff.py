@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from auditor.core.errors import StoreError, UsageError
-from auditor.core.model import Severity, Status
+from auditor.core.findings import Severity
+from auditor.core.result import Status
 from auditor.store import SuppressionRule, open_store, snapshots
 from auditor.store.diff import default_pair, diff_snapshots
 from tests.store.helpers import (

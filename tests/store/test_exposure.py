@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 from sqlalchemy.engine import Engine
 
+from auditor.core.findings import FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Edge, FindingKind, Root, Severity, root_id
+from auditor.core.model import Ecosystem, Edge, Root, root_id
 from auditor.store import open_store
 from auditor.store.exposure import finding_facts, project_findings
 from tests.store.helpers import day, finding, pypi, save

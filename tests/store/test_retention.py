@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from auditor.core.model import AuditResult
+from auditor.core.result import AuditResult
 from auditor.store import SnapshotMeta, load_snapshot, open_store, save_snapshot, snapshots
 from auditor.store.retention import prune
 from tests.store.helpers import day, finding, history, poetry_graph, pypi, save, small_graph

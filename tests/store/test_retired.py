@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from auditor.core.model import Severity
+from auditor.core.findings import Severity
 from auditor.site.risk import assess
 from auditor.store import load_snapshot, snapshots
 from auditor.store.diff import diff_snapshots

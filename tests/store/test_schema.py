@@ -14,7 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from auditor.core.errors import StoreError
-from auditor.core.model import Severity, Status
+from auditor.core.findings import Severity
+from auditor.core.result import Status
 from auditor.store import load_snapshot, open_store, parse_url, save_snapshot, snapshots
 from auditor.store.engine import create
 from auditor.store.schema import REVISIONS, head, known_revisions, revision_of, scripts, upgrade

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from auditor.core.model import Severity, Status
+from auditor.core.findings import Severity
+from auditor.core.result import Status
 from auditor.store import open_store
 from auditor.store.series import iso_week, project_series
 from tests.store.helpers import (

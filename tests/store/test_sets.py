@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from auditor.core.model import Severity
+from auditor.core.findings import Severity
 from auditor.store import open_store
 from auditor.store.sets import parse_purl_name, plan_findings
 from tests.store.helpers import finding, pypi, save, small_graph

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from auditor.core.model import Ecosystem, Package, Status
+from auditor.core.model import Ecosystem, Package
+from auditor.core.result import Status
 from auditor.store import open_store
 from auditor.store.timeline import version_timeline
 from tests.store.helpers import day, history, name_versions, poetry_graph, pypi, save, small_graph

@@ -12,7 +12,9 @@ from hypothesis import given
 from sqlalchemy.engine import Engine
 
 from auditor.core.errors import StoreError
-from auditor.core.model import AuditResult, Severity, Source, SourceKind, Status
+from auditor.core.findings import Severity
+from auditor.core.model import Source, SourceKind
+from auditor.core.result import AuditResult, Status
 from auditor.store import (
     SnapshotMeta,
     StoredSnapshot,

@@ -15,8 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from auditor.core.findings import Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Edge, Severity
+from auditor.core.model import Edge
+from auditor.core.result import AuditResult
 from auditor.store import SnapshotMeta, open_store, save_snapshot
 from auditor.store import write as write_module
 from tests.store.helpers import day, finding, history, poetry_graph, pypi

@@ -26,8 +26,9 @@ from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.checks.typosquat.detector import TyposquatDetector, default_detector
 from auditor.checks.typosquat.popular import BUNDLED_ECOSYSTEMS
 from auditor.checks.typosquat.rules import Match, Rule
+from auditor.core.findings import Finding, FindingKind, PackageHealth, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, Finding, FindingKind, Package, PackageHealth, Severity
+from auditor.core.model import Ecosystem, Package
 from auditor.registries.internal import InternalNames
 from auditor.registries.metadata import parse_time
 
@@ -92,7 +93,7 @@ def finding(package: Package, matches: tuple[Match, ...], detector: TyposquatDet
         f"{package.name} is {unlisted}; it looks like {top.target} ({listed}): "
         f"{top.rule.explanation}, {top.detail}.",
     ]
-    details += [f"It also resembles {m.explain()}." for m in matches[1:]]
+    details += [f"It also resembles {m.target} ({m.rule.value}: {m.detail})." for m in matches[1:]]
     details.append("Check that this is the package you meant to install.")
     return Finding(
         package_id=package.id,

@@ -117,15 +117,6 @@ class TyposquatDetector:
             )
         return tuple(sorted(matches, key=Match.sort_key))
 
-    def check_all(self, names: Iterable[str]) -> dict[str, tuple[Match, ...]]:
-        """``check`` for many names; only names with a match appear, in name order."""
-        found = {}
-        for name in sorted(set(names)):
-            matches = self.check(name)
-            if matches:
-                found[name] = matches
-        return found
-
     # -- the rules -------------------------------------------------------------------------
 
     def _hits(self, raw: str, normal: str) -> Iterator[Hit]:

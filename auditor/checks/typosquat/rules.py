@@ -33,10 +33,6 @@ class Rule(str, enum.Enum):
     def explanation(self) -> str:
         return _EXPLANATIONS[self]
 
-    @classmethod
-    def from_edit(cls, edit: Edit) -> Rule:
-        return cls(edit.value)
-
 
 _PRECEDENCE = {rule: i for i, rule in enumerate(Rule)}
 _EXPLANATIONS = {

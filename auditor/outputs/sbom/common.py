@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from auditor.core.graph import DependencyGraph
 from auditor.core.model import Hash, Package, SourceKind
 
 Json = dict[str, Any]
@@ -108,11 +107,6 @@ def is_url(text: str) -> bool:
     except ValueError:
         return False
     return bool(parts.scheme and parts.netloc) and not any(c.isspace() for c in text)
-
-
-def root_dependencies(graph: DependencyGraph, node: str) -> list[str]:
-    """The sorted, distinct children of a node."""
-    return sorted({edge.child for edge in graph.children(node)})
 
 
 def json_object(members: Json) -> Json:

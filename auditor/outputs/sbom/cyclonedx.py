@@ -35,7 +35,8 @@ from typing import Any
 
 from auditor.core.errors import UsageError
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Ecosystem, Package, SourceKind
+from auditor.core.model import Ecosystem, Package, SourceKind
+from auditor.core.result import AuditResult
 from auditor.outputs.base import TOOL_NAME, RenderOptions, content_serial, tool_version
 from auditor.outputs.links import is_advisory
 from auditor.outputs.sbom.common import (

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from auditor.advisories.osv import parse_timestamp
-from auditor.core.model import AuditResult, Finding, IgnoreRule
+from auditor.core.findings import Finding, IgnoreRule
+from auditor.core.result import AuditResult
 from auditor.outputs.links import database, evidence, is_advisory
 from auditor.outputs.sbom.common import Json, is_url, json_object
 

@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Ecosystem, Package, Root, SourceKind
+from auditor.core.model import Ecosystem, Package, Root, SourceKind
+from auditor.core.result import AuditResult
 from auditor.outputs.base import TOOL_NAME, RenderOptions, content_serial, iso_utc, tool_version
 from auditor.outputs.sbom.common import download_location, spdx_algorithm
 
@@ -33,6 +34,9 @@ _REGISTRY_SUPPLIERS = {
     Ecosystem.PYPI: "Organization: Python Package Index (PyPI)",
     Ecosystem.NPM: "Organization: npm registry",
     Ecosystem.GO: "Organization: Go module proxy",
+    Ecosystem.CRATES_IO: "Organization: crates.io",
+    Ecosystem.RUBYGEMS: "Organization: RubyGems",
+    Ecosystem.PACKAGIST: "Organization: Packagist",
 }
 _LOCAL = (SourceKind.PATH, SourceKind.EDITABLE, SourceKind.WORKSPACE)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")

@@ -9,19 +9,9 @@ from auditor.checks.names import NameCheckOptions, check_names, name_package
 from auditor.checks.plugins import CHECKS
 from auditor.checks.typosquat.allowlist import AllowList
 from auditor.checks.typosquat.check import TyposquatCheck, typosquat_findings
+from auditor.core.findings import Finding, FindingKind, PackageHealth, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    Ecosystem,
-    Edge,
-    Finding,
-    FindingKind,
-    Package,
-    PackageHealth,
-    Root,
-    Severity,
-    Source,
-    SourceKind,
-)
+from auditor.core.model import Ecosystem, Edge, Package, Root, Source, SourceKind
 from auditor.pipeline.audit import collect_paths
 from auditor.registries.internal import InternalNames, parse_pattern
 from tests.support import FIXTURES

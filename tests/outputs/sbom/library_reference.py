@@ -45,16 +45,10 @@ from packageurl import PackageURL
 
 from auditor.advisories.osv import parse_timestamp
 from auditor.core.errors import UsageError
+from auditor.core.findings import Finding, IgnoreRule, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import (
-    AuditResult,
-    Ecosystem,
-    Finding,
-    IgnoreRule,
-    Package,
-    Severity,
-    SourceKind,
-)
+from auditor.core.model import Ecosystem, Package, SourceKind
+from auditor.core.result import AuditResult
 from auditor.outputs.base import TOOL_NAME, RenderOptions, content_serial, tool_version
 from auditor.outputs.links import database, evidence, is_advisory
 from auditor.outputs.sbom.common import cyclonedx_algorithm, download_location, is_url, scope_of

@@ -11,7 +11,8 @@ import pytest
 
 from auditor.core.errors import UsageError
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import AuditResult, Hash
+from auditor.core.model import Hash
+from auditor.core.result import AuditResult
 from auditor.outputs.base import RenderOptions
 from auditor.outputs.sbom.common import cyclonedx_algorithm, scope_of, spdx_algorithm
 from auditor.outputs.sbom.cyclonedx import (

@@ -1,0 +1,195 @@
+"""What the checks say about packages: findings, their severities and kinds, the ignores
+that hide them, registry health, fix plans, and what a check could not judge.
+
+Frozen, keyword-only, orderable dataclasses: outputs sort them for byte-stable documents.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    """Severity of a finding, ordered ``unknown < low < medium < high < critical``."""
+
+    UNKNOWN = "unknown"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+# Where a severity stands when findings are ranked and counted: a finding without a rating
+# ranks with medium ones (most PyPA and every Go advisory have none; unrated is not
+# minor), after the rated mediums.
+SEVERITY_ORDER = (
+    Severity.CRITICAL,
+    Severity.HIGH,
+    Severity.MEDIUM,
+    Severity.UNKNOWN,
+    Severity.LOW,
+)
+_SEVERITY_POSITION = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+
+
+class FindingKind(str, enum.Enum):
+    """What kind of risk a finding reports; each check produces its own kind."""
+
+    VULNERABILITY = "vulnerability"
+    MALICIOUS = "malicious"
+    TYPOSQUAT = "typosquat"
+    CONFUSION = "confusion"
+    HEALTH = "health"
+    CONFLICT = "conflict"
+
+    @property
+    def group(self) -> int:
+        """Where the kind's findings come in every ranked list: malicious packages, then
+        vulnerabilities, then the other supply-chain risks (typosquats, confusion), then
+        conflicts, and health (advice about maintenance, in a section of its own) last."""
+        return _KIND_GROUP[self]
+
+
+# The risks of running someone else's code: what fails a run without --fail-on and what
+# becomes a security alert. Health and conflict findings are advice.
+SECURITY_KINDS = frozenset(
+    {
+        FindingKind.VULNERABILITY,
+        FindingKind.MALICIOUS,
+        FindingKind.TYPOSQUAT,
+        FindingKind.CONFUSION,
+    }
+)
+_KIND_GROUP = {
+    FindingKind.MALICIOUS: 0,
+    FindingKind.VULNERABILITY: 1,
+    FindingKind.TYPOSQUAT: 2,
+    FindingKind.CONFUSION: 2,
+    FindingKind.CONFLICT: 3,
+    FindingKind.HEALTH: 4,
+}
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Finding:
+    """One risk about one package: a vulnerability, a malicious record, a typosquat, ..."""
+
+    package_id: str
+    kind: FindingKind
+    id: str
+    severity: Severity = Severity.UNKNOWN
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    details: str = ""
+    score: float | None = None
+    fixed_versions: tuple[str, ...] = ()
+    fix_version: str | None = None
+    references: tuple[str, ...] = ()
+    cwes: tuple[str, ...] = ()
+    published: str | None = None
+    modified: str | None = None
+    evidence: tuple[
+        tuple[str, str], ...
+    ] = ()  # check-specific facts, e.g. ("imitates", "requests")
+
+
+def finding_priority(finding: Finding) -> tuple[int, int]:
+    """Sort key putting the findings that matter most first: by kind group
+    (``FindingKind.group``), then by severity with unrated findings among the mediums
+    (``SEVERITY_ORDER``). Every ranked output uses it, then its own tie-breakers."""
+    return finding.kind.group, _SEVERITY_POSITION[finding.severity]
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class IgnoreRule:
+    """A user's decision to accept a finding: by advisory id (covering its aliases), with
+    the reason they can defend and an optional last day (ISO date) it holds."""
+
+    id: str
+    reason: str
+    expires: str | None = None
+    origin: str = ""  # where it was configured, e.g. "auditor.toml: ignore[0]"
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Suppression:
+    """A finding an ignore rule hides from the verdict; every output still lists it."""
+
+    finding: Finding
+    rule: IgnoreRule
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class PackageHealth:
+    """What a package's registry says about its locked release and its project.
+
+    Times are ISO 8601 UTC. ``libyears`` is how far the locked release lags the latest one
+    (the time between their publications, in years of 365.25 days; 0 when it is the
+    latest). ``error`` set means the health is unknown, and says why.
+    """
+
+    package_id: str
+    registry: str = ""
+    published: str | None = None
+    latest: str | None = None
+    latest_published: str | None = None
+    last_release: str | None = None  # the newest publication of any version
+    first_release: str | None = None  # the project's first publication (its age)
+    newer_releases: int | None = None  # stable releases above the locked one
+    libyears: float | None = None
+    yanked: bool = False
+    yanked_reason: str | None = None
+    deprecated: str | None = None
+    maintainers: int | None = None
+    requires_python: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Blocker:
+    """A parent whose recorded requirement does not admit a fix version.
+
+    ``upgrade`` is the smallest release of the parent whose own requirement admits it, when
+    the registry could say; otherwise ``reason`` explains why none is named.
+    """
+
+    parent_id: str
+    requirement: str
+    upgrade: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class FixPlan:
+    """How to get a vulnerable package to a version that fixes its findings.
+
+    ``target`` is the smallest version that fixes every finding that has a fix (None when
+    none has); ``compatible`` says whether every parent's recorded requirement admits it;
+    ``blockers`` name those that do not. ``unfixed`` lists findings no version fixes yet.
+    """
+
+    package_id: str
+    target: str | None
+    findings: tuple[str, ...] = ()
+    compatible: bool = True
+    blockers: tuple[Blocker, ...] = ()
+    unfixed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Unverified:
+    """A package a check could not judge (registry unreachable, no registry source, ...).
+
+    Unlike advisory ``unchecked`` packages, these do not make the audit incomplete: they
+    are listed so that nobody reads their absence from the findings as a clean bill.
+    """
+
+    check: str
+    package_id: str
+    reason: str

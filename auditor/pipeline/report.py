@@ -1,0 +1,219 @@
+"""The ``report`` job as one function: audit the lockfiles, write the report files, save
+the run as a snapshot, render the HTML site, and say what was done.
+
+``run_report(ReportRequest)`` prints nothing and reads no command line: ``auditor report``
+(auditor/cli/report_cmd.py) builds the request from its flags and prints the returned
+``ReportResult``; the GitHub Action (auditor/ci/) builds it from the action's inputs and
+sets its step outputs from the same result.
+
+The site is always rendered from a store, so that what a reader sees is what was saved:
+the project's store after a normal run, or, without a store (``store=False``), a temporary
+one holding only this run, deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor.core.errors import UsageError
+from auditor.core.findings import FindingKind, IgnoreRule, Severity
+from auditor.core.result import AuditResult, Status
+from auditor.outputs import plugins
+from auditor.outputs.files import render_all, write_files
+from auditor.outputs.plugins import OutputFormat
+from auditor.outputs.summary import render_summary
+from auditor.pipeline.audit import Collection, audit, collect_paths
+from auditor.pipeline.documents import DocumentRequest, render_options
+from auditor.pipeline.exits import exit_code
+from auditor.pipeline.project import project_root
+from auditor.pipeline.setup import AuditRequest, prepare
+from auditor.pipeline.snapshot import SavedSnapshot, save_run
+
+if TYPE_CHECKING:
+    from auditor.site.site import SiteSummary
+
+Progress = Callable[[str], None]  # told the stage the job is at ("saving the snapshot")
+DEFAULT_FORMATS = tuple(plugins.get(name) for name in plugins.REPORT_DEFAULT)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportRequest:
+    """Everything one ``report`` run is asked to do."""
+
+    audit: AuditRequest = field(default_factory=AuditRequest)
+    out: Path = Path("auditor-report")  # the folder the files and the site are written to
+    formats: tuple[OutputFormat, ...] = DEFAULT_FORMATS
+    document: DocumentRequest = field(default_factory=DocumentRequest)
+    db: str | None = None  # the store's URL or SQLite path; None: $AUDITOR_DB, else default
+    project: str | None = None  # the project the snapshot is filed under; None: derived
+    store: bool = True  # save the run as a snapshot
+    site: bool = True  # render the HTML site
+    site_snapshots: int = 20  # snapshots of each project with a page of their own
+    snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Counts:
+    """The run's numbers, as the findings document's summary counts them."""
+
+    status: Status
+    packages: int
+    findings: int
+    malicious: int
+    by_severity: tuple[tuple[Severity, int], ...]  # every severity, critical first
+
+    @classmethod
+    def of(cls, result: AuditResult) -> Counts:
+        return cls(
+            status=result.status,
+            packages=len(result.graph),
+            findings=len(result.findings),
+            malicious=sum(1 for f in result.findings if f.kind is FindingKind.MALICIOUS),
+            by_severity=tuple(
+                (s, sum(1 for f in result.findings if f.severity is s)) for s in reversed(Severity)
+            ),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportResult:
+    """What a ``report`` run did."""
+
+    result: AuditResult
+    fail_on: str | None  # the threshold the run was judged by (flag, environment, config)
+    exit_code: int  # 0 clean, 1 findings at or above fail_on, 2 unreadable files, 3 incomplete
+    files: tuple[Path, ...]  # the report files written, in the order of the formats
+    summary: str  # the text summary (what summary.txt holds)
+    snapshot: SavedSnapshot | None  # None: not saved (store=False)
+    site: SiteSummary | None  # None: not rendered (site=False)
+
+    @property
+    def counts(self) -> Counts:
+        return Counts.of(self.result)
+
+    def file(self, name: str) -> Path | None:
+        """The written file called ``name`` (``results.sarif``), if the run wrote it."""
+        return next((p for p in self.files if p.name == name), None)
+
+
+def run_report(
+    request: ReportRequest,
+    *,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> ReportResult:
+    """Run the whole ``report`` job. Raises ``AuditorError`` (one line, nothing half
+    written) for a bad request, an unreachable store or a failed write; a broken lockfile is
+    not raised but reported in the result (exit code 2), as is an incomplete check (3)."""
+    environ = os.environ if environ is None else environ
+    say = progress or (lambda _text: None)
+    out = request.out if cwd is None else cwd / request.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {request.out}: exists and is not a folder")
+    paths = request.audit.paths
+    if request.store:  # a store file that came with the checkout is refused before any work
+        _check_store(_store_url(request.db, project_root(paths, cwd), environ))
+    setup = prepare(request.audit, environ=environ, cwd=cwd, now=now)
+    try:
+        fail_on = setup.settings.fail_on
+        options = render_options(request.document, paths, fail_on=fail_on, environ=environ, cwd=cwd)
+        say("collecting lockfiles")
+        collection = collect_paths(paths, force=request.audit.force_format, cwd=cwd)
+        say(f"auditing {len(collection.results)} lockfile(s)")
+        result = audit(collection, setup.options)
+    finally:
+        setup.close()
+    say("writing the report files")
+    outputs = render_all(request.formats, result, options)
+    files = write_files(outputs, out)
+    # the summary file's text when it was written, else rendered for the terminal
+    summary = next((o.text for o in outputs if o.format.name == "summary"), None)
+    root = project_root(paths, cwd)
+    run = _Run(collection=collection, result=result, ignores=setup.settings.ignores, root=root)
+    snapshot = None
+    if request.store:
+        say("saving the snapshot")
+        url = _store_url(request.db, root, environ)
+        snapshot = _save(run, url, request, environ)
+    site = None
+    if request.site:
+        site = _publish_site(run, request, snapshot=snapshot, out=out, environ=environ, say=say)
+    return ReportResult(
+        result=result,
+        fail_on=fail_on,
+        exit_code=exit_code(
+            result, fail_on, gate=fail_on is not None, unknown=setup.settings.unknown_severity
+        ),
+        files=tuple(files),
+        summary=summary if summary is not None else render_summary(result),
+        snapshot=snapshot,
+        site=site,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Run:
+    collection: Collection
+    result: AuditResult
+    ignores: tuple[IgnoreRule, ...]
+    root: Path
+
+
+def _store_url(db: str | None, root: Path, environ: Mapping[str, str]) -> str:
+    from auditor.store import resolve_url
+
+    return resolve_url(db, project_root=root, environ=environ)
+
+
+def _check_store(url: str) -> None:
+    from auditor.store import check_existing
+
+    check_existing(url)
+
+
+def _save(run: _Run, url: str, request: ReportRequest, environ: Mapping[str, str]) -> SavedSnapshot:
+    return save_run(
+        url,
+        root=run.root,
+        project=request.project,
+        collection=run.collection,
+        result=run.result,
+        ignores=run.ignores,
+        taken_at=request.snapshot_time,
+        environ=environ,
+    )
+
+
+def _publish_site(
+    run: _Run,
+    request: ReportRequest,
+    *,
+    snapshot: SavedSnapshot | None,
+    out: Path,
+    environ: Mapping[str, str],
+    say: Progress,
+) -> SiteSummary:
+    """Render the site into ``out`` from the store (or from this run alone without one)."""
+    from auditor.site.site import SiteOptions, render_site
+    from auditor.store import open_store
+
+    options = SiteOptions(snapshot_pages=request.site_snapshots)
+    with contextlib.ExitStack() as stack:
+        if snapshot is None:  # no store: a store of this run alone, thrown away after
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="auditor-")))
+            url = f"sqlite:///{(folder / 'run.db').as_posix()}"
+            _save(run, url, request, environ)
+        else:
+            url = _store_url(request.db, run.root, environ)
+        engine = open_store(url, create_missing=False)
+        stack.callback(engine.dispose)
+        return render_site(engine, out, options, progress=say)

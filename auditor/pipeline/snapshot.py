@@ -1,0 +1,128 @@
+"""Saving a run as a snapshot: what the store keeps besides the result (git state, the
+input files' hashes, the advisory data used, the ignores in force) and where.
+
+The store's libraries (SQLAlchemy, Alembic) are imported when a snapshot is saved, so the
+commands that never save one start without them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor.collectors.discovery import Target
+from auditor.collectors.inputs import display_path
+from auditor.core.findings import IgnoreRule
+from auditor.core.result import AuditResult
+from auditor.pipeline.audit import Collection
+from auditor.pipeline.project import default_project_name, git_state
+
+if TYPE_CHECKING:
+    from auditor.store.records import InputRecord, SuppressionRule
+
+
+@dataclass(frozen=True, kw_only=True)
+class SavedSnapshot:
+    id: int
+    project: str  # the project it was filed under
+    store: str  # the store it went to, printable (credentials hidden)
+
+
+def save_run(
+    url: str,
+    *,
+    root: Path,
+    project: str | None,
+    collection: Collection,
+    result: AuditResult,
+    ignores: tuple[IgnoreRule, ...] = (),
+    taken_at: dt.datetime | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> SavedSnapshot:
+    """Save one run into the store at ``url`` (created if missing) under ``project`` (None:
+    the project's default name, from git or the folder ``root``)."""
+    from auditor.store import SnapshotMeta, open_store, save_snapshot, shown_url
+
+    git = git_state(root, environ)
+    name = project or default_project_name(root, git)
+    advisory_db, updated = advisory_identity(result)
+    meta = SnapshotMeta(
+        git_commit=git.commit,
+        git_branch=git.branch,
+        inputs=input_records(collection.targets, collection),
+        advisory_db=advisory_db,
+        advisory_db_updated_at=updated,
+        suppressions=suppression_rules(ignores),
+    )
+    if taken_at is not None:  # a replayed run is filed under its historical time
+        meta = replace(meta, taken_at=taken_at)
+    engine = open_store(url)
+    try:
+        snapshot_id = save_snapshot(engine, name, result, meta)
+        return SavedSnapshot(id=snapshot_id, project=name, store=shown_url(engine))
+    finally:
+        engine.dispose()
+
+
+def advisory_identity(result: AuditResult) -> tuple[str | None, dt.datetime | None]:
+    """The advisory data a run used, as the store keeps it: ``name:location`` of each source
+    (sorted, joined) and the oldest of their update times."""
+    if not result.sources:
+        return None, None
+    identity = ", ".join(sorted(f"{s.name}:{s.location}" for s in result.sources))
+    times = [dt.datetime.fromisoformat(s.updated) for s in result.sources if s.updated]
+    return identity, min(times) if times else None
+
+
+def suppression_rules(ignores: tuple[IgnoreRule, ...]) -> tuple[SuppressionRule, ...]:
+    """The configured ignores in the store's shape (expiry as a date)."""
+    from auditor.store.records import SuppressionRule
+
+    return tuple(
+        SuppressionRule(
+            id=rule.id,
+            reason=rule.reason,
+            expires=dt.date.fromisoformat(rule.expires) if rule.expires else None,
+        )
+        for rule in ignores
+    )
+
+
+def input_records(targets: Sequence[Target], collection: Collection) -> tuple[InputRecord, ...]:
+    """Every file the run read (lockfiles and the files they include), with its SHA-256.
+
+    ``collect`` keeps the targets' order and drops only the ones that failed, so walking
+    both lists together pairs each result with the tree it was read from.
+    """
+    from auditor.store.records import InputRecord
+
+    records: dict[str, InputRecord] = {}
+    results = iter(collection.results)
+    pending = next(results, None)
+    for target in targets:
+        root = target.root.resolve()
+        shown = display_path(target.path.absolute(), root)
+        names: tuple[str, ...] = (shown,)
+        if pending is not None and pending.path == shown:
+            names = pending.files or (shown,)
+            pending = next(results, None)
+        for name in names:
+            digest = _sha256(Path(name) if Path(name).is_absolute() else root / name)
+            if digest is not None:
+                records.setdefault(name, InputRecord(path=name, sha256=digest))
+    return tuple(sorted(records.values()))
+
+
+def _sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
