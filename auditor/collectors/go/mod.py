@@ -30,6 +30,7 @@ from auditor.collectors.go.graph import (
 )
 from auditor.collectors.go.modfile import GoModFile, Replace, parse_go_mod
 from auditor.core.errors import LockfileError
+from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     CollectResult,
     Ecosystem,
@@ -85,7 +86,7 @@ class GoModCollector(Collector):
             ecosystem=self.ecosystem,
             roots=(build.root,),
             packages=tuple(sorted(build.packages.values(), key=lambda p: p.id)),
-            edges=tuple(sorted(build.edges)),
+            edges=tuple(sorted(build.edges, key=edge_sort_key)),
             skipped=tuple(sorted(build.skipped.values())),
             files=tuple(files),
         )
