@@ -14,7 +14,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy.engine import Engine
 
-from auditor.core.findings import IgnoreRule, Severity, Suppression
+from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
 from auditor.core.result import AuditResult, Status
 from auditor.site import SiteOptions, paths, render_site
 from auditor.site.jinja import assets, environment
