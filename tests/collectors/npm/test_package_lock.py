@@ -492,3 +492,24 @@ def test_an_entry_with_an_invalid_name_is_skipped_and_the_rest_read(version: int
         )
     ] == [(s.name, s.requirement, s.reason, s.location.key) for s in result.skipped]
     assert all(e.child == "pkg:npm/ms@2.1.3" for e in result.edges)
+
+
+def test_v1_git_dependencies_in_why_and_the_sbom() -> None:
+    """atom's v1 lock: a git dependency (no version recorded, a commit) is a package with a
+    vcs_url purl; ``why`` finds it and what hangs below it, and the SBOM lists it with its
+    commit and its own dependencies."""
+    folder = str(REAL / "atom__atom")
+    why = run_cli(["why", "archive-view", folder])
+    assert 0 == why.code
+    assert "  atom → archive-view\n" in why.out
+    below = run_cli(["why", "ls-archive@1.3.4", folder])
+    assert "  atom → archive-view → ls-archive@1.3.4\n" in below.out
+    sbom = json.loads(run_cli(["sbom", folder, "--timestamp", "2025-01-01T00:00:00Z"]).out)
+    component = next(c for c in sbom["components"] if c["name"] == "archive-view")
+    assert "version" not in component  # none recorded; the commit is in the purl
+    assert component["purl"] == (
+        "pkg:npm/archive-view?vcs_url=git%2Bhttps://github.com/atom/archive-view.git"
+        "%40762c5b6b266704011a5672c87cf01c27920d9bd8"
+    )
+    depends = next(d for d in sbom["dependencies"] if d["ref"] == component["bom-ref"])
+    assert "pkg:npm/ls-archive@1.3.4" in depends["dependsOn"]
