@@ -10,7 +10,11 @@ sorting values a hostile or unusual file produced can never fail.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar
+from typing import Any
+
+# field names per class, in declaration order (a module-level table: a class attribute
+# would be an annotation every dataclass inheriting the mixin carries)
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class NoneFirst:
@@ -18,15 +22,14 @@ class NoneFirst:
     compare the fields in declaration order, ``None`` before any value."""
 
     __slots__ = ()
-    _order_fields: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def _compare(self, other: object) -> int | None:
         if other.__class__ is not self.__class__:
             return None
-        names = NoneFirst._order_fields.get(self.__class__)
+        names = _FIELDS.get(self.__class__)
         if names is None:
             names = tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
-            NoneFirst._order_fields[self.__class__] = names
+            _FIELDS[self.__class__] = names
         for name in names:
             a: Any = getattr(self, name)
             b: Any = getattr(other, name)
