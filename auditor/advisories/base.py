@@ -90,10 +90,10 @@ class AdvisorySource(ABC):
 
 def precheck(package: Package) -> str | None:
     """Why no OSV source can check ``package``, or None when it can be checked."""
-    if not package.version:
-        return "no version"
     if not package.source.is_registry:
         return f"non-registry source ({package.source.kind.value}): advisories describe releases"
+    if not package.version:
+        return "no version"
     return None
 
 

@@ -218,14 +218,33 @@ def load_toml(file: InputFile) -> Doc:
     return Doc(file.path, value)
 
 
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlLoader(_SafeLoader):  # type: ignore[misc]
+    """The safe loader, with timestamps kept as the text they are written as.
+
+    YAML 1.1 turns an unquoted ``modified: 2023-11-08T05:13:00Z`` into a datetime, but every
+    format auditor reads spells times as RFC 3339 strings (OSV records are JSON first; the
+    PyPA database's YAML form leaves some unquoted): the same record must read the same in
+    either form.
+    """
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _YamlLoader.construct_yaml_str)
+
+
+def yaml_load(text: str) -> Any:
+    """The value of a YAML document with the safe loader, timestamps as strings. Raises
+    what PyYAML raises; ``load_yaml`` turns that into a ``LockfileError``."""
+    return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
 
 
 def load_yaml(file: InputFile) -> Doc:
     if not file.text.strip():
         raise LockfileError(file.path, "file is empty, expected YAML")
     try:
-        value = yaml.load(file.text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        value = yaml_load(file.text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

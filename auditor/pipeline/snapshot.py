@@ -18,6 +18,7 @@ from auditor.collectors.discovery import Target
 from auditor.collectors.inputs import display_path
 from auditor.core.findings import IgnoreRule
 from auditor.core.result import AuditResult
+from auditor.core.times import parse_rfc3339
 from auditor.pipeline.audit import Collection
 from auditor.pipeline.project import default_project_name, git_state
 
@@ -74,8 +75,9 @@ def advisory_identity(result: AuditResult) -> tuple[str | None, dt.datetime | No
     if not result.sources:
         return None, None
     identity = ", ".join(sorted(f"{s.name}:{s.location}" for s in result.sources))
-    times = [dt.datetime.fromisoformat(s.updated) for s in result.sources if s.updated]
-    return identity, min(times) if times else None
+    times = [parse_rfc3339(s.updated) for s in result.sources if s.updated]
+    known = [t for t in times if t is not None]
+    return identity, min(known) if known else None
 
 
 def suppression_rules(ignores: tuple[IgnoreRule, ...]) -> tuple[SuppressionRule, ...]:
