@@ -37,6 +37,7 @@ from auditor.collectors.pypi.requirements_syntax import (
     allows,
     break_args_options,
     guess_name,
+    hash_problem,
     logical_lines,
     looks_like_requirements,
     parse_options,
@@ -180,10 +181,11 @@ class _Walk:
         try:
             options = parse_options(option_text)
         except OptionError as exc:
-            name = guess_name(args) if args else ""
-            reason = f"{exc} (pip rejects this line)" if exc.rejected else str(exc)
-            self.skip(name, line.body, reason, file, line)
-            return None
+            # pip refuses the whole file for one such line: so does auditor (the other
+            # lockfiles of the run are still read)
+            raise LockfileError(
+                file.path, f"{exc}: pip refuses the file", line=line.number
+            ) from None
         for url in options.all("--index-url", "--pypi-url", "--extra-index-url", "--find-links"):
             # a find-links directory is not a registry; a ${VAR} may well be one
             if "://" in url or ENV_VAR.fullmatch(url):
@@ -224,6 +226,10 @@ class _Walk:
             raise LockfileError(
                 file.path, f"invalid requirement {shown!r}: {exc}", line=line.number
             ) from None
+        problem = hash_problem(options)
+        if problem is not None:
+            message = f"{problem}: pip refuses to install the file"
+            raise LockfileError(file.path, message, line=line.number)
         if target.kind is not Kind.NAMED or target.requirement is None:
             self.skip(target.name, text, _unnamed_reason(target, constraint), file, line)
             return None
