@@ -24,8 +24,9 @@ dropped (OSV's Go records use plain SemVer).
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,7 @@ class _Query:
     hits: dict[str, str] = field(default_factory=dict)  # id -> modified ("" if not given)
     token: str | None = None
     failure: str | None = None
+    batches: set[int] = field(default_factory=set)  # the querybatch calls that answered it
 
     def payload(self) -> dict[str, Any]:
         query: dict[str, Any] = {
@@ -99,6 +101,7 @@ class OsvApiSource(AdvisorySource):
         self.options = options or SourceOptions()
         self._records = 0
         self._ecosystems: set[str] = set()
+        self._batches = itertools.count()
 
     @classmethod
     def from_options(cls, options: SourceOptions) -> OsvApiSource:
@@ -144,6 +147,7 @@ class OsvApiSource(AdvisorySource):
             raise SourceError(first.removeprefix(f"{self.name}: "))
         wanted = {i: m for q in queries.values() if not q.failure for i, m in q.hits.items()}
         records, failed = self._hydrate(wanted)
+        self._distrust(queries.values(), records)
         self._records = len(records)
         self._ecosystems = {q.ecosystem.value for q in queries.values()}
         found: dict[str, tuple[OsvRecord, ...]] = {}
@@ -159,6 +163,25 @@ class OsvApiSource(AdvisorySource):
                 if have:
                     found[package.id] = have
         return SourceAnswer(records=found, unchecked=tuple(unchecked), info=self.info())
+
+    def _distrust(self, queries: Iterable[_Query], records: dict[str, OsvRecord]) -> None:
+        """A record whose ``affected`` does not name the package it was answered for means
+        the batch's results are not where they belong (shuffled, or records without
+        ``affected``): every query of that batch is unchecked, since a misplaced empty
+        result would otherwise read as clean."""
+        bad: dict[int, str] = {}
+        for query in queries:
+            strange = sorted(i for i in query.hits if i in records and not names(records[i], query))
+            if strange:
+                why = (
+                    f"{self.name}: record {strange[0]} was answered for {query.name} but its "
+                    "'affected' does not name it (a wrong-shaped answer)"
+                )
+                bad.update(dict.fromkeys(query.batches, why))
+        for query in queries:
+            hit = next((bad[b] for b in sorted(query.batches) if b in bad), None)
+            if hit is not None and not query.failure:
+                query.failure = hit
 
     # -- querybatch, with paging ------------------------------------------------------------
 
@@ -182,9 +205,11 @@ class OsvApiSource(AdvisorySource):
             for query in chunk:
                 query.failure = f"{self.name}: {exc}"
             return
+        batch = next(self._batches)
         for query, (hits, token) in zip(chunk, results, strict=True):
             query.hits.update(hits)
             query.token = token
+            query.batches.add(batch)
 
     # -- hydration ---------------------------------------------------------------------------
 
@@ -225,6 +250,19 @@ class OsvApiSource(AdvisorySource):
 
     def _origin(self, record_id: str) -> str:
         return f"{self.location}/v1/vulns/{record_id}"
+
+
+def names(record: OsvRecord, query: _Query) -> bool:
+    """Whether the record's ``affected`` names the package asked about: a server that
+    shuffles its answers, or returns records without ``affected``, must not read as clean."""
+    ecosystem = query.ecosystem.value.lower()
+    for entry in record.affected:
+        package = entry.package
+        if package is None or package.ecosystem.split(":", 1)[0].lower() != ecosystem:
+            continue
+        if query.ecosystem.normalize_name(package.name) == query.name:
+            return True
+    return False
 
 
 def _chunks(items: list[_Query], size: int) -> Iterator[list[_Query]]:

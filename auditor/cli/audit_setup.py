@@ -161,7 +161,7 @@ def report_problems(result: AuditResult, console: Console, *, warnings: bool = T
     for note in result.notes if warnings else ():
         console.err.write(safe(f"auditor: note: {note}") + "\n")
     for error in result.errors:
-        console.error(error.render())
+        console.error(safe(error.render()))
     for package_id, reason in result.unchecked[:UNCHECKED_LINES]:
         package = result.graph.package(package_id)
         console.err.write(

@@ -3,7 +3,9 @@
 A directory is walked (no symlinked directories followed, version-control, dependency,
 virtualenv and build folders skipped) and each file is matched to a collector by name. A
 file named explicitly is matched by name first, then by content, and ``--as`` forces a
-collector for it.
+collector for it. A directory named explicitly that is an installed Python environment (a
+virtual environment, recognised by its ``pyvenv.cfg``, or a ``site-packages`` folder) is
+not walked: it is one target, the environment's installed distributions.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ SKIP_DIRS = frozenset(
     }
 )  # fmt: skip
 SNIFF_BYTES = 64 * 1024
+ENVIRONMENT_COLLECTOR = "python-environment"
+SITE_FOLDERS = ("site-packages", "dist-packages")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +117,29 @@ def _forced(name: str) -> Collector:
         raise UsageError(f"--as {name}: unknown format (known: {known})") from None
 
 
+def environment_target(path: Path, here: Path) -> Target | None:
+    """The target for a directory named on the command line that is an installed Python
+    environment: a virtual environment (its ``pyvenv.cfg``) or a ``site-packages`` folder
+    (by name, or because distributions are installed in it); ``None`` for any other."""
+    if (path / "pyvenv.cfg").is_file():
+        anchor = path / "pyvenv.cfg"
+    elif path.name in SITE_FOLDERS or _holds_distributions(path):
+        anchor = path
+    else:
+        return None
+    absolute = path.absolute()
+    root = here if is_within(absolute, here) else absolute
+    collector = plugins.get(ENVIRONMENT_COLLECTOR)
+    return Target(path=anchor.absolute(), root=root, collector=collector, explicit=True)
+
+
+def _holds_distributions(path: Path) -> bool:
+    try:
+        return any(entry.name.endswith(".dist-info") for entry in os.scandir(path))
+    except OSError:
+        return False
+
+
 def find_targets(
     args: Sequence[str], *, force: str | None = None, cwd: Path | None = None
 ) -> list[Target]:
@@ -127,6 +154,10 @@ def find_targets(
         if path.is_dir():
             if forced is not None:
                 raise UsageError(f"--as {force}: applies to files, but {arg} is a directory")
+            environment = environment_target(path, here)
+            if environment is not None:
+                targets.append(environment)
+                continue
             root = path.absolute()
             for found in walk(root):
                 relative = found.relative_to(root)

@@ -2,8 +2,11 @@
 dependencies and per-file errors (``CollectResult``), plus package URLs.
 
 Everything here is a frozen, keyword-only dataclass so that each stage can be tested alone
-and outputs can be sorted deterministically. Identity of a package is its ``id``, a package
-URL (purl) built from ecosystem, name, version and (for non-registry sources) the source.
+and outputs can be sorted deterministically. The values a lockfile supplies are redacted as
+these types are built (``auditor.core.redact``): the one place credentials are taken out on
+the way in, so that nothing downstream (graph, outputs, site, store) can see them.
+Identity of a package is its ``id``, a package URL (purl) built from ecosystem, name,
+version and (for non-registry sources) the source.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from urllib.parse import quote
 
 from auditor.core.errors import LockfileError, render_place
 from auditor.core.ordering import NoneFirst
+from auditor.core.redact import redact_text, redact_url
 
 
 class Ecosystem(str, enum.Enum):
@@ -24,6 +28,9 @@ class Ecosystem(str, enum.Enum):
     PYPI = "PyPI"
     NPM = "npm"
     GO = "Go"
+    CRATES_IO = "crates.io"
+    RUBYGEMS = "RubyGems"
+    PACKAGIST = "Packagist"
 
     @property
     def purl_type(self) -> str:
@@ -43,10 +50,20 @@ class Ecosystem(str, enum.Enum):
         """The canonical spelling used for identity and matching."""
         if self is Ecosystem.PYPI:
             return canonical_pypi_name(name)
+        if self is Ecosystem.PACKAGIST:
+            # Composer lower-cases every package name it resolves (vendor/package)
+            return name.lower()
         return name
 
 
-_PURL_TYPES = {Ecosystem.PYPI: "pypi", Ecosystem.NPM: "npm", Ecosystem.GO: "golang"}
+_PURL_TYPES = {
+    Ecosystem.PYPI: "pypi",
+    Ecosystem.NPM: "npm",
+    Ecosystem.GO: "golang",
+    Ecosystem.CRATES_IO: "cargo",
+    Ecosystem.RUBYGEMS: "gem",
+    Ecosystem.PACKAGIST: "composer",
+}
 _PYPI_SEPARATORS = re.compile(r"[-_.]+")
 
 
@@ -75,6 +92,12 @@ class Source(NoneFirst):
     reference: str | None = None  # git commit or ref, tarball integrity, ...
     subdirectory: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.url is not None:
+            object.__setattr__(self, "url", redact_url(self.url))
+        if self.reference is not None:
+            object.__setattr__(self, "reference", redact_text(self.reference))
+
     @property
     def is_registry(self) -> bool:
         return self.kind is SourceKind.REGISTRY
@@ -89,7 +112,11 @@ class Location(NoneFirst):
 
     path: str
     line: int | None = None
-    key: str | None = None
+    key: str | None = None  # a key path or entry key of the file (yarn keys hold specs)
+
+    def __post_init__(self) -> None:
+        if self.key is not None:
+            object.__setattr__(self, "key", redact_text(self.key))
 
     def render(self) -> str:
         text = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -133,6 +160,7 @@ class Package:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.ecosystem.normalize_name(self.name))
+        object.__setattr__(self, "version", redact_text(self.version))
 
     @cached_property
     def purl(self) -> str:
@@ -196,6 +224,10 @@ class Edge(NoneFirst):
     # a direct dependency.
     indirect: bool = False
 
+    def __post_init__(self) -> None:
+        if self.requirement is not None:
+            object.__setattr__(self, "requirement", redact_text(self.requirement))
+
 
 @dataclass(frozen=True, kw_only=True)
 class SkippedPackage(NoneFirst):
@@ -207,6 +239,10 @@ class SkippedPackage(NoneFirst):
     reason: str
     location: Location
 
+    def __post_init__(self) -> None:
+        for name in ("name", "requirement", "reason"):
+            object.__setattr__(self, name, redact_text(getattr(self, name)))
+
 
 @dataclass(frozen=True, kw_only=True)
 class FileError(NoneFirst):
@@ -216,6 +252,11 @@ class FileError(NoneFirst):
     message: str
     line: int | None = None
     key: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact_text(self.message))
+        if self.key is not None:
+            object.__setattr__(self, "key", redact_text(self.key))
 
     @classmethod
     def of(cls, error: LockfileError) -> FileError:
@@ -240,6 +281,9 @@ class CollectResult:
     registries: tuple[str, ...] = ()  # index/registry URLs the file names, credentials redacted
     files: tuple[str, ...] = ()  # every file read, the main one first (includes, companions)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "registries", tuple(redact_url(r) for r in self.registries))
+
 
 GO_TOOLCHAIN_NAMES = frozenset({"stdlib", "toolchain"})
 
@@ -249,6 +293,10 @@ def make_purl(ecosystem: Ecosystem, name: str, version: str, source: Source = RE
     if ecosystem is Ecosystem.NPM and name.startswith("@") and "/" in name:
         scope, _, base = name.partition("/")
         path = f"{_purl_quote(scope)}/{_purl_quote(base)}"
+    elif ecosystem is Ecosystem.PACKAGIST and "/" in name:
+        # pkg:composer/<vendor>/<package>: the vendor is the purl namespace
+        vendor, _, base = name.partition("/")
+        path = f"{_purl_quote(vendor)}/{_purl_quote(base)}"
     elif ecosystem is Ecosystem.GO:
         path = "/".join(_purl_quote(part) for part in name.split("/"))
     else:

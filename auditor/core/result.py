@@ -66,6 +66,8 @@ class AuditResult:
     fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
     unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
     notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
+    # (config file, settings): what the scanned tree's own config chose, named in the verdict
+    tree_settings: tuple[str, tuple[str, ...]] | None = None
 
     def fix_plan(self, package_id: str) -> FixPlan | None:
         for plan in self.fix_plans:

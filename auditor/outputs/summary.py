@@ -7,6 +7,7 @@ from collections import Counter
 from auditor.core.findings import FindingKind, Severity
 from auditor.core.result import AuditResult
 from auditor.outputs.supply_table import summary_lines
+from auditor.outputs.table import tree_clause
 from auditor.outputs.text import plural, safe
 
 
@@ -31,6 +32,8 @@ def render_summary(result: AuditResult) -> str:
     if result.sources:
         lines.extend(_advisory_lines(result))
     lines.extend(summary_lines(result))
+    if tree := tree_clause(result):
+        lines.append(tree.removeprefix("; "))
     return "\n".join(lines) + "\n"
 
 

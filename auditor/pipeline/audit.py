@@ -67,7 +67,10 @@ class Collection:
 def collect_target(target: Target) -> CollectResult:
     """Collect one target; raises ``LockfileError`` for a broken file."""
     reader = TreeReader(target.root)
-    file = reader.read_path(target.path)
+    # an installed environment given as its site-packages folder is a folder target
+    file = (
+        reader.read_folder(target.path) if target.path.is_dir() else reader.read_path(target.path)
+    )
     return target.collector.collect(file, reader)
 
 
@@ -104,6 +107,8 @@ class AuditOptions:
     today: date | None = None
     check_settings: CheckSettings = field(default_factory=CheckSettings)
     registry: RegistrySetup = field(default_factory=RegistrySetup)
+    # the config file of the scanned tree and the settings of it in effect (the verdict says)
+    tree_settings: tuple[str, tuple[str, ...]] | None = None
 
 
 def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
@@ -175,6 +180,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         fix_plans=plans,
         unverified=tuple(sorted(unverified)),
         notes=enriched.notes,
+        tree_settings=options.tree_settings,
     )
 
 
