@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -18,7 +19,6 @@ from auditor import __version__
 from auditor.cli.base import EXIT_ERROR, Console
 from auditor.cli.plugins import COMMANDS
 from auditor.core.errors import MAX_MESSAGE, AuditorError, excerpt
-
 
 EXIT_PIPE = 141  # 128 + SIGPIPE
 
@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
 
 
 def run() -> None:
+    # a terminated run unwinds like an interrupted one: files being written are removed,
+    # never left behind half written
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = main()
         sys.stdout.flush()
@@ -83,6 +86,10 @@ def run() -> None:
     if code == EXIT_PIPE:
         _discard_output()
     sys.exit(code)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _discard_output() -> None:

@@ -137,14 +137,14 @@ def test_report_writes_its_default_set(tmp_path: Path) -> None:
     assert 3 == result.code, result.err  # incomplete: one record cannot be evaluated
     names = {p.name for p in out.iterdir() if p.is_file()}
     expected = {"graph.json", "findings.json", "sbom.cdx.json", "results.sarif", "summary.md"}
-    assert expected | {"summary.txt", "index.html", "auditor-site.json"} == names
+    assert expected | {"summary.txt", "index.html", "auditor-files.json"} == names
     assert result.out.startswith((out / "summary.txt").read_text())  # printed as written
     bom = json.loads((out / "sbom.cdx.json").read_text())
     assert bom["vulnerabilities"]
     only = tmp_path / "only"
     args = ["report", str(SMALL), "--output-dir", str(only), "--format", "spdx-json"]
     narrowed = run_cli([*args, "--no-site"])
-    assert ["sbom.spdx.json"] == [p.name for p in only.iterdir()]
+    assert ["auditor-files.json", "sbom.spdx.json"] == sorted(p.name for p in only.iterdir())
     assert narrowed.out.startswith("status: ")  # the summary is printed all the same
 
 
