@@ -73,6 +73,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         site_snapshots=args.site_snapshots,
         snapshot_time=args.snapshot_time,
         force=args.force,
+        commit=args.commit,
     )
 
 

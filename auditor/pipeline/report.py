@@ -59,6 +59,7 @@ class ReportRequest:
     site_snapshots: int = 20  # snapshots of each project with a page of their own
     snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
     force: bool = False  # replace files in ``out`` that auditor did not write
+    commit: str | None = None  # the git commit to record (replays); None: ask git
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,6 +203,7 @@ def _save(run: _Run, url: str, request: ReportRequest, environ: Mapping[str, str
         result=run.result,
         ignores=run.ignores,
         taken_at=request.snapshot_time,
+        commit=request.commit,
         environ=environ,
     )
 

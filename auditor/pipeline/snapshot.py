@@ -20,7 +20,7 @@ from auditor.core.findings import IgnoreRule
 from auditor.core.result import AuditResult
 from auditor.core.times import parse_rfc3339
 from auditor.pipeline.audit import Collection
-from auditor.pipeline.project import default_project_name, git_state
+from auditor.pipeline.project import default_project_name, git_state, tracked
 
 if TYPE_CHECKING:
     from auditor.store.records import InputRecord, SuppressionRule
@@ -42,19 +42,31 @@ def save_run(
     result: AuditResult,
     ignores: tuple[IgnoreRule, ...] = (),
     taken_at: dt.datetime | None = None,
+    commit: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> SavedSnapshot:
     """Save one run into the store at ``url`` (created if missing) under ``project`` (None:
-    the project's default name, from git or the folder ``root``)."""
+    the project's default name, from git or the folder ``root``).
+
+    The snapshot records ``commit`` when given (a replay names the commit its files come
+    from); else the checkout's commit and branch, but only when the files the run read are
+    part of that checkout: lockfiles copied into some other repository's folder (a replay
+    run inside auditor's own checkout, say) say nothing about its commit."""
     from auditor.store import SnapshotMeta, open_store, save_snapshot, shown_url
 
     git = git_state(root, environ)
     name = project or default_project_name(root, git)
     advisory_db, updated = advisory_identity(result)
+    inputs = input_records(collection.targets, collection)
+    git_commit, git_branch = git.commit, git.branch
+    if commit is not None:
+        git_commit, git_branch = commit, None
+    elif git_commit is not None and not tracked(root, [i.path for i in inputs]):
+        git_commit, git_branch = None, None
     meta = SnapshotMeta(
-        git_commit=git.commit,
-        git_branch=git.branch,
-        inputs=input_records(collection.targets, collection),
+        git_commit=git_commit,
+        git_branch=git_branch,
+        inputs=inputs,
         advisory_db=advisory_db,
         advisory_db_updated_at=updated,
         suppressions=suppression_rules(ignores),

@@ -112,7 +112,8 @@ def test_scan_several_formats_in_one_run(tmp_path: Path) -> None:
     args = ["scan", str(SMALL), "--advisory-db", str(RECORDS), "--output-dir", str(out)]
     result = run_cli([*args, "--format", "sarif", "--format", "markdown,json"])
     assert 1 == result.code, result.err  # findings fail a scan by default
-    assert {"results.sarif", "summary.md", "findings.json"} == {p.name for p in out.iterdir()}
+    written = {p.name for p in out.iterdir()}
+    assert {"results.sarif", "summary.md", "findings.json", "auditor-files.json"} == written
     assert result.out.startswith("6 findings in 6 packages")
     assert f"wrote {out / 'results.sarif'}" in result.out
 
