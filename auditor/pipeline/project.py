@@ -12,6 +12,7 @@ import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 _GIT_TIMEOUT = 10.0
@@ -62,6 +63,15 @@ def git_state(folder: Path, environ: Mapping[str, str] | None = None) -> GitStat
         toplevel=Path(toplevel) if toplevel else None,
         remote_name=repo_name(remote) if remote else None,
     )
+
+
+def commit_time(folder: Path) -> datetime | None:
+    """When the checkout's HEAD was committed (aware), or None when git cannot say."""
+    text = _git(folder, "log", "-1", "--format=%cI", "HEAD")
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def tracked(folder: Path, paths: Sequence[str]) -> bool:

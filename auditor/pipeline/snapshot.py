@@ -20,7 +20,7 @@ from auditor.core.findings import IgnoreRule
 from auditor.core.result import AuditResult
 from auditor.core.times import parse_rfc3339
 from auditor.pipeline.audit import Collection
-from auditor.pipeline.project import default_project_name, git_state, tracked
+from auditor.pipeline.project import commit_time, default_project_name, git_state, tracked
 
 if TYPE_CHECKING:
     from auditor.store.records import InputRecord, SuppressionRule
@@ -50,8 +50,10 @@ def save_run(
 
     The snapshot records ``commit`` when given (a replay names the commit its files come
     from); else the checkout's commit and branch, but only when the files the run read are
-    part of that checkout: lockfiles copied into some other repository's folder (a replay
-    run inside auditor's own checkout, say) say nothing about its commit."""
+    part of that checkout (lockfiles copied into some other repository's folder say nothing
+    about its commit) and, for a replay filed under ``taken_at``, only when that commit
+    existed then (replaying old files kept in auditor's own checkout must not record
+    auditor's HEAD)."""
     from auditor.store import SnapshotMeta, open_store, save_snapshot, shown_url
 
     git = git_state(root, environ)
@@ -61,7 +63,7 @@ def save_run(
     git_commit, git_branch = git.commit, git.branch
     if commit is not None:
         git_commit, git_branch = commit, None
-    elif git_commit is not None and not tracked(root, [i.path for i in inputs]):
+    elif git_commit is not None and not _commit_of_the_files(root, inputs, taken_at):
         git_commit, git_branch = None, None
     meta = SnapshotMeta(
         git_commit=git_commit,
@@ -79,6 +81,19 @@ def save_run(
         return SavedSnapshot(id=snapshot_id, project=name, store=shown_url(engine))
     finally:
         engine.dispose()
+
+
+def _commit_of_the_files(
+    root: Path, inputs: Sequence[InputRecord], taken_at: dt.datetime | None
+) -> bool:
+    """Whether the checkout's HEAD is the commit of the files read: they are tracked, and
+    for a replay, HEAD was committed no later than the time the snapshot is filed under."""
+    if not tracked(root, [i.path for i in inputs]):
+        return False
+    if taken_at is None:
+        return True
+    committed = commit_time(root)
+    return committed is not None and committed <= taken_at
 
 
 def advisory_identity(result: AuditResult) -> tuple[str | None, dt.datetime | None]:

@@ -68,6 +68,33 @@ def test_history_and_diff_take_the_path_report_took(
     assert 2 == run_cli(["diff", "1", "2", "3"]).code
 
 
+def test_a_replay_of_tracked_old_files_records_no_later_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Old lockfiles committed into a checkout (auditor's own examples/saleor-history, say)
+    replayed under their old time: the checkout's HEAD is newer than that time, so it is not
+    their commit and is not recorded. A checkout of the old commit itself, replayed under a
+    time after it, records its HEAD."""
+    host = tmp_path / "host"
+    host.mkdir()
+    shutil.copytree(SMALL, host / "examples" / "2016-06")
+    commit_all(host)  # committed now
+    db = tmp_path / "store.db"
+    args = ["--out", str(tmp_path / "site"), "--db", str(db), "--project", "shop"]
+    replay = ["report", str(host / "examples" / "2016-06"), *args]
+    assert run_cli([*replay, "--snapshot-time", "2016-06-30T00:00:00Z"]).code in (0, 3)
+    old = tmp_path / "old"
+    shutil.copytree(SMALL, old)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2016-06-01T12:00:00Z")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2016-06-01T12:00:00Z")
+    head = commit_all(old)
+    monkeypatch.delenv("GIT_COMMITTER_DATE")
+    at_old = ["report", str(old), *args, "--snapshot-time", "2016-06-30T00:00:00Z"]
+    assert run_cli(at_old).code in (0, 3)
+    history = json.loads(run_cli(["history", "--db", str(db), "--json"]).out)
+    assert [None, head] == [s["git"]["commit"] for s in history["snapshots"]]
+
+
 def test_a_replay_records_the_commit_it_names(tmp_path: Path) -> None:
     """Files of an old commit replayed from a folder inside another checkout (auditor's
     own, say): without --commit the snapshot records no commit (the checkout's HEAD says
