@@ -66,13 +66,22 @@ class AdvisorySource(ABC):
     name: ClassVar[str]
     live: ClassVar[bool] = False
     description: ClassVar[str]
-    # the ecosystems the source can speak for; None: any (what the data holds decides)
-    ecosystems: ClassVar[frozenset[Ecosystem] | None] = None
+    # the ecosystems the source can speak for; None: any (what the data holds decides).
+    # An instance may narrow it (``auto`` gives each ecosystem to one source).
+    ecosystems: frozenset[Ecosystem] | None = None
+    # said with every failure of a source that was chosen for the user (``auto``): how to
+    # give the run advisory data that does not depend on this source
+    hint: str = ""
 
-    @classmethod
-    def covers(cls, package: Package) -> bool:
+    def covers(self, package: Package) -> bool:
         """Whether packages of this ecosystem are asked of this source at all."""
-        return cls.ecosystems is None or package.ecosystem in cls.ecosystems
+        return self.ecosystems is None or package.ecosystem in self.ecosystems
+
+    def only(self, ecosystems: frozenset[Ecosystem], hint: str = "") -> AdvisorySource:
+        """This source, asked only about ``ecosystems`` (``auto`` splits the work)."""
+        self.ecosystems = ecosystems
+        self.hint = hint
+        return self
 
     @classmethod
     @abstractmethod

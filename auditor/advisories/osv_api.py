@@ -98,6 +98,7 @@ class OsvApiSource(AdvisorySource):
         self.options = options or SourceOptions()
         self._records = 0
         self._ecosystems: set[str] = set()
+        self.notes: tuple[str, ...] = ()  # said with every answer (why ``auto`` chose it)
 
     @classmethod
     def from_options(cls, options: SourceOptions) -> OsvApiSource:
@@ -113,7 +114,7 @@ class OsvApiSource(AdvisorySource):
         return redact_url(self.base)
 
     def describe(self) -> SourceInfo:
-        return SourceInfo(name=self.name, location=self.location)
+        return SourceInfo(name=self.name, location=self.location, notes=self.notes)
 
     def info(self) -> SourceInfo:
         return SourceInfo(
@@ -123,6 +124,7 @@ class OsvApiSource(AdvisorySource):
             age_days=0.0,
             records=self._records,
             ecosystems=tuple(sorted(self._ecosystems)),
+            notes=self.notes,
         )
 
     # -- the batch hook -------------------------------------------------------------------

@@ -52,8 +52,8 @@ BUNDLED = bundled_data("advisories")
 BUNDLED_LOCATION = "data/advisories (bundled snapshot)"
 BUNDLED_NOTE = (
     "the bundled snapshot is a small, dated sample of real OSV records for offline use; "
-    "it is not a complete advisory database: give --advisory-db a directory of OSV records "
-    "or OSV's all.zip export for a real audit"
+    "it is not a complete advisory database: run auditor db sync, or give --advisory-db a "
+    "directory of OSV records or OSV's all.zip export, for a real audit"
 )
 _YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -273,6 +273,7 @@ class OsvLocalSource(AdvisorySource):
             records=index.records,
             ecosystems=tuple(sorted(e.value for e in index.ecosystems)),
             notes=tuple(notes),
+            sample=self.bundled,
         )
 
 

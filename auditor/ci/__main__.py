@@ -138,11 +138,14 @@ def history_push(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def plan(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """sync: ``db sync`` runs when osv-local is used without a database of the user's own;
+    """sync: ``db sync`` runs when auto or osv-local is used without a database of the
+    user's own (auto then reads the fresh database instead of asking the OSV API);
     history: the branch is used when no database URL is given."""
-    sources = {s.strip() for s in args.source.split(",") if s.strip()} or {"osv-local"}
+    sources = {s.strip() for s in args.source.split(",") if s.strip()} or {"auto"}
     sync = args.sync == "true" or (
-        args.sync == "auto" and "osv-local" in sources and not args.advisory_db.strip()
+        args.sync == "auto"
+        and bool(sources & {"auto", "osv-local"})
+        and not args.advisory_db.strip()
     )
     use_history = args.has_database == "false" and bool(args.history_branch.strip())
     values = {

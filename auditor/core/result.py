@@ -33,6 +33,16 @@ class SourceInfo:
     ecosystems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     error: str | None = None  # the source failed entirely: every package is unchecked
+    sample: bool = False  # the bundled sample: a few dated records, not an advisory database
+
+    @property
+    def label(self) -> str:
+        """The source's name as the verdict line says it: a sample says it is one."""
+        if not self.sample:
+            return self.name
+        when = f" from {self.updated[:10]}" if self.updated else ""
+        records = f"{self.records} records" if self.records is not None else "records"
+        return f"{self.name} (a bundled SAMPLE of {records}{when}, not an advisory database)"
 
 
 class Status(str, enum.Enum):

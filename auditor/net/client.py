@@ -61,6 +61,7 @@ from auditor.net.model import (
     TruncatedError,
     describe_exception,
     snippet,
+    unreachable,
 )
 
 __all__ = [
@@ -102,11 +103,13 @@ class _Raw:
 
 
 class _FinalError(Exception):
-    """Every attempt failed (or the budget ran out): the host may be down."""
+    """Every attempt failed (or the budget ran out): the host may be down. ``host_down``:
+    it certainly is (the connection was refused, the name does not exist)."""
 
-    def __init__(self, error: NetworkError) -> None:
+    def __init__(self, error: NetworkError, *, host_down: bool = False) -> None:
         super().__init__(str(error))
         self.error = error
+        self.host_down = host_down
 
 
 _RETRYABLE = (
@@ -143,6 +146,7 @@ class HttpClient:
         self._lock = threading.Lock()
         self._sessions: list[requests.Session] = []
         self._host_failures: dict[str, int] = {}
+        self._unreachable: set[str] = set()  # refused a connection, or has no address
         self._counts: dict[str, float] = dict.fromkeys(
             ("requests", "retries", "cache_hits", "revalidated", "backoff", "throttled"), 0
         )
@@ -411,7 +415,7 @@ class HttpClient:
         try:
             result = self._attempts(url, shown, once)
         except _FinalError as failure:
-            self._host_failed(host)
+            self._host_failed(host, down=failure.host_down)
             raise failure.error from None
         self._host_answered(host)
         return result
@@ -431,6 +435,10 @@ class HttpClient:
                 reason = describe_exception(exc, secrets)
                 raise _FinalError(self._error(shown, url, reason, attempt)) from None
             except _RETRYABLE as exc:
+                if unreachable(exc):  # nothing listens there: waiting will not change it
+                    reason = f"{describe_exception(exc, secrets)} (not retried)"
+                    error = self._error(shown, url, reason, attempt)
+                    raise _FinalError(error, host_down=True) from None
                 outcome = _Retry(describe_exception(exc, secrets))
             except (requests.exceptions.RequestException, ValueError) as exc:
                 # malformed URL, unsupported scheme, too many redirects: retrying cannot help
@@ -458,6 +466,13 @@ class HttpClient:
         limit = self.config.host_failure_limit
         with self._lock:
             failures = self._host_failures.get(host, 0)
+            unreachable_host = host in self._unreachable
+        if unreachable_host:
+            raise NetworkError(
+                f"{shown}: not sent: {host} could not be reached earlier in this run",
+                method=shown.split(" ", 1)[0],
+                url=redact_url(url),
+            )
         if limit and failures >= limit:
             raise NetworkError(
                 f"{shown}: not sent: {host} failed {failures} requests in a row in this run",
@@ -465,9 +480,13 @@ class HttpClient:
                 url=redact_url(url),
             )
 
-    def _host_failed(self, host: str) -> None:
+    def _host_failed(self, host: str, *, down: bool = False) -> None:
+        """Count a failed request; a host that cannot be reached at all is given up on at
+        once, so the rest of the run does not wait on it."""
         with self._lock:
             self._host_failures[host] = self._host_failures.get(host, 0) + 1
+            if down:
+                self._unreachable.add(host)
 
     def _host_answered(self, host: str) -> None:
         with self._lock:

@@ -65,6 +65,7 @@ def source_info_json(info: SourceInfo) -> dict[str, Any]:
         "ecosystems": list(info.ecosystems),
         "notes": list(info.notes),
         "error": info.error,
+        "sample": info.sample,
     }
 
 

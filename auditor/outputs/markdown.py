@@ -76,7 +76,7 @@ def _fit(rows: Sequence[str], budget: int) -> int:
 
 def _status_lines(result: AuditResult) -> list[str]:
     unchecked = len({p for p, _ in result.unchecked})
-    sources = ", ".join(md_text(i.name) for i in result.sources) or "no advisory source"
+    sources = ", ".join(md_text(i.label) for i in result.sources) or "no advisory source"
     lines = []
     if result.status is Status.INCOMPLETE:
         lines += [

@@ -39,7 +39,7 @@ def _advisory_lines(result: AuditResult) -> list[str]:
     for info in result.sources:
         when = f", updated {info.updated[:10]}" if info.updated else ""
         failed = f", FAILED: {info.error}" if info.error else ""
-        lines.append(safe(f"advisories: {info.name} ({info.location}{when}{failed})"))
+        lines.append(safe(f"advisories: {info.label} ({info.location}{when}{failed})"))
     counts = Counter(f.severity for f in result.findings)
     by_severity = ", ".join(f"{counts[s]} {s.value}" for s in reversed(Severity) if counts[s])
     affected = len({f.package_id for f in result.findings})

@@ -106,7 +106,7 @@ def verdict(result: AuditResult) -> str:
     """One line that never claims "no vulnerabilities" for packages it could not check."""
     unchecked = len({p for p, _ in result.unchecked})
     checked = len(result.graph) - unchecked - len(result.excluded)
-    sources = ", ".join(i.name for i in result.sources) or "no advisory source"
+    sources = ", ".join(i.label for i in result.sources) or "no advisory source"
     if result.findings:
         counts = [
             f"{n} {s.value}"

@@ -199,7 +199,9 @@ def query_sources(
             answer = source.query_all(mine)
         except SourceError as exc:
             infos.append(replace(source.describe(), error=str(exc)))
-            unchecked.update((p.id, f"{source.name} failed: {exc}") for p in mine)
+            detail = str(exc).removeprefix(f"{source.name}: ")
+            reason = f"{source.name} failed: {detail}" + (f"; {source.hint}" if source.hint else "")
+            unchecked.update((p.id, reason) for p in mine)
             continue
         infos.append(answer.info)
         unchecked.update(answer.unchecked)
@@ -230,8 +232,7 @@ def source_warnings(infos: Sequence[SourceInfo]) -> tuple[str, ...]:
     warnings: list[str] = []
     for info in infos:
         if info.error:
-            warnings.append(f"{info.name} failed, nothing was checked against it: {info.error}")
-            continue
+            continue  # its packages are unchecked, with the error (one line on the terminal)
         if info.stale:
             when = f"last updated {info.updated[:10]}" if info.updated else "no known date"
             age = f", {info.age_days:.0f} days ago" if info.age_days is not None else ""

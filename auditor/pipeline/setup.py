@@ -107,7 +107,7 @@ def prepare(
     net = request.net or NetConfig.from_env(environ)
     if settings.offline:
         net = replace(net, offline=True)
-    live = any(sources.SOURCES[n].live for n in settings.sources if n in sources.SOURCES)
+    live = any(sources.is_live(n) for n in settings.sources or sources.DEFAULT_SOURCES)
     lookups = settings.registry and not settings.offline
     client = HttpClient(net) if live or lookups else None
     source_options = SourceOptions(
