@@ -30,6 +30,10 @@ class AdvisoryData:
 
     records: Mapping[str, tuple[OsvRecord, ...]] = field(default_factory=dict)
     unchecked: tuple[tuple[str, str], ...] = ()
+    # (package id, reason): packages no selected source could describe (git, URL, no version)
+    unaudited: tuple[tuple[str, str], ...] = ()
+    # package id → ids of records a source says affect it whatever its version (by commit)
+    confirmed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 DEFAULT_UNMAINTAINED_DAYS = 730  # a project without a release for this long is unmaintained

@@ -72,6 +72,14 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         + ", ".join(FAIL_ON_CHOICES)
         + f"; malicious: only malicious packages; default: {fail_on_default})",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 3 also for what could not be audited at all: packages from git or a URL "
+        "that no advisory describes by version (unless an ignore acknowledges them), "
+        "unpinned dependencies, lockfiles of unsupported formats (env AUDITOR_STRICT; "
+        "config strict = true)",
+    )
     add_check_options(parser)
 
 
@@ -134,6 +142,8 @@ def audit_request(
         npm_registry=getattr(args, "npm_registry", None),
         net=net_config(args, environ),
         cache_dir=cache_root(args, environ),
+        exclude=tuple(getattr(args, "exclude", ())),
+        strict=getattr(args, "strict", False),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from auditor.cli.base import EXIT_ERROR, EXIT_OK, Command, Console
-from auditor.cli.options import add_input_options, add_json_option
+from auditor.cli.options import add_input_options, add_json_option, input_excludes
 from auditor.outputs.graph_json import dumps, graph_document
 from auditor.outputs.tree import render_problems, render_tree
 from auditor.pipeline.audit import Collection, collect_paths
@@ -34,7 +34,9 @@ class GraphCommand(Command):
         )
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
-        collection = collect_paths(args.paths, force=args.force_format)
+        collection = collect_paths(
+            args.paths, force=args.force_format, exclude=input_excludes(args)
+        )
         graph = collection.graph
         if args.json:
             document = graph_document(
@@ -45,8 +47,6 @@ class GraphCommand(Command):
                 status=collection.status,
             )
             console.print(dumps(document).rstrip("\n"))
-        elif not collection.results and not collection.errors:
-            console.print("no supported lockfiles found")
         else:
             console.out.write(render_tree(graph, max_depth=args.depth))
             console.out.write(render_problems(collection.skipped, collection.errors))

@@ -147,3 +147,16 @@ class Unverified:
     check: str
     package_id: str
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Unaudited:
+    """A package no advisory describes by version: from git or a URL, or locked without a
+    version (advisories name registry releases). Listed with where it comes from, never
+    counted as clean; it fails a run only with ``--strict``, unless ``ignore`` (a rule
+    ``UNAUDITED:<package name>`` with its reason) acknowledges it."""
+
+    package_id: str
+    source: str  # "git https://...@<commit>", "url https://...", "registry, no version"
+    reason: str
+    ignore: IgnoreRule | None = None

@@ -14,10 +14,11 @@ from auditor.core.findings import (
     IgnoreRule,
     PackageHealth,
     Suppression,
+    Unaudited,
     Unverified,
 )
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import FileError, SkippedPackage
+from auditor.core.model import FileError, SkippedPackage, UnsupportedFile
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,7 +50,9 @@ class Status(str, enum.Enum):
     """How much of the audit could be done."""
 
     COMPLETE = "complete"
-    PARTIAL = "partial"  # some files could not be read; the rest were audited
+    PARTIAL = "partial"  # some files could not be read, or are of formats auditor does not
+    # read (lockfiles it has no collector for, manifests without a lockfile); the rest were
+    # audited
     INCOMPLETE = "incomplete"  # some packages could not be checked against advisories
 
 
@@ -76,6 +79,16 @@ class AuditResult:
     fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
     unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
     notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
+    # files that declare dependencies auditor did not read (the run is partial)
+    unsupported: tuple[UnsupportedFile, ...] = ()
+    excluded_files: tuple[str, ...] = ()  # lockfiles the user's exclude patterns left out
+    # packages no advisory describes by version (git, URL, no version), with their source
+    unaudited: tuple[Unaudited, ...] = ()
+
+    @property
+    def unacknowledged(self) -> tuple[Unaudited, ...]:
+        """The unaudited packages no ignore rule acknowledges (what ``--strict`` fails on)."""
+        return tuple(u for u in self.unaudited if u.ignore is None)
 
     def fix_plan(self, package_id: str) -> FixPlan | None:
         for plan in self.fix_plans:

@@ -13,6 +13,7 @@ from typing import Any
 from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, SourceInfo
+from auditor.outputs.coverage import coverage_sections, coverage_summary
 from auditor.outputs.graph_json import error_json, package_json, skipped_json
 from auditor.outputs.supply import supply_sections, supply_summary
 
@@ -89,7 +90,7 @@ def findings_summary(result: AuditResult) -> dict[str, Any]:
     unchecked = {package_id for package_id, _ in result.unchecked}
     return {
         "packages": len(result.graph),
-        "checked": len(result.graph) - len(unchecked) - len(result.excluded),
+        "checked": checked_count(result),
         "unchecked": len(unchecked),
         "excluded": len(result.excluded),
         "findings": len(result.findings),
@@ -98,7 +99,14 @@ def findings_summary(result: AuditResult) -> dict[str, Any]:
         "by_severity": severity_counts(result.findings),
         "suppressed": len(result.suppressed),
         **supply_summary(result),
+        **coverage_summary(result),
     }
+
+
+def checked_count(result: AuditResult) -> int:
+    """Packages checked against advisories: not unchecked, not local, not unaudited."""
+    unchecked = {package_id for package_id, _ in result.unchecked}
+    return len(result.graph) - len(unchecked) - len(result.excluded) - len(result.unaudited)
 
 
 def findings_document(result: AuditResult) -> dict[str, Any]:
@@ -117,4 +125,5 @@ def findings_document(result: AuditResult) -> dict[str, Any]:
         "errors": [error_json(e) for e in result.errors],
         "warnings": list(result.warnings),
         **supply_sections(result),
+        **coverage_sections(result),
     }

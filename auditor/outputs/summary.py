@@ -6,6 +6,7 @@ from collections import Counter
 
 from auditor.core.findings import FindingKind, Severity
 from auditor.core.result import AuditResult
+from auditor.outputs.coverage import coverage_lines
 from auditor.outputs.supply_table import summary_lines
 from auditor.outputs.text import plural, safe
 
@@ -31,6 +32,7 @@ def render_summary(result: AuditResult) -> str:
     if result.sources:
         lines.extend(_advisory_lines(result))
     lines.extend(summary_lines(result))
+    lines.extend(line for line in coverage_lines(result) if line)
     return "\n".join(lines) + "\n"
 
 

@@ -14,21 +14,27 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from auditor.advisories.base import AdvisorySource, is_local
+from auditor.advisories.base import AdvisorySource, is_local, precheck
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
 from auditor.checks.plugins import default_checks
-from auditor.collectors.discovery import Target, find_targets
+from auditor.collectors.discovery import Discovery, Target, discover
 from auditor.collectors.inputs import TreeReader
-from auditor.core.errors import LockfileError, SourceError
-from auditor.core.findings import Finding, IgnoreRule, Unverified
+from auditor.core.errors import LockfileError, SourceError, UsageError
+from auditor.core.findings import Finding, IgnoreRule, Unaudited, Unverified
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import CollectResult, FileError, Package, SkippedPackage
+from auditor.core.model import (
+    CollectResult,
+    FileError,
+    Package,
+    SkippedPackage,
+    UnsupportedFile,
+)
 from auditor.core.result import AuditResult, SourceInfo, Status
 from auditor.enrich.health import total_libyears
 from auditor.enrich.stage import RegistrySetup, enrich
 from auditor.pipeline.fixplan import plan_fixes
-from auditor.pipeline.policy import apply_ignores
+from auditor.pipeline.policy import acknowledge, apply_ignores
 from auditor.versions.markers import for_project
 
 LOCAL_REASON = "the project's own code (path, editable or workspace): no advisory describes it"
@@ -42,6 +48,8 @@ class Collection:
     results: tuple[CollectResult, ...]
     errors: tuple[FileError, ...]
     targets: tuple[Target, ...] = ()
+    unsupported: tuple[UnsupportedFile, ...] = ()  # files that declare what was not read
+    excluded: tuple[str, ...] = ()  # lockfiles the user's exclude patterns left out
 
     @cached_property
     def graph(self) -> DependencyGraph:
@@ -61,7 +69,7 @@ class Collection:
 
     @property
     def status(self) -> Status:
-        return Status.PARTIAL if self.errors else Status.COMPLETE
+        return Status.PARTIAL if self.errors or self.unsupported else Status.COMPLETE
 
 
 def collect_target(target: Target) -> CollectResult:
@@ -71,7 +79,7 @@ def collect_target(target: Target) -> CollectResult:
     return target.collector.collect(file, reader)
 
 
-def collect(targets: Sequence[Target]) -> Collection:
+def collect(targets: Sequence[Target], found: Discovery | None = None) -> Collection:
     """Collect every target; a broken file becomes a ``FileError`` and the rest go on."""
     results: list[CollectResult] = []
     errors: list[FileError] = []
@@ -81,14 +89,46 @@ def collect(targets: Sequence[Target]) -> Collection:
         except LockfileError as exc:
             errors.append(FileError.of(exc))
     return Collection(
-        results=tuple(results), errors=tuple(sorted(set(errors))), targets=tuple(targets)
+        results=tuple(results),
+        errors=tuple(sorted(set(errors))),
+        targets=tuple(targets),
+        unsupported=found.unsupported if found else (),
+        excluded=found.excluded if found else (),
     )
 
 
 def collect_paths(
-    paths: Sequence[str], *, force: str | None = None, cwd: Path | None = None
+    paths: Sequence[str],
+    *,
+    force: str | None = None,
+    cwd: Path | None = None,
+    exclude: Sequence[str] = (),
 ) -> Collection:
-    return collect(find_targets(paths, force=force, cwd=cwd))
+    """Discover and collect; ``NothingToAuditError`` when the paths hold no supported lockfile
+    (nothing audited is never reported as clean)."""
+    found = discover(paths, force=force, cwd=cwd, exclude=exclude)
+    if not found.targets:
+        raise NothingToAuditError(paths, found)
+    return collect(found.targets, found)
+
+
+class NothingToAuditError(UsageError):
+    """No supported lockfile below the paths: one line naming what was there instead."""
+
+    def __init__(self, paths: Sequence[str], found: Discovery) -> None:
+        where = " ".join(paths) or "."
+        text = f"no package sources found in {where}: no lockfile auditor reads"
+        if found.unsupported:
+            shown = [f"{u.path} ({u.kind})" for u in found.unsupported[:MAX_NAMED]]
+            more = len(found.unsupported) - len(shown)
+            text += "; not audited: " + ", ".join(shown) + (f" and {more} more" if more else "")
+        if found.excluded:
+            text += f"; {len(found.excluded)} excluded by --exclude or the config's exclude"
+        super().__init__(text)
+        self.found = found
+
+
+MAX_NAMED = 5  # files named in the one line of NothingToAuditError
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,7 +187,17 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
             findings.extend(outcome.findings)
             unchecked.update(outcome.unchecked)
             unverified.update(outcome.unverified)
-    ignored = apply_ignores(findings, options.ignores, options.today or date.today())
+    today = options.today or date.today()
+    ignored = apply_ignores(findings, options.ignores, today)
+    unaudited = acknowledge(
+        [
+            Unaudited(package_id=pid, source=source_of(graph.package(pid)), reason=why)
+            for pid, why in (advisories.unaudited if advisories else ())
+        ],
+        graph,
+        options.ignores,
+        today,
+    )
     status = Status.INCOMPLETE if unchecked else collection.status
     health = tuple(sorted(enriched.registry.health.values())) if enriched.registry else ()
     plans = plan_fixes(
@@ -169,12 +219,32 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         expired_ignores=ignored.expired,
         excluded=excluded,
         sources=infos,
-        warnings=source_warnings(infos) + ignored.warnings,
+        warnings=source_warnings(infos) + enriched.warnings + ignored.warnings,
         health=health,
         libyears=total_libyears(health),
         fix_plans=plans,
         unverified=tuple(sorted(unverified)),
-        notes=enriched.notes,
+        notes=enriched.notes + excluded_note(collection.excluded),
+        unsupported=collection.unsupported,
+        excluded_files=collection.excluded,
+        unaudited=unaudited,
+    )
+
+
+def source_of(package: Package) -> str:
+    """Where an unaudited package comes from, as outputs show it."""
+    if package.source.is_registry:
+        return "registry, no version recorded"
+    return package.source.describe()
+
+
+def excluded_note(excluded: Sequence[str]) -> tuple[str, ...]:
+    if not excluded:
+        return ()
+    files = "file" if len(excluded) == 1 else "files"
+    return (
+        f"{len(excluded)} lockfile or manifest {files} left out by --exclude or the config's "
+        "exclude (findings.json excluded_files[] lists them)",
     )
 
 
@@ -187,6 +257,10 @@ def query_sources(
     unchecked: set[tuple[str, str]] = set()
     infos: list[SourceInfo] = []
     covered: set[str] = set()
+    # a package no source can describe is unaudited; one that any source described is not
+    undescribed: dict[str, str] = {}
+    described: set[str] = set()
+    confirmed: dict[str, set[str]] = {}
     for source in sources:
         # A source is asked only about the ecosystems it speaks for (pypi: PyPI only);
         # a package that no selected source covers is unchecked below, never clean.
@@ -205,12 +279,26 @@ def query_sources(
             continue
         infos.append(answer.info)
         unchecked.update(answer.unchecked)
+        for package_id, reason in answer.unaudited:
+            undescribed.setdefault(package_id, reason)
+        not_described = {package_id for package_id, _ in answer.unaudited}
+        described.update(p.id for p in mine if p.id not in not_described)
         for package_id, found in answer.records.items():
             records.setdefault(package_id, []).extend(found)
-    unchecked.update((p.id, uncovered_reason(p, sources)) for p in packages if p.id not in covered)
+        for package_id, ids in answer.confirmed.items():
+            confirmed.setdefault(package_id, set()).update(ids)
+    for package in packages:
+        why = precheck(package)
+        if package.id not in covered and why is not None:
+            undescribed.setdefault(package.id, why)  # no source could have described it
+        elif package.id not in covered:
+            unchecked.add((package.id, uncovered_reason(package, sources)))
+    unaudited = {(pid, why) for pid, why in undescribed.items() if pid not in described}
     data = AdvisoryData(
         records={k: tuple(v) for k, v in sorted(records.items())},
         unchecked=tuple(sorted(unchecked)),
+        unaudited=tuple(sorted(unaudited)),
+        confirmed={k: tuple(sorted(v)) for k, v in sorted(confirmed.items())},
     )
     return data, tuple(infos)
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
+from auditor.core.findings import (
+    Finding,
+    FindingKind,
+    IgnoreRule,
+    Severity,
+    Suppression,
+    Unaudited,
+)
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import canonical_pypi_name
 
 FAIL_ON_MALICIOUS = "malicious"
 # what fails a run without --fail-on: the risks of running someone else's code. Health and
@@ -80,3 +89,30 @@ def blocking(findings: Iterable[Finding], fail_on: str | None) -> tuple[Finding,
     return tuple(
         f for f in items if f.severity is Severity.UNKNOWN or f.severity.rank >= threshold.rank
     )
+
+
+UNAUDITED = "UNAUDITED"  # ignore id prefix: UNAUDITED:<package name> acknowledges a package
+
+
+def acknowledge(
+    items: Sequence[Unaudited], graph: DependencyGraph, rules: Sequence[IgnoreRule], today: date
+) -> tuple[Unaudited, ...]:
+    """Attach to each unaudited package the active ``UNAUDITED:<name>`` rule naming it: its
+    reason is the team's acknowledgement. (An expired rule is warned about with the other
+    ignores, by ``apply_ignores``.)"""
+    active = {
+        _key(r.id.split(":", 1)[1]): r
+        for r in sorted(rules)
+        if r.id.upper().startswith(f"{UNAUDITED}:") and not expired(r, today)
+    }
+    return tuple(
+        sorted(
+            replace(item, ignore=active.get(_key(graph.package(item.package_id).name)))
+            for item in items
+        )
+    )
+
+
+def _key(name: str) -> str:
+    """Names compare as PEP 503 does (which also leaves npm and Go names recognisable)."""
+    return canonical_pypi_name(name.strip())
