@@ -100,7 +100,7 @@ def _add_ecosystems(parser: argparse.ArgumentParser) -> None:
         "--ecosystem",
         nargs="+",
         metavar="ECO",
-        help="only these ecosystems: PyPI, npm, Go (default: all)",
+        help=f"only these ecosystems: {', '.join(e.value for e in Ecosystem)} (default: all)",
     )
 
 

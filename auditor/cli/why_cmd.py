@@ -28,7 +28,9 @@ class WhyCommand(Command):
         add_input_options(parser)
         add_json_option(parser)
         parser.add_argument(
-            "--ecosystem", metavar="ECO", help="only packages of this ecosystem (PyPI, npm, Go)"
+            "--ecosystem",
+            metavar="ECO",
+            help=f"only packages of this ecosystem ({', '.join(e.value for e in Ecosystem)})",
         )
         parser.add_argument(
             "--limit", type=int, default=20, metavar="N", help="at most N paths per package"

@@ -29,6 +29,10 @@ class FileReader(Protocol):
     def read_sibling(self, base: InputFile, name: str) -> InputFile | None:
         """Read a companion file in ``base``'s directory, or ``None`` if there is none."""
 
+    def list_dir(self, base: InputFile, name: str) -> tuple[str, ...]:
+        """The entry names (sorted) of the folder ``name`` relative to ``base``'s directory;
+        empty when there is no such folder; ``LockfileError`` if it is outside the tree."""
+
 
 class Collector(ABC):
     """One lockfile format.

@@ -12,6 +12,10 @@ matches a pattern is left out and counted. A pattern without ``/`` matches any f
 folder of that name (``fixtures``, ``*.lock``); one with ``/`` matches the path from the
 scanned folder (``tests/fixtures``, ``vendor/*``; a leading ``**/`` matches at any depth).
 Files named on the command line are never excluded.
+
+A directory named explicitly that is an installed Python environment (a virtual environment,
+recognised by its ``pyvenv.cfg``, or a ``site-packages`` folder) is not walked: it is one
+target, the environment's installed distributions.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ SKIP_DIRS = frozenset(
 )  # fmt: skip
 # build/ and dist/ are not skipped: real projects commit lockfiles there (--exclude them)
 SNIFF_BYTES = 64 * 1024
+ENVIRONMENT_COLLECTOR = "python-environment"
+SITE_FOLDERS = ("site-packages", "dist-packages")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,6 +168,29 @@ def _forced(name: str) -> Collector:
         raise UsageError(f"--as {name}: unknown format (known: {known})") from None
 
 
+def environment_target(path: Path, here: Path) -> Target | None:
+    """The target for a directory named on the command line that is an installed Python
+    environment: a virtual environment (its ``pyvenv.cfg``) or a ``site-packages`` folder
+    (by name, or because distributions are installed in it); ``None`` for any other."""
+    if (path / "pyvenv.cfg").is_file():
+        anchor = path / "pyvenv.cfg"
+    elif path.name in SITE_FOLDERS or _holds_distributions(path):
+        anchor = path
+    else:
+        return None
+    absolute = path.absolute()
+    root = here if is_within(absolute, here) else absolute
+    collector = plugins.get(ENVIRONMENT_COLLECTOR)
+    return Target(path=anchor.absolute(), root=root, collector=collector, explicit=True)
+
+
+def _holds_distributions(path: Path) -> bool:
+    try:
+        return any(entry.name.endswith(".dist-info") for entry in os.scandir(path))
+    except OSError:
+        return False
+
+
 def find_targets(
     args: Sequence[str],
     *,
@@ -194,6 +223,10 @@ def discover(
         if path.is_dir():
             if forced is not None:
                 raise UsageError(f"--as {force}: applies to files, but {arg} is a directory")
+            environment = environment_target(path, here)
+            if environment is not None:
+                targets.append(environment)
+                continue
             found = _walk_folder(path.absolute(), exclude)
             targets.extend(found.targets)
             unsupported.extend(found.unsupported)

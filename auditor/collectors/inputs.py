@@ -67,6 +67,7 @@ class TreeReader:
         self.root = root.resolve()
         self.max_bytes = max_bytes
         self._real: dict[str, Path] = {}
+        self._folders: set[str] = set()  # inputs that are folders: names resolve inside them
 
     def display(self, path: Path) -> str:
         return display_path(path.absolute(), self.root)
@@ -77,6 +78,16 @@ class TreeReader:
         data = self._read_bytes(path, shown)
         self._real[shown] = path.absolute()
         return InputFile(path=shown, text=decode(data, shown))
+
+    def read_folder(self, path: Path) -> InputFile:
+        """A folder as an input (an installed environment's ``site-packages``): it has no
+        text, and names read relative to it resolve inside it."""
+        shown = self.display(path)
+        if not path.is_dir():
+            raise LockfileError(shown, "not a folder")
+        self._real[shown] = path.absolute()
+        self._folders.add(shown)
+        return InputFile(path=shown, text="")
 
     def _read_bytes(self, path: Path, shown: str) -> bytes:
         try:
@@ -101,7 +112,8 @@ class TreeReader:
 
     def _resolve(self, base: InputFile, name: str) -> tuple[Path, str]:
         base_path = self._real.get(base.path, self.root / base.path)
-        candidate = Path(os.path.normpath(base_path.parent / name))
+        folder = base_path if base.path in self._folders else base_path.parent
+        candidate = Path(os.path.normpath(folder / name))
         shown = self.display(candidate)
         real = candidate.resolve()
         if not is_within(real, self.root):
@@ -122,3 +134,12 @@ class TreeReader:
         if not candidate.is_file():
             return None
         return self.read_path(candidate)
+
+    def list_dir(self, base: InputFile, name: str) -> tuple[str, ...]:
+        candidate, shown = self._resolve(base, name)
+        try:
+            return tuple(sorted(entry.name for entry in os.scandir(candidate)))
+        except (FileNotFoundError, NotADirectoryError):
+            return ()
+        except OSError as exc:
+            raise LockfileError(shown, f"cannot list: {exc.strerror or exc}") from None

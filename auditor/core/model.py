@@ -23,6 +23,9 @@ class Ecosystem(str, enum.Enum):
     PYPI = "PyPI"
     NPM = "npm"
     GO = "Go"
+    CRATES_IO = "crates.io"
+    RUBYGEMS = "RubyGems"
+    PACKAGIST = "Packagist"
 
     @property
     def purl_type(self) -> str:
@@ -42,10 +45,20 @@ class Ecosystem(str, enum.Enum):
         """The canonical spelling used for identity and matching."""
         if self is Ecosystem.PYPI:
             return canonical_pypi_name(name)
+        if self is Ecosystem.PACKAGIST:
+            # Composer lower-cases every package name it resolves (vendor/package)
+            return name.lower()
         return name
 
 
-_PURL_TYPES = {Ecosystem.PYPI: "pypi", Ecosystem.NPM: "npm", Ecosystem.GO: "golang"}
+_PURL_TYPES = {
+    Ecosystem.PYPI: "pypi",
+    Ecosystem.NPM: "npm",
+    Ecosystem.GO: "golang",
+    Ecosystem.CRATES_IO: "cargo",
+    Ecosystem.RUBYGEMS: "gem",
+    Ecosystem.PACKAGIST: "composer",
+}
 _PYPI_SEPARATORS = re.compile(r"[-_.]+")
 
 
@@ -270,6 +283,10 @@ def make_purl(ecosystem: Ecosystem, name: str, version: str, source: Source = RE
     if ecosystem is Ecosystem.NPM and name.startswith("@") and "/" in name:
         scope, _, base = name.partition("/")
         path = f"{_purl_quote(scope)}/{_purl_quote(base)}"
+    elif ecosystem is Ecosystem.PACKAGIST and "/" in name:
+        # pkg:composer/<vendor>/<package>: the vendor is the purl namespace
+        vendor, _, base = name.partition("/")
+        path = f"{_purl_quote(vendor)}/{_purl_quote(base)}"
     elif ecosystem is Ecosystem.GO:
         path = "/".join(_purl_quote(part) for part in name.split("/"))
     else:

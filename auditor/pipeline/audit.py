@@ -75,7 +75,10 @@ class Collection:
 def collect_target(target: Target) -> CollectResult:
     """Collect one target; raises ``LockfileError`` for a broken file."""
     reader = TreeReader(target.root)
-    file = reader.read_path(target.path)
+    # an installed environment given as its site-packages folder is a folder target
+    file = (
+        reader.read_folder(target.path) if target.path.is_dir() else reader.read_path(target.path)
+    )
     return target.collector.collect(file, reader)
 
 

@@ -7,13 +7,19 @@ from typing import Any
 from auditor.core.model import Ecosystem
 from auditor.versions.base import VersionScheme
 from auditor.versions.go import GoScheme
+from auditor.versions.packagist import PackagistScheme
 from auditor.versions.pep440 import Pep440Scheme
+from auditor.versions.rubygems import RubyGemsScheme
 from auditor.versions.semver import SemverScheme
 
 SCHEMES: dict[Ecosystem, VersionScheme[Any]] = {
     Ecosystem.PYPI: Pep440Scheme(),
     Ecosystem.NPM: SemverScheme(),
     Ecosystem.GO: GoScheme(),
+    # Cargo versions are SemVer 2.0; OSV's crates.io ranges are SEMVER ranges
+    Ecosystem.CRATES_IO: SemverScheme(),
+    Ecosystem.RUBYGEMS: RubyGemsScheme(),
+    Ecosystem.PACKAGIST: PackagistScheme(),
 }
 
 

@@ -64,9 +64,14 @@ def test_sync_then_status(http_server: HttpTestServer, tmp_path: Path) -> None:
     out = status.out.splitlines()
     assert f"databases in {cache / 'osv'}" == out[0]
     assert out[1].split() == ["ecosystem", "state", "records", "size", "age", "source"]
-    assert out[2].split()[:3] == ["Go", "ok", "3"]
-    assert out[3].split()[:3] == ["PyPI", "ok", "5"]
-    assert out[4].split() == ["npm", "missing", "-", "-", "-", "run", "auditor", "db", "sync"]
+    rows = {line.split()[0]: line.split() for line in out[2:]}
+    assert ["Go", "Packagist", "PyPI", "RubyGems", "crates.io", "npm"] == [
+        line.split()[0] for line in out[2:]
+    ]
+    assert rows["Go"][:3] == ["Go", "ok", "3"]
+    assert rows["PyPI"][:3] == ["PyPI", "ok", "5"]
+    assert rows["npm"] == ["npm", "missing", "-", "-", "-", "run", "auditor", "db", "sync"]
+    assert rows["crates.io"][:2] == ["crates.io", "missing"]
 
 
 def test_export_url_from_environment(
@@ -85,7 +90,10 @@ def test_one_failing_ecosystem_fails_the_run(http_server: HttpTestServer, tmp_pa
     serve_exports(http_server, "PyPI", "Go")
     http_server.route("GET", "/npm/all.zip", Reply(status=500))
     result = run_cli(
-        ["db", "sync", "--cache-dir", str(tmp_path), "--osv-export-url", http_server.url]
+        [
+            *("db", "sync", "--ecosystem", "PyPI", "npm", "Go"),
+            *("--cache-dir", str(tmp_path), "--osv-export-url", http_server.url),
+        ]
     )
     assert 2 == result.code
     assert (
@@ -151,7 +159,7 @@ def test_broken_database_exits_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["db", "status", "--ecosystem", "cargo"], "--ecosystem: unknown ecosystem 'cargo'"),
+        (["db", "status", "--ecosystem", "maven"], "--ecosystem: unknown ecosystem 'maven'"),
         (["db", "sync", "--timeout", "0"], "argument --timeout: must be positive"),
         (
             ["db", "status", "--stale-days", "x"],

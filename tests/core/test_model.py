@@ -32,6 +32,22 @@ from auditor.core.model import (
             "v0.9.1",
         ),
         ("pkg:pypi/torch@2.0.0%2Bcpu", Ecosystem.PYPI, "torch", "2.0.0+cpu"),
+        ("pkg:cargo/rand@0.7.2", Ecosystem.CRATES_IO, "rand", "0.7.2"),
+        (
+            "pkg:cargo/wasi@0.10.2%2Bwasi-snapshot-preview1",
+            Ecosystem.CRATES_IO,
+            "wasi",
+            "0.10.2+wasi-snapshot-preview1",
+        ),
+        (
+            "pkg:gem/ruby-advisory-db-check@0.12.4",
+            Ecosystem.RUBYGEMS,
+            "ruby-advisory-db-check",
+            "0.12.4",
+        ),
+        ("pkg:gem/Ascii85@1.0.3", Ecosystem.RUBYGEMS, "Ascii85", "1.0.3"),
+        ("pkg:composer/laravel/laravel@5.5.0", Ecosystem.PACKAGIST, "laravel/laravel", "5.5.0"),
+        ("pkg:composer/symfony/yaml@v6.4.0", Ecosystem.PACKAGIST, "Symfony/Yaml", "v6.4.0"),
     ],
 )
 def test_purl(expected: str, ecosystem: Ecosystem, name: str, version: str) -> None:
@@ -83,10 +99,25 @@ def test_ecosystem_parse(text: str) -> None:
     assert Ecosystem.GO is Ecosystem.parse("golang")
 
 
+@pytest.mark.parametrize(
+    ("ecosystem", "spellings"),
+    [
+        (Ecosystem.CRATES_IO, ["crates.io", "cargo", "CRATES_IO"]),
+        (Ecosystem.RUBYGEMS, ["RubyGems", "gem", "rubygems"]),
+        (Ecosystem.PACKAGIST, ["Packagist", "composer", "packagist"]),
+    ],
+)
+def test_new_ecosystems_parse_from_osv_and_purl_names(
+    ecosystem: Ecosystem, spellings: list[str]
+) -> None:
+    """crates.io, RubyGems and Packagist accept their OSV name and their purl type."""
+    assert [ecosystem] * len(spellings) == [Ecosystem.parse(s) for s in spellings]
+
+
 def test_ecosystem_parse_rejects_unknown() -> None:
     """An unknown ecosystem names the accepted ones."""
-    with pytest.raises(ValueError, match="expected one of PyPI, npm, Go"):
-        Ecosystem.parse("cargo")
+    with pytest.raises(ValueError, match=r"expected one of PyPI, npm, Go, crates\.io"):
+        Ecosystem.parse("maven")
 
 
 def test_severity_order() -> None:

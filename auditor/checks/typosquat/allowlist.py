@@ -58,6 +58,8 @@ def parse_allow_list(text: str, path: str) -> AllowList:
             try:
                 ecosystem = Ecosystem.parse(prefix)
             except ValueError:
+                ecosystem = None
+            if ecosystem not in (Ecosystem.PYPI, Ecosystem.NPM):  # the ecosystems checked
                 raise AllowListError(
                     f"{path}:{number}: unknown ecosystem {prefix!r} (expected pypi or npm)"
                 ) from None

@@ -170,6 +170,8 @@ def _parse_header(header: Mapping[str, str], path: str) -> tuple[Ecosystem, Weig
         raise PopularListError(f"{path}: missing header line '# {exc.args[0]}: ...'") from None
     except ValueError as exc:
         raise PopularListError(f"{path}: bad header: {exc}") from None
+    if ecosystem not in BUNDLED_ECOSYSTEMS:  # the ecosystems the typosquat check covers
+        raise PopularListError(f"{path}: bad header: unknown ecosystem {ecosystem.value!r}")
     return ecosystem, kind
 
 

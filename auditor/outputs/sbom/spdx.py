@@ -34,6 +34,9 @@ _REGISTRY_SUPPLIERS = {
     Ecosystem.PYPI: "Organization: Python Package Index (PyPI)",
     Ecosystem.NPM: "Organization: npm registry",
     Ecosystem.GO: "Organization: Go module proxy",
+    Ecosystem.CRATES_IO: "Organization: crates.io",
+    Ecosystem.RUBYGEMS: "Organization: RubyGems",
+    Ecosystem.PACKAGIST: "Organization: Packagist",
 }
 _LOCAL = (SourceKind.PATH, SourceKind.EDITABLE, SourceKind.WORKSPACE)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")

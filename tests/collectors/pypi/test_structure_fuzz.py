@@ -29,7 +29,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-TOML_COLLECTORS = ["poetry-lock", "uv-lock", "pdm-lock", "pylock"]
+TOML_COLLECTORS = ["poetry-lock", "uv-lock", "pdm-lock", "pylock", "cargo-lock"]
 
 _SCALARS = st.one_of(
     st.text(max_size=12),
