@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
-from auditor.core.findings import Finding, FindingKind, Unverified
+from auditor.core.findings import CheckGap, Finding, FindingKind, Unverified
 from auditor.core.graph import DependencyGraph
 from auditor.enrich.edges import MissingRequirement
 from auditor.enrich.stage import RegistryData
@@ -79,6 +79,11 @@ class Check(ABC):
     def applies(self, context: CheckContext) -> bool:
         """False when the data this check needs was not gathered (it is then not run)."""
         return True
+
+    def gaps(self, context: CheckContext) -> tuple[CheckGap, ...]:
+        """What this check cannot judge for any package in this context (its data was not
+        gathered), so that earlier findings it made are kept unverified, not resolved."""
+        return ()
 
     @abstractmethod
     def run(self, context: CheckContext) -> CheckResult:

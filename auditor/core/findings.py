@@ -160,3 +160,29 @@ class Unaudited:
     source: str  # "git https://...@<commit>", "url https://...", "registry, no version"
     reason: str
     ignore: IgnoreRule | None = None
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class CheckGap:
+    """A check that could not judge any package in a run, because the data it needs was
+    not gathered (registries off, offline, unreachable): findings of ``kinds`` (of ``ids``,
+    when given; else of every id) found before cannot be confirmed or refuted by this run.
+    What could not be judged for single packages is in ``unchecked`` and ``unverified``."""
+
+    check: str
+    kinds: tuple[FindingKind, ...]
+    reason: str
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Carried:
+    """A finding of an earlier snapshot that this run could not check (its source or
+    registry failed, or its check did not run): the store keeps it, unverified, so it is
+    neither resolved now nor new next time. ``snapshot`` is the snapshot it was last seen in."""
+
+    package_id: str
+    kind: FindingKind
+    id: str
+    snapshot: int
+    reason: str

@@ -9,6 +9,8 @@ import enum
 from dataclasses import dataclass, field
 
 from auditor.core.findings import (
+    Carried,
+    CheckGap,
     Finding,
     FixPlan,
     IgnoreRule,
@@ -84,6 +86,10 @@ class AuditResult:
     excluded_files: tuple[str, ...] = ()  # lockfiles the user's exclude patterns left out
     # packages no advisory describes by version (git, URL, no version), with their source
     unaudited: tuple[Unaudited, ...] = ()
+    not_run: tuple[CheckGap, ...] = ()  # checks that could not judge any package, and why
+    # findings of the previous snapshot this run could not check, kept unverified (they are
+    # among ``findings`` too): set by the store's writer, never by the audit itself
+    carried: tuple[Carried, ...] = ()
 
     @property
     def unacknowledged(self) -> tuple[Unaudited, ...]:

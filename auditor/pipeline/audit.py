@@ -21,7 +21,14 @@ from auditor.checks.plugins import default_checks
 from auditor.collectors.discovery import Discovery, Target, discover
 from auditor.collectors.inputs import TreeReader
 from auditor.core.errors import LockfileError, SourceError, UsageError
-from auditor.core.findings import Finding, IgnoreRule, Unaudited, Unverified
+from auditor.core.findings import (
+    CheckGap,
+    Finding,
+    IgnoreRule,
+    PackageHealth,
+    Unaudited,
+    Unverified,
+)
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import (
     CollectResult,
@@ -31,7 +38,7 @@ from auditor.core.model import (
     UnsupportedFile,
 )
 from auditor.core.result import AuditResult, SourceInfo, Status
-from auditor.enrich.health import total_libyears
+from auditor.enrich.health import LOOKUP_FAILED, lookup_failures, total_libyears
 from auditor.enrich.stage import RegistrySetup, enrich
 from auditor.pipeline.fixplan import plan_fixes
 from auditor.pipeline.policy import acknowledge, apply_ignores
@@ -184,7 +191,9 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     findings: list[Finding] = []
     unchecked: set[tuple[str, str]] = set(advisories.unchecked if advisories else ())
     unverified: set[Unverified] = set(enriched.unverified)
+    not_run: list[CheckGap] = []
     for check in default_checks() if options.checks is None else options.checks:
+        not_run.extend(check.gaps(context))
         if check.applies(context):
             outcome = check.run(context)
             findings.extend(outcome.findings)
@@ -203,6 +212,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     )
     status = Status.INCOMPLETE if unchecked else collection.status
     health = tuple(sorted(enriched.registry.health.values())) if enriched.registry else ()
+    outage = registry_outage(health)
     plans = plan_fixes(
         graph,
         ignored.kept,
@@ -222,7 +232,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         expired_ignores=ignored.expired,
         excluded=excluded,
         sources=infos,
-        warnings=source_warnings(infos) + enriched.warnings + ignored.warnings,
+        warnings=source_warnings(infos) + enriched.warnings + outage + ignored.warnings,
         health=health,
         libyears=total_libyears(health),
         fix_plans=plans,
@@ -231,6 +241,20 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         unsupported=collection.unsupported,
         excluded_files=collection.excluded,
         unaudited=unaudited,
+        not_run=tuple(sorted(not_run)),
+    )
+
+
+def registry_outage(health: Sequence[PackageHealth]) -> tuple[str, ...]:
+    """One line when registry lookups failed (not: a package the registry does not have)."""
+    failed = lookup_failures(health)
+    if not failed:
+        return ()
+    first = (failed[0].error or "").removeprefix(LOOKUP_FAILED)
+    return (
+        f"registry lookups failed for {len(failed)} of {len(health)} packages ({first}): "
+        "their health, dependency-confusion and edge checks could not run (a saved snapshot "
+        "keeps their earlier findings, unverified, instead of resolving them)",
     )
 
 

@@ -82,6 +82,7 @@ def snapshot_pages(
             "base": history.info(base_id) if base_id is not None else None,
             "meta": meta,
             "libyears": getattr(result, "libyears", None),
+            "carried": {(c.package_id, c.id): c for c in result.carried},
             "has_plans": bool(getattr(result, "fix_plans", ())),
         }
         pages.append((urls[number - 1], context))

@@ -49,22 +49,23 @@ def test_an_empty_folder_is_nothing_to_audit(tmp_path: Path) -> None:
 
 
 def test_only_unsupported_lockfiles_are_named_and_nothing_to_audit(tmp_path: Path) -> None:
-    """A real mix.lock (and a real Cargo.lock while no collector reads it): exit 2, the
-    files named in the one line."""
-    root = tree(
-        tmp_path,
-        (UNSUPPORTED / "ex_doc" / "mix.lock", "mix.lock"),
-        (UNSUPPORTED / "pydantic-core" / "Cargo.lock", "core/Cargo.lock"),
-    )
+    """A real mix.lock alone: exit 2, the file named in the one line. A real Cargo.lock
+    beside it is named too while no collector reads Cargo.lock, and audited once one does
+    (the table never lists a name a registered collector claims)."""
+    root = tree(tmp_path, (UNSUPPORTED / "ex_doc" / "mix.lock", "mix.lock"))
     result = run_cli(["scan", str(root)])
-    if claimed("Cargo.lock"):
-        assert 2 != result.code or "Cargo.lock" not in result.err
-        return
     assert (2, "") == (result.code, result.out)
     assert (
         f"auditor: error: no package sources found in {root}: no lockfile auditor reads; not "
-        "audited: core/Cargo.lock (lockfile), mix.lock (lockfile)\n"
+        "audited: mix.lock (lockfile)\n"
     ) == result.err
+    tree(tmp_path, (UNSUPPORTED / "pydantic-core" / "Cargo.lock", "core/Cargo.lock"))
+    doc = json.loads(run_cli(["scan", "--json", "--offline", str(root)]).out or "{}")
+    if claimed("Cargo.lock"):
+        assert ["mix.lock"] == [u["path"] for u in doc["unsupported"]]
+        assert doc["summary"]["packages"] > 0
+    else:
+        assert {} == doc
 
 
 def test_manifests_without_a_lockfile_are_named(tmp_path: Path) -> None:
@@ -159,3 +160,37 @@ def test_a_named_unsupported_lockfile_is_a_clear_usage_error(tmp_path: Path, nam
     result = run_cli(["scan", str(path)])
     assert 2 == result.code
     assert "auditor does not read this format" in result.err
+
+
+def test_partial_only_through_unsupported_files_still_has_a_history(tmp_path: Path) -> None:
+    """A mix.lock every night keeps every run partial; the runs still compare with each
+    other (the mix.lock adds no package to either): the second run's churn and new/resolved
+    counts are there. A run whose own lockfile breaks is not compared."""
+    root = tree(
+        tmp_path, (CLEAN, "Pipfile.lock"), (UNSUPPORTED / "ex_doc" / "mix.lock", "mix.lock")
+    )
+    db, out = tmp_path / "store.db", tmp_path / "out"
+
+    def report(when: str) -> None:
+        result = run_cli(
+            ["report", "--offline", "--db", str(db), "--out", str(out), "--project", "demo",
+             "--snapshot-time", when, str(root)]
+        )  # fmt: skip
+        assert result.code in (0, 2), result.err
+
+    report("2024-01-01T00:00:00Z")
+    lock = json.loads((root / "Pipfile.lock").read_text())
+    name = sorted(lock["default"])[0]
+    lock["default"][name]["version"] = "==99999.0"
+    (root / "Pipfile.lock").write_text(json.dumps(lock))
+    report("2024-01-02T00:00:00Z")
+    (root / "Pipfile.lock").write_text("{not json")
+    report("2024-01-03T00:00:00Z")
+    history = json.loads(run_cli(["history", "--db", str(db), "--project", "demo", "--json"]).out)[
+        "snapshots"
+    ]
+    assert ["partial", "partial", "partial"] == [s["status"] for s in history]
+    first, second, third = history
+    assert first["id"] == second["churn"]["baseline"]
+    assert 1 == second["churn"]["upgraded"]
+    assert third["churn"]["baseline"] is None
