@@ -120,20 +120,33 @@ class Blocker:
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
+class UnknownRequirement:
+    """A parent whose requirement on the package is known neither from the lockfile nor
+    from the registry (``parent_id`` None: which packages require it is itself unknown, as
+    for a flat lockfile without registry lookups)."""
+
+    parent_id: str | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
 class FixPlan:
     """How to get a vulnerable package to a version that fixes its findings.
 
     ``target`` is the smallest version that fixes every finding that has a fix (None when
-    none has); ``compatible`` says whether every parent's recorded requirement admits it;
-    ``blockers`` name those that do not. ``unfixed`` lists findings no version fixes yet.
+    none has); ``compatible`` says whether every parent's requirement admits it: True,
+    False (``blockers`` name those that do not), or None when some parent's requirement is
+    unknown (``unknown`` names them): the plan is then unverified, never called safe.
+    ``unfixed`` lists findings no version fixes yet.
     """
 
     package_id: str
     target: str | None
     findings: tuple[str, ...] = ()
-    compatible: bool = True
+    compatible: bool | None = True
     blockers: tuple[Blocker, ...] = ()
     unfixed: tuple[str, ...] = ()
+    unknown: tuple[UnknownRequirement, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, order=True)

@@ -38,6 +38,7 @@ from auditor.core.model import (
     UnsupportedFile,
 )
 from auditor.core.result import AuditResult, SourceInfo, Status
+from auditor.enrich.edges import is_flat
 from auditor.enrich.health import LOOKUP_FAILED, lookup_failures, total_libyears
 from auditor.enrich.stage import RegistrySetup, enrich
 from auditor.pipeline.fixplan import plan_fixes
@@ -219,6 +220,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         registries=options.registry.registries,
         environment=environment,
         registry_note=options.registry.note,
+        parents_unknown=parents_unknown(enriched.results, options.registry),
     )
     return AuditResult(
         graph=graph,
@@ -243,6 +245,20 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         unaudited=unaudited,
         not_run=tuple(sorted(not_run)),
     )
+
+
+def parents_unknown(results: Sequence[CollectResult], setup: RegistrySetup) -> dict[str, str]:
+    """The packages of flat lockfiles whose edges were not completed (no registries): which
+    packages require them, and how, is unknown, so their fix plans cannot be verified."""
+    if setup.registries is not None:
+        return {}
+    why = f"{{path}} records no dependencies between its pins ({setup.note})"
+    return {
+        package.id: why.format(path=result.path)
+        for result in results
+        if is_flat(result)
+        for package in result.packages
+    }
 
 
 def registry_outage(health: Sequence[PackageHealth]) -> tuple[str, ...]:
