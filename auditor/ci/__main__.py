@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, help="output directory")
     for name in ("fail-on", "source", "advisory-db", "formats", "project", "config"):
         report.add_argument(f"--{name}", default="", help=f"auditor report --{name}")
+    report.add_argument(
+        "--strict", choices=["true", "false", ""], default="", help="auditor report --strict"
+    )
     summary = sub.add_parser("summary", help="append the summary to $GITHUB_STEP_SUMMARY")
     summary.add_argument("--out", required=True, help="the report's output directory")
     summary.add_argument("--exit-code", type=int, required=True, help="auditor's exit code")
@@ -180,6 +183,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
             sources=(source,) if source else (),
             advisory_db=given(args.advisory_db),
             fail_on=given(args.fail_on),
+            strict=args.strict == "true",
         ),
         out=Path(args.out),
         formats=tuple(choose_formats([*REPORT_DEFAULT, *extra], REPORT_DEFAULT)),
