@@ -14,6 +14,7 @@ import pytest
 
 from tests.httpserver import HttpTestServer
 from tests.osvserver import OsvApi, RecordSet
+from tests.outputs.oracles import auditor_validator
 from tests.support import FIXTURES, run_cli
 
 POETRY = FIXTURES / "poetry-lock" / "real" / "python-poetry__poetry__f4670233"
@@ -139,3 +140,12 @@ def test_every_output_lists_them(tmp_path: Path) -> None:
     page = next((out / "p").glob("*/s/*.html")).read_text()
     assert "Packages no advisory describes by version (3)" in page
     assert "psycopg_c-3.3.0-cp312-cp312-linux_x86_64.whl" in page
+
+
+def test_the_json_document_with_them_matches_its_schema() -> None:
+    """paperless-ngx's findings.json, with unaudited packages, validates against the
+    packaged schema (which describes unaudited[], unsupported[] and sources[].sample)."""
+    _, doc = scan_json("--offline", str(PAPERLESS))
+    validator = auditor_validator("auditor.findings/1")
+    assert [] == [e.message for e in validator.iter_errors(doc)]
+    assert 3 == len(doc["unaudited"])  # type: ignore[arg-type]
