@@ -6,6 +6,11 @@ else ``auditor.toml`` (top-level keys) or ``pyproject.toml`` (``[tool.auditor]``
 scanned root (the first PATH, or its folder when it is a file). Unknown keys are errors, so a
 typo never silently disables an ignore or a threshold. New settings (internal package names
 for dependency confusion, allow-lists, thresholds) get a line in ``_KEYS`` and a field.
+
+A config file inside the scanned tree (found there, or named by ``--config``) is the tree's,
+and the tree is untrusted (docs/security.md): its paths must stay inside the tree, and the
+settings of ``TREE_NAMED`` it sets (those that choose the advisory data, the checks or the
+gate) are listed in ``Settings.tree_settings`` for the verdict line.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -69,6 +74,9 @@ _KEYS = (
     "exclude",
     "strict",
 )
+# what the scanned tree may set only in plain view: named in the verdict when in effect
+TREE_NAMED = tuple(k for k in _KEYS if k != "internal")
+ENV_CONFIG_FOLDER = "AUDITOR_CONFIG_FOLDER"
 _IGNORE_KEYS = ("id", "reason", "expires")
 # advisory ids, and check rule ids with a package name (``HEALTH-DEPRECATED:@acme/ui``)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+@/-]{0,255}$")
@@ -92,6 +100,8 @@ class Config:
     """What a config file says; ``None`` means "not set here"."""
 
     path: str | None = None
+    tree: bool = False  # the file lies inside the scanned tree (untrusted)
+    keys: tuple[str, ...] = ()  # the settings the file sets
     sources: tuple[str, ...] | None = None
     advisory_db: Path | None = None  # resolved against the config file's folder
     offline: bool | None = None
@@ -131,6 +141,9 @@ class Settings:
     platform: str | None = None
     exclude: tuple[str, ...] = ()  # --exclude patterns, then the config file's
     strict: bool = False  # what could not be audited at all fails the run too (exit 3)
+    # the settings in effect that the scanned tree's config file chose (TREE_NAMED), with
+    # the file: ("auditor.toml", ("advisory-db", "fail-on")); empty when none did
+    tree_settings: tuple[str, tuple[str, ...]] | None = None
 
 
 # -- finding and reading the file ----------------------------------------------------------------
@@ -153,14 +166,38 @@ def find_config(paths: Sequence[str], cwd: Path) -> Path | None:
     return None
 
 
-def read_config(explicit: str | None, paths: Sequence[str], cwd: Path) -> Config:
+def read_config(
+    explicit: str | None,
+    paths: Sequence[str],
+    cwd: Path,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """The config file of a run: ``--config``, else the one found in the scanned root.
+
+    ``AUDITOR_CONFIG_FOLDER`` resolves the file's relative paths against another folder (the
+    Action sets it to the scanned root when it reads the base branch's copy of the config).
+    """
+    root = scan_root(paths, cwd)
+    folder_text = (environ or {}).get(ENV_CONFIG_FOLDER, "").strip()
+    folder = cwd / folder_text if folder_text else None
     if explicit is not None:
         path = cwd / explicit
         if not path.is_file():
             raise UsageError(f"--config: {explicit} is not a file")
-        return load_config(path, shown=explicit)
+        return load_config(path, shown=explicit, root=root, folder=folder)
     found = find_config(paths, cwd)
-    return Config() if found is None else load_config(found, shown=_shown(found, cwd))
+    if found is None:
+        return Config()
+    return load_config(found, shown=_shown(found, cwd), root=root, folder=folder)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (symbolic links followed) lies inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -184,9 +221,13 @@ def _read(path: Path) -> str:
         raise ConfigError(str(path), f"not UTF-8 text (byte {exc.start})") from None
 
 
-def load_config(path: Path, *, shown: str | None = None) -> Config:
-    """Parse a config file; ``[tool.auditor]`` when it is a pyproject.toml."""
+def load_config(
+    path: Path, *, shown: str | None = None, root: Path | None = None, folder: Path | None = None
+) -> Config:
+    """Parse a config file; ``[tool.auditor]`` when it is a pyproject.toml. With ``root``
+    (the scanned tree), a file inside it is the tree's: its paths must stay inside."""
     shown = shown or str(path)
+    tree = root is not None and inside(path, root)
     try:
         doc = load_toml(InputFile(path=shown, text=_read(path)))
         doc.mapping()
@@ -194,9 +235,20 @@ def load_config(path: Path, *, shown: str | None = None) -> Config:
             tool = doc.opt_table("tool")
             table = tool.opt_table("auditor") if tool is not None else None
             if table is None:
-                return Config(path=shown)
+                return Config(path=shown, tree=tree)
             doc = table
-        return _parse(doc, shown, path.parent)
+        config = _parse(doc, shown, folder or path.parent)
+        if tree and root is not None:
+            for key, value in (
+                ("advisory-db", config.advisory_db),
+                ("typosquat-allow-list", config.typosquat_allow_list),
+            ):
+                if value is not None and not inside(value, root):
+                    doc.child(key).fail(
+                        f"{doc.string(key)[:200]!r} is outside the scanned tree (a path set by "
+                        "the scanned tree must stay inside it)"
+                    )
+        return replace(config, tree=tree)
     except LockfileError as exc:
         raise ConfigError(
             exc.path if exc.line is None else f"{exc.path}:{exc.line}", exc.message, key=exc.key
@@ -211,6 +263,7 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
     allow = doc.opt_string("typosquat-allow-list")
     return Config(
         path=shown,
+        keys=tuple(sorted(name for name, _ in doc.items())),
         sources=_sources(doc),
         advisory_db=None if db is None else folder / db,
         offline=doc.flag("offline") if doc.has("offline") else None,
@@ -428,7 +481,26 @@ def resolve(
     env_sources = split_names(environ.get(ENV_SOURCE, ""))
     chosen_sources = tuple(sources or ()) or env_sources or config.sources or ()
     db_text = advisory_db or environ.get(ENV_ADVISORY_DB) or None
+    # a tree setting is not in effect when a flag or a variable chose instead
+    overridden = {
+        "source": bool(tuple(sources or ()) or env_sources),
+        "advisory-db": bool(db_text),
+        "osv-url": bool((osv_url or "").strip() or environ.get(ENV_OSV_URL, "").strip()),
+        "offline": offline or ENV_OFFLINE in environ,
+        "fail-on": bool(fail_on),
+        "stale-days": any(environ.get(n, "").strip() for n in (ENV_STALE_DAYS, ENV_STALE_DAYS_OLD)),
+        "registry": no_registry or ENV_NO_REGISTRY in environ,
+        "unmaintained-days": ENV_UNMAINTAINED_DAYS in environ,
+        "python-version": bool(python_version or environ.get(ENV_PYTHON_VERSION, "").strip()),
+        "platform": bool(platform or environ.get(ENV_PLATFORM, "").strip()),
+    }
+    chosen_by_tree = tuple(
+        k for k in config.keys if k in TREE_NAMED and not overridden.get(k, False)
+    )
     return Settings(
+        tree_settings=(config.path or "", chosen_by_tree)
+        if config.tree and chosen_by_tree
+        else None,
         sources=tuple(n for s in chosen_sources for n in split_names(s)),
         advisory_db=Path(db_text) if db_text else config.advisory_db,
         offline=offline or _first(_env_flag(environ, ENV_OFFLINE), config.offline, False),

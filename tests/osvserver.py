@@ -194,7 +194,12 @@ class OsvApi:
         failure: Failure | None = None,
         known_packages: Iterable[str] | None = None,
         commits: dict[str, list[str]] | None = None,
+        reorder: bool = False,
+        record_fault: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
+        # wrong-shaped but 200 answers: querybatch results in reverse order, records changed
+        self.reorder = reorder
+        self.record_fault = record_fault
         self.records = records
         # commit → ids of the records the real API computes as affecting it (it walks the
         # repository's history from each GIT range; this server cannot)
@@ -311,14 +316,14 @@ class OsvApi:
             if token:
                 result["next_page_token"] = token
             results.append(result)
-        return json_reply({"results": results})
+        return json_reply({"results": results[::-1] if self.reorder else results})
 
     def _vuln(self, request: Request) -> Reply:
         record_id = unquote(request.path.rsplit("/", 1)[1])
         record = self.records.by_id.get(record_id)
         if record is None:
             return json_reply({"code": 5, "message": "Bug not found."}, status=404)
-        return json_reply(record)
+        return json_reply(self.record_fault(dict(record)) if self.record_fault else record)
 
     def _simple(self, request: Request) -> Reply:
         """A PEP 691 project page with no files and no adverse status."""

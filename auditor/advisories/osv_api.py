@@ -24,8 +24,9 @@ dropped (OSV's Go records use plain SemVer).
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,7 @@ class _Query:
     token: str | None = None
     failure: str | None = None
     commit: str | None = None  # a git package: asked by commit, not by version
+    batches: set[int] = field(default_factory=set)  # the querybatch calls that answered it
 
     def payload(self) -> dict[str, Any]:
         query: dict[str, Any]
@@ -110,6 +112,7 @@ class OsvApiSource(AdvisorySource):
         self._records = 0
         self._ecosystems: set[str] = set()
         self.notes: tuple[str, ...] = ()  # said with every answer (why ``auto`` chose it)
+        self._batches = itertools.count()
 
     @classmethod
     def from_options(cls, options: SourceOptions) -> OsvApiSource:
@@ -162,6 +165,7 @@ class OsvApiSource(AdvisorySource):
             raise SourceError(first.removeprefix(f"{self.name}: "))
         wanted = {i: m for q in queries.values() if not q.failure for i, m in q.hits.items()}
         records, failed = self._hydrate(wanted)
+        self._distrust(queries.values(), records)
         self._records = len(records)
         self._ecosystems = {q.ecosystem.value for q in queries.values()}
         found: dict[str, tuple[OsvRecord, ...]] = {}
@@ -187,6 +191,27 @@ class OsvApiSource(AdvisorySource):
             info=self.info(),
         )
 
+    def _distrust(self, queries: Iterable[_Query], records: dict[str, OsvRecord]) -> None:
+        """A record whose ``affected`` does not name the package it was answered for means
+        the batch's results are not where they belong (shuffled, or records without
+        ``affected``): every query of that batch is unchecked, since a misplaced empty
+        result would otherwise read as clean."""
+        bad: dict[int, str] = {}
+        for query in queries:
+            if query.commit is not None:
+                continue  # records affecting a commit name its repository, not always a package
+            strange = sorted(i for i in query.hits if i in records and not names(records[i], query))
+            if strange:
+                why = (
+                    f"{self.name}: record {strange[0]} was answered for {query.name} but its "
+                    "'affected' does not name it (a wrong-shaped answer)"
+                )
+                bad.update(dict.fromkeys(query.batches, why))
+        for query in queries:
+            hit = next((bad[b] for b in sorted(query.batches) if b in bad), None)
+            if hit is not None and not query.failure:
+                query.failure = hit
+
     # -- querybatch, with paging ------------------------------------------------------------
 
     def _ask_all(self, queries: list[_Query]) -> None:
@@ -209,9 +234,11 @@ class OsvApiSource(AdvisorySource):
             for query in chunk:
                 query.failure = f"{self.name}: {exc}"
             return
+        batch = next(self._batches)
         for query, (hits, token) in zip(chunk, results, strict=True):
             query.hits.update(hits)
             query.token = token
+            query.batches.add(batch)
 
     # -- hydration ---------------------------------------------------------------------------
 
@@ -252,6 +279,19 @@ class OsvApiSource(AdvisorySource):
 
     def _origin(self, record_id: str) -> str:
         return f"{self.location}/v1/vulns/{record_id}"
+
+
+def names(record: OsvRecord, query: _Query) -> bool:
+    """Whether the record's ``affected`` names the package asked about: a server that
+    shuffles its answers, or returns records without ``affected``, must not read as clean."""
+    ecosystem = query.ecosystem.value.lower()
+    for entry in record.affected:
+        package = entry.package
+        if package is None or package.ecosystem.split(":", 1)[0].lower() != ecosystem:
+            continue
+        if query.ecosystem.normalize_name(package.name) == query.name:
+            return True
+    return False
 
 
 def _chunks(items: list[_Query], size: int) -> Iterator[list[_Query]]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
@@ -39,7 +38,9 @@ from auditor.advisories.base import (
     precheck,
 )
 from auditor.advisories.osv import AdvisoryFormatError, OsvRecord, load_record, parse_timestamp
-from auditor.core.errors import SourceError, UsageError
+from auditor.core.documents import yaml_value
+from auditor.core.errors import LockfileError, SourceError, UsageError
+from auditor.core.fsutil import ZIP_ERRORS
 from auditor.core.model import Ecosystem, Package
 from auditor.core.resources import bundled_data
 from auditor.core.result import SourceInfo
@@ -55,7 +56,6 @@ BUNDLED_NOTE = (
     "it is not a complete advisory database: run auditor db sync, or give --advisory-db a "
     "directory of OSV records or OSV's all.zip export, for a real audit"
 )
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -334,7 +334,7 @@ def _read_member(archive: zipfile.ZipFile, where: _Where) -> bytes:
             raise AdvisoryFormatError(where.origin(), f"larger than {MAX_RECORD_BYTES} bytes")
         with archive.open(info) as handle:
             data = handle.read(MAX_RECORD_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, KeyError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise SourceError(f"{where.origin()}: cannot read from the zip ({exc})") from None
     if len(data) > MAX_RECORD_BYTES:
         raise AdvisoryFormatError(where.origin(), f"larger than {MAX_RECORD_BYTES} bytes")
@@ -352,7 +352,9 @@ def _decode(data: bytes, where: _Where) -> Any:
     text = _text(data, where)
     if where.origin().lower().endswith((".yaml", ".yml")):
         try:
-            return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            return yaml_value(text, where.origin())
+        except LockfileError as exc:
+            raise AdvisoryFormatError(where.origin(), exc.message) from None
         except (yaml.YAMLError, RecursionError, ValueError, TypeError):
             load_record(text, where.origin())  # raises the precise error
             raise AdvisoryFormatError(where.origin(), "not valid YAML") from None

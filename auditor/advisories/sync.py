@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from auditor.core.errors import SourceError
+from auditor.core.errors import SourceError, excerpt
+from auditor.core.fsutil import ZIP_ERRORS
 from auditor.core.model import Ecosystem
 from auditor.core.redact import redact_url
 from auditor.net.client import HttpClient
@@ -243,8 +244,8 @@ def verify_export(path: Path, limits: SyncLimits, shown: str) -> int:
             _check_members(members, limits, shown)
             for info in members:
                 _check_record(archive, info, limits, shown)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
-        raise SourceError(f"{shown}: corrupt zip archive ({exc})") from None
+    except ZIP_ERRORS as exc:
+        raise SourceError(f"{shown}: corrupt zip archive ({excerpt(str(exc), 200)})") from None
     if len(members) < limits.min_records:
         raise SourceError(
             f"{shown}: only {len(members)} records, expected at least {limits.min_records}"

@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import secrets
 import shlex
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -193,13 +194,30 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
 
 def report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Run the report job in this process, show its output, and record the exit code and
-    the result's numbers as step outputs instead of failing."""
+    the result's numbers as step outputs instead of failing.
+
+    The git token (``AUDITOR_GIT_TOKEN``, for fetching a pull request's base) is taken out of
+    the job's environment and this process's before the job runs: nothing the scanned tree
+    configures, and no program the job starts, can see it.
+    """
     request = report_request(args)
+    git = _git(Path(env.get("GITHUB_WORKSPACE") or "."), env)
+    run_env = {k: v for k, v in env.items() if k != "AUDITOR_GIT_TOKEN"}
+    os.environ.pop("AUDITOR_GIT_TOKEN", None)
+    base: Path | None = None
+    if env.get("GITHUB_EVENT_NAME", "") in PULL_REQUEST_EVENTS:
+        from auditor.ci import baseconfig
+
+        request, run_env, base = baseconfig.apply(request, env, git)
     # Lockfiles and advisories are third-party text: no line of theirs may act as a
     # workflow command while it is shown.
     fence = secrets.token_hex(16)
     print(f"::stop-commands::{fence}", flush=True)
-    done, code = _run_report(request, env)
+    try:
+        done, code = _run_report(request, run_env)
+    finally:
+        if base is not None:
+            shutil.rmtree(base.parent, ignore_errors=True)
     print(f"::{fence}::", flush=True)
     if code == EXIT_ERROR:
         print("::error::auditor report failed (exit code 2); the log above says why")

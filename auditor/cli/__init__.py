@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from auditor import __version__
 from auditor.cli.base import EXIT_ERROR, Console
 from auditor.cli.plugins import COMMANDS
-from auditor.core.errors import AuditorError
+from auditor.core.errors import MAX_MESSAGE, AuditorError, excerpt
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
     try:
         return command.run(args, console)
     except AuditorError as exc:
-        console.error(str(exc))
+        console.error(excerpt(str(exc), 4 * MAX_MESSAGE))
         return EXIT_ERROR
     except KeyboardInterrupt:
         console.error("interrupted")

@@ -175,7 +175,7 @@ def report_problems(result: AuditResult, console: Console, *, warnings: bool = T
     for note in result.notes if warnings else ():
         console.err.write(safe(f"auditor: note: {note}") + "\n")
     for error in result.errors:
-        console.error(error.render())
+        console.error(safe(error.render()))
     lines = unchecked_lines(result)
     for line in lines[:UNCHECKED_LINES]:
         console.err.write(safe(f"auditor: not checked: {line}") + "\n")

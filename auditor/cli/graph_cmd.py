@@ -7,6 +7,7 @@ import argparse
 from auditor.cli.base import EXIT_ERROR, EXIT_OK, Command, Console
 from auditor.cli.options import add_input_options, add_json_option, input_excludes
 from auditor.outputs.graph_json import dumps, graph_document
+from auditor.outputs.text import safe
 from auditor.outputs.tree import render_problems, render_tree
 from auditor.pipeline.audit import Collection, collect_paths
 
@@ -14,7 +15,7 @@ from auditor.pipeline.audit import Collection, collect_paths
 def report_errors(collection: Collection, console: Console) -> int:
     """Print each broken file as one line; return the exit code the errors imply."""
     for error in collection.errors:
-        console.error(error.render())
+        console.error(safe(error.render()))
     return EXIT_ERROR if collection.errors else EXIT_OK
 
 

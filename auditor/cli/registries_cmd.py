@@ -10,6 +10,7 @@ from typing import Any
 
 from auditor.cli.base import EXIT_ERROR, EXIT_OK, Command, Console
 from auditor.cli.net_options import add_registry_options
+from auditor.outputs.text import safe
 from auditor.registries.config import (
     ConfigContext,
     ConfiguredUrl,
@@ -21,6 +22,7 @@ from auditor.registries.config import (
     resolve_npm,
     resolve_python,
 )
+from auditor.registries.npmrc import tree_notes
 
 Row = tuple[str, str, str]  # (what, value, where it was configured)
 
@@ -59,20 +61,23 @@ class RegistriesCommand(Command):
                 sections[ecosystem] = resolve()
             except RegistryConfigError as exc:
                 errors.append(f"{ecosystem}: {exc}")
+        notes = list(tree_notes(context, named=False))  # the rows mark the rest
         if args.json:
-            console.print(json.dumps(_document(sections, errors), indent=2))
+            console.print(json.dumps(_document(sections, errors, notes), indent=2))
         else:
             for ecosystem, rows in sections.items():
                 for what, value, origin in rows:
                     where = f"  ({origin})" if origin else ""
                     console.print(f"{ecosystem:<5} {what:<9} {value}{where}")
+            for note in notes:
+                console.err.write(safe(f"auditor: note: {note}") + "\n")
         for error in errors:
             console.error(error)
         return EXIT_ERROR if errors else EXIT_OK
 
 
 def _row(what: str, url: ConfiguredUrl) -> Row:
-    return (what, url.shown, url.origin)
+    return (what, url.shown, f"{url.origin}, scanned tree" if url.tree else url.origin)
 
 
 def _python_rows(indexes: PythonIndexes) -> list[Row]:
@@ -98,11 +103,14 @@ def _go_rows(proxy: GoProxy) -> list[Row]:
     return rows
 
 
-def _document(sections: dict[str, list[Row]], errors: list[str]) -> dict[str, Any]:
+def _document(
+    sections: dict[str, list[Row]], errors: list[str], notes: list[str]
+) -> dict[str, Any]:
     return {
         "registries": {
             eco: [{"kind": what, "value": value, "origin": origin} for what, value, origin in rows]
             for eco, rows in sections.items()
         },
         "errors": errors,
+        "notes": notes,
     }

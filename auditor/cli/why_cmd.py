@@ -10,6 +10,7 @@ from auditor.cli.options import add_input_options, add_json_option, input_exclud
 from auditor.core.errors import UsageError
 from auditor.core.model import Ecosystem
 from auditor.outputs.graph_json import dumps, package_json
+from auditor.outputs.text import safe
 from auditor.outputs.tree import render_paths
 from auditor.pipeline.audit import collect_paths
 
@@ -68,12 +69,16 @@ class WhyCommand(Command):
             view = graph.view(pkg.id)
             kind = "direct" if view.direct else "transitive"
             where = ", ".join(loc.render() for loc in pkg.found_in)
-            console.print(f"{pkg.display} ({pkg.ecosystem.value}, {kind}, {view.scope}) in {where}")
+            console.print(
+                safe(f"{pkg.display} ({pkg.ecosystem.value}, {kind}, {view.scope}) in {where}")
+            )
             if paths:
                 console.out.write(render_paths(graph, paths))
             else:
                 console.print("  no path from a root: the lockfile records no edge to it")
         if not matches:
-            console.err.write(f"auditor: {args.package} is not in the dependency graph\n")
+            console.err.write(
+                safe(f"auditor: {args.package} is not in the dependency graph") + "\n"
+            )
             return status if status == EXIT_ERROR else EXIT_FINDINGS
         return status

@@ -73,8 +73,14 @@ class TreeReader:
         return display_path(path.absolute(), self.root)
 
     def read_path(self, path: Path) -> InputFile:
-        """Read a file chosen by discovery or named by the user."""
+        """Read a file chosen by discovery or named by the user. A name in the scanned tree
+        that links out of it is refused: the tree could otherwise make a lockfile of any file
+        the run can read (a token file, whose lines an error message would echo)."""
         shown = self.display(path)
+        if not is_within(path.resolve(), self.root):
+            raise LockfileError(
+                shown, f"links to a file outside the scanned tree ({self.root}); name that file"
+            )
         data = self._read_bytes(path, shown)
         self._real[shown] = path.absolute()
         return InputFile(path=shown, text=decode(data, shown))

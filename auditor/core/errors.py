@@ -7,6 +7,19 @@ callers can both print them and keep them as data (a per-file error in a partial
 
 from __future__ import annotations
 
+# How much of a message or key path an error repeats: a value from a hostile file can be
+# megabytes long (a 20 MB go.mod line), and an error is one line on a terminal.
+MAX_MESSAGE = 500
+MAX_KEY = 200
+
+
+def excerpt(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` on one line (line breaks shown as ``\\n``), cut to ``limit`` characters with
+    the length it had."""
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text)} characters)"
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
 
 class AuditorError(Exception):
     """Root of every error auditor reports to the user as a one-line message."""
@@ -32,10 +45,10 @@ class LockfileError(AuditorError):
         line: int | None = None,
         key: str | None = None,
     ) -> None:
-        self.path = path
-        self.message = message
+        self.path = excerpt(path, MAX_KEY)
+        self.message = excerpt(message)
         self.line = line
-        self.key = key
+        self.key = None if key is None else excerpt(key, MAX_KEY)
         super().__init__(self.render())
 
     def render(self) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
+import zlib
 from pathlib import Path
 
 from auditor.core.errors import AuditorError
@@ -26,3 +28,19 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             raise
     except OSError as exc:
         raise AuditorError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+# What reading a member of a crafted zip can raise: a bad CRC or header (BadZipFile), an
+# unsupported compression method (NotImplementedError), an encrypted member (RuntimeError),
+# a damaged deflate stream (zlib.error), a truncated file (EOFError, OSError).
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    ValueError,
+)

@@ -2,8 +2,11 @@
 dependencies and per-file errors (``CollectResult``), plus package URLs.
 
 Everything here is a frozen, keyword-only dataclass so that each stage can be tested alone
-and outputs can be sorted deterministically. Identity of a package is its ``id``, a package
-URL (purl) built from ecosystem, name, version and (for non-registry sources) the source.
+and outputs can be sorted deterministically. The values a lockfile supplies are redacted as
+these types are built (``auditor.core.redact``): the one place credentials are taken out on
+the way in, so that nothing downstream (graph, outputs, site, store) can see them.
+Identity of a package is its ``id``, a package URL (purl) built from ecosystem, name,
+version and (for non-registry sources) the source.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from auditor.core.errors import LockfileError, render_place
+from auditor.core.redact import redact_text, redact_url
 
 
 class Ecosystem(str, enum.Enum):
@@ -87,6 +91,12 @@ class Source:
     reference: str | None = None  # git commit or ref, tarball integrity, ...
     subdirectory: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.url is not None:
+            object.__setattr__(self, "url", redact_url(self.url))
+        if self.reference is not None:
+            object.__setattr__(self, "reference", redact_text(self.reference))
+
     @property
     def is_registry(self) -> bool:
         return self.kind is SourceKind.REGISTRY
@@ -112,7 +122,11 @@ class Location:
 
     path: str
     line: int | None = None
-    key: str | None = None
+    key: str | None = None  # a key path or entry key of the file (yarn keys hold specs)
+
+    def __post_init__(self) -> None:
+        if self.key is not None:
+            object.__setattr__(self, "key", redact_text(self.key))
 
     def render(self) -> str:
         text = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -156,6 +170,7 @@ class Package:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.ecosystem.normalize_name(self.name))
+        object.__setattr__(self, "version", redact_text(self.version))
 
     @cached_property
     def purl(self) -> str:
@@ -219,6 +234,10 @@ class Edge:
     # a direct dependency.
     indirect: bool = False
 
+    def __post_init__(self) -> None:
+        if self.requirement is not None:
+            object.__setattr__(self, "requirement", redact_text(self.requirement))
+
 
 @dataclass(frozen=True, kw_only=True, order=True)
 class SkippedPackage:
@@ -230,6 +249,10 @@ class SkippedPackage:
     reason: str
     location: Location
 
+    def __post_init__(self) -> None:
+        for name in ("name", "requirement", "reason"):
+            object.__setattr__(self, name, redact_text(getattr(self, name)))
+
 
 @dataclass(frozen=True, kw_only=True, order=True)
 class FileError:
@@ -239,6 +262,11 @@ class FileError:
     message: str
     line: int | None = None
     key: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact_text(self.message))
+        if self.key is not None:
+            object.__setattr__(self, "key", redact_text(self.key))
 
     @classmethod
     def of(cls, error: LockfileError) -> FileError:
@@ -273,6 +301,9 @@ class CollectResult:
     skipped: tuple[SkippedPackage, ...] = ()
     registries: tuple[str, ...] = ()  # index/registry URLs the file names, credentials redacted
     files: tuple[str, ...] = ()  # every file read, the main one first (includes, companions)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "registries", tuple(redact_url(r) for r in self.registries))
 
 
 GO_TOOLCHAIN_NAMES = frozenset({"stdlib", "toolchain"})

@@ -81,6 +81,8 @@ class AuditResult:
     fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
     unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
     notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
+    # (config file, settings): what the scanned tree's own config chose, named in the verdict
+    tree_settings: tuple[str, tuple[str, ...]] | None = None
     # files that declare dependencies auditor did not read (the run is partial)
     unsupported: tuple[UnsupportedFile, ...] = ()
     excluded_files: tuple[str, ...] = ()  # lockfiles the user's exclude patterns left out

@@ -40,6 +40,8 @@ class RegistrySetup:
     registries: Registries | None = None
     public: Callable[[], PublicRegistries] | None = None  # made only if internal names occur
     note: str = "registries were not asked"
+    # what configuration inside the scanned tree named (its .npmrc), or tried and was refused
+    tree_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,7 +97,7 @@ def enrich(
                 if r.collector == REQUIREMENTS and is_flat(r)
             ),
         )
-    notes: list[str] = []
+    notes: list[str] = list(setup.tree_notes)
     unverified: list[Unverified] = []
     flat = flat_packages(results)
     missing: tuple[MissingRequirement, ...] = ()

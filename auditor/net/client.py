@@ -147,6 +147,7 @@ class HttpClient:
         self._sessions: list[requests.Session] = []
         self._host_failures: dict[str, int] = {}
         self._unreachable: set[str] = set()  # refused a connection, or has no address
+        self._large = threading.Lock()  # one large body read and parsed at a time
         self._counts: dict[str, float] = dict.fromkeys(
             ("requests", "retries", "cache_hits", "revalidated", "backoff", "throttled"), 0
         )
@@ -220,7 +221,13 @@ class HttpClient:
         limit = max_bytes or self.config.max_body
 
         def once() -> HttpResponse | _Retry:
-            raw = self._fetch(method, url=full, data=data, headers=send, limit=limit, shown=shown)
+            with _LargeBody(self._large) as large:
+                return attempt(large)
+
+        def attempt(large: _LargeBody) -> HttpResponse | _Retry:
+            raw = self._fetch(
+                method, url=full, data=data, headers=send, limit=limit, shown=shown, large=large
+            )
             if raw.status == 304 and entry is not None and self._cache is not None:
                 self._count("revalidated")
                 fresh = self._cache.touch(key, entry, self._clock.time())
@@ -317,6 +324,7 @@ class HttpClient:
         headers: Mapping[str, str],
         limit: int,
         shown: str,
+        large: _LargeBody,
     ) -> _Raw:
         with self._open(method, url, data, headers) as resp:
             received = {k.lower(): v for k, v in resp.headers.items()}
@@ -326,14 +334,30 @@ class HttpClient:
                 size += len(chunk)
                 if size > limit:
                     raise NetworkError(
-                        f"{shown}: response larger than {limit} bytes",
+                        f"{shown}: response larger than {limit} bytes (decompressed)",
                         method=method,
                         url=redact_url(url),
                     )
+                if size > self.config.large_body:
+                    self._check_expansion(resp, size, method, url, shown)
+                    large.acquire()
                 chunks.append(chunk)
             _check_length(received, size)
             logger.debug("%s -> HTTP %s (%d bytes)", shown, resp.status_code, size)
             return _Raw(resp.status_code, received, b"".join(chunks))
+
+    def _check_expansion(
+        self, resp: requests.Response, size: int, method: str, url: str, shown: str
+    ) -> None:
+        """Refuse a compressed body that expands more than ``max_expansion`` times."""
+        wire = resp.raw.tell() if hasattr(resp.raw, "tell") else size
+        if wire and size > wire * self.config.max_expansion:
+            raise NetworkError(
+                f"{shown}: compressed answer expands more than {self.config.max_expansion} "
+                f"times ({wire} bytes on the wire, over {size} decompressed); refused",
+                method=method,
+                url=redact_url(url),
+            )
 
     def _stream_to(
         self, url: str, headers: Mapping[str, str], sink: BinaryIO, limit: int, shown: str
@@ -392,6 +416,15 @@ class HttpClient:
             )
         parsed = UNSET
         if expect_json and ok:
+            values = json_values(raw.body)
+            if values > self.config.max_json_values:
+                raise NetworkError(
+                    f"{shown}: answer holds about {values} JSON values, more than the "
+                    f"{self.config.max_json_values} auditor reads; refused",
+                    method=shown.split(" ", 1)[0],
+                    url=redact_url(url),
+                    status=status,
+                )
             try:
                 parsed = json.loads(raw.body)
             except ValueError:
@@ -523,6 +556,34 @@ class HttpClient:
     def _count(self, name: str, amount: float = 1) -> None:
         with self._lock:
             self._counts[name] += amount
+
+
+class _LargeBody:
+    """The run's one slot for a large body, taken when a body grows past ``large_body``
+    and held until it is parsed; small bodies never wait."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        self._lock = lock
+        self._held = False
+
+    def acquire(self) -> None:
+        if not self._held:
+            self._lock.acquire()
+            self._held = True
+
+    def __enter__(self) -> _LargeBody:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._held:
+            self._held = False
+            self._lock.release()
+
+
+def json_values(body: bytes) -> int:
+    """An upper bound of the values in a JSON text (each needs a comma or a bracket), counted
+    at C speed before anything is parsed."""
+    return body.count(b",") + body.count(b"[") + body.count(b"{") + 1
 
 
 def _host(url: str) -> str:

@@ -40,7 +40,16 @@ class NetConfig:
     cache_dir: Path | None = None  # HTTP response cache; None = no cache
     cache_ttl: float = 24 * 3600.0
     offline: bool = False
-    max_body: int = 64 * 1024 * 1024  # largest in-memory response
+    max_body: int = 64 * 1024 * 1024  # largest in-memory response (decompressed)
+    # A compressed answer may expand this many times (real JSON: 5-20), beyond a first
+    # ``large_body`` bytes: a 61 KB gzip bomb of 63 MB is refused as it is read.
+    max_expansion: int = 100
+    # Bodies beyond this size are read and parsed one at a time across the run's threads,
+    # so eight threads never hold eight large documents being decoded at once.
+    large_body: int = 4 * 1024 * 1024
+    # A JSON answer with more values than this is refused before it is parsed (a 63 MB
+    # array of empty objects would take gigabytes as Python objects).
+    max_json_values: int = 5_000_000
     user_agent: str = ""  # empty: "auditor/<version> ..."
 
     def __post_init__(self) -> None:

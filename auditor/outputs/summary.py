@@ -8,6 +8,7 @@ from auditor.core.findings import FindingKind, Severity
 from auditor.core.result import AuditResult
 from auditor.outputs.coverage import coverage_lines
 from auditor.outputs.supply_table import summary_lines
+from auditor.outputs.table import tree_clause
 from auditor.outputs.text import plural, safe
 
 
@@ -32,6 +33,8 @@ def render_summary(result: AuditResult) -> str:
     if result.sources:
         lines.extend(_advisory_lines(result))
     lines.extend(summary_lines(result))
+    if tree := tree_clause(result):
+        lines.append(tree.removeprefix("; "))
     lines.extend(line for line in coverage_lines(result) if line)
     return "\n".join(lines) + "\n"
 

@@ -132,4 +132,18 @@ def verdict(result: AuditResult) -> str:
         text += f"; {plural(len(result.excluded), 'local package')} not looked up"
     for note in verdict_notes(result):
         text += f"; {note}"
-    return text
+    return text + tree_clause(result)
+
+
+def tree_clause(result: AuditResult) -> str:
+    """``; set by the scanned tree (auditor.toml): fail-on, ignore (1 suppressed)``: the
+    settings that chose the advisory data, the checks or the gate from inside the tree."""
+    if result.tree_settings is None:
+        return ""
+    path, keys = result.tree_settings
+    named = [
+        (f"ignore ({len(result.suppressed)} suppressed)" if key == "ignore" else key)
+        for key in keys
+        if key != "ignore" or result.suppressed
+    ]
+    return safe(f"; set by the scanned tree ({path}): {', '.join(named)}") if named else ""

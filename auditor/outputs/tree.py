@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Edge, FileError, SkippedPackage
+from auditor.outputs.text import safe
 
 
 def _annotate(graph: DependencyGraph, edge: Edge) -> str:
@@ -64,16 +65,19 @@ def render_tree(graph: DependencyGraph, *, max_depth: int | None = None) -> str:
         lines.extend(f"  {p.display}" for p in unreachable)
     if expanded and any(" (*)" in line for line in lines):
         lines.append("(*) dependencies shown above")
-    return "\n".join(lines) + "\n"
+    # names come from lockfiles: no escape sequence may reach the terminal
+    return "".join(safe(line) + "\n" for line in lines)
 
 
 def render_paths(graph: DependencyGraph, paths: tuple[tuple[str, ...], ...]) -> str:
-    return "".join("  " + " → ".join(graph.label(n) for n in path) + "\n" for path in paths)
+    return "".join("  " + safe(" → ".join(graph.label(n) for n in path)) + "\n" for path in paths)
 
 
 def render_problems(skipped: tuple[SkippedPackage, ...], errors: tuple[FileError, ...]) -> str:
     lines = []
     if skipped:
         lines.append(f"skipped {len(skipped)} dependencies that are not pinned packages:")
-        lines.extend(f"  {s.location.render()}: {s.requirement} — {s.reason}" for s in skipped)
+        lines.extend(
+            safe(f"  {s.location.render()}: {s.requirement} — {s.reason}") for s in skipped
+        )
     return "\n".join(lines) + ("\n" if lines else "")

@@ -155,6 +155,8 @@ class AuditOptions:
     today: date | None = None
     check_settings: CheckSettings = field(default_factory=CheckSettings)
     registry: RegistrySetup = field(default_factory=RegistrySetup)
+    # the config file of the scanned tree and the settings of it in effect (the verdict says)
+    tree_settings: tuple[str, tuple[str, ...]] | None = None
 
 
 def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
@@ -244,6 +246,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         excluded_files=collection.excluded,
         unaudited=unaudited,
         not_run=tuple(sorted(not_run)),
+        tree_settings=options.tree_settings,
     )
 
 

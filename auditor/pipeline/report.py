@@ -120,6 +120,8 @@ def run_report(
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {request.out}: exists and is not a folder")
     paths = request.audit.paths
+    if request.store:  # a store file that came with the checkout is refused before any work
+        _check_store(_store_url(request.db, project_root(paths, cwd), environ))
     setup = prepare(request.audit, environ=environ, cwd=cwd, now=now)
     try:
         fail_on = setup.settings.fail_on
@@ -175,6 +177,12 @@ def _store_url(db: str | None, root: Path, environ: Mapping[str, str]) -> str:
     from auditor.store import resolve_url
 
     return resolve_url(db, project_root=root, environ=environ)
+
+
+def _check_store(url: str) -> None:
+    from auditor.store import check_existing
+
+    check_existing(url)
 
 
 def _save(run: _Run, url: str, request: ReportRequest, environ: Mapping[str, str]) -> SavedSnapshot:

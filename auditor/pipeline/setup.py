@@ -26,6 +26,7 @@ from auditor.pipeline.audit import AuditOptions
 from auditor.registries.common import ConfigContext
 from auditor.registries.internal import InternalNames
 from auditor.registries.lookup import PublicRegistries, configured_registries, public_registries
+from auditor.registries.npmrc import tree_notes
 from auditor.settings import (
     ENV_NO_REGISTRY,
     FAIL_ON_CHOICES,
@@ -93,7 +94,7 @@ def prepare(
     if request.fail_on is not None and request.fail_on not in FAIL_ON_CHOICES:
         choices = ", ".join(FAIL_ON_CHOICES)
         raise UsageError(f"--fail-on {request.fail_on}: expected one of {choices}")
-    config = read_config(request.config, list(request.paths), cwd)
+    config = read_config(request.config, list(request.paths), cwd, environ)
     settings = resolve(
         config=config,
         environ=environ,
@@ -142,6 +143,7 @@ def prepare(
         today=now.date(),
         check_settings=check_settings,
         registry=registry,
+        tree_settings=settings.tree_settings,
     )
     return AuditSetup(settings=settings, options=options, client=client)
 
@@ -177,4 +179,4 @@ def _registry_setup(
     def public() -> PublicRegistries:
         return public_registries(http, context, settings.public_registries)
 
-    return RegistrySetup(registries=registries, public=public)
+    return RegistrySetup(registries=registries, public=public, tree_notes=tree_notes(context))

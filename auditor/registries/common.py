@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ class ConfiguredUrl:
 
     url: str = field(repr=False)
     origin: str
+    tree: bool = False  # named by configuration inside the scanned tree (untrusted)
     shown: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -40,20 +42,25 @@ class ConfiguredUrl:
 
 
 def run_tool(args: Sequence[str], env: Mapping[str, str], cwd: Path | None) -> str | None:
-    """Run ``args`` with ``env``; None when the program is not on ``PATH``."""
+    """Run ``args`` with ``env``; None when the program is not on ``PATH``.
+
+    Without ``cwd`` the tool runs in a new empty folder: never in the scanned tree, whose
+    ``.npmrc`` npm would read (expanding its variables) and whose ``go.mod`` could make go
+    fetch a toolchain."""
     program = shutil.which(args[0], path=env.get("PATH", os.defpath))
     if program is None:
         return None
     try:
-        proc = subprocess.run(
-            [program, *args[1:]],
-            env=dict(env),
-            cwd=cwd if cwd is not None and cwd.is_dir() else None,
-            capture_output=True,
-            text=True,
-            timeout=TOOL_TIMEOUT,
-            check=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="auditor-tool-") as empty:
+            proc = subprocess.run(
+                [program, *args[1:]],
+                env=dict(env),
+                cwd=cwd if cwd is not None and cwd.is_dir() else empty,
+                capture_output=True,
+                text=True,
+                timeout=TOOL_TIMEOUT,
+                check=False,
+            )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RegistryConfigError(f"`{' '.join(args)}` could not run: {exc}") from None
     if proc.returncode != 0:

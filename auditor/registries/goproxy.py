@@ -83,7 +83,8 @@ def _go_settings(context: ConfigContext) -> tuple[dict[str, str], str]:
         if from_file.get("GOPROXY", "").strip():
             merged = {**from_file, **{k: env[k] for k in _VARIABLES if env.get(k)}}
             return merged, f"{path} GOPROXY"
-    output = context.run(["go", "env", *_VARIABLES], env, context.project)
+    # never in the scanned tree: its go.mod could make go switch (and fetch) a toolchain
+    output = context.run(["go", "env", *_VARIABLES], env, None)
     if output is None:
         return {}, ""
     lines = output.splitlines() + [""] * len(_VARIABLES)

@@ -12,9 +12,16 @@ Resolution order for the default registry (first found wins):
 
 The same files give scoped registries (``@scope:registry=URL``) and credentials keyed by
 "nerf dart" (``//host/path/:_authToken=``, ``:_auth=``, ``:username=`` + ``:_password=``).
-``${VAR}`` in keys and values is replaced from the environment as npm does; an entry naming an
-undefined variable is skipped with a warning (a publish token absent in a read-only job must
-not stop an audit). Credentials are used for requests and never displayed.
+``${VAR}`` in keys and values of the user's own files is replaced from the environment as npm
+does; an entry naming an undefined variable is skipped with a warning (a publish token absent
+in a read-only job must not stop an audit). Credentials are used for requests and never
+displayed.
+
+The project's ``.npmrc`` lies in the scanned tree, which is untrusted (docs/security.md): it
+may name registries (``registry=``, ``@scope:registry=``) and nothing else. Its variables are
+never expanded (an entry with ``${`` is ignored), URLs carrying credentials are ignored, and
+credential entries are ignored: credentials come only from the user's own files and the
+environment, and go only to the hosts those name. What was ignored is said in ``notes``.
 """
 
 from __future__ import annotations
@@ -29,10 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from auditor.core.redact import redact_text, url_secrets
 from auditor.registries.common import ConfigContext, ConfiguredUrl, RegistryConfigError, check_url
 
 OVERRIDE_ENV = "AUDITOR_NPM_REGISTRY"
 _ENV_REF = re.compile(r"(?<!\\)\$\{([^${}?]+)(\?)?\}")
+TREE_KEYS = ("registry",)  # and "@scope:registry": what a scanned tree's .npmrc may set
+MAX_NPMRC_BYTES = 1024 * 1024
 logger = logging.getLogger(__name__)
 
 
@@ -57,6 +67,7 @@ class NpmRegistries:
     default: ConfiguredUrl
     scopes: tuple[tuple[str, ConfiguredUrl], ...] = ()
     auth: tuple[NpmAuth, ...] = field(default=(), repr=False)
+    notes: tuple[str, ...] = ()  # what the scanned tree's .npmrc set, or tried and was refused
 
     def registry_for(self, package: str) -> ConfiguredUrl:
         """The registry serving ``package`` (its scope's, else the default)."""
@@ -94,20 +105,47 @@ class NpmRegistries:
 class _Entry:
     value: str
     origin: str
+    tree: bool = False  # from the scanned tree's .npmrc
 
 
 def resolve_npm(context: ConfigContext, flag: str | None = None) -> NpmRegistries:
     """The user's npm registry configuration; a ``RegistryConfigError`` if there is none."""
     settings: dict[str, _Entry] = {}
+    notes: list[str] = []
     for path in npmrc_files(context):
-        settings.update(_parse_npmrc(path, context.env))
+        if context.project is not None and path == context.project / ".npmrc":
+            entries, refused = _parse_tree_npmrc(path)
+            settings.update(entries)
+            notes += _tree_notes(entries, refused)
+        else:
+            settings.update(_parse_npmrc(path, context.env))
     default = _default_registry(context, flag, settings)
     scopes = []
     for key, entry in sorted(settings.items()):
         if key.startswith("@") and key.endswith(":registry"):
             url = _with_slash(check_url(entry.value, entry.origin))
-            scopes.append((key.removesuffix(":registry").lower(), _url(url, entry.origin)))
-    return NpmRegistries(default=default, scopes=tuple(scopes), auth=_credentials(settings))
+            scope = key.removesuffix(":registry").lower()
+            scopes.append((scope, _url(url, entry.origin, entry.tree)))
+    return NpmRegistries(
+        default=default, scopes=tuple(scopes), auth=_credentials(settings), notes=tuple(notes)
+    )
+
+
+def tree_notes(context: ConfigContext, *, named: bool = True) -> tuple[str, ...]:
+    """What the scanned tree's ``.npmrc`` names (unless ``named`` is false), and what of it
+    was refused: the run's notes."""
+    if context.project is None:
+        return ()
+    entries, refused = _parse_tree_npmrc(context.project / ".npmrc")
+    return tuple(_tree_notes(entries if named else {}, refused))
+
+
+def _tree_notes(entries: Mapping[str, _Entry], refused: list[str]) -> list[str]:
+    named = [
+        f"{e.origin}: registry {_redacted(e.value)!r} named by the scanned tree ({key})"
+        for key, e in entries.items()
+    ]
+    return named + refused
 
 
 def npmrc_files(context: ConfigContext) -> list[Path]:
@@ -152,8 +190,9 @@ def _default_registry(
             return _url(_with_slash(check_url(value, origin)), origin)
     if "registry" in settings:
         entry = settings["registry"]
-        return _url(_with_slash(check_url(entry.value, entry.origin)), entry.origin)
-    asked = context.run(["npm", "config", "get", "registry"], context.env, context.project)
+        return _url(_with_slash(check_url(entry.value, entry.origin)), entry.origin, entry.tree)
+    # never run in the scanned tree: npm would read (and expand) the tree's .npmrc
+    asked = context.run(["npm", "config", "get", "registry"], context.env, None)
     if asked is None:
         raise RegistryConfigError(
             "no npm registry configured: set npm_config_registry, registry= in an .npmrc, "
@@ -164,24 +203,66 @@ def _default_registry(
     return _url(_with_slash(check_url(asked.strip(), origin)), origin)
 
 
-def _parse_npmrc(path: Path, env: Mapping[str, str]) -> dict[str, _Entry]:
-    """``key=value`` lines (``;``/``#`` comments, ``[section]`` headers ignored)."""
+def _lines(path: Path) -> list[tuple[str, str, str, str]]:
+    """(origin, key, separator, value) of the ``key=value`` lines of an npmrc (``;``/``#``
+    comments, ``[section]`` headers ignored); nothing when the file does not exist."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_NPMRC_BYTES + 1)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return []
+    except OSError as exc:
         raise RegistryConfigError(f"{path}: cannot read npm configuration: {exc}") from None
-    out: dict[str, _Entry] = {}
+    if len(data) > MAX_NPMRC_BYTES:
+        raise RegistryConfigError(f"{path}: larger than {MAX_NPMRC_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RegistryConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    out = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line or line[0] in ";#[":
-            continue
-        key, sep, value = line.partition("=")
-        origin = f"{path}:{number}"
+        if line and line[0] not in ";#[":
+            key, sep, value = line.partition("=")
+            out.append((f"{path}:{number}", key.strip(), sep, value.strip()))
+    return out
+
+
+def _parse_tree_npmrc(path: Path) -> tuple[dict[str, _Entry], list[str]]:
+    """The registries a scanned tree's ``.npmrc`` names, and a note per refused entry."""
+    out: dict[str, _Entry] = {}
+    refused: list[str] = []
+    for origin, key, sep, raw in _lines(path):
+        value = _unquote(raw)
+        registry = key in TREE_KEYS or (key.startswith("@") and key.endswith(":registry"))
+        if not registry or not sep:
+            what = "credentials" if key.startswith("//") else f"{_redacted(key)!r}"
+            refused.append(f"{origin}: {what} in the scanned tree's .npmrc ignored")
+        elif "${" in key or "${" in value:
+            refused.append(
+                f"{origin}: environment variables are not expanded in the scanned tree's "
+                ".npmrc; entry ignored"
+            )
+        elif url_secrets(value):
+            refused.append(
+                f"{origin}: a registry URL with credentials in the scanned tree's .npmrc ignored"
+            )
+        else:
+            out[key] = _Entry(value, origin, tree=True)
+    return out, refused
+
+
+def _redacted(text: str) -> str:
+    return redact_text(text[:200])
+
+
+def _parse_npmrc(path: Path, env: Mapping[str, str]) -> dict[str, _Entry]:
+    """The entries of one of the user's own npmrc files, variables expanded."""
+    out: dict[str, _Entry] = {}
+    for origin, raw_key, sep, raw_value in _lines(path):
         try:
-            key = _expand(key.strip(), env)
-            value = _unquote(_expand(value.strip(), env)) if sep else "true"
+            key = _expand(raw_key, env)
+            value = _unquote(_expand(raw_value, env)) if sep else "true"
         except KeyError as missing:
             logger.warning("%s: %s is not set; entry ignored", origin, missing.args[0])
             continue
@@ -211,7 +292,7 @@ def _unquote(value: str) -> str:
 def _credentials(settings: Mapping[str, _Entry]) -> tuple[NpmAuth, ...]:
     by_prefix: dict[str, dict[str, _Entry]] = {}
     for key, entry in settings.items():
-        if key.startswith("//") and ":" in key:
+        if key.startswith("//") and ":" in key and not entry.tree:
             prefix, _, name = key.rpartition(":")
             by_prefix.setdefault(_with_slash(prefix.lower()), {})[name] = entry
     found = []
@@ -258,5 +339,5 @@ def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _url(url: str, origin: str) -> ConfiguredUrl:
-    return ConfiguredUrl(url=url, origin=origin)
+def _url(url: str, origin: str, tree: bool = False) -> ConfiguredUrl:
+    return ConfiguredUrl(url=url, origin=origin, tree=tree)

@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import configparser
 import importlib
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from auditor.core.redact import url_secrets
 from auditor.registries.common import ConfigContext, ConfiguredUrl, RegistryConfigError, check_url
 
 OVERRIDE_ENV = "AUDITOR_PYPI_URL"
 _SCHEMES = ("http", "https", "file")
 _SECTIONS = ("global", "install")  # later beats earlier, as in pip
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,12 +148,29 @@ def _read_pip_files(context: ConfigContext) -> dict[str, tuple[ConfiguredUrl, ..
             if (section, key) in merged:
                 value, path = merged[(section, key)]
                 origin = f"{path} [{section}] {key}"
+                tree = _in_tree(path, context.project)
                 values = value.split() if key == "extra-index-url" else [value]
-                out[key] = tuple(
-                    ConfiguredUrl(url=check_url(v, origin, _SCHEMES), origin=origin) for v in values
-                )
+                urls = [check_url(v, origin, _SCHEMES) for v in values]
+                if tree:
+                    # the scanned tree may name an index, never credentials for one
+                    if any(url_secrets(u) for u in urls):
+                        logger.warning("%s: an index URL with credentials ignored", origin)
+                    urls = [u for u in urls if not url_secrets(u)]
+                out[key] = tuple(ConfiguredUrl(url=u, origin=origin, tree=tree) for u in urls)
                 break
-    return out
+    return {k: v for k, v in out.items() if v}
+
+
+def _in_tree(path: Path, project: Path | None) -> bool:
+    """Whether a configuration file lies inside the scanned tree (e.g. a committed
+    ``$VIRTUAL_ENV/pip.conf``): then it is the tree's, not the user's."""
+    if project is None:
+        return False
+    try:
+        path.resolve().relative_to(project.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def _parse_pip_file(path: Path) -> list[tuple[str, str, str]]:

@@ -258,6 +258,8 @@ class Runner:
             "GITHUB_STEP_SUMMARY": str(self.summary_file),
             "RUNNER_TEMP": str(self.temp),
             "RUNNER_OS": "Linux",
+            # GitHub names the base branch on pull-request events
+            **({"GITHUB_BASE_REF": "main"} if self.event_name.startswith("pull_request") else {}),
         }
 
     def run(self, inputs: Mapping[str, str], action: Path = ACTION) -> ActionRun:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +136,13 @@ def test_module_entry_point_never_shows_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_every_environment_variable_is_documented() -> None:
+    """Each ``AUDITOR_*`` variable the code or the action reads is named in the docs."""
+    root = Path(__file__).parents[2]
+    sources = [*sorted((root / "auditor").rglob("*.py")), root / "action.yml"]
+    names = {n for p in sources for n in re.findall(r"\bAUDITOR_[A-Z0-9_]+", p.read_text())}
+    docs = "\n".join(p.read_text() for p in [root / "README.md", *sorted(DOCS.glob("*.md"))])
+    assert {"AUDITOR_CONFIG_FOLDER", "AUDITOR_DB", "AUDITOR_GIT_TOKEN"} <= names
+    assert [] == sorted(n for n in names if not re.search(rf"\b{n}\b", docs))

@@ -35,16 +35,18 @@ def test_text_output_names_origins_and_hides_tokens(
     npmrc = world / "project/.npmrc"
     npmrc.write_text(
         "registry=https://npm-registry.invalid/\n@corp:registry=https://npm.corp.invalid/\n"
-        "//npm.corp.invalid/:_authToken=tok-SECRET\n"
     )
+    (world / "home").mkdir()
+    user = world / "home/.npmrc"
+    user.write_text("//npm.corp.invalid/:_authToken=tok-SECRET\n")
     result = run_cli(["registries", str(world / "project")])
     assert (0, "") == (result.code, result.err)
     assert [
         "PyPI  index     https://****:****@pypi-index.invalid/simple  (PIP_INDEX_URL)",
         "PyPI  json-api  none (not the default index: the JSON simple API is used)",
-        f"npm   registry  https://npm-registry.invalid/  ({npmrc}:1)",
-        f"npm   @corp     https://npm.corp.invalid/  ({npmrc}:2)",
-        f"npm   auth      //npm.corp.invalid/ (bearer)  ({npmrc}:3)",
+        f"npm   registry  https://npm-registry.invalid/  ({npmrc}:1, scanned tree)",
+        f"npm   @corp     https://npm.corp.invalid/  ({npmrc}:2, scanned tree)",
+        f"npm   auth      //npm.corp.invalid/ (bearer)  ({user}:1)",
         "Go    proxy     https://go-proxy.invalid  (GOPROXY)",
         "Go    fallback  direct  (GOPROXY)",
     ] == result.out.splitlines()

@@ -188,7 +188,7 @@ def test_config_in_pyproject(tmp_path: Path) -> None:
     assert "auditor: error: " in result.err
     assert "pyproject.toml: missing 'reason' in tool.auditor.ignore[0]\n" in result.err
     (target / "pyproject.toml").write_text(
-        '[tool.auditor]\nadvisory-db = "../../../x"\n'
+        '[tool.auditor]\nadvisory-db = "x"\n'
         'ignore = [{id = "PYSEC-2021-98", reason = "r", expires = 2020-01-01}]\n'
     )
     result = run_cli(["scan", "--advisory-db", str(RECORDS), "--json", str(target)])

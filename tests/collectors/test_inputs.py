@@ -41,6 +41,23 @@ def test_size_limit(tmp_path: Path) -> None:
         TreeReader(tmp_path, max_bytes=100).read_path(tmp_path / "big.txt")
 
 
+def test_a_named_file_linking_out_of_the_tree_is_refused(tmp_path: Path) -> None:
+    """A lockfile the tree made a link to a file elsewhere (a token file, /etc/passwd) is not
+    read, not even when named: an error could echo its lines. A link inside is read."""
+    (tmp_path / "tree/linked").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("//registry.invalid/:_authToken=s3cr3t\n")
+    (tmp_path / "tree/inside.txt").write_text("x==1\n")
+    (tmp_path / "tree/requirements.txt").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "tree/ok.txt").symlink_to(tmp_path / "tree/inside.txt")
+    (tmp_path / "tree/dir").symlink_to(tmp_path, target_is_directory=True)
+    reader = TreeReader(tmp_path / "tree")
+    for name in ("requirements.txt", "dir/secret.txt"):
+        with pytest.raises(LockfileError, match="links to a file outside the scanned tree") as e:
+            reader.read_path(tmp_path / "tree" / name)
+        assert "s3cr3t" not in str(e.value)
+    assert "x==1\n" == reader.read_path(tmp_path / "tree/ok.txt").text
+
+
 def test_relative_reads_stay_inside_the_tree(tmp_path: Path) -> None:
     """Includes resolve against the including file and may not leave the root."""
     (tmp_path / "tree/sub").mkdir(parents=True)

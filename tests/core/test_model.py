@@ -137,3 +137,32 @@ def test_merging_locations_with_and_without_a_line() -> None:
     a = Package(ecosystem=Ecosystem.PYPI, name="a", version="1", found_in=(where[0],))
     b = Package(ecosystem=Ecosystem.PYPI, name="a", version="1", found_in=(where[1],))
     assert (where[1], where[0]) == a.merged_with(b).found_in
+
+
+def test_values_from_lockfiles_are_redacted_as_they_are_built() -> None:
+    """The one place credentials are taken out: building the model's types. Whatever a
+    collector passes in, no field keeps the secret (and a package's purl is built from the
+    redacted source)."""
+    from auditor.core.model import CollectResult, Edge, FileError, SkippedPackage
+
+    url = "https://t0ken@h.invalid/x.tgz?X-Amz-Credential=AKIA&sig=s1g"
+    source = Source(kind=SourceKind.URL, url=url, reference=f"{url}#x")
+    package = Package(ecosystem=Ecosystem.NPM, name="x", version=url, source=source)
+    where = Location(path="yarn.lock", line=3, key=f"x@{url}")
+    values = [
+        source.url,
+        source.reference,
+        package.version,
+        package.id,
+        where.key,
+        Edge(parent="root:a", child=package.id, requirement=f"x@{url}").requirement,
+        SkippedPackage(
+            ecosystem=Ecosystem.NPM, name="x", requirement=url, reason=url, location=where
+        ).reason,
+        FileError(path="p", message=f"bad {url}", key=url).render(),
+        *CollectResult(
+            path="p", collector="c", ecosystem=Ecosystem.NPM, registries=(url,)
+        ).registries,
+    ]
+    assert [] == [v for v in values if v and ("t0ken" in v or "AKIA" in v or "s1g" in v)]
+    assert "https://****@h.invalid/x.tgz?X-Amz-Credential=****&sig=****" == source.url

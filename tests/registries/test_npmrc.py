@@ -130,25 +130,26 @@ def test_auth_tokens_by_longest_prefix(world: World) -> None:
 def test_undefined_variables_skip_the_entry(world: World, caplog: pytest.LogCaptureFixture) -> None:
     """${UNSET} drops its entry with a warning; ${UNSET?} expands to nothing."""
     world.write(
-        "project/.npmrc",
+        "home/.npmrc",
         f"registry={REGISTRY}\n//npm-registry.invalid/:_authToken=${{UNSET}}\n"
         "@corp:registry=https://npm.corp.invalid/${SUFFIX?}\n",
     )
     with caplog.at_level(logging.WARNING):
         registries = resolve_npm(world.context())
     assert () == registries.auth
-    assert f"{world.project / '.npmrc'}:2: ${{UNSET}} is not set; entry ignored" in caplog.text
+    assert f"{world.home / '.npmrc'}:2: ${{UNSET}} is not set; entry ignored" in caplog.text
     assert "https://npm.corp.invalid/" == registries.registry_for("@corp/x").url
 
 
 def test_fallback_asks_npm(world: World) -> None:
-    """No registry configured: `npm config get registry` answers, run in the project."""
+    """No registry configured: `npm config get registry` answers, run outside the project
+    (npm would read the scanned tree's .npmrc there)."""
     world.tool(
         "npm", f'[ "$*" = "config get registry" ] && pwd > "{world.root}/cwd" && echo {REGISTRY}'
     )
     default = resolve_npm(world.context()).default
     assert (REGISTRY, "npm config get registry") == (default.url, default.origin)
-    assert str(world.project) == (world.root / "cwd").read_text().strip()
+    assert str(world.project) != (world.root / "cwd").read_text().strip()
 
 
 def test_without_npm_the_error_asks_for_configuration(world: World) -> None:

@@ -68,7 +68,7 @@ def is_git_spec(spec: str) -> bool:
         return True
     if _SHORTHAND_REPO.match(spec) and not spec.startswith((".", "/")):
         return True
-    url = spec.split("#", 1)[0]
+    url = spec.split("#", 1)[0].split("?", 1)[0]  # a tarball's query may carry a token
     return "://" in spec and (url.endswith(".git") or ("#" in spec and not _TARBALL.search(url)))
 
 

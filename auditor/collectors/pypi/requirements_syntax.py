@@ -27,14 +27,14 @@ from packaging.utils import (
 
 from auditor.collectors.common import KNOWN_ALGORITHMS
 from auditor.core.model import Hash, canonical_pypi_name
-from auditor.core.redact import redact_url
+from auditor.core.redact import SCHEME_START, redact_url
 
 ENV_VAR = re.compile(r"\$\{[A-Z0-9_]+\}")  # the only form pip expands
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 _VCS_SCHEME = re.compile(r"(?:git|hg|svn|bzr)(?:\+[a-z-]+)?")
-_URLISH = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s;,]+")
+_URLISH = re.compile(SCHEME_START + r"[^\s;,]+")  # linear: see SCHEME_START
 _ARCHIVES: tuple[str, ...] = (".whl", ".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz")
 _ARCHIVES += (".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma")
 _PATH = re.compile(r"[^\s\"'{}<>|*?;\[\]]+(?:\[[^\]]*\])?")

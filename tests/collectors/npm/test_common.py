@@ -184,3 +184,15 @@ def test_classify_survives_urls_urllib_rejects() -> None:
     result = classify("http://[::1/a/-/a-1.0.0.tgz", "a")
     assert (SourceKind.URL, None) == (result.source.kind, result.registry)
     assert registry_base("http://[::1/a/-/a-1.0.0.tgz", "a") is None
+
+
+def test_a_registry_tarball_with_a_query_is_not_git() -> None:
+    """A private registry's tarball URL with a token in its query and yarn's sha1 fragment
+    is a registry package (audited), not a git checkout."""
+    url = f"https://reg.invalid/a/-/a-1.0.0.tgz?access_token=t0k#{SHA}"
+    assert not is_git_spec(url)
+    resolved = classify(url, "a")
+    assert (SourceKind.REGISTRY, "https://reg.invalid/") == (
+        resolved.source.kind,
+        resolved.registry,
+    )
