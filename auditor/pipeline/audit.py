@@ -8,7 +8,7 @@ the advisory sources and the checks see.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -40,7 +40,7 @@ from auditor.core.model import (
 from auditor.core.result import AuditResult, SourceInfo, Status
 from auditor.enrich.edges import is_flat
 from auditor.enrich.health import LOOKUP_FAILED, lookup_failures, total_libyears
-from auditor.enrich.stage import RegistrySetup, enrich
+from auditor.enrich.stage import EDGES_CHECK, RegistrySetup, enrich
 from auditor.pipeline.fixplan import plan_fixes
 from auditor.pipeline.policy import acknowledge, apply_ignores
 from auditor.versions.markers import for_project
@@ -222,7 +222,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         registries=options.registry.registries,
         environment=environment,
         registry_note=options.registry.note,
-        parents_unknown=parents_unknown(enriched.results, options.registry),
+        parents_unknown=parents_unknown(collection.results, enriched.unverified, options.registry),
     )
     return AuditResult(
         graph=graph,
@@ -250,18 +250,28 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     )
 
 
-def parents_unknown(results: Sequence[CollectResult], setup: RegistrySetup) -> dict[str, str]:
-    """The packages of flat lockfiles whose edges were not completed (no registries): which
-    packages require them, and how, is unknown, so their fix plans cannot be verified."""
-    if setup.registries is not None:
-        return {}
-    why = f"{{path}} records no dependencies between its pins ({setup.note})"
-    return {
-        package.id: why.format(path=result.path)
-        for result in results
-        if is_flat(result)
-        for package in result.packages
-    }
+def parents_unknown(
+    results: Sequence[CollectResult], unverified: Iterable[Unverified], setup: RegistrySetup
+) -> dict[str, str]:
+    """The packages of flat lockfiles (``results`` as collected) whose edges could not be
+    completed: which packages require them, and how, is unknown, so their fix plans cannot
+    be verified. Without registries, every flat file; with them, a file some of whose pins'
+    requirements could not be looked up."""
+    flat = [r for r in results if is_flat(r)]
+    if setup.registries is None:
+        why = f"{{path}} records no dependencies between its pins ({setup.note})"
+        return {p.id: why.format(path=r.path) for r in flat for p in r.packages}
+    failed = {u.package_id: u.reason for u in unverified if u.check == EDGES_CHECK}
+    out: dict[str, str] = {}
+    for result in flat:
+        unknown = [p.id for p in result.packages if p.id in failed]
+        if unknown:
+            why = (
+                f"{result.path}: the requirements of {len(unknown)} of its pins could not be "
+                f"looked up ({failed[unknown[0]]})"
+            )
+            out.update(dict.fromkeys((p.id for p in result.packages), why))
+    return out
 
 
 def registry_outage(health: Sequence[PackageHealth]) -> tuple[str, ...]:
@@ -269,7 +279,9 @@ def registry_outage(health: Sequence[PackageHealth]) -> tuple[str, ...]:
     failed = lookup_failures(health)
     if not failed:
         return ()
-    first = (failed[0].error or "").removeprefix(LOOKUP_FAILED)
+    # the first failure that says what happened (later ones are "not sent" after it)
+    reasons = [(h.error or "").removeprefix(LOOKUP_FAILED) for h in failed]
+    first = next((r for r in reasons if ": not sent: " not in r), reasons[0])
     return (
         f"registry lookups failed for {len(failed)} of {len(health)} packages ({first}): "
         "their health, dependency-confusion and edge checks could not run (a saved snapshot "

@@ -220,7 +220,7 @@ def test_connection_refused_is_reported_and_not_retried() -> None:
         client.post_json(f"http://{host}/v1/querybatch", {"queries": []})
     assert (
         f"POST http://{host}/v1/querybatch: not sent: {host} could not be reached earlier "
-        "in this run" == str(again.value)
+        "in this run (connection failed: connection refused)" == str(again.value)
     )
     assert 1 == client.stats.requests
 
@@ -273,7 +273,10 @@ def test_dead_server_fails_fast_with_the_real_clock() -> None:
         errors.append(str(info.value))
     assert 1 == client.stats.requests
     assert errors[0].endswith("connection refused (not retried)")
-    expected = f"GET http://{host}/x: not sent: {host} could not be reached earlier in this run"
+    expected = (
+        f"GET http://{host}/x: not sent: {host} could not be reached earlier in this run "
+        "(connection failed: connection refused)"
+    )
     assert [expected] * 49 == errors[1:]
     assert time.monotonic() - started < 2
 
