@@ -8,9 +8,9 @@ environment) is a blocker: ``requests 2.19.0 requires urllib3<1.24``. A project'
 of the current version (a requirements file's ``==``) is not: bumping it is the fix itself;
 a range the project declares that excludes the target is.
 
-A parent whose requirement the lockfile does not record (uv.lock's registry packages, a
-pip-compile ``# via`` line, which says who requires a package but not how) is asked of the
-registry: the release's core metadata, npm's packument. When it cannot be (``--no-registry``,
+A parent whose requirement the lockfile does not record (uv.lock names a registry package's
+dependencies without versions; a pip-compile ``# via`` line says who requires a package but
+not how) is asked of the registry: the release's core metadata, npm's packument. When it cannot be (``--no-registry``,
 offline, a failed lookup), or when which packages require it is itself unknown (a flat
 lockfile without registry lookups), the plan is *unverified*: ``compatible`` is None and
 ``unknown`` names the parents. A plan never says that nothing blocks a target it has not
@@ -132,6 +132,11 @@ def _draft(
                 continue
             requirement = parse_requirement(package.ecosystem, edge.requirement)
             if requirement is None or not environment.applies(requirement.marker):
+                continue
+            if not requirement.constraint and not own:
+                # a name without versions: what uv.lock writes for a registry package's
+                # dependencies, whatever the package requires; its metadata says
+                ask.append(edge.parent)
                 continue
             if own and pins_exactly(requirement, package.version):
                 continue  # the lockfile's own pin (requirements.txt): bumping it is the fix

@@ -211,3 +211,28 @@ def test_without_the_registry_the_plan_is_unverified() -> None:
         "fix: idna 2.10 → 3.7 (unverified: the requirement of requests@2.25.0 is not in the "
         "lockfile, and not looked up: --no-registry)"
     ) == fix_plan_text(idna, graph)
+
+
+UV_REQUESTS_IDNA = FIXTURES / "uv-lock/generated/requests-idna"
+
+
+def test_a_uv_lock_names_dependencies_without_versions(registries: Registries) -> None:
+    """uv.lock lists requests' dependency on idna by name only ("idna"): that is not "any
+    version", it is a requirement the lockfile leaves out; requests 2.25.0's metadata says
+    idna<3, which blocks 3.7."""
+    collection = collect_paths([str(UV_REQUESTS_IDNA)])
+    sources = create(("osv-local",), SourceOptions(offline=True, stale_days=1e9))
+    result = audit(collection, AuditOptions(sources=sources))
+    edge = next(
+        e
+        for e in result.graph.edges
+        if e.child.startswith("pkg:pypi/idna") and "requests" in e.parent
+    )
+    assert "idna" == edge.requirement
+    plans = plan_fixes(
+        result.graph, result.findings, registries=registries, environment=TargetEnvironment()
+    )
+    idna = next(p for p in plans if p.package_id == "pkg:pypi/idna@2.10")
+    assert [("pkg:pypi/requests@2.25.0", "idna (<3,>=2.5)", "2.31.0")] == [
+        (b.parent_id, b.requirement, b.upgrade) for b in idna.blockers
+    ]
