@@ -263,14 +263,15 @@ def _walk_folder(root: Path, exclude: Sequence[str]) -> Discovery:
     manifests: list[tuple[PurePosixPath, str, str]] = []
     locks: list[PurePosixPath] = []
     for found in walk(root):
-        relative = PurePosixPath(found.relative_to(root).as_posix())
-        collector = collector_for_name(Path(relative))
-        if collector is not None and not collector.confirm(relative.as_posix(), _head(found)):
+        local = found.relative_to(root)
+        collector = collector_for_name(local)
+        if collector is not None and not collector.confirm(local.as_posix(), _head(found)):
             collector = None
-        what = None if collector is not None else unsupported_lockfile(relative.name)
-        manifest = manifest_for(relative.name) if collector is None and what is None else None
+        what = None if collector is not None else unsupported_lockfile(found.name)
+        manifest = manifest_for(found.name) if collector is None and what is None else None
         if collector is None and what is None and manifest is None:
-            continue
+            continue  # most files: nothing more is computed for them
+        relative = PurePosixPath(local.as_posix())
         if exclude and excluded(relative, exclude):
             left_out.append(reader.display(found))
             continue

@@ -260,13 +260,15 @@ def unlocked_manifests(
     """The manifests (relative path, displayed path, text) that declare dependencies and
     have no lockfile of their ecosystem in their folder or above it (``lockfiles``: the
     relative paths of every lockfile found in the same tree, read or not)."""
-    locks = list(lockfiles)
+    by_folder: dict[PurePosixPath, list[str]] = {}
+    for lock in lockfiles:
+        by_folder.setdefault(lock.parent, []).append(lock.name)
     found = []
     for relative, shown, text in manifests:
         manifest = manifest_for(relative.name)
-        if manifest is None:
+        if manifest is None or _locked(relative, manifest, by_folder):
             continue
-        if _locked(relative, manifest, locks) or not manifest.declares(text):
+        if not manifest.declares(text):
             continue
         reason = (
             f"manifest of {manifest.ecosystem} that declares dependencies, with no lockfile: "
@@ -277,15 +279,15 @@ def unlocked_manifests(
     return found
 
 
-def _locked(manifest_path: PurePosixPath, manifest: Manifest, locks: list[PurePosixPath]) -> bool:
+def _locked(
+    manifest_path: PurePosixPath, manifest: Manifest, by_folder: dict[PurePosixPath, list[str]]
+) -> bool:
+    """A lockfile of the manifest's ecosystem in its folder or a folder above; for Python,
+    also a requirements file in a ``requirements/`` folder beside it."""
     folder = manifest_path.parent
-    for lock in locks:
-        if not any(fnmatch.fnmatchcase(lock.name, p) for p in manifest.lockfiles):
-            # a requirements/ folder beside a Python manifest holds its pins
-            python = manifest.ecosystem == "Python" and lock.parent.name == "requirements"
-            if not (python and lock.suffix == ".txt" and lock.parent.parent == folder):
-                continue
+    for place in (folder, *folder.parents):
+        names = by_folder.get(place, ())
+        if any(fnmatch.fnmatchcase(n, p) for n in names for p in manifest.lockfiles):
             return True
-        if lock.parent == folder or lock.parent in folder.parents:
-            return True
-    return False
+    pins = by_folder.get(folder / "requirements", ())
+    return manifest.ecosystem == "Python" and any(n.endswith(".txt") for n in pins)

@@ -10,11 +10,11 @@ a range the project declares that excludes the target is.
 
 A parent whose requirement the lockfile does not record (uv.lock names a registry package's
 dependencies without versions; a pip-compile ``# via`` line says who requires a package but
-not how) is asked of the registry: the release's core metadata, npm's packument. When it cannot be (``--no-registry``,
-offline, a failed lookup), or when which packages require it is itself unknown (a flat
-lockfile without registry lookups), the plan is *unverified*: ``compatible`` is None and
-``unknown`` names the parents. A plan never says that nothing blocks a target it has not
-checked.
+not how) is asked of the registry: the release's core metadata, npm's packument. When it
+cannot be (``--no-registry``, offline, a failed lookup), or when which packages require it
+is itself unknown (a flat lockfile without registry lookups), the plan is *unverified*:
+``compatible`` is None and ``unknown`` names the parents. A plan never says that nothing
+blocks a target it has not checked.
 
 For a blocking package (not the project itself), the registry is asked for the parent's
 newer releases in order, and the first whose own requirement admits the target, or that no
