@@ -53,11 +53,11 @@ def plan_fixes(
     registries: Registries | None,
     environment: TargetEnvironment,
     registry_note: str = "",
-    parents_unknown: Mapping[str, str] | None = None,
+    parents_unknown: Mapping[str, tuple[UnknownRequirement, ...]] | None = None,
 ) -> tuple[FixPlan, ...]:
     """One plan per package with vulnerability findings, sorted by package id.
-    ``parents_unknown`` maps package ids whose parents are unknown (a flat lockfile whose
-    edges were not completed) to why."""
+    ``parents_unknown`` maps package ids to parents that may hold them back unseen (a flat
+    lockfile whose edges could not all be completed)."""
     by_package: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.kind is FindingKind.VULNERABILITY and finding.package_id in graph:
@@ -111,7 +111,7 @@ def _draft(
     package_id: str,
     findings: list[Finding],
     environment: TargetEnvironment,
-    parents_unknown: str | None,
+    parents_unknown: tuple[UnknownRequirement, ...] | None,
 ) -> _Draft:
     package = graph.package(package_id)
     scheme = scheme_for(package.ecosystem)
@@ -122,8 +122,7 @@ def _draft(
     ask: list[str] = []
     unknown: list[UnknownRequirement] = []
     if target is not None:
-        if parents_unknown is not None:
-            unknown.append(UnknownRequirement(parent_id=None, reason=parents_unknown))
+        unknown.extend(parents_unknown or ())
         for edge in graph.parents(package_id):
             own = graph.is_root(edge.parent)
             if not edge.requirement:

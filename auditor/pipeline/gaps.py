@@ -6,35 +6,58 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from auditor.core.findings import PackageHealth, Unverified
+from auditor.core.findings import PackageHealth, UnknownRequirement, Unverified
 from auditor.core.model import CollectResult, Package
 from auditor.enrich.edges import is_flat
 from auditor.enrich.health import LOOKUP_FAILED, lookup_failures
 from auditor.enrich.stage import EDGES_CHECK, RegistrySetup
 
+NAMED_PARENTS = 3  # unknown pins named one by one; more are counted in one line
+
 
 def parents_unknown(
     results: Sequence[CollectResult], unverified: Iterable[Unverified], setup: RegistrySetup
-) -> dict[str, str]:
-    """The packages of flat lockfiles (``results`` as collected) whose edges could not be
-    completed: which packages require them, and how, is unknown, so their fix plans cannot
-    be verified. Without registries, every flat file; with them, a file some of whose pins'
-    requirements could not be looked up."""
+) -> dict[str, tuple[UnknownRequirement, ...]]:
+    """For the packages of flat lockfiles (``results`` as collected) whose edges could not
+    all be completed, the parents that may hold them back unseen. Without registries: which
+    packages require them is unknown altogether. With them: the pins whose requirements
+    could not be looked up, each a possible parent (named when there are a few)."""
     flat = [r for r in results if is_flat(r)]
     if setup.registries is None:
-        why = f"{{path}} records no dependencies between its pins ({setup.note})"
-        return {p.id: why.format(path=r.path) for r in flat for p in r.packages}
+        out: dict[str, tuple[UnknownRequirement, ...]] = {}
+        for result in flat:
+            why = f"{result.path} records no dependencies between its pins ({setup.note})"
+            out.update(
+                dict.fromkeys(
+                    (p.id for p in result.packages),
+                    (UnknownRequirement(parent_id=None, reason=why),),
+                )
+            )
+        return out
     failed = {u.package_id: u.reason for u in unverified if u.check == EDGES_CHECK}
-    out: dict[str, str] = {}
+    out = {}
     for result in flat:
         unknown = [p.id for p in result.packages if p.id in failed]
-        if unknown:
-            why = (
-                f"{result.path}: the requirements of {len(unknown)} of its pins could not be "
-                f"looked up ({failed[unknown[0]]})"
-            )
-            out.update(dict.fromkeys((p.id for p in result.packages), why))
+        if not unknown:
+            continue
+        for package in result.packages:
+            others = [pid for pid in unknown if pid != package.id]
+            if len(others) > NAMED_PARENTS:
+                why = (
+                    f"{result.path}: the requirements of {len(others)} of its pins could not "
+                    f"be looked up ({failed[others[0]]})"
+                )
+                out[package.id] = (UnknownRequirement(parent_id=None, reason=why),)
+            elif others:
+                out[package.id] = tuple(
+                    UnknownRequirement(parent_id=pid, reason=f"unknown: {_bare(failed[pid])}")
+                    for pid in others
+                )
     return out
+
+
+def _bare(reason: str) -> str:
+    return reason.removeprefix("requirements unknown: ")
 
 
 def registry_outage(health: Sequence[PackageHealth]) -> tuple[str, ...]:
