@@ -25,7 +25,12 @@ from auditor.core.result import AuditResult
 from auditor.outputs.table import safe
 from auditor.pipeline.setup import AuditRequest, AuditSetup
 from auditor.pipeline.setup import prepare as prepare_request
-from auditor.settings import FAIL_ON_CHOICES, parse_platform, parse_python_version
+from auditor.settings import (
+    FAIL_ON_CHOICES,
+    UNKNOWN_SEVERITY_CHOICES,
+    parse_platform,
+    parse_python_version,
+)
 
 UNCHECKED_LINES = 50  # on the terminal; --json lists every one
 
@@ -71,6 +76,14 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         help="exit 1 for findings at or above LEVEL ("
         + ", ".join(FAIL_ON_CHOICES)
         + f"; malicious: only malicious packages; default: {fail_on_default})",
+    )
+    parser.add_argument(
+        "--unknown-severity",
+        choices=UNKNOWN_SEVERITY_CHOICES,
+        metavar="RULE",
+        help="how --fail-on LEVEL treats findings without a severity (Go advisories carry "
+        "none): medium (count them as medium), fail (always fail), ignore (never fail); "
+        "default: medium (config unknown-severity)",
     )
     parser.add_argument(
         "--strict",
@@ -135,6 +148,7 @@ def audit_request(
         osv_url=getattr(args, "osv_url", None),
         offline=args.offline,
         fail_on=args.fail_on,
+        unknown_severity=getattr(args, "unknown_severity", None),
         no_registry=getattr(args, "no_registry", False),
         python_version=getattr(args, "python_version", None),
         platform=getattr(args, "platform", None),

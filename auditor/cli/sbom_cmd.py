@@ -19,6 +19,7 @@ from auditor.core.errors import UsageError
 from auditor.outputs.files import choose_formats, render_all
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths
 from auditor.pipeline.exits import exit_code
+from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 DEFAULT_FORMAT = "cyclonedx-json"
 # the options that only mean something when the packages are checked
@@ -29,6 +30,7 @@ _AUDIT_FLAGS = (
     "offline",
     "config",
     "fail_on",
+    "unknown_severity",
     "no_registry",
     "python_version",
     "platform",
@@ -69,12 +71,13 @@ class SbomCommand(Command):
         if given and not args.with_vulnerabilities:
             flag = "--" + given[0].rstrip("s").replace("_", "-")
             raise UsageError(f"{flag} applies only with --with-vulnerabilities")
-        fail_on = None
+        fail_on, unknown = None, DEFAULT_UNKNOWN_SEVERITY
         audit_options = AuditOptions(checks=())
         setup = prepare(args) if args.with_vulnerabilities else None
         try:
             if setup is not None:
                 audit_options, fail_on = setup.options, setup.settings.fail_on
+                unknown = setup.settings.unknown_severity
             options = render_options(args, fail_on=fail_on)
             exclude = setup.settings.exclude if setup is not None else input_excludes(args)
             collection = collect_paths(args.paths, force=args.force_format, exclude=exclude)
@@ -88,4 +91,4 @@ class SbomCommand(Command):
             console.err.write("auditor: wrote " + ", ".join(str(p) for p in written) + "\n")
         report_problems(result, console)
         strict = setup is not None and setup.settings.strict
-        return exit_code(result, fail_on, gate=fail_on is not None, strict=strict)
+        return exit_code(result, fail_on, gate=fail_on is not None, unknown=unknown, strict=strict)

@@ -17,6 +17,7 @@ from pathlib import Path
 from auditor.advisories.base import AdvisorySource, is_local, precheck
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
+from auditor.checks.duplicates import duplicate_versions
 from auditor.checks.plugins import default_checks
 from auditor.collectors.discovery import Discovery, Target, discover
 from auditor.collectors.inputs import TreeReader
@@ -246,6 +247,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         unaudited=unaudited,
         not_run=tuple(sorted(not_run)),
         tree_settings=options.tree_settings,
+        duplicates=duplicate_versions(graph),
     )
 
 

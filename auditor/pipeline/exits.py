@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from auditor.core.result import AuditResult, Status
 from auditor.pipeline.policy import blocking
+from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # findings at or above --fail-on (or: the package asked about is absent)
@@ -23,13 +24,19 @@ EXIT_INCOMPLETE = 3  # a check that should have run for a package could not
 
 
 def exit_code(
-    result: AuditResult, fail_on: str | None, *, gate: bool = True, strict: bool = False
+    result: AuditResult,
+    fail_on: str | None,
+    *,
+    gate: bool = True,
+    unknown: str = DEFAULT_UNKNOWN_SEVERITY,
+    strict: bool = False,
 ) -> int:
-    """2 for unreadable files, 1 for blocking findings, 3 when incomplete (or, with
-    ``strict``, when anything could not be audited), else 0."""
+    """2 for unreadable files, 1 for blocking findings (``unknown``: how findings without
+    a severity count, ``--unknown-severity``), 3 when incomplete (or, with ``strict``, when
+    anything could not be audited), else 0."""
     if result.errors:
         return EXIT_ERROR
-    if gate and blocking(result.findings, fail_on):
+    if gate and blocking(result.findings, fail_on, unknown=unknown):
         return EXIT_FINDINGS
     if result.status is Status.INCOMPLETE:
         return EXIT_INCOMPLETE

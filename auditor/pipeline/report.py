@@ -156,7 +156,11 @@ def run_report(
         result=result,
         fail_on=fail_on,
         exit_code=exit_code(
-            result, fail_on, gate=fail_on is not None, strict=setup.settings.strict
+            result,
+            fail_on,
+            gate=fail_on is not None,
+            unknown=setup.settings.unknown_severity,
+            strict=setup.settings.strict,
         ),
         files=tuple(files),
         summary=summary if summary is not None else render_summary(result),

@@ -68,6 +68,7 @@ def test_findings_json_shape() -> None:
         "fix_plans",
         "health",
         "unverified",
+        "duplicates",
         "unaudited",
         "unsupported",
         "excluded_files",
