@@ -10,12 +10,18 @@ from auditor.outputs.graph_json import dumps, graph_document
 from auditor.outputs.text import safe
 from auditor.outputs.tree import render_problems, render_tree
 from auditor.pipeline.audit import Collection, collect_paths
+from auditor.pipeline.gaps import excluded_note
 
 
 def report_errors(collection: Collection, console: Console) -> int:
-    """Print each broken file as one line; return the exit code the errors imply."""
+    """Print each broken file as one line, then what was not read and what the exclude
+    patterns left out (stderr); return the exit code the errors imply."""
     for error in collection.errors:
         console.error(safe(error.render()))
+    for item in collection.unsupported:
+        console.err.write(safe(f"auditor: not read: {item.path}: {item.reason}") + "\n")
+    for note in excluded_note(collection.excluded):
+        console.err.write(safe(f"auditor: note: {note}") + "\n")
     return EXIT_ERROR if collection.errors else EXIT_OK
 
 

@@ -88,5 +88,5 @@ def excluded_note(excluded: Sequence[str]) -> tuple[str, ...]:
     files = "file" if len(excluded) == 1 else "files"
     return (
         f"{len(excluded)} lockfile or manifest {files} left out by --exclude or the config's "
-        "exclude (findings.json excluded_files[] lists them)",
+        "exclude",
     )

@@ -10,7 +10,7 @@ import pytest
 
 from auditor.collectors.discovery import discover, find_targets
 from auditor.core.errors import UsageError
-from tests.support import FIXTURES
+from tests.support import FIXTURES, run_cli
 
 LOCK = json.dumps({"_meta": {"pipfile-spec": 6}, "default": {"a": {"version": "==1.0"}}})
 
@@ -140,3 +140,17 @@ def test_other_text_files_in_a_requirements_folder_are_not_taken(tmp_path: Path)
         "requirements/dev.txt",
         "requirements/empty.txt",
     ] == shown(tmp_path, ["."])
+
+
+def test_graph_says_what_it_left_out_and_did_not_read(tmp_path: Path) -> None:
+    """`graph --exclude`: how many files were left out and which were not read, on stderr."""
+    write(tmp_path / "Pipfile.lock", REAL_PIPFILE_LOCK.read_text())
+    write(tmp_path / "tests/fixtures/Pipfile.lock", REAL_PIPFILE_LOCK.read_text())
+    write(tmp_path / "docs/mix.lock", '%{"x": {:hex, :x, "1.0.0"}}\n')
+    result = run_cli(["graph", "--exclude", "tests/fixtures", str(tmp_path)])
+    assert 0 == result.code, result.err
+    assert [
+        "auditor: not read: docs/mix.lock: lockfile of Elixir (Mix): auditor does not read this "
+        "format, so none of its packages were audited",
+        "auditor: note: 1 lockfile or manifest file left out by --exclude or the config's exclude",
+    ] == result.err.splitlines()
