@@ -44,6 +44,7 @@ from auditor.core.fsutil import ZIP_ERRORS
 from auditor.core.model import Ecosystem, Package
 from auditor.core.resources import bundled_data
 from auditor.core.result import SourceInfo
+from auditor.core.times import rfc3339
 
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # the largest real OSV record is well under 1 MiB
@@ -53,8 +54,8 @@ BUNDLED = bundled_data("advisories")
 BUNDLED_LOCATION = "data/advisories (bundled snapshot)"
 BUNDLED_NOTE = (
     "the bundled snapshot is a small, dated sample of real OSV records for offline use; "
-    "it is not a complete advisory database: give --advisory-db a directory of OSV records "
-    "or OSV's all.zip export for a real audit"
+    "it is not a complete advisory database: run auditor db sync, or give --advisory-db a "
+    "directory of OSV records or OSV's all.zip export, for a real audit"
 )
 
 
@@ -78,6 +79,7 @@ class _Index:
     by_package: dict[tuple[Ecosystem, str], list[_Where]] = field(default_factory=dict)
     ecosystems: set[Ecosystem] = field(default_factory=set)
     records: int = 0
+    undated: int = 0  # records without a real 'modified' time
     newest: datetime | None = None
     downloaded: list[datetime] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -87,10 +89,13 @@ class _Index:
         if not isinstance(value, dict):
             raise AdvisoryFormatError(where.origin(), "record is not a JSON object")
         self.records += 1
-        modified = parse_timestamp(
-            value.get("modified") if isinstance(value.get("modified"), str) else None
-        )
-        if modified is not None and (self.newest is None or modified > self.newest):
+        text = value.get("modified")
+        modified = parse_timestamp(text) if isinstance(text, str) else None
+        if modified is None or modified.year == 1:
+            # golang/vulndb's data/osv leaves every 'modified' at Go's zero time
+            # (0001-01-01T00:00:00Z): not a date, so it says nothing about the data's age
+            self.undated += 1
+        elif self.newest is None or modified > self.newest:
             self.newest = modified
         affected = value.get("affected")
         for entry in affected if isinstance(affected, list) else ():
@@ -213,15 +218,18 @@ class OsvLocalSource(AdvisorySource):
         index = self.index()
         records: dict[str, tuple[OsvRecord, ...]] = {}
         unchecked: list[tuple[str, str]] = []
+        unaudited: list[tuple[str, str]] = []
         with ExitStack() as stack:
             zips: dict[Path, zipfile.ZipFile] = {}
             for package in packages:
                 reason = precheck(package)
-                if reason is None and package.ecosystem not in index.ecosystems:
+                if reason is not None:
+                    unaudited.append((package.id, reason))
+                    continue
+                if package.ecosystem not in index.ecosystems:
                     reason = f"no {package.ecosystem.value} advisories in {self.location}"
                     if self.synced:
                         reason += f" (run auditor db sync --ecosystem {package.ecosystem.value})"
-                if reason is not None:
                     unchecked.append((package.id, reason))
                     continue
                 try:
@@ -231,7 +239,12 @@ class OsvLocalSource(AdvisorySource):
                     continue
                 if found:
                     records[package.id] = found
-        return SourceAnswer(records=records, unchecked=tuple(unchecked), info=self.info())
+        return SourceAnswer(
+            records=records,
+            unchecked=tuple(unchecked),
+            unaudited=tuple(unaudited),
+            info=self.info(),
+        )
 
     def _records_for(
         self,
@@ -262,17 +275,24 @@ class OsvLocalSource(AdvisorySource):
         updated = min(index.downloaded) if index.downloaded else index.newest
         age = age_in_days(updated, self.options.now)
         notes = list(index.notes)
+        if updated is None and index.undated:
+            notes.append(
+                f"{index.undated} of {index.records} records carry no modification time "
+                "(Go's zero time 0001-01-01T00:00:00Z, as golang/vulndb's data/osv writes it): "
+                "the age of this data is unknown"
+            )
         if self.bundled:
             notes.insert(0, BUNDLED_NOTE)
         return SourceInfo(
             name=self.name,
             location=self.location,
-            updated=updated.strftime("%Y-%m-%dT%H:%M:%SZ") if updated else None,
+            updated=rfc3339(updated) if updated else None,
             age_days=age,
             stale=age is None or age > self.options.stale_days,
             records=index.records,
             ecosystems=tuple(sorted(e.value for e in index.ecosystems)),
             notes=tuple(notes),
+            sample=self.bundled,
         )
 
 

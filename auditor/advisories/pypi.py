@@ -55,6 +55,7 @@ from auditor.core.errors import SourceError
 from auditor.core.model import Ecosystem, Package
 from auditor.core.redact import redact_url
 from auditor.core.result import SourceInfo
+from auditor.core.times import rfc3339
 from auditor.net.client import HttpClient, NetConfig
 from auditor.registries.common import ConfigContext
 from auditor.registries.pipconf import resolve_python
@@ -117,15 +118,16 @@ class PypiSource(AdvisorySource):
     def query_all(self, packages: Sequence[Package]) -> SourceAnswer:
         service = self._service()
         unchecked: list[tuple[str, str]] = []
+        unaudited: list[tuple[str, str]] = []
         todo: list[Package] = []
         for package in packages:
             reason = precheck(package)
-            if reason is None and package.ecosystem is not Ecosystem.PYPI:
-                reason = f"{self.name} source covers PyPI only"
-            if reason is None:
-                todo.append(package)
+            if reason is not None:
+                unaudited.append((package.id, reason))
+            elif package.ecosystem is not Ecosystem.PYPI:
+                unchecked.append((package.id, f"{self.name} source covers PyPI only"))
             else:
-                unchecked.append((package.id, reason))
+                todo.append(package)
         found: dict[str, tuple[OsvRecord, ...]] = {}
         if todo:
             with ThreadPoolExecutor(max_workers=min(WORKERS, len(todo))) as pool:
@@ -139,12 +141,14 @@ class PypiSource(AdvisorySource):
         info = SourceInfo(
             name=self.name,
             location=redact_url(self.json_base),
-            updated=self.options.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            updated=rfc3339(self.options.now),
             age_days=0.0,
             records=self._records,
             ecosystems=(Ecosystem.PYPI.value,),
         )
-        return SourceAnswer(records=found, unchecked=tuple(unchecked), info=info)
+        return SourceAnswer(
+            records=found, unchecked=tuple(unchecked), unaudited=tuple(unaudited), info=info
+        )
 
     # -- pip-audit ---------------------------------------------------------------------------
 
@@ -197,7 +201,7 @@ class PypiSource(AdvisorySource):
             Event(kind="introduced", version=package.version),
             *(Event(kind="fixed", version=v) for v in fixes),
         )
-        published = result.published.strftime("%Y-%m-%dT%H:%M:%SZ") if result.published else None
+        published = rfc3339(result.published) if result.published else None
         affected = Affected(
             index=0,
             package=AffectedPackage(ecosystem=Ecosystem.PYPI.value, name=package.name),

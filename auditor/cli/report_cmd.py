@@ -9,7 +9,12 @@ from pathlib import Path
 from auditor.cli.audit_setup import add_audit_options, audit_request, report_problems
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
-from auditor.cli.output_options import add_document_options, add_format_option, document_request
+from auditor.cli.output_options import (
+    add_document_options,
+    add_force_option,
+    add_format_option,
+    document_request,
+)
 from auditor.cli.site_options import add_site_options, progress, site_line
 from auditor.cli.store_options import add_store_options
 from auditor.outputs.files import choose_formats
@@ -38,6 +43,7 @@ class ReportCommand(Command):
             default="auditor-report",
             help="directory for the report files (default: auditor-report)",
         )
+        add_force_option(parser)
         add_format_option(parser, default=",".join(REPORT_DEFAULT), sbom_only=False)
         add_document_options(parser)
         parser.add_argument("--quiet", action="store_true", help="print only errors")
@@ -67,6 +73,8 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         site_snapshots=args.site_snapshots,
         site_full=args.full_site,
         snapshot_time=args.snapshot_time,
+        force=args.force,
+        commit=args.commit,
     )
 
 
@@ -82,6 +90,12 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
         return
     if done.snapshot is not None:
         saved = done.snapshot
-        console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}")
+        carried = ""
+        if saved.carried:
+            carried = (
+                f" ({saved.carried} earlier finding{'s' if saved.carried != 1 else ''} kept "
+                "unverified: their checks could not run)"
+            )
+        console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}{carried}")
     if done.site is not None:
         console.print(site_line(done.site))

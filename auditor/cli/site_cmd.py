@@ -12,9 +12,9 @@ import argparse
 from pathlib import Path
 
 from auditor.cli.base import EXIT_OK, Command, Console
+from auditor.cli.output_options import add_force_option
 from auditor.cli.site_options import add_site_snapshots_option, progress, site_line
 from auditor.cli.store_options import add_db_option, open_for_reading
-from auditor.core.errors import UsageError
 
 EXIT_INTERRUPTED = 130  # as the command line answers any interrupted command
 
@@ -52,14 +52,15 @@ class SiteCommand(Command):
             action="store_true",
             help="render every project's pages even where they are current",
         )
+        add_force_option(build)
         build.add_argument("--quiet", action="store_true", help="print only errors")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
         from auditor.site import SiteOptions, render_site
+        from auditor.site.manifest import check_folder
 
         out = Path(args.out)
-        if out.exists() and not out.is_dir():
-            raise UsageError(f"--out {args.out}: exists and is not a folder")
+        check_folder(out, force=args.force)  # before the store is opened
         engine = open_for_reading(args)
         try:
             with progress(console, quiet=args.quiet) as stage:
@@ -69,6 +70,7 @@ class SiteCommand(Command):
                     SiteOptions(snapshot_pages=args.site_snapshots),
                     full=args.full,
                     progress=stage,
+                    force=args.force,
                 )
         except KeyboardInterrupt:
             console.error(

@@ -18,6 +18,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from auditor.core.errors import LockfileError, render_place
+from auditor.core.ordering import NoneFirst
 from auditor.core.redact import redact_text, redact_url
 
 
@@ -82,8 +83,8 @@ class SourceKind(str, enum.Enum):
     WORKSPACE = "workspace"
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Source:
+@dataclass(frozen=True, kw_only=True)
+class Source(NoneFirst):
     """The origin of a package. ``url`` never carries credentials (collectors redact)."""
 
     kind: SourceKind = SourceKind.REGISTRY
@@ -101,12 +102,23 @@ class Source:
     def is_registry(self) -> bool:
         return self.kind is SourceKind.REGISTRY
 
+    def describe(self) -> str:
+        """Where the package comes from, in a few words: ``git URL@commit``, ``url URL``."""
+        text = self.kind.value
+        if self.url:
+            text += f" {self.url}"
+        if self.reference:
+            text += f"@{self.reference}" if self.url else f" {self.reference}"
+        if self.subdirectory:
+            text += f"#{self.subdirectory}"
+        return text
+
 
 REGISTRY = Source()
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Location:
+@dataclass(frozen=True, kw_only=True)
+class Location(NoneFirst):
     """Where something was found: a file (as displayed) and a line or a key path."""
 
     path: str
@@ -127,8 +139,8 @@ def location_key(location: Location) -> tuple[str, int, str]:
     return (location.path, -1 if location.line is None else location.line, location.key or "")
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Hash:
+@dataclass(frozen=True, kw_only=True)
+class Hash(NoneFirst):
     """A content hash as ``algorithm`` (lowercase, e.g. ``sha256``) and lowercase hex value."""
 
     algorithm: str
@@ -188,8 +200,8 @@ class Package:
         )
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Root:
+@dataclass(frozen=True, kw_only=True)
+class Root(NoneFirst):
     """A project a lockfile describes (one per file, or one per workspace member).
 
     Roots are the starting points of "why is this here" paths; edges from a root lead to
@@ -210,8 +222,8 @@ def root_id(path: str, member: str | None = None) -> str:
     return f"root:{path}" if member is None else f"root:{path}#{member}"
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Edge:
+@dataclass(frozen=True, kw_only=True)
+class Edge(NoneFirst):
     """``parent`` depends on ``child`` (package or root ids), because of ``requirement``."""
 
     parent: str
@@ -228,8 +240,8 @@ class Edge:
             object.__setattr__(self, "requirement", redact_text(self.requirement))
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class SkippedPackage:
+@dataclass(frozen=True, kw_only=True)
+class SkippedPackage(NoneFirst):
     """A dependency seen in a file that cannot become a locked package, with the reason."""
 
     ecosystem: Ecosystem
@@ -243,8 +255,8 @@ class SkippedPackage:
             object.__setattr__(self, name, redact_text(getattr(self, name)))
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class FileError:
+@dataclass(frozen=True, kw_only=True)
+class FileError(NoneFirst):
     """A file that could not be collected; the run goes on and is marked partial."""
 
     path: str
@@ -264,6 +276,17 @@ class FileError:
 
     def render(self) -> str:
         return render_place(self.path, self.message, line=self.line, key=self.key)
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class UnsupportedFile:
+    """A file that declares dependencies auditor did not read: a lockfile of a format it
+    has no collector for (``kind`` "lockfile"), or a manifest without a lockfile
+    ("manifest"). Nothing of it was audited; the run is partial."""
+
+    path: str
+    kind: str
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)

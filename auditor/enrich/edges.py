@@ -9,9 +9,10 @@ runs to a fixed point), and each requirement is bound to the package of that nam
 the same file (the one its specifier admits when several versions are pinned).
 
 Root edges: in a star (every package hung from the root), a root edge is kept only for
-packages nobody else requires; where the root edges came from a manifest (a ``Pipfile``),
-they are the project's real declarations and all stay. Anything a cycle would cut off from
-the root keeps its root edge.
+packages nobody else requires; where the root edges came from a manifest (a ``Pipfile``, the
+``.in`` input of pip-compile output), they are the project's real declarations and all stay,
+while the ``indirect`` ones (pins the manifest does not ask for) go once something requires
+their package. Anything a cycle would cut off from the root keeps its root edge.
 
 An unconditional requirement whose package the file does not pin at all is reported as
 missing (pip would install whatever is newest); a requirement under a marker is reported only
@@ -88,16 +89,20 @@ def complete(
             out.append(result)
             continue
         found = _Completer(result, requirements, environment)
+        known = 0
         for package in result.packages:
             answer = requirements.get(package.id)
-            if not isinstance(answer, Requirements) and package.source.is_registry:
+            if isinstance(answer, Requirements):
+                known += 1
+            elif package.source.is_registry:
                 unknown[package.id] = (
                     answer if isinstance(answer, str) else "the registry publishes no metadata"
                 )
         edges = found.run()
         missing.update(found.missing)
         out.append(replace(result, edges=tuple(sorted(edges, key=_edge_key))))
-        completed.append(result.path)
+        if known:  # not when every lookup failed: nothing was filled in
+            completed.append(result.path)
     return Completion(
         results=tuple(out),
         completed=tuple(completed),
@@ -182,8 +187,11 @@ class _Completer:
 
     def _with_roots(self, root_edges: list[Edge], edges: set[Edge]) -> list[Edge]:
         has_parent = {e.child for e in edges}
-        star = {e.child for e in root_edges} >= {p.id for p in self.result.packages}
-        kept = [e for e in root_edges if not star or e.child not in has_parent]
+        declared = {e.child for e in root_edges if not e.indirect}
+        star = declared >= {p.id for p in self.result.packages}
+        # a root edge that only pins a version (pip-compile output read with its .in) is
+        # not needed once the package hangs from the one that requires it
+        kept = [e for e in root_edges if (not star and not e.indirect) or e.child not in has_parent]
         all_edges = [*kept, *edges]
         reachable = _reachable(self.roots, all_edges)
         by_child = {e.child: e for e in root_edges}

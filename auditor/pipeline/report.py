@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.core.errors import UsageError
 from auditor.core.findings import FindingKind, IgnoreRule, Severity
+from auditor.core.outfolder import OutFolder
 from auditor.core.result import AuditResult, Status
 from auditor.outputs import plugins
-from auditor.outputs.files import render_all, write_files
+from auditor.outputs.files import render_all
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.summary import render_summary
 from auditor.pipeline.audit import Collection, audit, collect_paths
@@ -35,6 +35,7 @@ from auditor.pipeline.exits import exit_code
 from auditor.pipeline.project import project_root
 from auditor.pipeline.setup import AuditRequest, prepare
 from auditor.pipeline.snapshot import SavedSnapshot, save_run
+from auditor.site import manifest as site_manifest
 
 if TYPE_CHECKING:
     from auditor.site.site import SiteSummary
@@ -58,6 +59,8 @@ class ReportRequest:
     site_snapshots: int = 20  # snapshots of each project with a page of their own
     site_full: bool = False  # render every project's pages, not only this one's (and the index)
     snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
+    force: bool = False  # replace files in ``out`` that auditor did not write
+    commit: str | None = None  # the git commit to record (replays); None: ask git
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,8 +121,12 @@ def run_report(
     environ = os.environ if environ is None else environ
     say = progress or (lambda _text: None)
     out = request.out if cwd is None else cwd / request.out
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {request.out}: exists and is not a folder")
+    # the report files; the site keeps its own record of its pages (auditor.site.manifest)
+    folder = OutFolder(out, force=request.force, others=site_manifest.is_site_file)
+    # before any work: a file of the folder the report would replace and did not write
+    folder.check([f.filename for f in request.formats])
+    if request.site:
+        site_manifest.check_folder(out, force=request.force)
     paths = request.audit.paths
     if request.store:  # a store file that came with the checkout is refused before any work
         _check_store(_store_url(request.db, project_root(paths, cwd), environ))
@@ -128,14 +135,18 @@ def run_report(
         fail_on = setup.settings.fail_on
         options = render_options(request.document, paths, fail_on=fail_on, environ=environ, cwd=cwd)
         say("collecting lockfiles")
-        collection = collect_paths(paths, force=request.audit.force_format, cwd=cwd)
+        collection = collect_paths(
+            paths,
+            force=request.audit.force_format,
+            cwd=cwd,
+            exclude=setup.settings.exclude,
+        )
         say(f"auditing {len(collection.results)} lockfile(s)")
         result = audit(collection, setup.options)
     finally:
         setup.close()
-    say("writing the report files")
     outputs = render_all(request.formats, result, options)
-    files = write_files(outputs, out)
+    report_files = {o.format.filename: o.text for o in outputs}
     # the summary file's text when it was written, else rendered for the terminal
     summary = next((o.text for o in outputs if o.format.name == "summary"), None)
     root = project_root(paths, cwd)
@@ -147,14 +158,22 @@ def run_report(
         snapshot = _save(run, url, request, environ)
     site = None
     if request.site:
-        site = _publish_site(run, request, snapshot=snapshot, out=out, environ=environ, say=say)
+        site = _build_site(run, request, snapshot=snapshot, out=out, environ=environ, say=say)
+    say("writing the report files")
+    folder.write(report_files)
+    if not request.site:  # what earlier runs rendered here goes, as other files they wrote
+        site_manifest.remove_site(out)
     return ReportResult(
         result=result,
         fail_on=fail_on,
         exit_code=exit_code(
-            result, fail_on, gate=fail_on is not None, unknown=setup.settings.unknown_severity
+            result,
+            fail_on,
+            gate=fail_on is not None,
+            unknown=setup.settings.unknown_severity,
+            strict=setup.settings.strict,
         ),
-        files=tuple(files),
+        files=tuple(out / name for name in report_files),
         summary=summary if summary is not None else render_summary(result),
         snapshot=snapshot,
         site=site,
@@ -190,11 +209,12 @@ def _save(run: _Run, url: str, request: ReportRequest, environ: Mapping[str, str
         result=run.result,
         ignores=run.ignores,
         taken_at=request.snapshot_time,
+        commit=request.commit,
         environ=environ,
     )
 
 
-def _publish_site(
+def _build_site(
     run: _Run,
     request: ReportRequest,
     *,
@@ -221,5 +241,11 @@ def _publish_site(
         stack.callback(engine.dispose)
         chosen = None if request.site_full else (project,)
         return render_site(
-            engine, out, options, projects=chosen, full=request.site_full, progress=say
+            engine,
+            out,
+            options,
+            projects=chosen,
+            full=request.site_full,
+            progress=say,
+            force=request.force,
         )

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from auditor.core.findings import Finding
-from auditor.core.result import Status
 from auditor.site.risk import Risk, assess
 from auditor.store import SnapshotInfo, StoredSnapshot, snapshots
 from auditor.store.exposure import FindingFact, finding_facts, project_findings
@@ -72,7 +71,7 @@ def read_project(engine: Engine, name: str, *, snapshot_pages: int) -> ProjectHi
         texts=project_findings(engine, name),
         loaded=load_snapshots(engine, sorted(wanted)),
         paged=paged,
-        week_state=week_states([(p.snapshot_id, p.taken_at, p.status) for p in series.snapshots]),
+        week_state=week_states([(p.snapshot_id, p.taken_at, p.whole) for p in series.snapshots]),
     )
 
 
@@ -94,7 +93,7 @@ def comparison_base(infos: tuple[SnapshotInfo, ...], snapshot_id: int) -> int | 
     return order[index - 1] if index > 0 else None
 
 
-Moment = tuple[int, dt.datetime, Status]  # a snapshot's id, time and status
+Moment = tuple[int, dt.datetime, bool]  # a snapshot's id, time, and whether it is whole
 
 
 def week_states(points: Sequence[Moment]) -> tuple[int, ...]:
@@ -112,10 +111,10 @@ def week_states(points: Sequence[Moment]) -> tuple[int, ...]:
     complete_seen = False
     out = []
     while monday <= last:
-        for snapshot_id, _, status in grouped.get(monday, []):
-            if status is Status.COMPLETE or not complete_seen:
+        for snapshot_id, _, whole in grouped.get(monday, []):
+            if whole or not complete_seen:
                 state = snapshot_id
-                complete_seen = complete_seen or status is Status.COMPLETE
+                complete_seen = complete_seen or whole
         out.append(state)
         monday += dt.timedelta(days=7)
     return tuple(out)

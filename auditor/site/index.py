@@ -32,7 +32,7 @@ from auditor.core.result import Status
 from auditor.site import paths
 from auditor.site.charts import sparkline
 from auditor.site.data import ProjectHistory, risks_of, week_states
-from auditor.site.jinja import INDEX, render, when
+from auditor.site.jinja import render, when
 from auditor.site.manifest import inputs_digest
 from auditor.site.project import trends_from
 from auditor.site.risk import BANDS as SCORE_BANDS
@@ -143,7 +143,7 @@ def compute_row(engine: Engine, name: str) -> IndexRow | None:
     if not infos:
         return None
     risks = risks_of(finding_facts(engine, name))
-    return row_from(name, infos, risks, week_states([(i.id, i.taken_at, i.status) for i in infos]))
+    return row_from(name, infos, risks, week_states([(i.id, i.taken_at, i.whole) for i in infos]))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -209,7 +209,7 @@ def listing(
 
 
 def page_path(number: int) -> str:
-    return INDEX if number == 1 else f"index-{number}.html"
+    return paths.index_page(number)
 
 
 def search_data(listed: Sequence[Listed], page_size: int) -> str:

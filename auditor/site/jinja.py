@@ -23,11 +23,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from auditor.core.times import rfc3339_minutes
 from auditor.site import paths
 from auditor.site.sanitize import render_markdown, safe_url
 
 NONE = "\u2013"  # an en dash: the value is not known or does not apply
-INDEX = "index.html"  # the site's home: the first page of the index of projects
+INDEX = paths.INDEX  # the site's home: the first page of the index of projects
 
 
 def _asset(name: str) -> str:
@@ -65,7 +66,7 @@ def when(moment: dt.datetime | None) -> str:
     """``2024-05-01 02:00 UTC`` (times are stored in UTC)."""
     if moment is None:
         return NONE
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return rfc3339_minutes(moment) + " UTC"
 
 
 def day(moment: dt.datetime | dt.date | None) -> str:

@@ -19,6 +19,12 @@ render their own folder, and a scheduled job renders another.
 A manifest that is missing, unreadable or names a file outside its folder is ignored (the
 pages are then rendered again); nothing it says can make auditor write or delete outside
 the site folder.
+
+The report files in the same folder keep their own record (``auditor-files.json``,
+``auditor.core.outfolder``), which leaves the site's files to these manifests
+(``is_site_file``); pages an earlier auditor listed there are taken over as pages of an
+older auditor. Before anything is written, ``check_folder`` refuses a folder where a page
+would replace a file auditor did not write (``--force`` replaces it).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.core.errors import UsageError
+from auditor.core.outfolder import OutFolder
 from auditor.site import paths
 
 MANIFEST = "auditor-site.json"
@@ -88,14 +97,29 @@ class IndexPages:
         return tuple(p for p in self.legacy if p.startswith(folder + "/"))
 
 
+def is_site_file(name: str) -> bool:
+    """Whether ``name`` (a path in the output folder) is the site's to keep a record of."""
+    return paths.is_site_file(name, (MANIFEST,))
+
+
+def _report_folder(out: Path) -> OutFolder:
+    return OutFolder(out, others=is_site_file)
+
+
 def read_index(out: Path) -> IndexPages:
+    # the site's pages an earlier auditor listed with the report files (auditor-files.json)
+    adopted = {
+        name
+        for name in _report_folder(out).written_before()
+        if is_site_file(name) and name != MANIFEST and _safe(name)
+    }
     data = _load(out / MANIFEST)
     if data is None:
-        return IndexPages()
+        return IndexPages(legacy=tuple(sorted(adopted)))
     if data.get("format") != FORMAT:  # an older auditor's: {"files": [...]}
         files = data.get("files")
         older = [f for f in files if _safe(f)] if isinstance(files, list) else []
-        return IndexPages(legacy=tuple(sorted(set(older))))
+        return IndexPages(legacy=tuple(sorted(adopted | set(older))))
     pages = data.get("pages")
     legacy = data.get("legacy")
     return IndexPages(
@@ -104,17 +128,85 @@ def read_index(out: Path) -> IndexPages:
             for k, v in (pages.items() if isinstance(pages, dict) else ())
             if isinstance(v, str) and _safe(k) and "/" not in k
         },
-        legacy=tuple(sorted({p for p in (legacy if isinstance(legacy, list) else ()) if _safe(p)})),
+        legacy=tuple(
+            sorted(adopted | {p for p in (legacy if isinstance(legacy, list) else ()) if _safe(p)})
+        ),
     )
 
 
 def write_index(out: Path, index: IndexPages) -> None:
+    """Write the index's manifest; the report files' manifest then no longer lists pages
+    of the site (they are in this one, or in the projects')."""
     data = {
         "format": FORMAT,
         "pages": dict(sorted(index.pages.items())),
         "legacy": list(index.legacy),
     }
     paths.write_file(out, MANIFEST, _dump(data))
+    _report_folder(out).release()
+
+
+def check_folder(out: Path, *, force: bool = False, flag: str = "--out") -> None:
+    """A ``UsageError`` (one line) when rendering the site into ``out`` could replace a file
+    auditor did not write: a page of the index, the manifest, or anything in ``p/`` that
+    is neither a project folder with its manifest nor listed by an older auditor. Reads
+    the top of the folder and of ``p/``, not every project's pages."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{flag} {out}: exists and is not a folder")
+    if force or not out.is_dir():
+        return
+    known = read_index(out)
+    ours = set(known.pages) | set(known.legacy)
+    tops = sorted(e.name for e in os.scandir(out) if paths.is_index_page(e.name))
+    for name in [MANIFEST, *tops]:
+        if name in ours or (name == MANIFEST and _is_manifest(out / name)):
+            continue
+        if (out / name).is_file() or (out / name).is_symlink():
+            raise _not_ours(flag, out, name)
+    top = out / paths.PROJECTS
+    if top.is_symlink() or (top.exists() and not top.is_dir()):
+        raise _not_ours(flag, out, paths.PROJECTS)
+    if not top.is_dir():
+        return
+    for entry in sorted(os.scandir(top), key=lambda e: e.name):
+        name = f"{paths.PROJECTS}/{entry.name}"
+        if not entry.is_dir(follow_symlinks=False):
+            if name not in ours:
+                raise _not_ours(flag, out, name)
+        elif not (Path(entry.path) / PROJECT_MANIFEST).is_file():
+            for item in sorted(Path(entry.path).rglob("*")):
+                path = item.relative_to(out).as_posix()
+                if (item.is_file() or item.is_symlink()) and path not in ours:
+                    raise _not_ours(flag, out, path)
+
+
+def _not_ours(flag: str, out: Path, name: str) -> UsageError:
+    return UsageError(
+        f"{flag} {out}: {name} exists and auditor did not write it; "
+        "choose another folder or pass --force to replace it"
+    )
+
+
+def _is_manifest(path: Path) -> bool:
+    """Whether ``path`` is a site manifest (this auditor's or an older one's)."""
+    data = _load(path)
+    if data is None:
+        return False
+    return data.get("format") == FORMAT or isinstance(data.get("files"), list)
+
+
+def remove_site(out: Path) -> None:
+    """Remove every page the site wrote in ``out`` and its manifests (a report run without
+    the site removes what earlier runs rendered there), never anything else."""
+    if not out.is_dir() or out.is_symlink():
+        return
+    known = read_index(out)
+    for pages in project_manifests(out):
+        remove_project(out, pages)
+    paths.remove_files(out, [*known.pages, *known.legacy])
+    if _is_manifest(out / MANIFEST):
+        paths.remove_files(out, [MANIFEST])
+    _report_folder(out).release()
 
 
 def project_manifest(project: str) -> str:

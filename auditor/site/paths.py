@@ -7,23 +7,29 @@ plain, distinct name inside the site. Every path is checked against the output f
 before anything is written.
 
 A project's pages (or the index's) are rendered in memory first and written only when all
-of them rendered, each file through a temporary name and a rename, and only when its bytes
-changed: a page that would come out the same is not touched. The manifests
-(``auditor.site.manifest``) list the files the site wrote, so a later run removes pages
-that no longer exist (a pruned snapshot) and never anything else in the folder.
+of them rendered, each file through a temporary name and a rename (with the mode the umask
+gives, as ``auditor.core.fsutil.atomic_write``), and only when its bytes changed: a page
+that would come out the same is not touched. The site keeps its own record of what it
+wrote (``auditor.site.manifest``), beside the report files' (``auditor.core.outfolder``,
+which leaves the site's files to it: ``is_site_file``), so a later run removes pages that
+no longer exist (a pruned snapshot), never replaces a file auditor did not write without
+``--force``, and never removes anything else in the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from auditor.core.errors import AuditorError
+from auditor.core.fsutil import atomic_write
+from auditor.core.outfolder import OutFolder
 
+INDEX = "index.html"  # the site's home: the first page of the index of projects
+PROJECTS = "p"  # the folder of every project's pages
+_INDEX_PAGE = re.compile(r"^index(?:-[1-9][0-9]*)?\.html$")
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 SLUG_LENGTH = 40
 
@@ -76,6 +82,21 @@ def relative(from_page: str, to_page: str) -> str:
     return "/".join(parts)
 
 
+def index_page(number: int) -> str:
+    """The file of the index's page ``number`` (from 1)."""
+    return INDEX if number == 1 else f"index-{number}.html"
+
+
+def is_index_page(name: str) -> bool:
+    return _INDEX_PAGE.match(name) is not None
+
+
+def is_site_file(name: str, manifests: Iterable[str]) -> bool:
+    """Whether ``name`` (a path in the folder) is the site's: a page of the index, a
+    project's page, or one of the site's ``manifests``."""
+    return is_index_page(name) or name.startswith(f"{PROJECTS}/") or name in manifests
+
+
 def plain(site_path: str) -> bool:
     """Whether ``site_path`` has the shape of the paths the site writes: relative, POSIX,
     no empty, ``.`` or ``..`` part, no backslash or NUL. A check of the text alone (cheap
@@ -87,14 +108,7 @@ def plain(site_path: str) -> bool:
 
 def inside(out: Path, site_path: str) -> Path:
     """The file for ``site_path`` below ``out``; an error if it would land anywhere else."""
-    pure = PurePosixPath(site_path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise AuditorError(f"{out}: refusing to write outside the report folder: {site_path!r}")
-    base = out.resolve()
-    target = (base / Path(*pure.parts)).resolve()
-    if not target.is_relative_to(base):
-        raise AuditorError(f"{out}: refusing to write outside the report folder: {site_path!r}")
-    return target
+    return OutFolder(out).inside(site_path)
 
 
 def write_pages(out: Path, files: Mapping[str, str], previous: Iterable[str] = ()) -> int:
@@ -143,7 +157,7 @@ def remove_files(out: Path, site_paths: Iterable[str]) -> None:
             folder = folder.parent
 
 
-# what ``_write`` names its temporary files (``tempfile.mkstemp``: 8 random characters)
+# what ``atomic_write`` names its temporary files (``tempfile.mkstemp``: 8 random characters)
 _TEMPORARY = re.compile(r"^\.[^/]+\.(?:html|json)\.[a-z0-9_]{8}\.tmp$")
 
 
@@ -168,14 +182,6 @@ def _same(target: Path, data: bytes) -> bool:
 
 
 def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_symlink():
         target.unlink()  # never write through a link planted in the output folder
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, data, sync=False)

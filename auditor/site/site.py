@@ -85,9 +85,13 @@ def render_site(
     projects: Sequence[str] | None = None,
     full: bool = False,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> SiteSummary:
     """Render ``projects`` (default: every project of the store) where their inputs changed
-    (``full``: whatever the manifests say), then the index; return what was done."""
+    (``full``: whatever the manifests say), then the index; return what was done. Raises
+    ``UsageError`` before writing anything when a page would replace a file auditor did not
+    write, unless ``force`` (``manifest.check_folder``)."""
+    manifest.check_folder(out, force=force)
     options = options or SiteOptions()
     say = progress or (lambda _text: None)
     renderer = manifest.renderer()
@@ -111,6 +115,10 @@ def render_site(
         say(f"rendering {name}")
         files = project_files(history, options)
         previous = before.pages if before else known.legacy_under(paths.project_dir(name))
+        # first a manifest that claims both renders' pages and matches no inputs: a render
+        # cut short here leaves pages the next run knows as auditor's and renders again
+        claimed = tuple(sorted(set(files) | set(previous)))
+        manifest.write_project(out, manifest.ProjectPages(project=name, inputs="", pages=claimed))
         tally.add(files, paths.write_pages(out, files, previous))
         manifest.write_project(
             out, manifest.ProjectPages(project=name, inputs=inputs, pages=tuple(sorted(files)))

@@ -70,5 +70,5 @@ def test_report_renders_its_project_and_full_site_renders_all(tmp_path: Path) ->
     built = tmp_path / "built"
     assert 0 == run_cli(["site", "build", "--db", db, "--out", str(built)]).code
     site = {p: b for p, b in files(everything).items() if p.endswith((".html", ".json"))}
-    report_files = {"findings.json", "graph.json", "sbom.cdx.json"}
+    report_files = {"findings.json", "graph.json", "sbom.cdx.json", "auditor-files.json"}
     assert files(built) == {p: b for p, b in site.items() if p not in report_files}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.site import paths
 from tests.store.helpers import day, finding, pypi, save, small_graph
 
 
@@ -66,3 +69,20 @@ def stamps(folder: Path) -> dict[str, tuple[int, int]]:
             stat = os.stat(path)
             out[path.relative_to(folder).as_posix()] = (stat.st_ino, stat.st_mtime_ns)
     return out
+
+
+def fail_writes_from(monkeypatch: pytest.MonkeyPatch, number: int) -> Callable[[], None]:
+    """Make the site's ``number``-th page write (and any after it) fail as a full disk
+    would; returns what restores the real writes."""
+    real_write = paths._write
+    writes = 0
+
+    def failing(target: Path, data: bytes) -> None:
+        nonlocal writes
+        writes += 1
+        if writes >= number:
+            raise OSError(28, "No space left on device")
+        real_write(target, data)
+
+    monkeypatch.setattr(paths, "_write", failing)
+    return lambda: monkeypatch.setattr(paths, "_write", real_write)

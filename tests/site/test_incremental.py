@@ -25,7 +25,7 @@ from auditor.site import SiteOptions, index, manifest, paths, render_site
 from auditor.store import open_store
 from auditor.store.portfolio import entries, save_cached
 from tests.site.htmltables import read_page
-from tests.site.stories import files, stamps, story
+from tests.site.stories import fail_writes_from, files, stamps, story
 from tests.store.helpers import day, finding, pypi, save, small_graph
 
 NAMES = ("alpha", "bravo", "charlie", "delta", "echo")
@@ -189,20 +189,10 @@ def test_a_project_cut_off_in_the_middle_is_rendered_again(
     out = tmp_path / "site"
     render_site(engine, out)
     night(engine, "bravo")
-    real_write = paths._write
-    writes = 0
-
-    def failing(target: Path, data: bytes) -> None:
-        nonlocal writes
-        writes += 1
-        if writes == 3:
-            raise OSError(28, "No space left on device")
-        real_write(target, data)
-
-    monkeypatch.setattr(paths, "_write", failing)
+    restore = fail_writes_from(monkeypatch, 3)
     with pytest.raises(AuditorError, match="No space left on device"):
         render_site(engine, out)
-    monkeypatch.setattr(paths, "_write", real_write)
+    restore()
     summary = render_site(engine, out)
     assert (1, 1) == (summary.rendered, summary.current)
     full = tmp_path / "full"
