@@ -22,7 +22,10 @@ project's (a saleor one) nightly runs and the portfolio's build:
 - ``report`` into the folder the site build wrote (a persistent folder).
 
 With ``--no-site-build``, or code that has no ``site build`` (to measure an older auditor),
-only the runs ``report --no-site`` and ``report`` into an empty folder are made.
+only the runs ``report --no-site`` and ``report`` into an empty folder are made (and, with
+``site build``, the first report before the rows are cached). ``--site-build-max N`` makes
+the whole portfolio's builds (and the reports into their folder) only at sizes up to N: a
+build of 1,000 projects takes as long as a thousand projects' pages do.
 
 The nightly runs are repeated ``--repeat`` times, interleaved between the sizes so that a
 change in the machine's load touches every size alike; the table gives their medians.
@@ -268,14 +271,16 @@ class Portfolio:
         return run_process(argv, cwd=self.folder)
 
 
-def once(portfolio: Portfolio, site_build: bool) -> Iterator[Measured]:
+def once(portfolio: Portfolio, incremental: bool, site_build: bool) -> Iterator[Measured]:
     """What is measured once per size: the first report (no index row kept yet) and the
-    whole portfolio's build, then a build after one project changed."""
-    if not site_build:
+    whole portfolio's build."""
+    if not incremental:
         return
     first = portfolio.folder / "first"
     what = "report, empty folder, rows not cached"
     yield Measured(what, portfolio.report(first), *site_size(first))
+    if not site_build:
+        return
     site = portfolio.folder / "portfolio"
     yield Measured("site build (whole portfolio)", portfolio.build(site), *site_size(site))
 
@@ -330,13 +335,24 @@ def main() -> None:
     parser.add_argument("--keep", metavar="DIR", help="work in DIR (kept) instead of a temp dir")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of nightly runs (median)")
     parser.add_argument("--no-site-build", action="store_true", help="skip `site build`")
+    parser.add_argument(
+        "--site-build-max",
+        type=int,
+        metavar="N",
+        help="run `site build` only at sizes up to N projects",
+    )
     parser.add_argument("--build-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(n) for n in args.projects.split(",")]
     if args.build_only:  # the child that builds a store, so that the measuring parent stays small
         build(args.build_only, sizes[0], Path(args.keep))
         return
-    site_build = not args.no_site_build and has_site_build()
+    incremental = has_site_build()
+    site_build = not args.no_site_build and incremental
+
+    def builds(size: int) -> bool:
+        return site_build and (args.site_build_max is None or size <= args.site_build_max)
+
     results: dict[tuple[int, str], list[Measured]] = {}
 
     def record(size: int, item: Measured) -> None:
@@ -367,11 +383,11 @@ def main() -> None:
             )  # fmt: skip
             portfolios.append(Portfolio(size=size, url=url, folder=folder))
         for portfolio in portfolios:
-            for item in once(portfolio, site_build):
+            for item in once(portfolio, incremental, builds(portfolio.size)):
                 record(portfolio.size, item)
         for number in range(args.repeat):  # interleaved, so that load drifts hit every size
             for portfolio in portfolios:
-                for item in nightly(portfolio, site_build, number):
+                for item in nightly(portfolio, builds(portfolio.size), number):
                     record(portfolio.size, item)
     print("\n| projects | run | wall (median) | peak RSS (max) | site |")
     print("|---:|---|---:|---:|---|")
