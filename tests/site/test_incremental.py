@@ -21,7 +21,10 @@ from sqlalchemy.engine import Engine
 
 from auditor.core.errors import AuditorError
 from auditor.core.findings import Severity
+from auditor.core.model import UnsupportedFile
+from auditor.core.result import Status
 from auditor.site import SiteOptions, index, manifest, paths, render_site
+from auditor.site.data import read_project
 from auditor.store import open_store
 from auditor.store.portfolio import entries, save_cached
 from tests.site.htmltables import read_page
@@ -430,3 +433,24 @@ def test_a_row_read_back_from_the_store_renders_the_same_bytes(
     summary = render_site(engine, out)
     assert (0, 0) == (summary.written, summary.pages)
     assert before == stamps(out)
+
+
+def test_a_row_counts_runs_partial_only_through_unsupported_files_as_whole(
+    engine: Engine,
+) -> None:
+    """A week whose run read every supported file (partial only because of a mix.lock)
+    shows that run, as the project page does; a run partial through a broken file does
+    not replace the complete one before it. The row computed from the snapshot list equals
+    the one made from the whole history."""
+    a, b = pypi("a", "1.0"), pypi("b", "1.0")
+    mix = UnsupportedFile(path="mix.lock", kind="lockfile", reason="lockfile of Elixir (Mix)")
+    critical = [finding(b, "GHSA-9", Severity.CRITICAL)]
+    save(engine, small_graph(a, b), project="p", findings=critical, taken_at=day(0))
+    save(engine, small_graph(a, b), project="p", status=Status.PARTIAL, taken_at=day(7),
+         unsupported=[mix])  # fmt: skip
+    save(engine, small_graph(a, b), project="p", findings=critical, taken_at=day(14))
+    save(engine, small_graph(a, b), project="p", status=Status.PARTIAL, taken_at=day(21))
+    history = read_project(engine, "p", snapshot_pages=20)
+    assert history is not None
+    assert index.history_row(history) == index.compute_row(engine, "p")
+    assert (10.0, 0.0, 10.0, 10.0) == index.history_row(history).spark
