@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from auditor.core.errors import AuditorError
@@ -32,10 +35,12 @@ def atomic_write(path: Path, data: str | bytes, *, sync: bool = True) -> None:
     to a web server or to the host user of a container). ``sync=False`` skips the
     ``fsync`` (thousands of pages that the next run can render again)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            with _signals_held():  # a Ctrl-C or SIGTERM waits until ``tmp`` is known
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             os.fchmod(fd, 0o666 & ~umask())
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -44,10 +49,30 @@ def atomic_write(path: Path, data: str | bytes, *, sync: bool = True) -> None:
                     os.fsync(handle.fileno())
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise AuditorError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM (their handlers raise) while the block runs: a temporary
+    file is created and named in one step, so a terminated run can always remove it.
+    Where signals cannot be masked (not POSIX), nothing is held."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    before = mask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, before)
 
 
 # What reading a member of a crafted zip can raise: a bad CRC or header (BadZipFile), an
