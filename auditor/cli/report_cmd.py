@@ -42,6 +42,14 @@ class ReportCommand(Command):
         add_document_options(parser)
         parser.add_argument("--quiet", action="store_true", help="print only errors")
         add_audit_options(parser, fail_on_default="findings do not fail the report")
+        parser.add_argument(
+            "--notify",
+            action="append",
+            metavar="URL",
+            help="POST a message about the findings new since the project's previous snapshot "
+            "to this webhook (Slack, Teams or any JSON endpoint); repeatable (env "
+            "AUDITOR_NOTIFY; config notify). The URL is never printed",
+        )
         add_store_options(parser)
         add_site_options(parser)
 

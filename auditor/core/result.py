@@ -86,6 +86,21 @@ class AuditResult:
     duplicates: tuple[DuplicateVersions, ...] = ()
     # (config file, settings): what the scanned tree's own config chose, named in the verdict
     tree_settings: tuple[str, tuple[str, ...]] | None = None
+    # --omit: the scopes left out (dev, optional, peer) and the findings of their packages
+    omit: tuple[str, ...] = ()
+    omitted: tuple[Finding, ...] = ()
+    omitted_unchecked: tuple[tuple[str, str], ...] = ()  # (package id, reason), not counted
+    # the rules of --vex statements that matched no finding (one per product they name)
+    vex_unmatched: tuple[IgnoreRule, ...] = ()
+    # the exploitation data the findings were ranked with: CISA KEV, FIRST EPSS
+    exploit_data: tuple[SourceInfo, ...] = ()
+
+    @property
+    def checked(self) -> int:
+        """How many packages were checked against advisories: all but the unchecked, the
+        local ones and the ones ``--omit`` left out that could not be checked."""
+        left_out = {p for p, _ in self.unchecked} | {p for p, _ in self.omitted_unchecked}
+        return len(self.graph) - len(left_out) - len(self.excluded)
 
     def fix_plan(self, package_id: str) -> FixPlan | None:
         for plan in self.fix_plans:

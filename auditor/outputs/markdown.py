@@ -16,7 +16,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, Severity, finding_priority
+from auditor.core.findings import (
+    SEVERITY_ORDER,
+    Finding,
+    FindingKind,
+    Priority,
+    Severity,
+    finding_priority,
+)
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import RenderOptions, finding_key
@@ -38,7 +45,7 @@ _HEADER = "| | Severity | Package | Version | Finding | Fix | Why |"
 _RULE = "|---|---|---|---|---|---|---|"
 
 
-def rank(graph: DependencyGraph, finding: Finding) -> tuple[tuple[int, int], float, int, str, str]:
+def rank(graph: DependencyGraph, finding: Finding) -> tuple[Priority, float, int, str, str]:
     """Sort key: malicious packages, then vulnerabilities, then the other kinds; within a
     kind most severe first (unrated among the mediums), then highest score, direct before
     transitive."""
@@ -106,7 +113,7 @@ def _status_lines(result: AuditResult) -> list[str]:
     failed = [i for i in result.sources if i.error]
     for info in failed:
         lines += ["> [!CAUTION]", f"> advisory source {md_text(info.name)} failed", ""]
-    checked = len(result.graph) - unchecked - len(result.excluded)
+    checked = result.checked
     lines.append(
         f"Status: **{result.status.value}** · {len(result.graph)} packages, {checked} checked "
         f"against {sources}"

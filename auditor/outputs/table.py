@@ -10,7 +10,7 @@ value from a lockfile, a registry or an advisory record is made terminal-safe
 
 from __future__ import annotations
 
-from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, finding_priority
+from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, Priority, finding_priority
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
 from auditor.outputs.duplicates import SHOW_DUPLICATES, duplicates_section
@@ -66,7 +66,7 @@ def _row(result: AuditResult, finding: Finding) -> tuple[str, ...]:
     )
 
 
-def _order(graph: DependencyGraph, finding: Finding) -> tuple[tuple[int, int], str, str, str]:
+def _order(graph: DependencyGraph, finding: Finding) -> tuple[Priority, str, str, str]:
     """Malicious packages, then vulnerabilities (unrated ones among the mediums), then
     typosquats; by package within each."""
     package = graph.package(finding.package_id)
@@ -124,7 +124,7 @@ def _suppressed_lines(result: AuditResult) -> list[str]:
 def verdict(result: AuditResult) -> str:
     """One line that never claims "no vulnerabilities" for packages it could not check."""
     unchecked = len({p for p, _ in result.unchecked})
-    checked = len(result.graph) - unchecked - len(result.excluded)
+    checked = result.checked
     sources = ", ".join(i.name for i in result.sources) or "no advisory source"
     if result.findings:
         counts = [

@@ -69,6 +69,11 @@ def test_findings_json_shape() -> None:
         "health",
         "unverified",
         "duplicates",
+        "omit",
+        "omitted",
+        "omitted_unchecked",
+        "vex_unmatched",
+        "exploit_data",
     ] == list(doc)
     assert (FINDINGS_SCHEMA, "incomplete") == (doc["schema"], doc["status"])
     by_id = {f["id"]: f for f in doc["findings"]}
