@@ -240,9 +240,7 @@ def import_file(
                 size=size,
                 records=records,
             )
-            os.replace(tmp, folder / name)
-            _write_json(folder / META_NAME, meta.to_json())
-            _fsync_dir(folder)
+            _install(tmp, folder / name, meta)
         except OSError as exc:
             raise SourceError(f"{source}: cannot read or copy: {exc.strerror or exc}") from None
         finally:
@@ -298,14 +296,19 @@ def _sync_locked(
             etag=result.etag,
             last_modified=result.last_modified,
         )
-        os.replace(tmp, target)
-        _write_json(folder / META_NAME, meta.to_json())
-        _fsync_dir(folder)
+        _install(tmp, target, meta)
     except OSError as exc:
         raise SourceError(f"{folder}: cannot write the database: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return True, meta
+
+
+def _install(tmp: Path, target: Path, meta: DbMeta) -> None:
+    """Swap the verified file in, then its ``meta.json``."""
+    os.replace(tmp, target)
+    _write_json(target.parent / META_NAME, meta.to_json())
+    _fsync_dir(target.parent)
 
 
 def verify_export(path: Path, limits: SyncLimits, shown: str) -> int:

@@ -20,7 +20,7 @@ statement that names no package URL cannot match a package and is reported
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from auditor.advisories.osv import parse_timestamp
 from auditor.core.documents import Doc, InputFile, load_json
 from auditor.core.errors import LockfileError
 from auditor.core.findings import IgnoreRule
+from auditor.core.fsutil import read_at_most
 from auditor.core.purl import parse_purl
 from auditor.core.vex import (
     CYCLONEDX_JUSTIFICATIONS,
@@ -135,29 +136,24 @@ def _openvex(doc: Doc, shown: str, number: int) -> VexFile:
             )
         impact = (item.opt_string("impact_statement") or "").strip()
         notes = (item.opt_string("status_notes") or "").strip()
-        if status == NOT_AFFECTED and justification is None and not impact:
-            skipped.append(f"{origin} ({name}): not_affected without a justification")
-            continue
-        purls = _openvex_products(item)
-        if not purls:
-            skipped.append(f"{origin} ({name}): names no package URL")
-            continue
-        reason = _reason(status, justification, impact or notes)
         when = _time(item.opt_child("last_updated")) or _time(item.opt_child("timestamp"))
-        for purl in purls:
-            statements.append(
-                Statement(
-                    origin=origin,
-                    id=name,
-                    aliases=aliases,
-                    purl=purl,
-                    status=status,
-                    justification=justification,
-                    reason=reason,
-                    when=when or default or _EARLIEST,
-                    order=(number, index),
-                )
-            )
+        base = Statement(
+            origin=origin,
+            id=name,
+            aliases=aliases,
+            purl="",
+            status=status,
+            justification=justification,
+            reason=_reason(status, justification, impact or notes),
+            when=when or default or _EARLIEST,
+            order=(number, index),
+        )
+        _keep(
+            base,
+            _openvex_products(item),
+            justified=bool(justification or impact),
+            into=(statements, skipped),
+        )
     return VexFile(statements=tuple(statements), skipped=tuple(skipped))
 
 
@@ -240,20 +236,18 @@ def _cyclonedx(doc: Doc, shown: str, number: int) -> VexFile:
             or _time(item.opt_child("updated"))
             or _time(item.opt_child("published"))
         )
-        for purl in purls:
-            statements.append(
-                Statement(
-                    origin=origin,
-                    id=name,
-                    aliases=aliases,
-                    purl=purl,
-                    status=status,
-                    justification=justification,
-                    reason=_reason(status, justification, detail),
-                    when=when or default or _EARLIEST,
-                    order=(number, index),
-                )
-            )
+        base = Statement(
+            origin=origin,
+            id=name,
+            aliases=aliases,
+            purl="",
+            status=status,
+            justification=justification,
+            reason=_reason(status, justification, detail),
+            when=when or default or _EARLIEST,
+            order=(number, index),
+        )
+        _keep(base, purls, justified=bool(justification or detail), into=(statements, skipped))
     return VexFile(statements=tuple(statements), skipped=tuple(skipped))
 
 
@@ -286,10 +280,27 @@ def _affected_purl(node: Doc, refs: dict[str, str]) -> str | None:
 # -- shared ----------------------------------------------------------------------------------
 
 
+def _keep(
+    base: Statement,
+    purls: tuple[str, ...],
+    *,
+    justified: bool,
+    into: tuple[list[Statement], list[str]],
+) -> None:
+    """One statement per product, or the line saying why the statement cannot apply."""
+    statements, skipped = into
+    where = f"{base.origin} ({base.id})"
+    if base.status == NOT_AFFECTED and not justified:
+        skipped.append(f"{where}: not_affected without a justification")
+    elif not purls:
+        skipped.append(f"{where}: names no package URL")
+    else:
+        statements.extend(replace(base, purl=purl) for purl in purls)
+
+
 def _text(path: Path, shown: str) -> str:
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_VEX_BYTES + 1)
+        data = read_at_most(path, MAX_VEX_BYTES)
     except OSError as exc:
         raise LockfileError(shown, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_VEX_BYTES:

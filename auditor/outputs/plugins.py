@@ -15,6 +15,7 @@ from auditor.outputs.base import RenderOptions
 from auditor.outputs.findings_json import findings_document
 from auditor.outputs.graph_json import dumps, graph_document
 from auditor.outputs.markdown import render_markdown
+from auditor.outputs.openvex import render_openvex
 from auditor.outputs.sarif import render_sarif
 from auditor.outputs.sbom.cyclonedx import render_cyclonedx_json, render_cyclonedx_xml
 from auditor.outputs.sbom.spdx import render_spdx_json
@@ -69,6 +70,7 @@ FORMATS: dict[str, OutputFormat] = {
         _F(name="cyclonedx-json", filename="sbom.cdx.json", render=render_cyclonedx_json, description="CycloneDX JSON", sbom=True),  # noqa: E501
         _F(name="cyclonedx-xml", filename="sbom.cdx.xml", render=render_cyclonedx_xml, description="CycloneDX XML", sbom=True),  # noqa: E501
         _F(name="spdx-json", filename="sbom.spdx.json", render=render_spdx_json, description="SPDX 2.3 JSON", sbom=True),  # noqa: E501
+        _F(name="openvex", filename="vex.openvex.json", render=render_openvex, description="OpenVEX 0.2.0"),  # noqa: E501
     )
 }  # fmt: skip
 

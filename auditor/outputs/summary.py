@@ -69,4 +69,19 @@ def _advisory_lines(result: AuditResult) -> list[str]:
         lines.append(f"NOT checked: {plural(unchecked, 'package')} (see findings.json unchecked[])")
     if result.excluded:
         lines.append(f"local packages not looked up: {len(result.excluded)}")
+    kev = sum(1 for f in result.findings if f.kev)
+    if kev:
+        lines.append(f"known exploited (CISA KEV): {plural(kev, 'finding')}")
+    for info in result.exploit_data:
+        when = f", updated {info.updated[:10]}" if info.updated else ""
+        lines.append(safe(f"exploitation data: {info.name} ({info.location}{when})"))
+    if result.omit:
+        scopes = ",".join(result.omit)
+        text = f"omitted (--omit {scopes}): {plural(len(result.omitted), 'finding')}"
+        if result.omitted_unchecked:
+            text += f", {plural(len(result.omitted_unchecked), 'package')} not checked"
+        lines.append(text)
+    if result.vex_unmatched:
+        statements = len({r.origin for r in result.vex_unmatched})
+        lines.append(f"VEX statements matching no finding: {statements}")
     return lines

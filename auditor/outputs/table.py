@@ -15,7 +15,7 @@ from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
 from auditor.outputs.duplicates import SHOW_DUPLICATES, duplicates_section
 from auditor.outputs.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
-from auditor.outputs.suppressions import grouped
+from auditor.outputs.suppressions import decision, grouped
 from auditor.outputs.text import plural, render_rows, safe
 
 __all__ = [  # safe, plural and render_rows moved to text.py; importing them here still works
@@ -38,6 +38,26 @@ def severity_cell(finding: Finding) -> str:
         text += f" {finding.score:.1f}"
     if finding.kind is FindingKind.MALICIOUS:
         text += " (malicious)"
+    return text + exploit_text(finding)
+
+
+def exploit_text(finding: Finding) -> str:
+    """`` KEV EPSS 94.4%``: known exploited (CISA), the EPSS probability (FIRST)."""
+    text = " KEV" if finding.kev else ""
+    if finding.epss is not None:
+        text += f" EPSS {finding.epss.score:.1%}"
+    return text
+
+
+def omitted_clause(result: AuditResult) -> str:
+    """``; 11 findings of packages only needed in dev left out (--omit dev)``."""
+    if not result.omit or not (result.omitted or result.omitted_unchecked):
+        return ""
+    scopes = ", ".join(result.omit)
+    text = f"; {plural(len(result.omitted), 'finding')} of packages only needed in {scopes}"
+    text += f" left out (--omit {','.join(result.omit)})"
+    if result.omitted_unchecked:
+        text += f" and {plural(len(result.omitted_unchecked), 'such package')} not checked"
     return text
 
 
@@ -117,7 +137,7 @@ def _suppressed_lines(result: AuditResult) -> list[str]:
                 f"{rule.id}: {len(group.items)} findings ({group.finding_ids()} on "
                 f"{group.packages(graph)})"
             )
-        lines.append(safe(f"  {what}: {rule.reason} ({rule.origin}{until})"))
+        lines.append(safe(f"  {what}: {decision(rule)} ({rule.origin}{until})"))
     return lines
 
 
@@ -146,7 +166,7 @@ def verdict(result: AuditResult) -> str:
         text += f"; {plural(unchecked, 'package')} could NOT be checked (listed on stderr)"
     if result.excluded:
         text += f"; {plural(len(result.excluded), 'local package')} not looked up"
-    return text + tree_clause(result)
+    return text + omitted_clause(result) + tree_clause(result)
 
 
 def tree_clause(result: AuditResult) -> str:
