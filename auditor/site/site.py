@@ -24,7 +24,14 @@ from auditor.site.project import (
     snapshot_list_pages,
     trends,
 )
-from auditor.site.risk import DIRECT_WEIGHT, FORMULA, SEVERITY_WEIGHTS, TRANSITIVE_WEIGHT
+from auditor.site.risk import (
+    DEV_WEIGHT,
+    DIRECT_WEIGHT,
+    FORMULA,
+    KEV_WEIGHT,
+    SEVERITY_WEIGHTS,
+    TRANSITIVE_WEIGHT,
+)
 from auditor.site.snapshot import snapshot_pages
 from auditor.site.views import Links
 from auditor.store import projects
@@ -114,6 +121,8 @@ def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, st
             weights=[(s.value, w) for s, w in SEVERITY_WEIGHTS.items()],
             direct_weight=DIRECT_WEIGHT,
             transitive_weight=TRANSITIVE_WEIGHT,
+            dev_weight=DEV_WEIGHT,
+            kev_weight=KEV_WEIGHT,
         )
     }
     for path, context in snapshot_list_pages(history, links, options.page_size):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from auditor.core.findings import Finding, Severity
-from auditor.core.graph import DependencyGraph
+from auditor.core.graph import DependencyGraph, only_in
 from auditor.core.model import Package
 from auditor.core.result import AuditResult
 from auditor.site import paths
@@ -125,6 +125,7 @@ def ranked(
             graph.package(finding.package_id) if finding.package_id in graph else None
         )
         direct = graph.is_direct(finding.package_id) if package else False
+        dev_only = package is not None and only_in(graph.scopes(finding.package_id), ("dev",))
         found = why(graph, finding.package_id, WHY_PATHS + 1)
         rows.append(
             FindingRow(
@@ -134,7 +135,13 @@ def ranked(
                 name=name,
                 version=package.version if package else "",
                 direct=direct,
-                points=points(finding.severity, direct=direct),
+                points=points(
+                    finding.severity,
+                    direct=direct,
+                    dev_only=dev_only,
+                    kev=finding.kev,
+                    epss=finding.epss.score if finding.epss else None,
+                ),
                 paths=found[:WHY_PATHS],
                 more_paths=len(found) > WHY_PATHS,
                 fix=fix_view(result, finding.package_id),
