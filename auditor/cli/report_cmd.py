@@ -87,6 +87,13 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
     report_problems(done.result, console, warnings=not quiet)
     if quiet:
         return
+    for delivery in done.deliveries:
+        if not delivery.ok:
+            console.warn(delivery.warning)
+    sent = [d.shown for d in done.deliveries if d.ok]
+    if sent:
+        plural = "s" if done.new != 1 else ""
+        console.print(f"notified {', '.join(sent)} of {done.new} new finding{plural}")
     if done.snapshot is not None:
         saved = done.snapshot
         console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}")
