@@ -8,6 +8,7 @@ from auditor.cli.db_cmd import DbCommand
 from auditor.cli.diff_cmd import DiffCommand
 from auditor.cli.graph_cmd import GraphCommand
 from auditor.cli.history_cmd import HistoryCommand
+from auditor.cli.query_cmd import QueryCommand
 from auditor.cli.registries_cmd import RegistriesCommand
 from auditor.cli.report_cmd import ReportCommand
 from auditor.cli.sbom_cmd import SbomCommand
@@ -28,6 +29,7 @@ COMMANDS: dict[str, Command] = {
         CheckNameCommand(),
         HistoryCommand(),
         DiffCommand(),
+        QueryCommand(),
         StoreCommand(),
     )
 }
