@@ -4,7 +4,7 @@ third-party text: the terminal form is made safe (``text.safe``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from auditor.outputs.findings_json import epss_json
@@ -97,33 +97,44 @@ def _when(ref: SnapshotRef) -> str:
     return f"snapshot {ref.id}, {ref.taken_at:%Y-%m-%d %H:%M}Z{latest}"
 
 
-def render_holding(what: str, found: Sequence[Holding]) -> str:
+def _render(
+    heading: str,
+    empty: str,
+    found: Sequence[Holding] | Sequence[Affected],
+    details: Callable[[Any], Iterator[str]],
+) -> str:
+    """A heading, then per project and snapshot the lines ``details`` gives for it."""
     groups = _by_project(found)
     if not groups:
-        return safe(f"no project holds {what}") + "\n"
-    lines = [safe(f"{what}: held by {plural(len(groups), 'project')}")]
+        return safe(empty) + "\n"
+    lines = [safe(f"{heading} {plural(len(groups), 'project')}")]
     for project, items in groups:
         for item in items:
             lines.append(safe(f"  {project} ({_when(item.snapshot)})"))
-            for held in item.packages:
-                where = ", ".join(loc.render() for loc in held.found_in[:3]) or "no location"
-                lines.append(safe(f"    {held.name} {held.version} ({held.ecosystem}) in {where}"))
-                for path in held.paths[:1]:
-                    lines.append(safe("      via " + " → ".join(path)))
+            lines.extend(safe(line) for line in details(item))
     return "\n".join(lines) + "\n"
+
+
+def _held_lines(item: Holding) -> Iterator[str]:
+    for held in item.packages:
+        where = ", ".join(loc.render() for loc in held.found_in[:3]) or "no location"
+        yield f"    {held.name} {held.version} ({held.ecosystem}) in {where}"
+        for path in held.paths[:1]:
+            yield "      via " + " → ".join(path)
+
+
+def _affected_lines(item: Affected) -> Iterator[str]:
+    for finding in item.findings:
+        fix = f", fix {finding.fix_version}" if finding.fix_version else ""
+        kev = ", KEV" if finding.kev else ""
+        name = finding.package_id.removeprefix("pkg:")
+        yield f"    {name}: {finding.id} ({finding.severity.value}{kev}){fix}"
+
+
+def render_holding(what: str, found: Sequence[Holding]) -> str:
+    return _render(f"{what}: held by", f"no project holds {what}", found, _held_lines)
 
 
 def render_affected(what: str, found: Sequence[Affected]) -> str:
-    groups = _by_project(found)
-    if not groups:
-        return safe(f"no project is affected by {what} (open findings)") + "\n"
-    lines = [safe(f"{what}: affects {plural(len(groups), 'project')}")]
-    for project, items in groups:
-        for item in items:
-            lines.append(safe(f"  {project} ({_when(item.snapshot)})"))
-            for finding in item.findings:
-                fix = f", fix {finding.fix_version}" if finding.fix_version else ""
-                kev = ", KEV" if finding.kev else ""
-                name = finding.package_id.removeprefix("pkg:")
-                lines.append(safe(f"    {name}: {finding.id} ({finding.severity.value}{kev}){fix}"))
-    return "\n".join(lines) + "\n"
+    empty = f"no project is affected by {what} (open findings)"
+    return _render(f"{what}: affects", empty, found, _affected_lines)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from auditor.site import paths
+from auditor.site.advisory import advisory_index, advisory_pages
 from auditor.site.charts import sparkline
 from auditor.site.data import ProjectHistory, read_project
 from auditor.site.jinja import assets, environment
@@ -78,13 +79,15 @@ def render_site(
     files: dict[str, str] = {}
     rows = []
     names = projects(engine)
+    say("reading the advisories open in the latest snapshots")
+    advisories = advisory_index(engine)
     for number, name in enumerate(names, start=1):
         say(f"reading {name} ({number}/{len(names)})")
         history = read_project(engine, name, snapshot_pages=options.snapshot_pages)
         if history is None:
             continue
         say(f"rendering {name}")
-        files.update(project_files(history, options))
+        files.update(project_files(history, options, advisories=frozenset(advisories)))
         weekly = [r.score for r in history.week_risks()[-SPARK_WEEKS:]]
         rows.append(
             ProjectRow(
@@ -94,6 +97,9 @@ def render_site(
                 spark=sparkline(weekly, label=f"risk over the last {len(weekly)} weeks"),
             )
         )
+    for path, context in advisory_pages(advisories, len(rows)):
+        title = f"{context['advisory_id']}: affected projects"
+        files[path] = render("advisory.html", path, title=title, crumbs=[], **context)
     files[INDEX] = render("index.html", INDEX, title="Projects", crumbs=[], projects=rows)
     say(f"writing {len(files)} pages")
     paths.write_site(out, files)
@@ -105,9 +111,16 @@ def render_site(
     )
 
 
-def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, str]:
+def project_files(
+    history: ProjectHistory, options: SiteOptions, *, advisories: frozenset[str] = frozenset()
+) -> dict[str, str]:
     name = history.name
-    links = Links(project=name, packages=pages_for(history), snapshots=frozenset(history.paged))
+    links = Links(
+        project=name,
+        packages=pages_for(history),
+        snapshots=frozenset(history.paged),
+        advisories=advisories,
+    )
     home = paths.project_page(name)
     crumbs = [(name, home)]
     files = {

@@ -31,6 +31,10 @@ class Links:
     project: str
     packages: frozenset[PackageKey]
     snapshots: frozenset[int]
+    advisories: frozenset[str] = frozenset()  # advisories with an "affected projects" page
+
+    def advisory(self, advisory_id: str) -> str | None:
+        return paths.advisory_page(advisory_id) if advisory_id in self.advisories else None
 
     def package(self, ecosystem: str, name: str) -> str | None:
         if (ecosystem, name) not in self.packages:
