@@ -61,6 +61,7 @@ ENV_UNMAINTAINED_DAYS = "AUDITOR_UNMAINTAINED_DAYS"
 ENV_PYTHON_VERSION = "AUDITOR_PYTHON_VERSION"
 ENV_PLATFORM = "AUDITOR_PLATFORM"
 ENV_NO_REGISTRY = "AUDITOR_NO_REGISTRY"
+ENV_STRICT = "AUDITOR_STRICT"
 
 _KEYS = (
     "source",
@@ -78,6 +79,8 @@ _KEYS = (
     "unmaintained-days",
     "python-version",
     "platform",
+    "exclude",
+    "strict",
     "omit",
     "notify",
 )
@@ -131,6 +134,8 @@ class Config:
     typosquat_allow_list: Path | None = None  # resolved against the config file's folder
     omit: tuple[str, ...] | None = None
     notify: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # glob patterns of files discovery leaves out
+    strict: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +160,8 @@ class Settings:
     platform: str | None = None
     omit: tuple[str, ...] = ()  # scopes whose packages' findings are left out (--omit)
     notify: tuple[str, ...] = ()  # webhook URLs told about new findings (report --notify)
+    exclude: tuple[str, ...] = ()  # --exclude patterns, then the config file's
+    strict: bool = False  # what could not be audited at all fails the run too (exit 3)
     # the settings in effect that the scanned tree's config file chose (TREE_NAMED), with
     # the file: ("auditor.toml", ("advisory-db", "fail-on")); empty when none did
     tree_settings: tuple[str, tuple[str, ...]] | None = None
@@ -302,6 +309,8 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         typosquat_allow_list=None if allow is None else folder / allow,
         omit=_omit(doc),
         notify=_notify(doc),
+        exclude=tuple(doc.strings("exclude")),
+        strict=doc.flag("strict") if doc.has("strict") else None,
     )
 
 
@@ -609,8 +618,11 @@ def resolve(
     platform: str | None = None,
     omit: Sequence[str] = (),
     notify: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    strict: bool = False,
 ) -> Settings:
-    """Combine flags (the keyword arguments) > environment > config file > defaults."""
+    """Combine flags (the keyword arguments) > environment > config file > defaults;
+    ``exclude`` patterns add up (flags, then the config file's)."""
     env_sources = split_names(environ.get(ENV_SOURCE, ""))
     chosen_sources = tuple(sources or ()) or env_sources or config.sources or ()
     db_text = advisory_db or environ.get(ENV_ADVISORY_DB) or None
@@ -662,6 +674,8 @@ def resolve(
         platform=platform or _env_choice(environ, ENV_PLATFORM, parse_platform) or config.platform,
         omit=_resolve_omit(omit, environ, config.omit),
         notify=_resolve_notify(notify, environ, config.notify),
+        exclude=(*exclude, *config.exclude),
+        strict=strict or _first(_env_flag(environ, ENV_STRICT), config.strict, False),
     )
 
 

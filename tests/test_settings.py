@@ -145,8 +145,8 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
             "auditor.toml: unknown setting 'ignores' (known: source, advisory-db, "
             "osv-url, offline, fail-on, unknown-severity, stale-days, ignore, "
             "typosquat-allow-list, internal, "
-            "public-registries, registry, unmaintained-days, python-version, platform, omit, "
-            "notify) in ignores",
+            "public-registries, registry, unmaintained-days, python-version, platform, exclude, "
+            "strict, omit, notify) in ignores",
         ),
         (
             'fail-on = "severe"\n',

@@ -1,9 +1,12 @@
-"""The advisory-source registry: one line per source, selected by name."""
+"""The advisory-source registry: one line per source, selected by name, and ``auto``
+(``auditor/advisories/auto.py``), the default, which stands for the best of them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from auditor.advisories.auto import NAME as AUTO
+from auditor.advisories.auto import auto_sources
 from auditor.advisories.base import AdvisorySource, SourceOptions
 from auditor.advisories.osv_api import OsvApiSource
 from auditor.advisories.osv_local import OsvLocalSource
@@ -13,29 +16,39 @@ from auditor.core.errors import UsageError
 SOURCES: dict[str, type[AdvisorySource]] = {
     s.name: s for s in (OsvLocalSource, OsvApiSource, PypiSource)
 }
-DEFAULT_SOURCES = ("osv-local",)
+DEFAULT_SOURCES = (AUTO,)
 
 
 def names() -> list[str]:
-    return sorted(SOURCES)
+    """Every name ``--source`` accepts."""
+    return sorted([*SOURCES, AUTO])
+
+
+def is_live(name: str) -> bool:
+    """Whether the named source may need the network (``auto`` may ask the OSV API)."""
+    return name == AUTO or (name in SOURCES and SOURCES[name].live)
 
 
 def create(selected: Sequence[str], options: SourceOptions) -> tuple[AdvisorySource, ...]:
-    """Build the named sources in order; unknown names and live sources under
-    ``--offline`` are usage errors (nothing has been read yet)."""
+    """Build the named sources in order (``auto`` expands to the ones it chooses); unknown
+    names and live sources under ``--offline`` are usage errors (nothing has been read yet)."""
     chosen: list[str] = []
     for name in selected or DEFAULT_SOURCES:
-        if name not in SOURCES:
+        if name not in SOURCES and name != AUTO:
             raise UsageError(
                 f"unknown advisory source {name!r} (expected one of {', '.join(names())})"
             )
         if name not in chosen:
             chosen.append(name)
     if options.offline:
-        live = [n for n in chosen if SOURCES[n].live]
+        live = [n for n in chosen if n in SOURCES and SOURCES[n].live]
         if live:
             raise UsageError(
                 f"--offline allows only local advisory sources, but {', '.join(live)} "
                 "needs the network"
             )
-    return tuple(SOURCES[name].from_options(options) for name in chosen)
+    built: list[AdvisorySource] = []
+    for name in chosen:
+        made = auto_sources(options) if name == AUTO else (SOURCES[name].from_options(options),)
+        built.extend(s for s in made if not any(type(s) is type(b) for b in built))
+    return tuple(built)

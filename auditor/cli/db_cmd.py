@@ -118,7 +118,7 @@ def _add_exploit_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             f"--no-{name}",
             action="store_true",
-            help=f"do not update {what}",
+            help=f"do not update {what} (--ecosystem alone does not either)",
         )
 
 
@@ -160,7 +160,7 @@ def _sync(args: argparse.Namespace, console: Console) -> int:
                 continue
             console.print(_sync_line(result))
         for part in EXPLOIT_PARTS:
-            if getattr(args, f"no_{part.name}"):
+            if not _wanted(part, args):
                 continue
             try:
                 console.print(_sync_exploit(client, root, part, args))
@@ -168,6 +168,15 @@ def _sync(args: argparse.Namespace, console: Console) -> int:
                 console.error(f"{part.label}: {exc}")
                 failed += 1
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _wanted(part: ExploitPart, args: argparse.Namespace) -> bool:
+    """KEV and EPSS are synced by a whole sync; ``--ecosystem`` narrows it to those OSV
+    databases unless the part is named (``--kev FILE``, ``--kev-url URL``)."""
+    if getattr(args, f"no_{part.name}"):
+        return False
+    named = getattr(args, part.name) or getattr(args, f"{part.name}_url")
+    return not args.ecosystem or bool(named)
 
 
 def _sync_exploit(

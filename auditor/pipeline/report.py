@@ -42,7 +42,7 @@ from auditor.pipeline.snapshot import SavedSnapshot, save_run
 
 if TYPE_CHECKING:
     from auditor.site.site import SiteSummary
-    from auditor.store.queries import PreviousFindings
+    from auditor.store.queries import Baseline
 
 Progress = Callable[[str], None]  # told the stage the job is at ("saving the snapshot")
 DEFAULT_FORMATS = tuple(plugins.get(name) for name in plugins.REPORT_DEFAULT)
@@ -99,7 +99,7 @@ class ReportResult:
     snapshot: SavedSnapshot | None  # None: not saved (store=False)
     site: SiteSummary | None  # None: not rendered (site=False)
     # the project's snapshot the run was compared with (new findings), if the store had one
-    previous: PreviousFindings | None = None
+    previous: Baseline | None = None
     new: int = 0  # findings the previous snapshot did not have (all of them without one)
     deliveries: tuple[Delivery, ...] = ()  # one per --notify webhook (none: nothing new)
 
@@ -136,7 +136,12 @@ def run_report(
         fail_on = setup.settings.fail_on
         options = render_options(request.document, paths, fail_on=fail_on, environ=environ, cwd=cwd)
         say("collecting lockfiles")
-        collection = collect_paths(paths, force=request.audit.force_format, cwd=cwd)
+        collection = collect_paths(
+            paths,
+            force=request.audit.force_format,
+            cwd=cwd,
+            exclude=setup.settings.exclude,
+        )
         say(f"auditing {len(collection.results)} lockfile(s)")
         result = audit(collection, setup.options)
     finally:
@@ -180,7 +185,11 @@ def run_report(
         result=result,
         fail_on=fail_on,
         exit_code=exit_code(
-            result, fail_on, gate=fail_on is not None, unknown=setup.settings.unknown_severity
+            result,
+            fail_on,
+            gate=fail_on is not None,
+            unknown=setup.settings.unknown_severity,
+            strict=setup.settings.strict,
         ),
         files=tuple(files),
         summary=summary if summary is not None else render_summary(result),
@@ -201,19 +210,19 @@ def _deliver(
     return deliver(setup.settings.notify, message, net)
 
 
-def _previous(url: str, project: str, request: ReportRequest) -> PreviousFindings | None:
+def _previous(url: str, project: str, request: ReportRequest) -> Baseline | None:
     """The project's snapshot this run is compared with; None when the store does not exist
     yet or holds nothing of the project (it is created when the run is saved)."""
     from auditor.core.errors import StoreError
     from auditor.store import open_store
-    from auditor.store.queries import previous_findings
+    from auditor.store.queries import baseline
 
     try:
         engine = open_store(url, create_missing=False)
     except StoreError:
         return None  # no store yet; saving the snapshot says so if it cannot be made
     try:
-        return previous_findings(engine, project, before=request.snapshot_time)
+        return baseline(engine, project, before=request.snapshot_time)
     finally:
         engine.dispose()
 

@@ -69,6 +69,8 @@ class AuditRequest:
     kev: str | None = None  # CISA's KEV JSON to use instead of the synced copy
     epss: str | None = None  # FIRST's EPSS CSV to use instead of the synced copy
     notify: tuple[str, ...] = ()  # webhook URLs (report): told about new findings
+    exclude: tuple[str, ...] = ()  # glob patterns discovery leaves out (with the config's)
+    strict: bool = False  # what could not be audited at all fails the run (exit 3)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,6 +124,8 @@ def prepare(
         platform=request.platform,
         omit=request.omit,
         notify=request.notify,
+        exclude=request.exclude,
+        strict=request.strict,
     )
     cache_dir = request.cache_dir or default_cache_dir(environ)
     exploits = _exploit_data(request, settings, cache_dir, now)
@@ -129,7 +133,7 @@ def prepare(
     net = request.net or NetConfig.from_env(environ)
     if settings.offline:
         net = replace(net, offline=True)
-    live = any(sources.SOURCES[n].live for n in settings.sources if n in sources.SOURCES)
+    live = any(sources.is_live(n) for n in settings.sources or sources.DEFAULT_SOURCES)
     lookups = settings.registry and not settings.offline
     client = HttpClient(net) if live or lookups else None
     source_options = SourceOptions(

@@ -37,9 +37,9 @@ def with_live(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(plugins.SOURCES, LiveSource.name, LiveSource)
 
 
-def test_default_is_osv_local_on_the_bundled_snapshot() -> None:
-    """No selection: osv-local over the bundled data."""
-    (source,) = plugins.create((), SourceOptions())
+def test_osv_local_without_a_database_is_the_bundled_snapshot() -> None:
+    """osv-local with no database and nothing synced: the bundled data, a sample."""
+    (source,) = plugins.create(("osv-local",), SourceOptions())
     assert isinstance(source, OsvLocalSource)
     assert source.bundled
 
