@@ -180,9 +180,10 @@ def tree_clause(result: AuditResult) -> str:
     if result.tree_settings is None:
         return ""
     path, keys = result.tree_settings
+    ignored = sum(1 for s in result.suppressed if not s.rule.is_vex)  # --vex is yours
     named = [
-        (f"ignore ({len(result.suppressed)} suppressed)" if key == "ignore" else key)
+        (f"ignore ({ignored} suppressed)" if key == "ignore" else key)
         for key in keys
-        if key != "ignore" or result.suppressed
+        if key != "ignore" or ignored
     ]
     return safe(f"; set by the scanned tree ({path}): {', '.join(named)}") if named else ""
