@@ -172,12 +172,16 @@ def _openvex_vulnerability(node: Doc) -> tuple[str, tuple[str, ...]]:
 def _openvex_products(item: Doc) -> tuple[str, ...]:
     purls: list[str] = []
     for product in item.opt_array("products"):
-        parts = product.opt_array("subcomponents") or [product]
+        nested = product.opt_array("subcomponents") if isinstance(product.value, dict) else []
+        parts = nested or [product]
         purls.extend(p for p in (_component_purl(part) for part in parts) if p)
     return tuple(dict.fromkeys(purls))
 
 
 def _component_purl(node: Doc) -> str | None:
+    if isinstance(node.value, str):  # OpenVEX 0.0.x: a product is its identifier
+        text = node.value.strip()
+        return text if parse_purl(text) is not None else None
     if not isinstance(node.value, dict):
         node.fail(f"is {type(node.value).__name__}, expected a component")
     identifiers = node.opt_table("identifiers")
@@ -290,6 +294,8 @@ def _keep(
     """One statement per product, or the line saying why the statement cannot apply."""
     statements, skipped = into
     where = f"{base.origin} ({base.id})"
+    if base.status not in SUPPRESSING and not purls:
+        return  # states nothing auditor could apply, nor needs to
     if base.status == NOT_AFFECTED and not justified:
         skipped.append(f"{where}: not_affected without a justification")
     elif not purls:

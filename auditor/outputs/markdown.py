@@ -30,7 +30,7 @@ from auditor.outputs.base import RenderOptions, finding_key
 from auditor.outputs.findings_json import checked_count
 from auditor.outputs.links import database, is_advisory
 from auditor.outputs.markdown_text import md_code, md_text
-from auditor.outputs.suppressions import decision, grouped
+from auditor.outputs.suppressions import decision, grouped, suppressed_heading
 
 COMMENT_LIMIT = 65_536  # GitHub's limit for a comment body, in characters
 _BUDGET = COMMENT_LIMIT - 2_048  # room for the closing notes
@@ -286,7 +286,8 @@ def _suppressed_lines(result: AuditResult) -> list[str]:
     if not result.suppressed:
         return []
     graph = result.graph
-    lines = [f"### Suppressed by ignores ({len(result.suppressed)})", ""]
+    heading = suppressed_heading(result.suppressed).capitalize()
+    lines = [f"### {heading} ({len(result.suppressed)})", ""]
     groups = grouped(result.suppressed)
     for group in groups[:LIST_LIMIT]:
         rule = group.rule

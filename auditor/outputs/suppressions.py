@@ -56,3 +56,9 @@ def decision(rule: IgnoreRule) -> str:
         head += f" ({rule.justification})"
     plain = (rule.justification or "").replace("_", " ")
     return head if rule.reason in (plain, rule.status) else f"{head}: {rule.reason}"
+
+
+def suppressed_heading(suppressed: Sequence[Suppression]) -> str:
+    """``suppressed by ignores``, or ``... and VEX statements`` when statements did too."""
+    vex = any(s.rule.is_vex for s in suppressed)
+    return "suppressed by ignores and VEX statements" if vex else "suppressed by ignores"

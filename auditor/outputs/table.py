@@ -17,7 +17,7 @@ from auditor.outputs.coverage import coverage_lines, verdict_notes
 from auditor.outputs.duplicates import SHOW_DUPLICATES, duplicates_section
 from auditor.outputs.findings_json import checked_count
 from auditor.outputs.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
-from auditor.outputs.suppressions import decision, grouped
+from auditor.outputs.suppressions import decision, grouped, suppressed_heading
 from auditor.outputs.text import plural, render_rows, safe
 
 __all__ = [  # safe, plural and render_rows moved to text.py; importing them here still works
@@ -105,7 +105,7 @@ def render_findings(result: AuditResult, *, show: frozenset[str] = frozenset()) 
         lines.extend(render_rows([HEADERS, *(_row(result, f) for f in findings)]))
     if result.suppressed:
         lines.append("")
-        lines.append(f"suppressed by ignores ({len(result.suppressed)}):")
+        lines.append(f"{suppressed_heading(result.suppressed)} ({len(result.suppressed)}):")
         lines.extend(_suppressed_lines(result))
     if result.expired_ignores:
         lines.append("")
