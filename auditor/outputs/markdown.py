@@ -207,7 +207,7 @@ def _duplicate_lines(result: AuditResult) -> list[str]:
 
 def _suppressed_note(result: AuditResult) -> str:
     count = len(result.suppressed)
-    return f" ({count} suppressed by ignores, listed below)" if count else ""
+    return f" ({count} {suppressed_heading(result.suppressed)}, listed below)" if count else ""
 
 
 def _is_new(finding: Finding, graph: DependencyGraph, options: RenderOptions) -> bool:
@@ -286,7 +286,8 @@ def _suppressed_lines(result: AuditResult) -> list[str]:
     if not result.suppressed:
         return []
     graph = result.graph
-    heading = suppressed_heading(result.suppressed).capitalize()
+    heading = suppressed_heading(result.suppressed)
+    heading = heading[0].upper() + heading[1:]
     lines = [f"### {heading} ({len(result.suppressed)})", ""]
     groups = grouped(result.suppressed)
     for group in groups[:LIST_LIMIT]:

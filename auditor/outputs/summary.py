@@ -9,6 +9,7 @@ from auditor.core.result import AuditResult
 from auditor.outputs.coverage import coverage_lines
 from auditor.outputs.duplicates import duplicates_line
 from auditor.outputs.supply_table import summary_lines
+from auditor.outputs.suppressions import suppressed_heading
 from auditor.outputs.table import tree_clause
 from auditor.outputs.text import plural, safe
 
@@ -63,7 +64,7 @@ def _advisory_lines(result: AuditResult) -> list[str]:
     if typosquats:
         lines.append(f"possible typosquats: {typosquats}")
     if result.suppressed:
-        lines.append(f"suppressed by ignores: {len(result.suppressed)}")
+        lines.append(f"{suppressed_heading(result.suppressed)}: {len(result.suppressed)}")
     if result.expired_ignores:
         lines.append(f"expired ignores (no longer applied): {len(result.expired_ignores)}")
     unchecked = len({p for p, _ in result.unchecked})
