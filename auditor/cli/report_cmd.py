@@ -9,7 +9,12 @@ from pathlib import Path
 from auditor.cli.audit_setup import add_audit_options, audit_request, report_problems
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
-from auditor.cli.output_options import add_document_options, add_format_option, document_request
+from auditor.cli.output_options import (
+    add_document_options,
+    add_force_option,
+    add_format_option,
+    document_request,
+)
 from auditor.cli.site_options import add_site_options, progress
 from auditor.cli.store_options import add_store_options
 from auditor.outputs.files import choose_formats
@@ -38,6 +43,7 @@ class ReportCommand(Command):
             default="auditor-report",
             help="directory for the report files (default: auditor-report)",
         )
+        add_force_option(parser)
         add_format_option(parser, default=",".join(REPORT_DEFAULT), sbom_only=False)
         add_document_options(parser)
         parser.add_argument("--quiet", action="store_true", help="print only errors")
@@ -74,6 +80,8 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         site=not args.no_site,
         site_snapshots=args.site_snapshots,
         snapshot_time=args.snapshot_time,
+        force=args.force,
+        commit=args.commit,
     )
 
 

@@ -246,7 +246,20 @@ def load_toml(file: InputFile) -> Doc:
     return Doc(file.path, value)
 
 
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlLoader(_SafeLoader):  # type: ignore[misc]
+    """The safe loader, with timestamps kept as the text they are written as.
+
+    YAML 1.1 turns an unquoted ``modified: 2023-11-08T05:13:00Z`` into a datetime, but every
+    format auditor reads spells times as RFC 3339 strings (OSV records are JSON first; the
+    PyPA database's YAML form leaves some unquoted): the same record must read the same in
+    either form.
+    """
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _YamlLoader.construct_yaml_str)
 
 
 def yaml_value(text: str, path: str) -> Any:

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.core.errors import UsageError
 from auditor.core.findings import FindingKind, IgnoreRule, Severity
+from auditor.core.outfolder import OutFolder
 from auditor.core.result import AuditResult, Status
 from auditor.net.config import NetConfig
 from auditor.outputs import plugins
 from auditor.outputs.base import Previous
-from auditor.outputs.files import render_all, write_files
+from auditor.outputs.files import render_all
 from auditor.outputs.notify import new_findings, notification
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.summary import render_summary
@@ -39,6 +39,7 @@ from auditor.pipeline.notify import Delivery, deliver
 from auditor.pipeline.project import default_project_name, git_state, project_root
 from auditor.pipeline.setup import AuditRequest, AuditSetup, prepare
 from auditor.pipeline.snapshot import SavedSnapshot, save_run
+from auditor.site import paths as site_paths
 
 if TYPE_CHECKING:
     from auditor.site.site import SiteSummary
@@ -62,6 +63,8 @@ class ReportRequest:
     site: bool = True  # render the HTML site
     site_snapshots: int = 20  # snapshots of each project with a page of their own
     snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
+    force: bool = False  # replace files in ``out`` that auditor did not write
+    commit: str | None = None  # the git commit to record (replays); None: ask git
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,8 +129,13 @@ def run_report(
     environ = os.environ if environ is None else environ
     say = progress or (lambda _text: None)
     out = request.out if cwd is None else cwd / request.out
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {request.out}: exists and is not a folder")
+    folder = OutFolder(out, force=request.force)
+    # before any work: a file of the folder the report would replace and did not write
+    names = [f.filename for f in request.formats]
+    folder.check(
+        names + (list(site_paths.ROOT_FILES) if request.site else []),
+        prefixes=(site_paths.FOLDERS if request.site else ()),
+    )
     paths = request.audit.paths
     if request.store:  # a store file that came with the checkout is refused before any work
         _check_store(_store_url(request.db, project_root(paths, cwd), environ))
@@ -148,16 +156,11 @@ def run_report(
         setup.close()
     root = project_root(paths, cwd)
     project = request.project or default_project_name(root, git_state(root, environ))
-    previous = None
-    if request.store:
-        previous = _previous(_store_url(request.db, root, environ), project, request)
+    previous = _previous(request, root, project, environ)
     if previous is not None:
-        when = previous.taken_at.date().isoformat()
-        label = f"snapshot {previous.snapshot_id} ({when})"
-        options = replace(options, previous=Previous(findings=previous.keys, label=label))
-    say("writing the report files")
+        options = replace(options, previous=_compared_with(previous))
     outputs = render_all(request.formats, result, options)
-    files = write_files(outputs, out)
+    report_files = {o.format.filename: o.text for o in outputs}
     # the summary file's text when it was written, else rendered for the terminal
     summary = next((o.text for o in outputs if o.format.name == "summary"), None)
     run = _Run(collection=collection, result=result, ignores=setup.settings.ignores, root=root)
@@ -166,6 +169,19 @@ def run_report(
         say("saving the snapshot")
         url = _store_url(request.db, root, environ)
         snapshot = _save(run, url, replace(request, project=project), environ)
+    site_files: dict[str, str] = {}
+    site = None
+    if request.site:
+        site_files, projects = _build_site(
+            run, request, snapshot=snapshot, environ=environ, say=say
+        )
+    say("writing the report files")
+    folder.write({**report_files, **site_files})
+    if request.site:
+        from auditor.site.site import summarize
+
+        site = summarize(out, site_files, projects)
+    # last, once the run is saved and written: a webhook hears only of a finished run
     fresh = new_findings(result, previous.keys if previous else None)
     deliveries: tuple[Delivery, ...] = ()
     if setup.settings.notify and fresh:
@@ -178,9 +194,6 @@ def run_report(
             previous=previous.snapshot_id if previous else None,
         )
         deliveries = _deliver(setup, request, message, environ)
-    site = None
-    if request.site:
-        site = _publish_site(run, request, snapshot=snapshot, out=out, environ=environ, say=say)
     return ReportResult(
         result=result,
         fail_on=fail_on,
@@ -191,7 +204,7 @@ def run_report(
             unknown=setup.settings.unknown_severity,
             strict=setup.settings.strict,
         ),
-        files=tuple(files),
+        files=tuple(out / name for name in report_files),
         summary=summary if summary is not None else render_summary(result),
         snapshot=snapshot,
         site=site,
@@ -210,15 +223,25 @@ def _deliver(
     return deliver(setup.settings.notify, message, net)
 
 
-def _previous(url: str, project: str, request: ReportRequest) -> Baseline | None:
-    """The project's snapshot this run is compared with; None when the store does not exist
-    yet or holds nothing of the project (it is created when the run is saved)."""
+def _compared_with(previous: Baseline) -> Previous:
+    when = previous.taken_at.date().isoformat()
+    return Previous(findings=previous.keys, label=f"snapshot {previous.snapshot_id} ({when})")
+
+
+def _previous(
+    request: ReportRequest, root: Path, project: str, environ: Mapping[str, str]
+) -> Baseline | None:
+    """The project's snapshot this run is compared with; None without a store (``store``
+    false), when the store does not exist yet or holds nothing of the project (it is
+    created when the run is saved)."""
+    if not request.store:
+        return None
     from auditor.core.errors import StoreError
     from auditor.store import open_store
     from auditor.store.queries import baseline
 
     try:
-        engine = open_store(url, create_missing=False)
+        engine = open_store(_store_url(request.db, root, environ), create_missing=False)
     except StoreError:
         return None  # no store yet; saving the snapshot says so if it cannot be made
     try:
@@ -256,21 +279,22 @@ def _save(run: _Run, url: str, request: ReportRequest, environ: Mapping[str, str
         result=run.result,
         ignores=run.ignores,
         taken_at=request.snapshot_time,
+        commit=request.commit,
         environ=environ,
     )
 
 
-def _publish_site(
+def _build_site(
     run: _Run,
     request: ReportRequest,
     *,
     snapshot: SavedSnapshot | None,
-    out: Path,
     environ: Mapping[str, str],
     say: Progress,
-) -> SiteSummary:
-    """Render the site into ``out`` from the store (or from this run alone without one)."""
-    from auditor.site.site import SiteOptions, render_site
+) -> tuple[dict[str, str], int]:
+    """The site's pages from the store (or from this run alone without one), and the
+    number of projects they show."""
+    from auditor.site.site import SiteOptions, build_site
     from auditor.store import open_store
 
     options = SiteOptions(snapshot_pages=request.site_snapshots)
@@ -283,4 +307,4 @@ def _publish_site(
             url = _store_url(request.db, run.root, environ)
         engine = open_store(url, create_missing=False)
         stack.callback(engine.dispose)
-        return render_site(engine, out, options, progress=say)
+        return build_site(engine, options, progress=say)
