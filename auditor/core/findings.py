@@ -67,6 +67,9 @@ SECURITY_KINDS = frozenset(
         FindingKind.CONFUSION,
     }
 )
+# Findings an advisory record backs (their id is one a database knows: GHSA-..., MAL-...);
+# the other kinds are auditor's own verdicts on one package (``typosquat``, ``HEALTH-*``).
+ADVISORY_KINDS = frozenset({FindingKind.VULNERABILITY, FindingKind.MALICIOUS})
 _KIND_GROUP = {
     FindingKind.MALICIOUS: 0,
     FindingKind.VULNERABILITY: 1,

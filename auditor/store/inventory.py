@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.core.findings import Finding
+from auditor.core.findings import ADVISORY_KINDS, Finding
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem, Location
 from auditor.core.result import Status
@@ -196,7 +196,9 @@ def affected_by(
 
 def open_advisories(engine: Engine) -> dict[str, tuple[Affected, ...]]:
     """For every advisory open in some project's latest snapshot: those snapshots and their
-    findings of it (the site's "affected projects" pages), by advisory id."""
+    findings of it (the site's "affected projects" pages), by advisory id. Only findings an
+    advisory backs (vulnerabilities, malicious packages): a health, conflict or typosquat
+    finding's id is auditor's verdict on one package, not an advisory."""
 
     def work(conn: Connection) -> dict[str, tuple[Affected, ...]]:
         latest = _snapshots(conn, False, column="finding_set_id")
@@ -205,7 +207,8 @@ def open_advisories(engine: Engine) -> dict[str, tuple[Affected, ...]]:
         for ref, set_id in latest:
             grouped: dict[str, list[Finding]] = {}
             for finding in by_set.get(set_id, ()):
-                grouped.setdefault(finding.id, []).append(finding)
+                if finding.kind in ADVISORY_KINDS:  # not HEALTH-UNMAINTAINED, typosquat...
+                    grouped.setdefault(finding.id, []).append(finding)
             for advisory, items in grouped.items():
                 out.setdefault(advisory, []).append(
                     Affected(snapshot=ref, findings=tuple(sorted(items)))

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
+from auditor.core.findings import FindingKind, Severity
 from auditor.store import open_store
 from auditor.store.inventory import affected_by, holding, open_advisories
+from tests.store.helpers import finding, pypi, save, small_graph
 from tests.support import FIXTURES, run_cli
 
 ROOT = Path(__file__).parents[2]
@@ -112,3 +116,25 @@ def test_the_query_command(portfolio: str) -> None:
     assert (1, "no project holds GO-1\n") == (forced.code, forced.out)
     bad = run_cli(["query", "pkg:maven/a/b", "--db", portfolio])
     assert 2 == bad.code
+
+
+def test_advisory_pages_are_only_for_advisories(store_engine: Engine) -> None:
+    """A health, conflict or typosquat finding's id is auditor's verdict on one package,
+    not an advisory: no "affected projects" page gathers every unmaintained package under
+    HEALTH-UNMAINTAINED; vulnerabilities and malicious packages have theirs."""
+    six, evil, squat = pypi("six", "1.16.0"), pypi("evil-pkg", "0.1"), pypi("reqests", "1.0")
+    verdicts = [
+        replace(finding(six, "HEALTH-UNMAINTAINED", Severity.LOW), kind=FindingKind.HEALTH),
+        replace(finding(six, "CONFLICT-REQUIREMENT", Severity.MEDIUM), kind=FindingKind.CONFLICT),
+        replace(finding(squat, "typosquat", Severity.MEDIUM), kind=FindingKind.TYPOSQUAT),
+    ]
+    save(
+        store_engine,
+        small_graph(six, evil, squat),
+        findings=[
+            finding(six, "PYSEC-2099-1", aliases=("CVE-2099-1",)),
+            replace(finding(evil, "MAL-2099-7"), kind=FindingKind.MALICIOUS),
+            *verdicts,
+        ],
+    )
+    assert ["MAL-2099-7", "PYSEC-2099-1"] == sorted(open_advisories(store_engine))
