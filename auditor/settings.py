@@ -92,7 +92,7 @@ TREE_REFUSED = ("notify",)
 ENV_CONFIG_FOLDER = "AUDITOR_CONFIG_FOLDER"
 # a pyproject.toml holds auditor's config when it has [tool.auditor] or an array of tables
 # below it ([[tool.auditor.ignore]])
-AUDITOR_SECTION = re.compile(r"(?m)^\s*\[\[?\s*tool\s*\.\s*auditor\b")
+TOOL_SECTION = re.compile(r"(?m)^\s*\[\[?\s*tool\s*\.\s*auditor\b")
 ENV_OMIT = "AUDITOR_OMIT"
 ENV_NOTIFY = "AUDITOR_NOTIFY"
 _IGNORE_KEYS = ("id", "reason", "expires", "until", "package", "versions", "path", "until-fixed")
@@ -185,7 +185,7 @@ def find_config(paths: Sequence[str], cwd: Path) -> Path | None:
     if candidate.is_file():
         return candidate
     candidate = root / PYPROJECT
-    if candidate.is_file() and AUDITOR_SECTION.search(_read(candidate)):
+    if candidate.is_file() and TOOL_SECTION.search(_read(candidate)):
         return candidate
     return None
 

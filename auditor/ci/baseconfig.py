@@ -26,10 +26,10 @@ from pathlib import Path
 from auditor.ci.git import Git, GitError
 from auditor.pipeline.report import ReportRequest
 from auditor.settings import (
-    AUDITOR_SECTION,
     CONFIG_FILE,
     ENV_CONFIG_FOLDER,
     PYPROJECT,
+    TOOL_SECTION,
     scan_root,
 )
 
@@ -77,7 +77,7 @@ def base_config(git: Git, commit: str, workspace: Path, paths: Sequence[str], co
         except ValueError:
             continue  # a config outside the repository is the workflow's own, not the change's
         shown = git.run("show", f"{commit}:{inside}", check=False)
-        if shown.code == 0 and (name.name != PYPROJECT or AUDITOR_SECTION.search(shown.out)):
+        if shown.code == 0 and (name.name != PYPROJECT or TOOL_SECTION.search(shown.out)):
             chosen, text = Path(name.name), shown.out
             break
     folder = Path(tempfile.mkdtemp(prefix="auditor-base-config-"))
