@@ -1,23 +1,32 @@
-"""The advisory-source registry: one line per source, selected by name."""
+"""The advisory-source registry: one line per source, selected by name.
+
+A source's module is imported when the source is first looked up (``auditor.core.lazy``),
+so listing the names costs nothing and a run loads only the sources it uses.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from auditor.advisories.base import AdvisorySource, SourceOptions
-from auditor.advisories.osv_api import OsvApiSource
-from auditor.advisories.osv_local import OsvLocalSource
-from auditor.advisories.pypi import PypiSource
 from auditor.core.errors import UsageError
+from auditor.core.lazy import LazyPlugins
 
-SOURCES: dict[str, type[AdvisorySource]] = {
-    s.name: s for s in (OsvLocalSource, OsvApiSource, PypiSource)
-}
+if TYPE_CHECKING:
+    from auditor.advisories.base import AdvisorySource, SourceOptions
+
+SOURCES: LazyPlugins[type[AdvisorySource]] = LazyPlugins(
+    {
+        "osv-local": "auditor.advisories.osv_local:OsvLocalSource",
+        "osv-api": "auditor.advisories.osv_api:OsvApiSource",
+        "pypi": "auditor.advisories.pypi:PypiSource",
+    }
+)
 DEFAULT_SOURCES = ("osv-local",)
 
 
 def names() -> list[str]:
-    return sorted(SOURCES)
+    return SOURCES.names()
 
 
 def create(selected: Sequence[str], options: SourceOptions) -> tuple[AdvisorySource, ...]:

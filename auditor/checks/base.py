@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from auditor.advisories.osv import OsvRecord
+from auditor.checks import DEFAULT_UNMAINTAINED_DAYS
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.core.findings import Finding, FindingKind, Unverified
 from auditor.core.graph import DependencyGraph
@@ -30,9 +31,6 @@ class AdvisoryData:
 
     records: Mapping[str, tuple[OsvRecord, ...]] = field(default_factory=dict)
     unchecked: tuple[tuple[str, str], ...] = ()
-
-
-DEFAULT_UNMAINTAINED_DAYS = 730  # a project without a release for this long is unmaintained
 
 
 @dataclass(frozen=True, kw_only=True)

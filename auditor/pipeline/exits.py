@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from auditor.core.result import AuditResult, Status
-from auditor.pipeline.policy import blocking
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auditor.core.result import AuditResult
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # findings at or above --fail-on (or: the package asked about is absent)
@@ -13,6 +15,10 @@ EXIT_INCOMPLETE = 3  # some packages could not be checked
 
 def exit_code(result: AuditResult, fail_on: str | None, *, gate: bool = True) -> int:
     """2 for unreadable files, 1 for blocking findings, 3 when incomplete, else 0."""
+    # imported here: the command line reads the codes above before any command runs
+    from auditor.core.result import Status
+    from auditor.pipeline.policy import blocking
+
     if result.errors:
         return EXIT_ERROR
     if gate and blocking(result.findings, fail_on):
