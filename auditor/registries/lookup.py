@@ -2,9 +2,10 @@
 plans) and the public ones (dependency confusion), built lazily per ecosystem.
 
 ``Registries`` gives each ecosystem's client, or a ``SourceError`` saying why there is none
-(nothing configured, a Go proxy list of only ``direct``), and runs lookups on a small thread
-pool (the ``HttpClient`` is shared and thread-safe; its rate limit and retry budget hold for
-the whole run).
+(nothing configured, a Go proxy list of only ``direct``), and runs lookups on a thread pool
+as large as the connections the ``HttpClient`` allows a host (the client is shared and
+thread-safe; it narrows each host's concurrency on 429/503 answers, and its retry budget
+holds for the whole run).
 
 The public registries are the ecosystems' own defaults: the index pip exports and the
 registry npm uses when no configuration file says otherwise (asked of npm itself with every
@@ -38,7 +39,7 @@ from auditor.registries.pypi import PypiClient
 
 T = TypeVar("T")
 R = TypeVar("R")
-WORKERS = 8
+WORKERS = 8  # when no client says how many connections a host may have
 Factory = Callable[[], RegistryClient]
 
 
@@ -115,7 +116,8 @@ def configured_registries(
             Ecosystem.PYPI: lambda: PypiClient(http, resolve_python(context, flag=pypi_url)),
             Ecosystem.NPM: lambda: NpmClient(http, resolve_npm(context, flag=npm_registry)),
             Ecosystem.GO: go,
-        }
+        },
+        workers=http.config.connections,
     )
 
 
@@ -219,7 +221,9 @@ def public_registries(
         base = urls[0] if urls[0].endswith("/") else urls[0] + "/"
         return NpmClient(http, NpmRegistries(default=ConfiguredUrl(url=base, origin="public")))
 
-    registries = Registries({Ecosystem.PYPI: pypi, Ecosystem.NPM: npm})
+    registries = Registries(
+        {Ecosystem.PYPI: pypi, Ecosystem.NPM: npm}, workers=http.config.connections
+    )
     return PublicRegistries(chosen, registries)
 
 
