@@ -21,21 +21,17 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from auditor.core.errors import SourceError
 from auditor.core.model import Ecosystem
 from auditor.core.redact import redact_url
-from auditor.net.client import HttpClient
 from auditor.registries.common import ConfigContext, ConfiguredUrl, RegistryConfigError
-from auditor.registries.golang import GoProxyClient
-from auditor.registries.goproxy import resolve_go
 from auditor.registries.metadata import RegistryClient
-from auditor.registries.npm import NpmClient
-from auditor.registries.npmrc import NpmRegistries, resolve_npm
-from auditor.registries.pipconf import PythonIndexes, pip_default_index, resolve_python
-from auditor.registries.pypi import PypiClient
+
+if TYPE_CHECKING:
+    from auditor.net.client import HttpClient
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -99,9 +95,13 @@ def configured_registries(
     pypi_url: str | None = None,
     npm_registry: str | None = None,
 ) -> Registries:
-    """The user's registries, resolved from their configuration when first needed."""
+    """The user's registries, resolved from their configuration when first needed (each
+    client's module is imported then: a run that asks no registry loads none)."""
 
     def go() -> RegistryClient:
+        from auditor.registries.golang import GoProxyClient
+        from auditor.registries.goproxy import resolve_go
+
         proxy = resolve_go(context)
         if proxy.url is None:
             raise RegistryConfigError(
@@ -111,12 +111,20 @@ def configured_registries(
             raise RegistryConfigError(f"the Go proxy {proxy.url.shown} is not an http(s) URL")
         return GoProxyClient(http, proxy.url)
 
+    def pypi() -> RegistryClient:
+        from auditor.registries.pipconf import resolve_python
+        from auditor.registries.pypi import PypiClient
+
+        return PypiClient(http, resolve_python(context, flag=pypi_url))
+
+    def npm() -> RegistryClient:
+        from auditor.registries.npm import NpmClient
+        from auditor.registries.npmrc import resolve_npm
+
+        return NpmClient(http, resolve_npm(context, flag=npm_registry))
+
     return Registries(
-        {
-            Ecosystem.PYPI: lambda: PypiClient(http, resolve_python(context, flag=pypi_url)),
-            Ecosystem.NPM: lambda: NpmClient(http, resolve_npm(context, flag=npm_registry)),
-            Ecosystem.GO: go,
-        },
+        {Ecosystem.PYPI: pypi, Ecosystem.NPM: npm, Ecosystem.GO: go},
         workers=http.config.connections,
     )
 
@@ -185,6 +193,11 @@ def public_registries(
     configured: Iterable[tuple[Ecosystem, str]] = (),
 ) -> PublicRegistries:
     """The ecosystems' default registries, or the ``public-registries`` configured instead."""
+    from auditor.registries.npm import NpmClient
+    from auditor.registries.npmrc import NpmRegistries
+    from auditor.registries.pipconf import PythonIndexes, pip_default_index
+    from auditor.registries.pypi import PypiClient
+
     chosen: dict[Ecosystem, list[str]] = {}
     for ecosystem, url in configured:
         chosen.setdefault(ecosystem, []).append(url)
