@@ -16,7 +16,9 @@ Rows (goals of issue 16):
    cache) / ``pip-audit -s osv --no-deps`` on the same OSV server: at most 0.5 times.
 3. the same, peak memory: at most 1.5 times.
 4. redash ``uv.lock`` (238 packages) ``scan --no-registry`` / ``uv audit --frozen``: at
-   most 1.0 times the wall time.
+   most 1.0 times the wall time. uv audit also asks the lock's index for each project's
+   status; row 44 repeats row 4 with that index answering at ``--latency``, as a remote
+   index does (for information).
 5. warehouse ``scan`` with registry lookups (health) and a warm cache / pip-audit as in 2:
    at most 1.0 times; also "revalidating" (cache entries past their lifetime, so every
    lookup is a conditional request: a nightly run), for information.
@@ -39,13 +41,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.advisories import uv_command, uv_project  # noqa: E402
 from bench.registry_server import BenchRegistry, summary  # noqa: E402
 from tests.httpserver import HttpTestServer  # noqa: E402
 from tests.osvserver import OsvApi, RecordSet  # noqa: E402
@@ -56,6 +59,7 @@ REDASH = FIXTURES / "osv-api/redash"
 EXCALIDRAW = ROOT / "bench/data/excalidraw"
 BIN = Path(sys.executable).parent  # the peers (pip-audit, uv) and, by default, auditor
 AUDITOR = [str(BIN / "auditor")]
+MEASURED = list(AUDITOR)
 TIME = "/usr/bin/time"
 
 
@@ -77,6 +81,7 @@ class Side:
     prepare: Callable[[], None] | None = None
     env: dict[str, str] = field(default_factory=dict)
     samples: list[Sample] = field(default_factory=list)
+    exe: list[str] | None = None  # the auditor this side runs (None: the one measured)
 
     def median(self, attribute: str) -> float:
         return statistics.median(getattr(s, attribute) for s in self.samples)
@@ -91,10 +96,12 @@ class Row:
     metric: str  # "wall" or "rss_mib"
     goal: float  # the ratio (or, without a peer, seconds) not to exceed
     extra: dict[str, Any] = field(default_factory=dict)
+    others: list[Side] = field(default_factory=list)  # other auditors (--compare)
 
 
 def run(side: Side, env: dict[str, str]) -> Sample:
     """One run under GNU time: wall clock from here, CPU and peak RSS from time."""
+    AUDITOR[:] = side.exe or MEASURED  # the commands read it when they are built
     if side.prepare:
         side.prepare()
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
@@ -116,6 +123,20 @@ def run(side: Side, env: dict[str, str]) -> Sample:
         )
     user, system, rss_kib = float(fields[0]), float(fields[1]), int(fields[2])
     return Sample(wall=wall, cpu=user + system, rss_mib=rss_kib / 1024, stdout=proc.stdout)
+
+
+def compile_bytecode(auditor: str) -> None:
+    """Compile the measured auditor's modules, as installing a wheel does (the peers'
+    modules were compiled when pip installed them); runs write no bytecode themselves
+    when PYTHONDONTWRITEBYTECODE is set, so without this each would compile every module."""
+    python = str(Path(auditor).parent / "python")
+    where = subprocess.run(
+        [python, "-c", "import auditor, os; print(os.path.dirname(auditor.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run([python, "-m", "compileall", "-q", "-j", "0", where], check=True)
 
 
 def fresh(path: Path) -> Callable[[], None]:
@@ -161,19 +182,6 @@ def auditor_scan(target: Path, osv: str, cache: Path, *more: str) -> list[str]:
     ]
 
 
-def uv_project(tmp: Path, osv: str) -> Path:
-    """A copy of redash whose uv.lock names the local server as its index (uv audit asks
-    the index for each project's status)."""
-    work = tmp / "uv-project"
-    work.mkdir(exist_ok=True)
-    shutil.copy2(REDASH / "pyproject.toml", work)
-    lock = (REDASH / "uv.lock").read_text(encoding="utf-8")
-    (work / "uv.lock").write_text(
-        lock.replace("https://pypi-index.invalid/simple", f"{osv}/simple")
-    )
-    return work
-
-
 def excalidraw(tmp: Path) -> Path:
     """A copy of excalidraw's three lockfiles in their folders."""
     project = tmp / "excalidraw"
@@ -214,6 +222,33 @@ def cache_bytes(folder: Path) -> tuple[int, int]:
     return size, disk
 
 
+def uv_row(number: int, tmp: Path, osv: str, *, index: str, latency: float, cold: Path) -> Row:
+    work = uv_project(tmp / f"uv-{number}", REDASH, index)
+    cache = tmp / f"uv-cache-{number}"
+    work_text = (
+        "redash uv.lock (238 pkgs) `scan --no-registry` / `uv audit --frozen`"
+        if number == 4
+        else f"  the same, uv's index answering in {latency * 1000:.0f} ms (a remote index)"
+    )
+    return Row(
+        number,
+        work_text,
+        Side(
+            "auditor",
+            lambda: auditor_scan(work / "uv.lock", osv, cold, "--no-registry"),
+            prepare=fresh(cold),
+        ),
+        Side(
+            "uv audit",
+            lambda: [*uv_command(cache), "--service-url", osv],
+            cwd=lambda: work,
+            prepare=fresh(cache),
+        ),
+        "wall",
+        1.0,
+    )
+
+
 def build_rows(tmp: Path, osv: str, registry: BenchRegistry, wanted: set[int]) -> list[Row]:
     rows = []
     pip_cache = tmp / "pip-audit-cache"
@@ -243,41 +278,14 @@ def build_rows(tmp: Path, osv: str, registry: BenchRegistry, wanted: set[int]) -
             rows.append(Row(2, work, auditor, peer, "wall", 0.5))
         if 3 in wanted:
             rows.append(Row(3, "same, peak memory", auditor, peer, "rss_mib", 1.5))
-    if 4 in wanted:
-        uv_work = uv_project(tmp, osv)
-        uv_cache = tmp / "uv-cache"
-        rows.append(
-            Row(
-                4,
-                "redash uv.lock (238 pkgs) `scan --no-registry` / `uv audit --frozen`",
-                Side(
-                    "auditor",
-                    lambda: auditor_scan(uv_work / "uv.lock", osv, cold, "--no-registry"),
-                    prepare=fresh(cold),
-                ),
-                Side(
-                    "uv audit",
-                    lambda: [
-                        str(BIN / "uv"),
-                        "audit",
-                        "--frozen",
-                        "--service-url",
-                        osv,
-                        "--output-format",
-                        "json",
-                        "--no-progress",
-                        "--preview-features",
-                        "audit-command,json-output",
-                        "--cache-dir",
-                        str(uv_cache),
-                    ],
-                    cwd=lambda: uv_work,
-                    prepare=fresh(uv_cache),
-                ),
-                "wall",
-                1.0,
-            )
-        )
+    if wanted & {4, 44}:
+        # uv audit also asks the lock's index for each project's status (PEP 792): in row
+        # 4 the OSV server answers those at once, in row 44 the registry at its latency
+        for number, index in ((4, osv), (44, registry.server.url)):
+            if number in wanted:
+                rows.append(
+                    uv_row(number, tmp, osv, index=index, latency=registry.latency, cold=cold)
+                )
     if 5 in wanted:
         registry.add_pypi(pypi_pins(WAREHOUSE))
         warm = tmp / "warm"
@@ -354,24 +362,35 @@ def build_rows(tmp: Path, osv: str, registry: BenchRegistry, wanted: set[int]) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--rows", default="1,2,3,4,5,6")
+    parser.add_argument("--rows", default="1,2,3,4,44,5,6")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--auditor",
         metavar="PATH",
-        help="the auditor executable to measure (default: the one beside this Python), "
-        "e.g. another checkout's, to measure before and after in the same run",
+        help="the auditor executable to measure (default: the one beside this Python)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="another auditor executable (another checkout's: the code before a change) "
+        "measured in the same interleaved runs; repeatable",
     )
     args = parser.parse_args()
     if args.auditor:
-        AUDITOR[:] = [args.auditor]
+        MEASURED[:] = [args.auditor]
+    others = [tuple(item.split("=", 1)) for item in args.compare]
     wanted = {int(r) for r in args.rows.split(",")}
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("AUDITOR_", "PIP_", "UV_")) and not k.lower().startswith("npm_config")
     }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for executable in [MEASURED[0], *(path for _, path in others)]:
+        compile_bytecode(executable)
     loads = [os.getloadavg()[0]]
     records = RecordSet.load(FIXTURES / "osv-api" / "records")
     with (
@@ -385,15 +404,23 @@ def main() -> None:
         env["HOME"] = str(tmp / "home")
         env["PIP_CONFIG_FILE"] = os.devnull
         rows = build_rows(tmp, osv_server.url, registry, wanted)
-        primed: set[int] = set()
+        shared: dict[int, Side] = {}  # rows 2 and 3 share their runs, and so their clones
+        for row in rows:
+            for label, path in others:
+                key = id(row.auditor)
+                clone = shared.get(key) or replace(row.auditor, label=label, exe=[path], samples=[])
+                shared.setdefault(key, clone)
+                row.others.append(clone)
+        primed: set[tuple[int, str]] = set()
         for repetition in range(args.runs):
             ran: set[int] = set()  # rows 2 and 3 are the same runs
             for row in rows:
                 prime = row.extra.get("prime")
-                if prime is not None and id(prime) not in primed:
-                    run(prime, env)
-                    primed.add(id(prime))
-                sides = [row.auditor, *([row.peer] if row.peer else [])]
+                for exe in [None, *([path] for _, path in others)]:
+                    if prime is not None and (id(prime), str(exe)) not in primed:
+                        run(replace(prime, exe=exe), env)
+                        primed.add((id(prime), str(exe)))
+                sides = [row.auditor, *row.others, *([row.peer] if row.peer else [])]
                 if repetition % 2:
                     sides.reverse()
                 for side in sides:
@@ -401,10 +428,9 @@ def main() -> None:
                         continue
                     ran.add(id(side))
                     side.samples.append(run(side, env))
-                    if row.number == 6:
-                        row.extra.setdefault("cache_sizes", []).append(
-                            cache_bytes(row.extra["cache"])
-                        )
+                    if row.number == 6:  # what the run left in its cache
+                        sizes_by = row.extra.setdefault("cache_sizes", {})
+                        sizes_by[side.label] = cache_bytes(row.extra["cache"])
                 loads.append(os.getloadavg()[0])
         sizes = registry.sizes() if 6 in wanted or 5 in wanted else {}
         served = summary(registry)
@@ -428,44 +454,10 @@ def render(
     ]
     out: list[dict[str, Any]] = []
     for row in rows:
-        unit = "MiB" if row.metric == "rss_mib" else "s"
-        mine = row.auditor.median(row.metric)
-        cpu = row.auditor.median("cpu")
-        rss = row.auditor.median("rss_mib")
-        detail = f"{mine:.2f} {unit}" + (f" ({cpu:.2f} s CPU)" if unit == "s" else "")
-        entry: dict[str, Any] = {
-            "row": row.number,
-            "work": row.work,
-            "auditor": mine,
-            "auditor_cpu": cpu,
-            "auditor_rss_mib": rss,
-            "auditor_runs": [s.wall for s in row.auditor.samples],
-        }
-        if row.peer is not None:
-            theirs = row.peer.median(row.metric)
-            ratio = mine / theirs
-            entry.update(peer=theirs, peer_cpu=row.peer.median("cpu"), ratio=ratio)
-            holds = "yes" if ratio <= row.goal else "**no**"
-            peer = f"{theirs:.2f} {unit} ({row.peer.label})"
-            lines.append(
-                f"| {row.number} | {row.work} | {detail} | {peer} | {ratio:.2f}x "
-                f"| <= {row.goal}x | {holds} |"
-            )
-        elif row.number == 6:
-            sizes_run = row.extra.get("cache_sizes") or [(0, 0)]
-            size, disk = sizes_run[-1]
-            per = size / row.extra["packages"] / 1024
-            per_disk = disk / row.extra["packages"] / 1024
-            entry.update(cache_bytes=size, cache_disk=disk, per_package_kib=per)
-            holds = "yes" if mine <= row.goal and per <= 5 else "**no**"
-            lines.append(
-                f"| {row.number} | {row.work} | {detail}, peak {rss:.0f} MiB; cache "
-                f"{size / 1e6:.1f} MB = {per:.1f} KiB a package ({per_disk:.1f} KiB on disk) "
-                f"| | | <= {row.goal:.0f} s, <= 5 KB | {holds} |"
-            )
-        else:
-            lines.append(f"| {row.number} | {row.work} | {detail} | | | | |")
-        out.append(entry)
+        for side in [*row.others, row.auditor]:
+            line, entry = render_side(row, side)
+            lines.append(line)
+            out.append(entry)
     if sizes:
         lines += [
             "",
@@ -473,6 +465,47 @@ def render(
         ]
     lines += ["registry answers: " + ", ".join(f"{k}: {v}" for k, v in served.items())]
     return {"rows": out, "loads": loads, "sizes": sizes, "served": served, "text": "\n".join(lines)}
+
+
+def render_side(row: Row, side: Side) -> tuple[str, dict[str, Any]]:
+    """One table line: this auditor's median against the row's peer or goal."""
+    unit = "MiB" if row.metric == "rss_mib" else "s"
+    mine = side.median(row.metric)
+    cpu, rss = side.median("cpu"), side.median("rss_mib")
+    detail = f"{mine:.2f} {unit}" + (f" ({cpu:.2f} s CPU)" if unit == "s" else "")
+    work = row.work if side.exe is None else f"{row.work} [{side.label}]"
+    entry: dict[str, Any] = {
+        "row": row.number,
+        "work": row.work,
+        "auditor": side.label,
+        "value": mine,
+        "cpu": cpu,
+        "rss_mib": rss,
+        "runs": [getattr(s, row.metric) for s in side.samples],
+    }
+    if row.peer is not None:
+        theirs = row.peer.median(row.metric)
+        ratio = mine / theirs
+        entry.update(peer=theirs, peer_cpu=row.peer.median("cpu"), ratio=ratio)
+        holds = "yes" if ratio <= row.goal else "**no**"
+        peer_cpu = f", {row.peer.median('cpu'):.2f} s CPU" if unit == "s" else ""
+        peer = f"{theirs:.2f} {unit} ({row.peer.label}{peer_cpu})"
+        goal = f"<= {row.goal}x"
+        line = f"| {row.number} | {work} | {detail} | {peer} | {ratio:.2f}x | {goal} | {holds} |"
+        return line, entry
+    if row.number == 6:
+        size, disk = row.extra.get("cache_sizes", {}).get(side.label, (0, 0))
+        per = size / row.extra["packages"] / 1024
+        per_disk = disk / row.extra["packages"] / 1024
+        entry.update(cache_bytes=size, cache_disk=disk, per_package_kib=per)
+        holds = "yes" if mine <= row.goal and per <= 5 else "**no**"
+        line = (
+            f"| {row.number} | {work} | {detail}, peak {rss:.0f} MiB; cache "
+            f"{size / 1e6:.1f} MB = {per:.1f} KiB a package ({per_disk:.1f} KiB on disk) "
+            f"| | | <= {row.goal:.0f} s, <= 5 KB | {holds} |"
+        )
+        return line, entry
+    return f"| {row.number} | {work} | {detail} | | | | |", entry
 
 
 if __name__ == "__main__":

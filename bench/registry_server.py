@@ -4,7 +4,8 @@ Serves, on a ``tests/httpserver.py`` server (127.0.0.1):
 
 - ``/npm/<name>``: the full packument, or the abbreviated one when the request accepts
   ``application/vnd.npm.install-v1+json`` (``bench/registry_docs.py``);
-- ``/simple/<name>/``: the PEP 691 page of a Python project (file URLs relative to it);
+- ``/simple/<name>/``: the PEP 691 page of a Python project (file URLs relative to it), a
+  page without files for any other name (uv audit asks each project's status there);
 - ``/files/<wheel>.metadata``: the recorded PEP 658 metadata file of a pinned release
   (tests/fixtures/registry/pypi/metadata), a 404 for anything else under ``/files/``;
 - ``/pypi/...``: 404 (the JSON API of the default index is not offered: every client here
@@ -142,9 +143,14 @@ class BenchRegistry:
     def _simple(self, request: Request) -> Reply:
         name = unquote(request.path.strip("/").split("/")[1]) if request.path.count("/") > 1 else ""
         body = self.simple.get(name)
-        if body is None:
-            self._count("simple 404")
-            return Reply(status=404, delay=self.latency)
+        if body is None:  # a project without documents here: a page with no files
+            self._count("simple empty")
+            page = {"meta": {"api-version": "1.1"}, "name": name, "files": []}
+            return Reply(
+                headers={"Content-Type": "application/vnd.pypi.simple.v1+json"},
+                body=json.dumps(page).encode(),
+                delay=self.latency,
+            )
         reply = body.reply(request, self.latency)
         self._count(f"simple {reply.status}")
         return reply

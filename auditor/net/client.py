@@ -575,7 +575,9 @@ class HttpClient:
         status = raw.status
         if status in RETRY_STATUSES and status not in accepted:
             after = parse_retry_after(raw.headers.get("retry-after"), self._clock.time())
-            counts = status not in THROTTLE_STATUSES or raw.new_wave
+            # a throttle that says when to come back, in a wave already charged, is free;
+            # a bare 503 is a failing server, and every retry of it counts
+            counts = status not in THROTTLE_STATUSES or raw.new_wave or after is None
             return _Retry(f"HTTP {status}", after, status, counts=counts)
         ok = 200 <= status < 300
         if not ok and status not in accepted:

@@ -89,7 +89,8 @@ class HostGate:
     ``allowance`` answers without a throttle add one back, up to ``limit`` (additive
     increase, multiplicative decrease). Requests that were already in flight when a wave
     began and are throttled too belong to that wave: ``release`` says so, and the client
-    charges the wave once to its retry budget rather than once per request in flight.
+    charges a wave that says ``Retry-After`` once to its retry budget rather than once per
+    request in flight (a bare 503 is a failing server: each of its retries counts).
     """
 
     def __init__(self, limit: int, clock: Clock) -> None:

@@ -26,7 +26,7 @@ from auditor.versions.base import InvalidVersion
 from auditor.versions.plugins import scheme_for
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class DistFile:
     """One downloadable file of a release (PyPI); ``url`` is absolute."""
 
@@ -36,7 +36,7 @@ class DistFile:
     yanked: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Release:
     """One published version."""
 

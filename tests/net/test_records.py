@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from auditor.net.client import HttpClient, HttpResponse, OfflineError
+from auditor.net.client import HttpClient, HttpResponse, NetworkError, OfflineError
 from tests.httpserver import FakeClock, HttpTestServer, Reply, Request, json_reply, quick_config
 
 README = "x" * 100_000  # what a caller does not keep
@@ -202,3 +202,34 @@ def test_a_throttled_burst_is_one_wave(http_server: HttpTestServer) -> None:
     assert [{"ok": True}] * 16 == answers
     assert (16, 32) == (http.stats.retries, state["calls"])
     assert 8 <= http._gate.allowance(host) < 16  # halved, then regaining one by one
+
+
+def test_a_failing_server_is_not_a_free_wave(http_server: HttpTestServer) -> None:
+    """A bare 503 (no Retry-After) to requests in flight together is a failing server:
+    each retry counts, so a budget of two ends the run's retries."""
+    arrived = threading.Barrier(8, timeout=20)
+    lock = threading.Lock()
+    calls = [0]
+
+    def handler(request: Request) -> Reply:
+        with lock:
+            calls[0] += 1
+            first = calls[0] <= 8
+        if first:
+            arrived.wait()  # the eight are in flight together
+        return json_reply({"error": "down"}, status=503)
+
+    http_server.route("GET", "/down", handler)
+    http = HttpClient(quick_config(retry_budget=2, host_failure_limit=0), clock=FakeClock())
+
+    def ask(_: int) -> str:
+        try:
+            http.get_json(f"{http_server.url}/down")
+        except NetworkError as exc:
+            return str(exc)
+        return "answered"
+
+    with ThreadPoolExecutor(8) as pool:
+        errors = list(pool.map(ask, range(8)))
+    assert 2 == http.stats.retries
+    assert all("HTTP 503" in e for e in errors), errors
