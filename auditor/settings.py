@@ -40,6 +40,10 @@ CONFIG_FILE = "auditor.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
 FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
+# how --fail-on LEVEL treats findings without a severity (Go advisories carry no CVSS):
+# as medium ones, as always failing, or as never failing (docs/advisories.md)
+UNKNOWN_SEVERITY_CHOICES = ("medium", "fail", "ignore")
+DEFAULT_UNKNOWN_SEVERITY = "medium"
 PLATFORMS = ("linux", "darwin", "windows")
 
 ENV_SOURCE = "AUDITOR_SOURCE"
@@ -61,6 +65,7 @@ _KEYS = (
     "osv-url",
     "offline",
     "fail-on",
+    "unknown-severity",
     "stale-days",
     "ignore",
     "typosquat-allow-list",
@@ -103,6 +108,7 @@ class Config:
     advisory_db: Path | None = None  # resolved against the config file's folder
     offline: bool | None = None
     fail_on: str | None = None
+    unknown_severity: str | None = None
     stale_days: float | None = None
     osv_url: str | None = None
     ignores: tuple[IgnoreRule, ...] = ()
@@ -123,6 +129,7 @@ class Settings:
     advisory_db: Path | None = None
     offline: bool = False
     fail_on: str | None = None
+    unknown_severity: str = DEFAULT_UNKNOWN_SEVERITY
     stale_days: float = DEFAULT_STALE_DAYS
     osv_url: str = DEFAULT_OSV_URL
     ignores: tuple[IgnoreRule, ...] = ()
@@ -260,7 +267,8 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         sources=_sources(doc),
         advisory_db=None if db is None else folder / db,
         offline=doc.flag("offline") if doc.has("offline") else None,
-        fail_on=_fail_on(doc),
+        fail_on=_choice(doc, "fail-on", FAIL_ON_CHOICES),
+        unknown_severity=_choice(doc, "unknown-severity", UNKNOWN_SEVERITY_CHOICES),
         stale_days=_stale_days(doc),
         osv_url=_osv_url(doc),
         ignores=_ignores(doc, shown),
@@ -283,10 +291,10 @@ def _sources(doc: Doc) -> tuple[str, ...] | None:
     return tuple(item.as_str() for item in child.as_list())
 
 
-def _fail_on(doc: Doc) -> str | None:
-    value = doc.opt_string("fail-on")
-    if value is not None and value not in FAIL_ON_CHOICES:
-        doc.child("fail-on").fail(f"is {value!r}, expected one of {', '.join(FAIL_ON_CHOICES)}")
+def _choice(doc: Doc, key: str, choices: Sequence[str]) -> str | None:
+    value = doc.opt_string(key)
+    if value is not None and value not in choices:
+        doc.child(key).fail(f"is {value!r}, expected one of {', '.join(choices)}")
     return value
 
 
@@ -460,6 +468,7 @@ def resolve(
     advisory_db: str | None = None,
     offline: bool = False,
     fail_on: str | None = None,
+    unknown_severity: str | None = None,
     osv_url: str | None = None,
     no_registry: bool = False,
     python_version: str | None = None,
@@ -476,6 +485,7 @@ def resolve(
         "osv-url": bool((osv_url or "").strip() or environ.get(ENV_OSV_URL, "").strip()),
         "offline": offline or ENV_OFFLINE in environ,
         "fail-on": bool(fail_on),
+        "unknown-severity": bool(unknown_severity),
         "stale-days": any(environ.get(n, "").strip() for n in (ENV_STALE_DAYS, ENV_STALE_DAYS_OLD)),
         "registry": no_registry or ENV_NO_REGISTRY in environ,
         "unmaintained-days": ENV_UNMAINTAINED_DAYS in environ,
@@ -493,6 +503,7 @@ def resolve(
         advisory_db=Path(db_text) if db_text else config.advisory_db,
         offline=offline or _first(_env_flag(environ, ENV_OFFLINE), config.offline, False),
         fail_on=fail_on or config.fail_on,
+        unknown_severity=unknown_severity or config.unknown_severity or DEFAULT_UNKNOWN_SEVERITY,
         stale_days=stale_days(None, environ, config.stale_days),
         osv_url=_resolve_osv_url(osv_url, environ, config.osv_url),
         ignores=config.ignores,

@@ -11,6 +11,8 @@ its tests.
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import re
 import sys
@@ -22,6 +24,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from auditor.collectors import plugins
+from auditor.collectors.inputs import TreeReader
+from auditor.core.errors import AuditorError
+from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem
 
 ECOSYSTEM_DIRS = {Ecosystem.PYPI: "pypi", Ecosystem.NPM: "npm"}
@@ -71,11 +77,73 @@ class Labeled:
     targets: tuple[str, ...]  # some typosquats are listed with two targets
 
 
+# The labeled sets: which file, and which part of it tunes the check (the rest is held out
+# and only measured). npm: the half of typomind's set in the shared data tunes, the other
+# half and ecosyste.ms's npm rows are held out. PyPI: one labeled file, split in two halves
+# by a hash of each name (stable, and blind to what the name looks like).
+LABELED_FILES = {
+    Ecosystem.NPM: {"tuning": "labeled-npm.tsv", "held-out": "labeled-npm-heldout.tsv"},
+    Ecosystem.PYPI: {"tuning": "labeled-pypi.tsv", "held-out": "labeled-pypi.tsv"},
+}
+
+
+def _pypi_half(name: str) -> str:
+    return "tuning" if hashlib.sha256(name.encode()).digest()[0] % 2 == 0 else "held-out"
+
+
+def labeled(data: Path, ecosystem: Ecosystem, part: str) -> list[Labeled]:
+    """One labeled set (``part``: ``tuning`` or ``held-out``), names and targets normalised;
+    a row naming the target itself is left out."""
+    targets: dict[str, set[str]] = {}
+    for raw, target, _source in _rows(data / LABELED_FILES[ecosystem][part]):
+        if ecosystem is Ecosystem.PYPI and _pypi_half(raw) != part:
+            continue
+        name = ecosystem.normalize_name(raw)
+        if name != ecosystem.normalize_name(target):
+            targets.setdefault(name, set()).add(ecosystem.normalize_name(target))
+    return [Labeled(name=n, targets=tuple(sorted(t))) for n, t in sorted(targets.items())]
+
+
 def labeled_npm(data: Path) -> list[Labeled]:
-    targets: dict[str, list[str]] = {}
-    for name, target, _source in _rows(data / "labeled-npm.tsv"):
-        targets.setdefault(name, []).append(target)
-    return [Labeled(name=n, targets=tuple(t)) for n, t in sorted(targets.items())]
+    """The tuning half of the labeled npm typosquats (``labeled-npm.tsv``)."""
+    return labeled(data, Ecosystem.NPM, "tuning")
+
+
+def export_labeled(typomind: Path, ecosystems: Path, shared: Path, out: Path) -> None:
+    """The labeled sets beyond the shared half: typomind's other npm rows and its PyPI rows
+    (``data/clean_package_data.csv`` of ldklab/typomind-release), and ecosyste.ms's npm
+    and PyPI rows (``typosquats.csv`` of ecosyste-ms/typosquatting-dataset), with the file
+    and line of each label."""
+    in_shared = {row[0] for row in _rows(shared)}
+    npm: dict[tuple[str, str], list[str]] = {}
+    pypi: dict[tuple[str, str], list[str]] = {}
+    sources = (
+        (typomind, TYPOMIND, {"npm": npm, "pip": pypi}),
+        (ecosystems, ECOSYSTEMS_DATASET, {"npm": npm, "pypi": pypi}),
+    )
+    for path, origin, by_ecosystem in sources:
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        for line, row in enumerate(rows[1:], start=2):
+            name, target, ecosystem = row[0].strip(), row[1].strip(), row[2].strip()
+            found = by_ecosystem.get(ecosystem)
+            if found is None or not target or (found is npm and name in in_shared):
+                continue
+            for each in (t.strip() for t in target.split(" or ") if t.strip()):
+                if each != name:
+                    found.setdefault((name, each), []).append(f"{origin}#L{line}")
+    for file, found in (("labeled-npm-heldout.tsv", npm), ("labeled-pypi.tsv", pypi)):
+        lines = ["name\ttarget\tsource"] + [
+            f"{n}\t{t}\t{' ; '.join(src)}" for (n, t), src in sorted(found.items())
+        ]
+        (out / file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+TYPOMIND = (
+    "ldklab/typomind-release@f1f5cdf184e75d21275903ffa701262af9767ffb:data/clean_package_data.csv"
+)
+ECOSYSTEMS_DATASET = (
+    "ecosyste-ms/typosquatting-dataset@fd0bde98d200efe5c282a07edc4c68fba13252c6:typosquats.csv"
+)
 
 
 # --- lockfile names ---------------------------------------------------------------------
@@ -162,12 +230,73 @@ READERS = {
 }
 
 
+# the collector that reads each folder's files (for who depends on each package)
+COLLECTOR_OF = {
+    "npm-package-lock": "npm-package-lock",
+    "yarn-lock": "yarn-lock",
+    "pnpm-lock": "pnpm-lock",
+    "poetry-lock": "poetry-lock",
+    "pdm-lock": "pdm-lock",
+    "uv-lock": "uv-lock",
+    "pylock-toml": "pylock",
+    "pipfile-lock": "pipfile-lock",
+    "requirements-txt": "requirements",
+}
+
+
 def lockfile_names(data: Path) -> dict[Ecosystem, dict[str, str]]:
     """Every package name of the real lockfiles: ecosystem → normalised name → first file
     (from ``lockfile-names.tsv`` in ``data``)."""
     found: dict[Ecosystem, dict[str, str]] = {Ecosystem.PYPI: {}, Ecosystem.NPM: {}}
-    for eco, name, path in _rows(data / "lockfile-names.tsv"):
+    for eco, name, path, _dependents in _rows(data / "lockfile-names.tsv"):
         found[Ecosystem.parse(eco)][name] = path
+    return found
+
+
+NOT_A_PACKAGE = "-"  # the dependents column of a name auditor's graph has no package for
+
+
+def lockfile_dependents(data: Path) -> dict[Ecosystem, dict[str, tuple[str, ...] | None]]:
+    """For every package name of the real lockfiles, the names of the packages that depend
+    on it there (empty: only the project itself does; None: auditor's collectors see no
+    registry package of that name, e.g. an npm alias or a tarball URL, so its check never
+    judges the name), from ``lockfile-names.tsv``."""
+    found: dict[Ecosystem, dict[str, tuple[str, ...] | None]] = {
+        Ecosystem.PYPI: {},
+        Ecosystem.NPM: {},
+    }
+    for eco, name, _path, dependents in _rows(data / "lockfile-names.tsv"):
+        found[Ecosystem.parse(eco)][name] = (
+            None if dependents == NOT_A_PACKAGE else tuple(dependents.split())
+        )
+    return found
+
+
+def _dependents_from_files(data: Path) -> dict[Ecosystem, dict[str, set[str]]]:
+    """Who depends on each package in the real lockfiles, as auditor's own collectors read
+    them (a file they cannot read adds nothing)."""
+    found: dict[Ecosystem, dict[str, set[str]]] = {Ecosystem.PYPI: {}, Ecosystem.NPM: {}}
+    for folder, (ecosystem, _reader) in sorted(READERS.items()):
+        collector = plugins.get(COLLECTOR_OF[folder])
+        for path in sorted((data / "lockfiles" / folder).rglob("*")):
+            if not path.is_file() or path.suffix == ".in":
+                continue
+            reader = TreeReader(path.parent)
+            try:
+                result = collector.collect(reader.read_path(path), reader)
+            except AuditorError:
+                continue
+            graph = DependencyGraph.from_results([result])
+            for package in graph.packages:
+                if not package.source.is_registry:
+                    continue  # the check judges registry packages only
+                parents = {
+                    ecosystem.normalize_name(graph.package(e.parent).name)
+                    for e in graph.parents(package.id)
+                    if not graph.is_root(e.parent)
+                }
+                name = ecosystem.normalize_name(package.name)
+                found[ecosystem].setdefault(name, set()).update(parents)
     return found
 
 
@@ -195,13 +324,27 @@ def export(data: Path, out: Path) -> None:
     (out / "malicious.tsv").write_text("\n".join(malicious) + "\n", encoding="utf-8")
     labeled = (data / "typosquats" / "npm.tsv").read_text(encoding="utf-8")
     (out / "labeled-npm.tsv").write_text(labeled, encoding="utf-8")
-    names = ["ecosystem\tname\tfile"]
+    names = ["ecosystem\tname\tfile\tdependents"]
+    dependents = _dependents_from_files(data)
     for ecosystem, found in _lockfile_names_from_files(data).items():
-        names += [f"{ecosystem.value}\t{n}\t{f}" for n, f in sorted(found.items())]
+        known = dependents[ecosystem]
+        names += [
+            f"{ecosystem.value}\t{n}\t{f}\t"
+            + (" ".join(sorted(known[n])) if n in known else NOT_A_PACKAGE)
+            for n, f in sorted(found.items())
+        ]
     (out / "lockfile-names.tsv").write_text("\n".join(names) + "\n", encoding="utf-8")
 
 
+USAGE = """usage: python bench/typosquat_data.py DATA
+       python bench/typosquat_data.py --labeled TYPOMIND_CSV ECOSYSTEMS_CSV
+rebuilds bench/data/typosquat/ from a real-data folder, or its extra labeled sets from the two
+published CSV files (see bench/data/typosquat/README.md)"""
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python bench/typosquat_data.py DATA  (rebuilds bench/data/typosquat/)")
-    export(Path(sys.argv[1]), BUNDLED)
+    if len(sys.argv) == 4 and sys.argv[1] == "--labeled":
+        export_labeled(Path(sys.argv[2]), Path(sys.argv[3]), BUNDLED / "labeled-npm.tsv", BUNDLED)
+    elif len(sys.argv) == 2:
+        export(Path(sys.argv[1]), BUNDLED)
+    else:
+        sys.exit(USAGE)

@@ -105,13 +105,18 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
         (
             "ignores = []\n",
             "auditor.toml: unknown setting 'ignores' (known: source, advisory-db, "
-            "osv-url, offline, fail-on, stale-days, ignore, typosquat-allow-list, internal, "
+            "osv-url, offline, fail-on, unknown-severity, stale-days, ignore, "
+            "typosquat-allow-list, internal, "
             "public-registries, registry, unmaintained-days, python-version, platform) in ignores",
         ),
         (
             'fail-on = "severe"\n',
             "auditor.toml: is 'severe', expected one of low, medium, high, "
             "critical, malicious in fail-on",
+        ),
+        (
+            'unknown-severity = "low"\n',
+            "auditor.toml: is 'low', expected one of medium, fail, ignore in unknown-severity",
         ),
         (
             "stale-days = -1\n",
@@ -191,6 +196,18 @@ def test_precedence_flags_over_environment_over_file() -> None:
         flags.offline,
         flags.fail_on,
     )
+
+
+def test_unknown_severity_flag_over_file_over_default(tmp_path: Path) -> None:
+    """``unknown-severity`` in the config file, beaten by the flag; default medium."""
+    write(tmp_path, "auditor.toml", 'unknown-severity = "fail"\n')
+    config = read_config(None, ["."], tmp_path)
+    assert "fail" == config.unknown_severity
+    assert "fail" == resolve(config=config, environ={}).unknown_severity
+    assert (
+        "ignore" == resolve(config=config, environ={}, unknown_severity="ignore").unknown_severity
+    )
+    assert "medium" == resolve(config=Config(), environ={}).unknown_severity
 
 
 def test_bad_environment_values() -> None:

@@ -12,8 +12,9 @@
   package-level markers auditor does not see; it is not held against the project.
 - ``CONFLICT-MISSING``: a requirement of a pinned release that a flat lockfile does not pin
   (found while completing its edges, ``auditor.enrich.edges``).
-- ``CONFLICT-DUPLICATE``: one package name locked at several versions: informational (npm
-  nests copies legitimately, Python lockfiles split by markers), grouped per name.
+
+One name locked at several versions is not a conflict: npm nests copies legitimately and
+Python lockfiles split by markers. It is information (``auditor.pipeline.duplicates``).
 
 A requirement auditor cannot evaluate (a URL, a git ref, a dist-tag, an unparsable version)
 is not a conflict: nothing shows it is unmet.
@@ -31,14 +32,12 @@ from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem, Edge, Package, Root
 from auditor.versions.markers import TargetEnvironment, supported_pythons
-from auditor.versions.plugins import scheme_for
 from auditor.versions.requirement import parse_requirement, poetry_constraint
 
 REQUIREMENT = "CONFLICT-REQUIREMENT"
 PEER = "CONFLICT-PEER"
 REQUIRES_PYTHON = "CONFLICT-REQUIRES-PYTHON"
 MISSING = "CONFLICT-MISSING"
-DUPLICATE = "CONFLICT-DUPLICATE"
 EVIDENCE_LIMIT = 20
 
 
@@ -58,7 +57,6 @@ class ConflictCheck(Check):
                 for item in context.missing
                 if item.package_id in graph
             ),
-            *duplicates(graph),
         ]
         return CheckResult(findings=tuple(sorted(findings)))
 
@@ -222,7 +220,7 @@ def _registry_python(context: CheckContext) -> dict[str, str]:
     }
 
 
-# -- missing requirements and duplicates -------------------------------------------------------
+# -- missing requirements -------------------------------------------------------------------
 
 
 def _missing(graph: DependencyGraph, package_id: str, requirement: str, path: str) -> Finding:
@@ -236,37 +234,3 @@ def _missing(graph: DependencyGraph, package_id: str, requirement: str, path: st
         summary=f"requires {requirement}, which {path} does not pin",
         evidence=(("requirement", requirement), ("lockfile", path)),
     )
-
-
-def duplicates(graph: DependencyGraph) -> list[Finding]:
-    """One informational finding per name locked at several versions, on the lowest."""
-    by_name: dict[tuple[Ecosystem, str], list[Package]] = defaultdict(list)
-    for package in graph.packages:
-        if package.version:
-            by_name[(package.ecosystem, package.name)].append(package)
-    found = []
-    for (ecosystem, name), packages in sorted(by_name.items()):
-        versions = scheme_for(ecosystem).ascending({p.version for p in packages})
-        if len(versions) < 2:
-            continue
-        ordered = sorted(packages, key=lambda p: (versions.index(p.version), p.id))
-        evidence = [
-            ("version", f"{p.version} ({_files(p)}; {len(graph.parents(p.id))} dependents)")
-            for p in ordered[:EVIDENCE_LIMIT]
-        ]
-        found.append(
-            Finding(
-                package_id=ordered[0].id,
-                kind=FindingKind.CONFLICT,
-                id=DUPLICATE,
-                aliases=(f"{DUPLICATE}:{name}",),
-                severity=Severity.LOW,
-                summary=f"{name} is locked at {len(versions)} versions: {', '.join(versions)}",
-                evidence=tuple(evidence),
-            )
-        )
-    return found
-
-
-def _files(package: Package) -> str:
-    return ", ".join(sorted({loc.path for loc in package.found_in})) or "no file recorded"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from auditor.checks.confusion import name_findings
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
-from auditor.checks.typosquat.check import typosquat_findings
+from auditor.checks.typosquat.check import Known, typosquat_findings
 from auditor.core.findings import Finding
 from auditor.core.model import Ecosystem, Package
 from auditor.registries.internal import InternalNames
@@ -48,7 +48,10 @@ NameCheck = Callable[[Sequence[Package], NameCheckOptions], Sequence[Finding]]
 
 
 def _typosquat(packages: Sequence[Package], options: NameCheckOptions) -> Sequence[Finding]:
-    return typosquat_findings(packages, allow=options.allow_list)
+    # an internal name is the team's own: the confusion check judges it
+    return typosquat_findings(
+        packages, allow=options.allow_list, known=Known(internal=options.internal)
+    )
 
 
 def _confusion(packages: Sequence[Package], options: NameCheckOptions) -> Sequence[Finding]:

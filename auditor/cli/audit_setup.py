@@ -21,7 +21,12 @@ from auditor.cli.net_options import (
     cache_root,
     net_config,
 )
-from auditor.settings import FAIL_ON_CHOICES, parse_platform, parse_python_version
+from auditor.settings import (
+    FAIL_ON_CHOICES,
+    UNKNOWN_SEVERITY_CHOICES,
+    parse_platform,
+    parse_python_version,
+)
 
 if TYPE_CHECKING:
     from auditor.core.result import AuditResult
@@ -70,6 +75,14 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         help="exit 1 for findings at or above LEVEL ("
         + ", ".join(FAIL_ON_CHOICES)
         + f"; malicious: only malicious packages; default: {fail_on_default})",
+    )
+    parser.add_argument(
+        "--unknown-severity",
+        choices=UNKNOWN_SEVERITY_CHOICES,
+        metavar="RULE",
+        help="how --fail-on LEVEL treats findings without a severity (Go advisories carry "
+        "none): medium (count them as medium), fail (always fail), ignore (never fail); "
+        "default: medium (config unknown-severity)",
     )
     add_check_options(parser)
 
@@ -128,6 +141,7 @@ def audit_request(
         osv_url=getattr(args, "osv_url", None),
         offline=args.offline,
         fail_on=args.fail_on,
+        unknown_severity=getattr(args, "unknown_severity", None),
         no_registry=getattr(args, "no_registry", False),
         python_version=getattr(args, "python_version", None),
         platform=getattr(args, "platform", None),

@@ -17,7 +17,8 @@ from auditor.checks.names import (
     valid_name,
 )
 from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
-from auditor.checks.typosquat.popular import Popularity, bundled
+from auditor.checks.typosquat.detector import default_detector
+from auditor.checks.typosquat.popular import Popularity
 from auditor.cli.base import EXIT_FINDINGS, EXIT_OK, Command, Console
 from auditor.cli.net_options import add_network_options, net_config
 from auditor.cli.options import add_json_option
@@ -119,7 +120,8 @@ def _ecosystem(text: str) -> Ecosystem:
 
 
 def _popularity(ecosystem: Ecosystem, name: str) -> Popularity | None:
-    return bundled(ecosystem).popularity(name)
+    # the list the prebuilt index carries: no second read of the list file
+    return default_detector(ecosystem).popular.popularity(name)
 
 
 def _print_text(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from auditor.cli.base import Console
 from auditor.core.errors import UsageError
 from auditor.outputs import plugins
+from auditor.outputs.duplicates import SHOW_CHOICES
 from auditor.outputs.sbom import SPEC_VERSIONS
 
 if TYPE_CHECKING:
@@ -47,6 +48,30 @@ def add_destination_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="write every chosen format into DIR under its standard name (docs/outputs.md)",
     )
+
+
+def add_show_option(parser: argparse.ArgumentParser) -> None:
+    """``--show duplicates``: information the table lists after the findings."""
+    parser.add_argument(
+        "--show",
+        action="append",
+        type=_show,
+        metavar="WHAT",
+        help="also list, after the findings table, repeatable or comma-separated: "
+        + ", ".join(SHOW_CHOICES)
+        + " (names locked at several versions, each version with who requires it; "
+        "information, not findings; findings.json always has them)",
+    )
+
+
+def _show(text: str) -> tuple[str, ...]:
+    items = tuple(i.strip() for i in text.split(",") if i.strip())
+    for item in items:
+        if item not in SHOW_CHOICES:
+            raise argparse.ArgumentTypeError(
+                f"{item!r} is not something to show (choose from {', '.join(SHOW_CHOICES)})"
+            )
+    return items
 
 
 def add_document_options(parser: argparse.ArgumentParser) -> None:
@@ -98,6 +123,7 @@ def document_request(args: argparse.Namespace) -> DocumentRequest:
         project_version=getattr(args, "project_version", None),
         timestamp=getattr(args, "timestamp", None),
         spec_version=getattr(args, "spec_version", None),
+        show=tuple(item for group in getattr(args, "show", None) or () for item in group),
     )
 
 

@@ -26,6 +26,7 @@ _AUDIT_FLAGS = (
     "offline",
     "config",
     "fail_on",
+    "unknown_severity",
     "no_registry",
     "python_version",
     "platform",
@@ -61,6 +62,7 @@ class SbomCommand(Command):
         from auditor.outputs.files import choose_formats, render_all
         from auditor.pipeline.audit import AuditOptions, audit, collect_paths
         from auditor.pipeline.exits import exit_code
+        from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
         formats = choose_formats(args.formats, [DEFAULT_FORMAT], sbom_only=True)
         check_destination(formats, args.output, args.output_dir)
@@ -68,12 +70,13 @@ class SbomCommand(Command):
         if given and not args.with_vulnerabilities:
             flag = "--" + given[0].rstrip("s").replace("_", "-")
             raise UsageError(f"{flag} applies only with --with-vulnerabilities")
-        fail_on = None
+        fail_on, unknown = None, DEFAULT_UNKNOWN_SEVERITY
         audit_options = AuditOptions(checks=())
         setup = prepare(args) if args.with_vulnerabilities else None
         try:
             if setup is not None:
                 audit_options, fail_on = setup.options, setup.settings.fail_on
+                unknown = setup.settings.unknown_severity
             options = render_options(args, fail_on=fail_on)
             collection = collect_paths(args.paths, force=args.force_format)
             result = audit(collection, audit_options)
@@ -85,4 +88,4 @@ class SbomCommand(Command):
         if written:
             console.err.write("auditor: wrote " + ", ".join(str(p) for p in written) + "\n")
         report_problems(result, console)
-        return exit_code(result, fail_on, gate=fail_on is not None)
+        return exit_code(result, fail_on, gate=fail_on is not None, unknown=unknown)

@@ -16,6 +16,7 @@ from auditor.cli.output_options import (
     add_destination_options,
     add_document_options,
     add_format_option,
+    add_show_option,
     check_destination,
     deliver,
     render_options,
@@ -36,6 +37,7 @@ class ScanCommand(Command):
         add_input_options(parser)
         add_json_option(parser)
         add_format_option(parser, default="table", sbom_only=False)
+        add_show_option(parser)
         add_destination_options(parser)
         add_document_options(parser)
         add_audit_options(parser, fail_on_default="any finding fails")
@@ -64,4 +66,4 @@ class ScanCommand(Command):
         if not args.json:
             report_sources(result, console)
         report_problems(result, console)
-        return exit_code(result, setup.settings.fail_on)
+        return exit_code(result, setup.settings.fail_on, unknown=setup.settings.unknown_severity)

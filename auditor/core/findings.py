@@ -25,6 +25,17 @@ class Severity(str, enum.Enum):
 
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+# Where a severity stands when findings are ranked and counted: a finding without a rating
+# ranks with medium ones (most PyPA and every Go advisory have none; unrated is not
+# minor), after the rated mediums.
+SEVERITY_ORDER = (
+    Severity.CRITICAL,
+    Severity.HIGH,
+    Severity.MEDIUM,
+    Severity.UNKNOWN,
+    Severity.LOW,
+)
+_SEVERITY_POSITION = {s: i for i, s in enumerate(SEVERITY_ORDER)}
 
 
 class FindingKind(str, enum.Enum):
@@ -36,6 +47,33 @@ class FindingKind(str, enum.Enum):
     CONFUSION = "confusion"
     HEALTH = "health"
     CONFLICT = "conflict"
+
+    @property
+    def group(self) -> int:
+        """Where the kind's findings come in every ranked list: malicious packages, then
+        vulnerabilities, then the other supply-chain risks (typosquats, confusion), then
+        conflicts, and health (advice about maintenance, in a section of its own) last."""
+        return _KIND_GROUP[self]
+
+
+# The risks of running someone else's code: what fails a run without --fail-on and what
+# becomes a security alert. Health and conflict findings are advice.
+SECURITY_KINDS = frozenset(
+    {
+        FindingKind.VULNERABILITY,
+        FindingKind.MALICIOUS,
+        FindingKind.TYPOSQUAT,
+        FindingKind.CONFUSION,
+    }
+)
+_KIND_GROUP = {
+    FindingKind.MALICIOUS: 0,
+    FindingKind.VULNERABILITY: 1,
+    FindingKind.TYPOSQUAT: 2,
+    FindingKind.CONFUSION: 2,
+    FindingKind.CONFLICT: 3,
+    FindingKind.HEALTH: 4,
+}
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -59,6 +97,13 @@ class Finding:
     evidence: tuple[
         tuple[str, str], ...
     ] = ()  # check-specific facts, e.g. ("imitates", "requests")
+
+
+def finding_priority(finding: Finding) -> tuple[int, int]:
+    """Sort key putting the findings that matter most first: by kind group
+    (``FindingKind.group``), then by severity with unrated findings among the mediums
+    (``SEVERITY_ORDER``). Every ranked output uses it, then its own tie-breakers."""
+    return finding.kind.group, _SEVERITY_POSITION[finding.severity]
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -95,6 +140,7 @@ class PackageHealth:
     latest: str | None = None
     latest_published: str | None = None
     last_release: str | None = None  # the newest publication of any version
+    first_release: str | None = None  # the project's first publication (its age)
     newer_releases: int | None = None  # stable releases above the locked one
     libyears: float | None = None
     yanked: bool = False

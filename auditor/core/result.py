@@ -17,7 +17,7 @@ from auditor.core.findings import (
     Unverified,
 )
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import FileError, SkippedPackage
+from auditor.core.model import Ecosystem, FileError, SkippedPackage
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +43,22 @@ class Status(str, enum.Enum):
     INCOMPLETE = "incomplete"  # some packages could not be checked against advisories
 
 
+@dataclass(frozen=True, kw_only=True, order=True)
+class DuplicateVersions:
+    """One package name locked at several versions in the project's graph.
+
+    Information, not a finding: npm nests a copy of a package wherever two dependents need
+    incompatible versions, and Python lockfiles split a package by markers. ``versions`` is in
+    the ecosystem's version order, oldest first; ``packages`` holds the id of each locked
+    package of that name (a version locked from two sources counts twice), in the same order.
+    """
+
+    ecosystem: Ecosystem
+    name: str
+    versions: tuple[str, ...]
+    packages: tuple[str, ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class AuditResult:
     """The output of the pipeline, consumed by every output format and by the store."""
@@ -66,6 +82,8 @@ class AuditResult:
     fix_plans: tuple[FixPlan, ...] = ()  # one per vulnerable package
     unverified: tuple[Unverified, ...] = ()  # what a check could not establish, and why
     notes: tuple[str, ...] = ()  # informational lines: lookups skipped, edges completed
+    # names locked at several versions: information, not findings (npm nests copies)
+    duplicates: tuple[DuplicateVersions, ...] = ()
     # (config file, settings): what the scanned tree's own config chose, named in the verdict
     tree_settings: tuple[str, tuple[str, ...]] | None = None
 

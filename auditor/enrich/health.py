@@ -75,6 +75,7 @@ def _health(package: Package, registries: Registries) -> PackageHealth:
         latest=latest.version if latest else None,
         latest_published=_iso(latest.published if latest else None),
         last_release=_iso(last),
+        first_release=_iso(project.first_published),
         newer_releases=_newer(project, package.version),
         libyears=_libyears(release, latest),
         yanked=bool(release and release.yanked),

@@ -55,6 +55,7 @@ class RenderOptions:
     source_root: str = ""  # prefix making found_in paths relative to the repository root
     previous: Previous | None = None
     fail_on: str | None = None
+    show: frozenset[str] = frozenset()  # what the terminal table lists besides findings
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -13,6 +13,7 @@ from typing import Any
 from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, SourceInfo
+from auditor.outputs.duplicates import duplicate_json
 from auditor.outputs.graph_json import error_json, package_json, skipped_json
 from auditor.outputs.supply import supply_sections, supply_summary
 
@@ -96,6 +97,7 @@ def findings_summary(result: AuditResult) -> dict[str, Any]:
         "malicious": sum(1 for f in result.findings if f.kind is FindingKind.MALICIOUS),
         "by_severity": severity_counts(result.findings),
         "suppressed": len(result.suppressed),
+        "duplicates": len(result.duplicates),
         **supply_summary(result),
     }
 
@@ -116,4 +118,5 @@ def findings_document(result: AuditResult) -> dict[str, Any]:
         "errors": [error_json(e) for e in result.errors],
         "warnings": list(result.warnings),
         **supply_sections(result),
+        "duplicates": [duplicate_json(d, graph) for d in result.duplicates],
     }

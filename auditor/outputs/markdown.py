@@ -1,8 +1,11 @@
 """A Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
 
 Status first (an incomplete or partial run says so in a warning box), then counts by
-severity and kind, the top findings ranked by severity, score and direct-before-transitive
-with their fix and one "why" path, then suppressions and unchecked packages. With a
+severity and kind, the top findings (malicious packages and vulnerabilities first, then the
+other kinds; by severity with unrated findings among the mediums, score,
+direct-before-transitive) with their fix and one "why" path, then health findings in a
+section of their own, suppressions (one line per ignore rule that hides many) and unchecked
+packages. With a
 previous run's findings, new ones are marked. The text stays under GitHub's comment limit
 by dropping the lowest-ranked rows, with a note saying how many were left out. Every
 third-party string is escaped (see ``markdown_text``).
@@ -13,12 +16,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, Severity, finding_priority
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import RenderOptions, finding_key
 from auditor.outputs.links import database, is_advisory
 from auditor.outputs.markdown_text import md_code, md_text
+from auditor.outputs.suppressions import grouped
 
 COMMENT_LIMIT = 65_536  # GitHub's limit for a comment body, in characters
 _BUDGET = COMMENT_LIMIT - 2_048  # room for the closing notes
@@ -34,20 +38,26 @@ _HEADER = "| | Severity | Package | Version | Finding | Fix | Why |"
 _RULE = "|---|---|---|---|---|---|---|"
 
 
-def rank(graph: DependencyGraph, finding: Finding) -> tuple[int, float, int, str, str]:
-    """Sort key: most severe first, then highest score, direct before transitive."""
+def rank(graph: DependencyGraph, finding: Finding) -> tuple[tuple[int, int], float, int, str, str]:
+    """Sort key: malicious packages, then vulnerabilities, then the other kinds; within a
+    kind most severe first (unrated among the mediums), then highest score, direct before
+    transitive."""
     score = -1.0 if finding.score is None else finding.score
     direct = 0 if graph.is_direct(finding.package_id) else 1
-    return (-finding.severity.rank, -score, direct, finding.package_id, finding.id)
+    return (finding_priority(finding), -score, direct, finding.package_id, finding.id)
 
 
 def render_markdown(result: AuditResult, options: RenderOptions) -> str:
     graph = result.graph
     title = f"## auditor: {md_text(options.project_name)}"
     parts = [title, "", *_status_lines(result), "", *_count_lines(result, options)]
+    parts += _duplicate_lines(result)
     head = "\n".join(parts) + "\n"
-    tail = "\n".join(_suppressed_lines(result) + _unchecked_lines(result))
-    findings = sorted(result.findings, key=lambda f: rank(graph, f))
+    tail = "\n".join(_health_lines(result) + _suppressed_lines(result) + _unchecked_lines(result))
+    findings = sorted(
+        (f for f in result.findings if f.kind is not FindingKind.HEALTH),
+        key=lambda f: rank(graph, f),
+    )
     rows = [_row(graph, f, options) for f in findings]
     budget = _BUDGET - len(head) - len(tail)
     shown = _fit(rows, budget)
@@ -115,11 +125,16 @@ def _count_lines(result: AuditResult, options: RenderOptions) -> list[str]:
         "|---|---|",
         *(
             f"| {_ICONS[s]} {s.value} | {by_severity[s]} |"
-            for s in reversed(Severity)
+            for s in SEVERITY_ORDER
             if by_severity[s]
         ),
         "",
-        "Kinds: " + ", ".join(f"{k.value} {by_kind[k]}" for k in FindingKind if by_kind[k]),
+        "Kinds: "
+        + ", ".join(
+            f"{k.value} {by_kind[k]}"
+            for k in sorted(FindingKind, key=lambda k: k.group)
+            if by_kind[k]
+        ),
         "",
     ]
     affected = len({f.package_id for f in result.findings})
@@ -136,6 +151,18 @@ def _count_lines(result: AuditResult, options: RenderOptions) -> list[str]:
             f"Since {md_text(options.previous.label)}: **{new} new**, {gone} no longer reported",
         ]
     return lines
+
+
+def _duplicate_lines(result: AuditResult) -> list[str]:
+    if not result.duplicates:
+        return []
+    copies = sum(len(d.packages) for d in result.duplicates)
+    names = len(result.duplicates)
+    return [
+        "",
+        f"{names} package name{'s are' if names != 1 else ' is'} locked at several versions "
+        f"({copies} packages): information, not findings (`duplicates` in findings.json).",
+    ]
 
 
 def _suppressed_note(result: AuditResult) -> str:
@@ -182,18 +209,52 @@ def _why(graph: DependencyGraph, package_id: str) -> str:
     return f"{direct}: " + " → ".join(md_text(label) for label in labels)
 
 
+def _health_lines(result: AuditResult) -> list[str]:
+    """Health findings in a section of their own: maintenance advice, not vulnerabilities."""
+    health = sorted(
+        (f for f in result.findings if f.kind is FindingKind.HEALTH),
+        key=lambda f: rank(result.graph, f),
+    )
+    if not health:
+        return []
+    lines = [
+        f"### Health ({len(health)})",
+        "",
+        "Maintenance advice about the packages (yanked, deprecated, unmaintained), not "
+        "vulnerabilities:",
+        "",
+    ]
+    for finding in health[:LIST_LIMIT]:
+        package = result.graph.package(finding.package_id)
+        name = md_code(package.display, in_table=False)
+        ident = md_code(finding.id, in_table=False)
+        lines.append(f"- {name} {ident} ({finding.severity.value}): {md_text(finding.summary)}")
+    lines += _more(len(health))
+    return [*lines, ""]
+
+
 def _suppressed_lines(result: AuditResult) -> list[str]:
+    """One line per ignore rule that hides one finding, one summary line per rule that
+    hides several (``id = "HEALTH-UNMAINTAINED"`` for every package)."""
     if not result.suppressed:
         return []
+    graph = result.graph
     lines = [f"### Suppressed by ignores ({len(result.suppressed)})", ""]
-    for item in result.suppressed[:LIST_LIMIT]:
-        package = result.graph.package(item.finding.package_id)
-        until = f", until {md_text(item.rule.expires)}" if item.rule.expires else ""
-        name = md_code(package.display, in_table=False)
-        ident = md_code(item.finding.id, in_table=False)
-        reason = md_text(item.rule.reason)
-        lines.append(f"- {name} {ident}: {reason} ({md_text(item.rule.origin)}{until})")
-    lines += _more(len(result.suppressed))
+    groups = grouped(result.suppressed)
+    for group in groups[:LIST_LIMIT]:
+        rule = group.rule
+        until = f", until {md_text(rule.expires)}" if rule.expires else ""
+        if len(group.items) == 1:
+            finding = group.items[0].finding
+            name = md_code(graph.package(finding.package_id).display, in_table=False)
+            what = f"{name} {md_code(finding.id, in_table=False)}"
+        else:
+            what = (
+                f"{md_code(rule.id, in_table=False)}: {len(group.items)} findings "
+                f"({md_text(group.finding_ids())} on {md_text(group.packages(graph))})"
+            )
+        lines.append(f"- {what}: {md_text(rule.reason)} ({md_text(rule.origin)}{until})")
+    lines += _more(len(groups))
     return [*lines, ""]
 
 

@@ -34,7 +34,7 @@ class OutputFormat:
 def _table(result: AuditResult, options: RenderOptions) -> str:
     from auditor.outputs.table import render_findings
 
-    return render_findings(result)
+    return render_findings(result, show=options.show)
 
 
 def _summary(result: AuditResult, options: RenderOptions) -> str:

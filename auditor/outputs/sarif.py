@@ -16,7 +16,7 @@ import json
 from importlib import metadata
 from typing import Any
 
-from auditor.core.findings import Finding, Severity, Suppression
+from auditor.core.findings import SECURITY_KINDS, Finding, Severity, Suppression, finding_priority
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Location
 from auditor.core.redact import redact_text
@@ -36,11 +36,13 @@ _LEVELS = {
     Severity.UNKNOWN: "warning",
 }
 # GitHub reads ``security-severity`` (a CVSS-like score as a string) to rank alerts; a
-# finding rated only by a word gets the lower bound of that word's band.
+# finding rated only by a word gets the lower bound of that word's band, and an unrated one
+# ranks with the mediums (as the risk score and every ranked list do).
 _BAND_FLOOR = {
     Severity.CRITICAL: "9.0",
     Severity.HIGH: "7.0",
     Severity.MEDIUM: "4.0",
+    Severity.UNKNOWN: "4.0",
     Severity.LOW: "0.1",
 }
 
@@ -105,10 +107,14 @@ def _check_rule(finding: Finding) -> dict[str, Any]:
 
 
 def _rule_shell(finding: Finding, short: str, full: str) -> dict[str, Any]:
-    properties: dict[str, Any] = {"tags": sorted({"security", finding.kind.value, *finding.cwes})}
-    if finding.score is not None:
+    # Health and conflict findings are advice, not security problems: GitHub files results
+    # tagged "security" with a security-severity as security alerts.
+    security = finding.kind in SECURITY_KINDS
+    tags = {"security"} if security else {"maintenance"}
+    properties: dict[str, Any] = {"tags": sorted({*tags, finding.kind.value, *finding.cwes})}
+    if security and finding.score is not None:
         properties["security-severity"] = f"{finding.score:.1f}"
-    elif finding.severity in _BAND_FLOOR:
+    elif security:
         properties["security-severity"] = _BAND_FLOOR[finding.severity]
     properties["severity"] = finding.severity.value
     return {
@@ -226,7 +232,8 @@ def sarif_document(result: AuditResult, options: RenderOptions) -> dict[str, Any
     graph = result.graph
     pairs: list[tuple[Finding, Suppression | None]] = [(f, None) for f in result.findings]
     pairs += [(s.finding, s) for s in result.suppressed]
-    pairs.sort(key=lambda pair: (rule_id(pair[0]), pair[0].package_id))
+    # malicious packages and vulnerabilities first, unrated ones among the mediums
+    pairs.sort(key=lambda pair: (finding_priority(pair[0]), rule_id(pair[0]), pair[0].package_id))
     rules: dict[str, dict[str, Any]] = {}
     for finding, _ in pairs:
         rules.setdefault(rule_id(finding), _rule(finding))

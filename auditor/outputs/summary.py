@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from auditor.core.findings import FindingKind, Severity
+from auditor.core.findings import SEVERITY_ORDER, FindingKind
 from auditor.core.result import AuditResult
+from auditor.outputs.duplicates import duplicates_line
 from auditor.outputs.supply_table import summary_lines
 from auditor.outputs.table import tree_clause
 from auditor.outputs.text import plural, safe
@@ -32,6 +33,9 @@ def render_summary(result: AuditResult) -> str:
     if result.sources:
         lines.extend(_advisory_lines(result))
     lines.extend(summary_lines(result))
+    duplicates = duplicates_line(result, hint="findings.json lists them under duplicates")
+    if duplicates:
+        lines.append(duplicates)
     if tree := tree_clause(result):
         lines.append(tree.removeprefix("; "))
     return "\n".join(lines) + "\n"
@@ -44,7 +48,7 @@ def _advisory_lines(result: AuditResult) -> list[str]:
         failed = f", FAILED: {info.error}" if info.error else ""
         lines.append(safe(f"advisories: {info.name} ({info.location}{when}{failed})"))
     counts = Counter(f.severity for f in result.findings)
-    by_severity = ", ".join(f"{counts[s]} {s.value}" for s in reversed(Severity) if counts[s])
+    by_severity = ", ".join(f"{counts[s]} {s.value}" for s in SEVERITY_ORDER if counts[s])
     affected = len({f.package_id for f in result.findings})
     text = f"findings: {len(result.findings)}"
     if result.findings:

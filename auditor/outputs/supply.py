@@ -73,6 +73,7 @@ def health_json(health: PackageHealth, graph: DependencyGraph) -> dict[str, Any]
         "latest": health.latest,
         "latest_published": health.latest_published,
         "last_release": health.last_release,
+        "first_release": health.first_release,
         "newer_releases": health.newer_releases,
         "libyears": health.libyears,
         "yanked": health.yanked,

@@ -1,13 +1,14 @@
 """Terminal sections for the supply-chain checks, printed after the vulnerability table:
-findings of the other kinds (with the sentence saying why), fix plans, a health line and
-what could not be verified. Every third-party string passes through ``safe``."""
+findings of the other kinds (with the sentence saying why), health findings apart, fix
+plans, a health line and what could not be verified. Every third-party string passes
+through ``safe``."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 
-from auditor.core.findings import Finding, FindingKind
+from auditor.core.findings import Finding, FindingKind, finding_priority
 from auditor.core.result import AuditResult
 from auditor.outputs.supply import fix_plan_text
 from auditor.outputs.text import plural, render_rows, safe
@@ -21,20 +22,25 @@ HEADERS = ("KIND", "PACKAGE", "VERSION", "ID", "SEVERITY", "WHY")
 WORST_DRIFT = 3  # packages named on the health line
 
 
-def other_findings(result: AuditResult) -> list[Finding]:
-    """Findings of the kinds not in the main table, in table order."""
+def other_findings(result: AuditResult, *, health: bool = False) -> list[Finding]:
+    """Findings of the kinds not in the main table (health ones with ``health``, else the
+    others), most important first."""
     graph = result.graph
-    items = [f for f in result.findings if f.kind not in ADVISORY_KINDS]
+    items = [
+        f
+        for f in result.findings
+        if f.kind not in ADVISORY_KINDS and (f.kind is FindingKind.HEALTH) == health
+    ]
     return sorted(
         items,
-        key=lambda f: (f.kind.value, graph.package(f.package_id).name, -f.severity.rank, f.id),
+        key=lambda f: (finding_priority(f), graph.package(f.package_id).name, f.id),
     )
 
 
-def other_rows(result: AuditResult) -> list[tuple[str, ...]]:
+def other_rows(result: AuditResult, *, health: bool = False) -> list[tuple[str, ...]]:
     graph = result.graph
     rows = []
-    for finding in other_findings(result):
+    for finding in other_findings(result, health=health):
         package = graph.package(finding.package_id)
         rows.append(
             tuple(
@@ -72,6 +78,13 @@ def sections(result: AuditResult) -> list[str]:
         lines.append("")
         lines.append(f"other findings ({len(rows)}):")
         lines.extend(render_rows([HEADERS, *rows]))
+    health_rows = other_rows(result, health=True)
+    if health_rows:
+        lines.append("")
+        lines.append(
+            f"health findings ({len(health_rows)}; maintenance advice, not vulnerabilities):"
+        )
+        lines.extend(render_rows([HEADERS, *health_rows]))
     if result.fix_plans:
         lines.append("")
         lines.append(f"fix plans ({len(result.fix_plans)}):")
@@ -110,9 +123,10 @@ def health_line(result: AuditResult) -> str:
 
 
 def kinds_text(findings: Sequence[Finding]) -> str:
-    """``2 vulnerability, 3 health``: counts per kind, in the enum's order."""
+    """``1 malicious, 2 vulnerability, 3 health``: counts per kind, most important first."""
     counts = Counter(f.kind for f in findings)
-    return ", ".join(f"{counts[k]} {k.value}" for k in FindingKind if counts[k])
+    kinds = sorted(FindingKind, key=lambda k: k.group)
+    return ", ".join(f"{counts[k]} {k.value}" for k in kinds if counts[k])
 
 
 def summary_lines(result: AuditResult) -> list[str]:

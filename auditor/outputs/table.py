@@ -1,17 +1,21 @@
 """Findings as a terminal table, with suppressed findings and the verdict line.
 
-Vulnerable, malicious and typosquatted packages fill the main table; the other kinds (with
-the sentence saying why), fix plans, the health line and what could not be verified follow
-(``supply_table``). Every value from a
-lockfile, a registry or an advisory record is made terminal-safe (``text.safe``).
+Malicious, vulnerable and typosquatted packages fill the main table, in that order (unrated
+vulnerabilities among the mediums); the other kinds (with the sentence saying why), health
+findings in a section of their own, fix plans, the health line and what could not be
+verified follow (``supply_table``). An ignore that hides many findings is one line. Every
+value from a lockfile, a registry or an advisory record is made terminal-safe
+(``text.safe``).
 """
 
 from __future__ import annotations
 
-from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, finding_priority
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
+from auditor.outputs.duplicates import SHOW_DUPLICATES, duplicates_section
 from auditor.outputs.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
+from auditor.outputs.suppressions import grouped
 from auditor.outputs.text import plural, render_rows, safe
 
 __all__ = [  # safe, plural and render_rows moved to text.py; importing them here still works
@@ -62,12 +66,14 @@ def _row(result: AuditResult, finding: Finding) -> tuple[str, ...]:
     )
 
 
-def _order(graph: DependencyGraph, finding: Finding) -> tuple[str, str, int, str]:
+def _order(graph: DependencyGraph, finding: Finding) -> tuple[tuple[int, int], str, str, str]:
+    """Malicious packages, then vulnerabilities (unrated ones among the mediums), then
+    typosquats; by package within each."""
     package = graph.package(finding.package_id)
-    return package.name, package.id, -finding.severity.rank, finding.id
+    return finding_priority(finding), package.name, package.id, finding.id
 
 
-def render_findings(result: AuditResult) -> str:
+def render_findings(result: AuditResult, *, show: frozenset[str] = frozenset()) -> str:
     graph = result.graph
     lines: list[str] = []
     findings = sorted(
@@ -78,15 +84,7 @@ def render_findings(result: AuditResult) -> str:
     if result.suppressed:
         lines.append("")
         lines.append(f"suppressed by ignores ({len(result.suppressed)}):")
-        for item in sorted(result.suppressed, key=lambda s: _order(graph, s.finding)):
-            package = graph.package(item.finding.package_id)
-            until = f", until {item.rule.expires}" if item.rule.expires else ""
-            lines.append(
-                safe(
-                    f"  {package.display} {item.finding.id}: {item.rule.reason}"
-                    f" ({item.rule.origin}{until})"
-                )
-            )
+        lines.extend(_suppressed_lines(result))
     if result.expired_ignores:
         lines.append("")
         lines.append(f"expired ignores, no longer applied ({len(result.expired_ignores)}):")
@@ -94,12 +92,33 @@ def render_findings(result: AuditResult) -> str:
             safe(f"  {r.id}: expired {r.expires} ({r.origin})") for r in result.expired_ignores
         )
     lines.extend(sections(result))
+    lines.extend(duplicates_section(result, SHOW_DUPLICATES in show))
     if lines and lines[0] == "":
         lines.pop(0)
     if lines:
         lines.append("")
     lines.append(verdict(result))
     return "\n".join(lines) + "\n"
+
+
+def _suppressed_lines(result: AuditResult) -> list[str]:
+    """One line per ignore rule that hides one finding (naming it), one summary line per
+    rule that hides several (an ignore of a rule id for every package)."""
+    graph = result.graph
+    lines = []
+    for group in grouped(result.suppressed):
+        rule = group.rule
+        until = f", until {rule.expires}" if rule.expires else ""
+        if len(group.items) == 1:
+            finding = group.items[0].finding
+            what = f"{graph.package(finding.package_id).display} {finding.id}"
+        else:
+            what = (
+                f"{rule.id}: {len(group.items)} findings ({group.finding_ids()} on "
+                f"{group.packages(graph)})"
+            )
+        lines.append(safe(f"  {what}: {rule.reason} ({rule.origin}{until})"))
+    return lines
 
 
 def verdict(result: AuditResult) -> str:
@@ -110,7 +129,7 @@ def verdict(result: AuditResult) -> str:
     if result.findings:
         counts = [
             f"{n} {s.value}"
-            for s in reversed(Severity)
+            for s in SEVERITY_ORDER
             if (n := sum(1 for f in result.findings if f.severity is s))
         ]
         packages = len({f.package_id for f in result.findings})

@@ -17,6 +17,7 @@ from pathlib import Path
 from auditor.advisories.base import AdvisorySource, is_local
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
+from auditor.checks.duplicates import duplicate_versions
 from auditor.checks.plugins import default_checks
 from auditor.collectors.discovery import Target, find_targets
 from auditor.collectors.inputs import TreeReader
@@ -181,6 +182,7 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         unverified=tuple(sorted(unverified)),
         notes=enriched.notes,
         tree_settings=options.tree_settings,
+        duplicates=duplicate_versions(graph),
     )
 
 

@@ -19,6 +19,7 @@ class DocumentRequest:
     project_version: str | None = None
     timestamp: str | None = None  # ISO 8601 or epoch seconds; default SOURCE_DATE_EPOCH, now
     spec_version: str | None = None  # CycloneDX; default 1.6
+    show: tuple[str, ...] = ()  # what the terminal table lists besides findings (duplicates)
 
 
 def render_options(
@@ -39,6 +40,7 @@ def render_options(
         source_root=source_root(paths, cwd),
         previous=previous,
         fail_on=fail_on,
+        show=frozenset(document.show),
     )
 
 

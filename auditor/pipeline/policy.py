@@ -6,20 +6,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
+from auditor.core.findings import (
+    SECURITY_KINDS,
+    Finding,
+    FindingKind,
+    IgnoreRule,
+    Severity,
+    Suppression,
+)
+from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 FAIL_ON_MALICIOUS = "malicious"
-# what fails a run without --fail-on: the risks of running someone else's code. Health and
-# conflict findings are advice (npm nests duplicates legitimately, most projects use
-# something unmaintained) until a --fail-on level says otherwise.
-SECURITY_KINDS = frozenset(
-    {
-        FindingKind.VULNERABILITY,
-        FindingKind.MALICIOUS,
-        FindingKind.TYPOSQUAT,
-        FindingKind.CONFUSION,
-    }
-)
+# What fails a run without --fail-on: SECURITY_KINDS, the risks of running someone else's
+# code. Health and conflict findings are advice (most projects use something unmaintained)
+# until a --fail-on level says otherwise.
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,14 +62,18 @@ def apply_ignores(
     )
 
 
-def blocking(findings: Iterable[Finding], fail_on: str | None) -> tuple[Finding, ...]:
+def blocking(
+    findings: Iterable[Finding], fail_on: str | None, *, unknown: str = DEFAULT_UNKNOWN_SEVERITY
+) -> tuple[Finding, ...]:
     """The findings that fail the run under ``--fail-on``.
 
     No threshold: every finding of a security kind (vulnerable, malicious, typosquatted or
     confusable packages) fails the run, as pip-audit and osv-scanner do; health and conflict
     findings do not. ``malicious``: only malicious-package findings. A severity: findings of
-    any kind at or above it, and findings of unknown severity too, because nothing shows
-    they are below it (most PyPA and Go records carry no severity at all).
+    any kind at or above it. A finding without a severity (most PyPA and every Go record)
+    counts as ``unknown`` says (``--unknown-severity``): ``medium`` (the default) as a medium
+    one, the weight the risk score gives it too; ``fail`` always fails, as nothing shows it
+    is below the threshold; ``ignore`` never fails a severity threshold.
     """
     items = tuple(findings)
     if fail_on is None:
@@ -77,6 +81,14 @@ def blocking(findings: Iterable[Finding], fail_on: str | None) -> tuple[Finding,
     if fail_on == FAIL_ON_MALICIOUS:
         return tuple(f for f in items if f.kind is FindingKind.MALICIOUS)
     threshold = Severity(fail_on)
-    return tuple(
-        f for f in items if f.severity is Severity.UNKNOWN or f.severity.rank >= threshold.rank
-    )
+    return tuple(f for f in items if _reaches(f.severity, threshold, unknown))
+
+
+def _reaches(severity: Severity, threshold: Severity, unknown: str) -> bool:
+    if severity is Severity.UNKNOWN:
+        if unknown == "fail":
+            return True
+        if unknown == "ignore":
+            return False
+        severity = Severity.MEDIUM
+    return severity.rank >= threshold.rank

@@ -150,7 +150,9 @@ def run_report(
     return ReportResult(
         result=result,
         fail_on=fail_on,
-        exit_code=exit_code(result, fail_on, gate=fail_on is not None),
+        exit_code=exit_code(
+            result, fail_on, gate=fail_on is not None, unknown=setup.settings.unknown_severity
+        ),
         files=tuple(files),
         summary=summary if summary is not None else render_summary(result),
         snapshot=snapshot,

@@ -30,6 +30,7 @@ from auditor.registries.npmrc import tree_notes
 from auditor.settings import (
     ENV_NO_REGISTRY,
     FAIL_ON_CHOICES,
+    UNKNOWN_SEVERITY_CHOICES,
     Settings,
     read_config,
     resolve,
@@ -51,6 +52,7 @@ class AuditRequest:
     osv_url: str | None = None
     offline: bool = False
     fail_on: str | None = None  # one of settings.FAIL_ON_CHOICES
+    unknown_severity: str | None = None  # one of settings.UNKNOWN_SEVERITY_CHOICES
     no_registry: bool = False
     python_version: str | None = None  # already checked: "3.12"
     platform: str | None = None  # already checked: linux, darwin, windows
@@ -92,6 +94,10 @@ def prepare(
     if request.fail_on is not None and request.fail_on not in FAIL_ON_CHOICES:
         choices = ", ".join(FAIL_ON_CHOICES)
         raise UsageError(f"--fail-on {request.fail_on}: expected one of {choices}")
+    unknown = request.unknown_severity
+    if unknown is not None and unknown not in UNKNOWN_SEVERITY_CHOICES:
+        choices = ", ".join(UNKNOWN_SEVERITY_CHOICES)
+        raise UsageError(f"--unknown-severity {unknown}: expected one of {choices}")
     config = read_config(request.config, list(request.paths), cwd, environ)
     settings = resolve(
         config=config,
@@ -100,6 +106,7 @@ def prepare(
         advisory_db=request.advisory_db,
         offline=request.offline,
         fail_on=request.fail_on,
+        unknown_severity=request.unknown_severity,
         osv_url=request.osv_url,
         no_registry=request.no_registry,
         python_version=request.python_version,

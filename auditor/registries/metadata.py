@@ -114,6 +114,12 @@ class Project:
         return self.releases[-1] if self.releases else None
 
     @property
+    def first_published(self) -> datetime | None:
+        """When the project first published anything (how long it has been around)."""
+        dates = [r.published for r in self.releases if r.published is not None]
+        return min(dates) if dates else None
+
+    @property
     def last_published(self) -> datetime | None:
         """When anything was last released (the project's sign of life)."""
         dates = [r.published for r in self.releases if r.published is not None]

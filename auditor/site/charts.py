@@ -5,7 +5,8 @@ description states the first, last and highest values of each series), and the p
 table of the same numbers under it. Colours come from the page's CSS classes (``s-*``), so
 print and high-contrast styles apply; shapes use presentation attributes only (no ``style``
 attribute), which the page's Content-Security-Policy allows. Coordinates are rounded to one
-decimal so the output is byte-stable.
+decimal so the output is byte-stable. The value axis has round ticks (1, 2, 2.5 or 5 times a
+power of ten apart) that always include zero (``axis_ticks``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT = 640, 250
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 30
 X_LABELS = 5
-Y_TICKS = 5
+Y_TICKS = 5  # at most this many intervals between the value axis' ticks
+_STEPS = (1.0, 2.0, 2.5, 5.0)
+RESOLUTION = 1e-6  # the finest tick step: chart values are counts, scores and years
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,15 +63,57 @@ def fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def nice_max(value: float) -> float:
-    """A round upper bound for an axis: 1, 2, 2.5 or 5 times a power of ten."""
-    if value <= 0:
+def nice_step(raw: float) -> float:
+    """The smallest round step (1, 2, 2.5 or 5 times a power of ten) at or above ``raw``."""
+    if raw <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return float(step * power)
-    return float(10 * power)  # pragma: no cover - the loop always returns
+    power = 10.0 ** math.floor(math.log10(raw))
+    for step in _STEPS:
+        if raw <= step * power * (1 + 1e-9):
+            return step * power
+    return 10 * power
+
+
+def _next_step(step: float) -> float:
+    power = 10.0 ** math.floor(math.log10(step) + 1e-9)
+    for candidate in _STEPS:
+        if candidate * power > step * (1 + 1e-9):
+            return candidate * power
+    return 10 * power
+
+
+def axis_ticks(
+    low: float, high: float, *, most: int = Y_TICKS, min_step: float = 0.0
+) -> tuple[float, ...]:
+    """Round ticks covering ``low``..``high`` and zero: equally spaced by a round step (at
+    least ``min_step``, e.g. 1 for counts), at most ``most`` intervals, the first at or below
+    the smallest value and the last at or above the largest."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError("axis values must be finite")
+    if high == low:  # all zero: an axis from 0 to 1
+        return (0.0, max(1.0, nice_step(min_step)))
+    step = nice_step(max((high - low) / max(1, most), min_step, RESOLUTION))
+    while True:
+        first = math.floor(low / step + 1e-9)
+        last = math.ceil(high / step - 1e-9)
+        if last - first <= max(1, most):
+            break
+        step = _next_step(step)
+    if first == last:  # values within binary noise of zero: one step on their side
+        first, last = (0, 1) if high > -low else (-1, 0)
+    return tuple(_clean(k * step) for k in range(first, last + 1))
+
+
+def _clean(value: float) -> float:
+    """A multiple of a round step without binary noise (0.30000000000000004 → 0.3)."""
+    return float(round(value, 9)) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def fmt_tick(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def _r(value: float) -> str:
@@ -79,10 +124,12 @@ def _r(value: float) -> str:
 class _Frame:
     """Maps values to the plot area; draws the axes, grid and labels."""
 
-    def __init__(self, chart: Chart, top: float, bottom: float = 0.0) -> None:
+    def __init__(
+        self, chart: Chart, top: float, bottom: float = 0.0, *, counts: bool = True
+    ) -> None:
         self.chart = chart
-        self.top = nice_max(top)
-        self.bottom = -nice_max(-bottom) if bottom < 0 else 0.0
+        self.ticks = axis_ticks(bottom, top, min_step=1.0 if counts else 0.0)
+        self.top, self.bottom = self.ticks[-1], self.ticks[0]
         self.n = max(1, len(chart.labels))
         self.plot_w = WIDTH - LEFT - RIGHT
         self.plot_h = HEIGHT - TOP - BOTTOM
@@ -100,16 +147,14 @@ class _Frame:
 
     def axes(self) -> list[str]:
         out = []
-        span = self.top - self.bottom
-        for i in range(Y_TICKS + 1):
-            value = self.bottom + span * i / Y_TICKS
+        for value in self.ticks:
             y = self.y(value)
             out.append(
                 f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_r(y)}" y2="{_r(y)}"/>'
             )
             out.append(
                 f'<text class="tick" x="{LEFT - 6}" y="{_r(y + 4)}" text-anchor="end">'
-                f"{escape(fmt(value))}</text>"
+                f"{escape(fmt_tick(value))}</text>"
             )
         zero = self.y(0)
         out.append(
@@ -232,7 +277,8 @@ def line(chart: Chart) -> Markup:
     """Each series as a line with a dot on each value (risk score, libyears)."""
     if _empty(chart):
         return _svg(chart, [])
-    frame = _Frame(chart, max((max(s.values, default=0) for s in chart.series), default=0))
+    values = [v for s in chart.series for v in s.values]
+    frame = _Frame(chart, max(values, default=0), min(values, default=0), counts=False)
     body = frame.axes()
     for series in chart.series:
         points = [f"{_r(frame.x(i))},{_r(frame.y(v))}" for i, v in enumerate(series.values)]

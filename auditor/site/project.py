@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.core.findings import Severity
+from auditor.checks.duplicates import duplicate_versions
+from auditor.core.findings import FindingKind, Severity
 from auditor.site import charts, paths
 from auditor.site.charts import Chart, SeriesData
 from auditor.site.data import ProjectHistory
@@ -125,8 +126,15 @@ def project_context(history: ProjectHistory, links: Links, *, weeks_shown: int) 
     weeks = history.series.weeks[-weeks_shown:]
     risks = history.week_risks()[-len(weeks) :] if weeks else []
     series = history.series
+    # malicious packages and vulnerabilities first (oldest first within each kind group);
+    # health findings in a table of their own
     open_sorted: list[OpenFinding] = sorted(
-        series.open, key=lambda f: (-f.age.total_seconds(), f.package, f.finding_id)
+        (f for f in series.open if f.kind is not FindingKind.HEALTH),
+        key=lambda f: (f.kind.group, -f.age.total_seconds(), f.package, f.finding_id),
+    )
+    open_health: list[OpenFinding] = sorted(
+        (f for f in series.open if f.kind is FindingKind.HEALTH),
+        key=lambda f: (-f.age.total_seconds(), f.package, f.finding_id),
     )
     recent_fixes: list[Remediation] = sorted(
         series.remediated, key=lambda r: (r.resolved_at, r.package, r.finding_id), reverse=True
@@ -137,10 +145,12 @@ def project_context(history: ProjectHistory, links: Links, *, weeks_shown: int) 
         "latest": latest,
         "trends": trends(history),
         "libyears": libyears(history),
+        "duplicates": duplicate_versions(history.latest.result.graph),
         "charts": treadmill_charts(history, weeks),
         "week_rows": [WeekRow(week=w, risk=r) for w, r in zip(weeks, risks, strict=True)],
         "weeks_omitted": len(series.weeks) - len(weeks),
         "open_findings": open_sorted,
+        "open_health": open_health,
         "recent_fixes": recent_fixes,
         "remediated_count": len(series.remediated),
         "median_ttr": series.median_time_to_remediate,

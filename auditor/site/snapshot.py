@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.checks.duplicates import duplicate_versions
 from auditor.core.findings import FindingKind
 from auditor.site import paths
 from auditor.site.data import ProjectHistory
@@ -39,14 +40,17 @@ def snapshot_pages(
 ) -> list[tuple[str, dict[str, Any]]]:
     stored = history.loaded[snapshot_id]
     result = stored.result
-    rows = ranked(result, first_seen(history))
+    everything = ranked(result, first_seen(history))
+    # health findings are maintenance advice: their own section, not the ranked table
+    rows = tuple(r for r in everything if r.finding.kind is not FindingKind.HEALTH)
     base_id = history.base_of(snapshot_id)
     diff: SnapshotDiff | None = None
     if base_id is not None and base_id in history.loaded:
         diff = compare(history.loaded[base_id], stored)
     kinds: dict[str, list[FindingRow]] = {}
-    for row in rows:
+    for row in everything:
         kinds.setdefault(row.finding.kind.value, []).append(row)
+    order = {k.value: k.group for k in FindingKind}
     updated = stored.meta.advisory_db_updated_at
     meta = Meta(
         advisory_age=stored.meta.advisory_db_age,
@@ -62,11 +66,12 @@ def snapshot_pages(
         "info": stored.info,
         "risk": history.risks[snapshot_id],
         "links": links,
-        "total": len(rows),
-        "kinds": sorted((k, len(v)) for k, v in kinds.items()),
+        "total": len(everything),
+        "ranked_total": len(rows),
+        "kinds": sorted(((k, len(v)) for k, v in kinds.items()), key=lambda kv: order[kv[0]]),
         "other_kinds": {
             k: v
-            for k, v in sorted(kinds.items())
+            for k, v in sorted(kinds.items(), key=lambda kv: order[kv[0]])
             if k not in (FindingKind.VULNERABILITY.value, FindingKind.MALICIOUS.value)
         },
     }
@@ -82,6 +87,8 @@ def snapshot_pages(
             "base": history.info(base_id) if base_id is not None else None,
             "meta": meta,
             "libyears": getattr(result, "libyears", None),
+            # from the graph, so that snapshots stored before they were recorded show them too
+            "duplicates": duplicate_versions(result.graph),
             "has_plans": bool(getattr(result, "fix_plans", ())),
         }
         pages.append((urls[number - 1], context))

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.findings import Finding, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Package
 from auditor.core.result import AuditResult
@@ -143,7 +143,7 @@ def ranked(
         )
     rows.sort(
         key=lambda r: (
-            -(1 if r.finding.kind is FindingKind.MALICIOUS else 0),
+            r.finding.kind.group,  # malicious, vulnerabilities, ... health last
             -r.points,
             -r.finding.severity.rank,
             -(r.finding.score or 0.0),

@@ -18,7 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from auditor.core.findings import Finding, FindingKind, Severity
 from auditor.store import codec, tables
-from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read
+from auditor.store.queries import PROJECT, SNAPSHOT, Identity, finding_kind, read
+from auditor.store.retired import counted
 
 _BATCH = 500
 
@@ -78,7 +79,7 @@ def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]
         .join(PROJECT, PROJECT.c.id == s.project_id)
         .join(item, item.c.set_id == s.finding_set_id)
         .join(f, f.c.id == item.c.finding_ref)
-        .where(PROJECT.c.name == project)
+        .where(PROJECT.c.name == project, counted(f))
     )
     out: dict[int, set[FindingFact]] = {sid: set() for sid in graphs}
     for snapshot_id, purl, eco, name, fid, kind, severity in conn.execute(query):
@@ -88,7 +89,7 @@ def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]
                 ecosystem=eco,
                 package=name,
                 finding_id=fid,
-                kind=_kind(kind),
+                kind=finding_kind(kind),
                 severity=Severity(severity),
                 direct=purl in direct.get(graphs[sid], ()),
             )
@@ -123,13 +124,6 @@ def _direct_purls(conn: Connection, graph_ids: list[int]) -> dict[int, frozenset
     return {g: frozenset(p for c in ids for p in purls.get(c, ())) for g, ids in chunks.items()}
 
 
-def _kind(text: str) -> FindingKind:
-    try:
-        return FindingKind(text)
-    except ValueError:  # a kind a newer auditor wrote: weigh it as a vulnerability
-        return FindingKind.VULNERABILITY
-
-
 def project_findings(engine: Engine, project: str) -> dict[Identity, Finding]:
     """The latest stored text of every finding ``project`` ever had, by identity."""
 
@@ -142,7 +136,7 @@ def project_findings(engine: Engine, project: str) -> dict[Identity, Finding]:
             .join(PROJECT, PROJECT.c.id == s.project_id)
             .join(item, item.c.set_id == s.finding_set_id)
             .join(f, f.c.id == item.c.finding_ref)
-            .where(PROJECT.c.name == project)
+            .where(PROJECT.c.name == project, counted(f))
             .group_by(f.c.id)
             .subquery()
         )

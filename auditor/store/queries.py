@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from auditor.core.errors import StoreError
-from auditor.core.findings import Finding
+from auditor.core.findings import Finding, FindingKind
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem, Edge, Package, Source, SourceKind
 from auditor.core.result import AuditResult, Status
@@ -33,6 +33,7 @@ from auditor.store.records import (
     SuppressionRule,
     as_utc,
 )
+from auditor.store.retired import NOTHING, Retired, counted, retired_in
 from auditor.store.sets import RESULT_OWN_FIELDS
 from auditor.store.summary import summary_from_row
 
@@ -76,7 +77,7 @@ def _info_query() -> sa.Select[Any]:
     )
 
 
-def info_from_row(row: RowMapping) -> SnapshotInfo:
+def info_from_row(row: RowMapping, retired: Retired = NOTHING) -> SnapshotInfo:
     return SnapshotInfo(
         id=row["id"],
         project=row["project_name"],
@@ -87,7 +88,7 @@ def info_from_row(row: RowMapping) -> SnapshotInfo:
         tool_version=row["tool_version"],
         advisory_db=row["advisory_db"],
         advisory_db_updated_at=utc(row["advisory_db_updated_at"]),
-        summary=summary_from_row(row),
+        summary=summary_from_row(row, retired),
     )
 
 
@@ -98,7 +99,9 @@ def snapshots(engine: Engine, project: str | None = None) -> tuple[SnapshotInfo,
         query = _info_query().order_by(SNAPSHOT.c.taken_at, SNAPSHOT.c.id)
         if project is not None:
             query = query.where(PROJECT.c.name == project)
-        return tuple(info_from_row(row._mapping) for row in conn.execute(query))
+        rows = [row._mapping for row in conn.execute(query)]
+        retired = retired_in(conn, rows)
+        return tuple(info_from_row(row, retired.get(row["id"], NOTHING)) for row in rows)
 
     return read(engine, work)  # type: ignore[no-any-return]
 
@@ -144,7 +147,8 @@ def load_in(conn: Connection, snapshot_id: int, cache: ChunkCache | None = None)
         advisory_db_updated_at=utc(row["advisory_db_updated_at"]),
         suppressions=load_suppressions(conn, row["suppression_set_id"]),
     )
-    return StoredSnapshot(info=info_from_row(row), meta=meta, result=result)
+    retired = retired_in(conn, [row]).get(snapshot_id, NOTHING)
+    return StoredSnapshot(info=info_from_row(row, retired), meta=meta, result=result)
 
 
 def _result(
@@ -314,7 +318,7 @@ def load_findings(conn: Connection, set_id: int) -> tuple[Finding, ...]:
         .select_from(item)
         .join(finding, finding.c.id == item.c.finding_ref)
         .join(advisory, advisory.c.id == finding.c.advisory_ref)
-        .where(item.c.set_id == set_id)
+        .where(item.c.set_id == set_id, counted(finding))
     )
     out = []
     for data, advisory_data in conn.execute(query):
@@ -363,14 +367,29 @@ def graph_versions(conn: Connection, graph_id: int) -> set[tuple[str, str, str]]
     return {(e, n, v) for e, n, v in conn.execute(query)}
 
 
+def finding_kind(text: str) -> FindingKind:
+    """A stored finding kind; one a newer auditor wrote counts as a vulnerability."""
+    try:
+        return FindingKind(text)
+    except ValueError:
+        return FindingKind.VULNERABILITY
+
+
 def set_identities(conn: Connection, set_id: int) -> set[Identity]:
-    return {identity for identity, _ in set_findings(conn, [set_id]).get(set_id, ())}
+    """Every identity of a finding set, retired rules included: the summary counted at
+    write time counts what is stored, and readers subtract retired rules uniformly
+    (``auditor.store.retired``)."""
+    found = set_findings(conn, [set_id], retired=True)
+    return {identity for identity, _, _ in found.get(set_id, ())}
 
 
-def set_findings(conn: Connection, set_ids: Sequence[int]) -> dict[int, list[tuple[Identity, str]]]:
-    """For each finding set: (identity, severity) of its findings."""
+def set_findings(
+    conn: Connection, set_ids: Sequence[int], *, retired: bool = False
+) -> dict[int, list[tuple[Identity, str, str]]]:
+    """For each finding set: (identity, severity, kind) of its findings (of retired rules
+    too with ``retired``)."""
     item, finding = _t(tables.FindingSetItem), _t(tables.Finding)
-    out: dict[int, list[tuple[Identity, str]]] = {i: [] for i in set_ids}
+    out: dict[int, list[tuple[Identity, str, str]]] = {i: [] for i in set_ids}
     ids = sorted(set(set_ids))
     for start in range(0, len(ids), 500):
         query = (
@@ -380,11 +399,14 @@ def set_findings(conn: Connection, set_ids: Sequence[int]) -> dict[int, list[tup
                 finding.c.package_name,
                 finding.c.finding_id,
                 finding.c.severity,
+                finding.c.kind,
             )
             .select_from(item)
             .join(finding, finding.c.id == item.c.finding_ref)
             .where(item.c.set_id.in_(ids[start : start + 500]))
         )
-        for set_id, eco, name, fid, severity in conn.execute(query):
-            out[set_id].append(((eco, name, fid), severity))
+        if not retired:
+            query = query.where(counted(finding))
+        for set_id, eco, name, fid, severity, kind in conn.execute(query):
+            out[set_id].append(((eco, name, fid), severity, kind))
     return out

@@ -7,7 +7,8 @@ and a walk in memory.
 
 A finding is identified by (ecosystem, package name, finding id): an upgrade that keeps the
 same advisory open keeps the finding open. Only complete snapshots open or close findings:
-a run whose advisory source failed must not look like a fix.
+a run whose advisory source failed must not look like a fix. Findings of retired rules
+stored by earlier versions do not count (``auditor.store.retired``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,18 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.core.findings import Severity
+from auditor.core.findings import FindingKind, Severity
 from auditor.core.result import Status
-from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read, set_findings
+from auditor.store.queries import (
+    PROJECT,
+    SNAPSHOT,
+    Identity,
+    finding_kind,
+    read,
+    set_findings,
+)
 from auditor.store.records import as_utc
+from auditor.store.retired import NOTHING, retired_in
 
 SEVERITIES = tuple(sorted(Severity, key=lambda s: -s.rank))  # critical first
 
@@ -106,6 +115,7 @@ class OpenFinding:
     first_seen: dt.datetime
     first_snapshot_id: int
     age: dt.timedelta  # as of the series' ``as_of``
+    kind: FindingKind = FindingKind.VULNERABILITY
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,7 +136,14 @@ class Series:
 
     @property
     def oldest_open(self) -> OpenFinding | None:
-        return max(self.open, key=lambda f: (f.age, f.first_snapshot_id), default=None)
+        """The oldest open finding of the most important kind open: the oldest malicious
+        package, else the oldest vulnerability, ...; a health finding only when nothing
+        else is open (``FindingKind.group``)."""
+        return min(
+            self.open,
+            key=lambda f: (f.kind.group, -f.age.total_seconds(), -f.first_snapshot_id),
+            default=None,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,8 +177,9 @@ def project_series(engine: Engine, project: str, *, as_of: dt.datetime | None = 
                     first_seen=first_seen,
                     first_snapshot_id=first_id,
                     age=(moment - first_seen) if moment else dt.timedelta(0),
+                    kind=kind,
                 )
-                for identity, (first_seen, first_id, severity) in sorted(still_open.items())
+                for identity, (first_seen, first_id, severity, kind) in sorted(still_open.items())
             ),
         )
 
@@ -184,6 +202,7 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
             s.findings_new,
             s.findings_resolved,
             s.finding_set_id,
+            s.baseline_id,
             *(getattr(s, f"findings_{sev.value}") for sev in SEVERITIES),
         )
         .join(PROJECT, PROJECT.c.id == s.project_id)
@@ -191,8 +210,10 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
         .order_by(s.taken_at, s.id)
     )
     out = []
-    for row in conn.execute(query):
-        m = row._mapping
+    mappings = [row._mapping for row in conn.execute(query)]
+    retired = retired_in(conn, mappings)
+    for m in mappings:
+        gone = retired.get(m["id"], NOTHING)
         point = SnapshotPoint(
             snapshot_id=m["id"],
             taken_at=as_utc(m["taken_at"]),
@@ -204,26 +225,33 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
             removed=m["removed"],
             upgraded=m["upgraded"],
             downgraded=m["downgraded"],
-            open_by_severity=tuple((sev, int(m[f"findings_{sev.value}"])) for sev in SEVERITIES),
-            new_findings=m["findings_new"],
-            resolved_findings=m["findings_resolved"],
+            open_by_severity=tuple(
+                (sev, int(m[f"findings_{sev.value}"]) - gone.by_severity.get(sev.value, 0))
+                for sev in SEVERITIES
+            ),
+            new_findings=m["findings_new"] - gone.new,
+            resolved_findings=m["findings_resolved"] - gone.resolved,
         )
         out.append(_Row(point=point, finding_set_id=m["finding_set_id"]))
     return out
 
 
-_Open = dict[Identity, tuple[dt.datetime, int, Severity]]  # first seen, its snapshot, severity
+# first seen, its snapshot, severity, kind
+_Open = dict[Identity, tuple[dt.datetime, int, Severity, FindingKind]]
 
 
 def _episodes(
-    rows: Sequence[_Row], sets: dict[int, list[tuple[Identity, str]]]
+    rows: Sequence[_Row], sets: dict[int, list[tuple[Identity, str, str]]]
 ) -> tuple[list[Remediation], _Open]:
     remediated: list[Remediation] = []
     open_now: _Open = {}
     for row in rows:
-        present = {identity: Severity(sev) for identity, sev in sets.get(row.finding_set_id, ())}
+        present = {
+            identity: (Severity(sev), finding_kind(kind))
+            for identity, sev, kind in sets.get(row.finding_set_id, ())
+        }
         for identity in sorted(open_now.keys() - present.keys()):
-            first_seen, first_id, severity = open_now.pop(identity)
+            first_seen, first_id, severity, _ = open_now.pop(identity)
             remediated.append(
                 Remediation(
                     ecosystem=identity[0],
@@ -236,12 +264,12 @@ def _episodes(
                     resolved_snapshot_id=row.point.snapshot_id,
                 )
             )
-        for identity, severity in present.items():
+        for identity, (severity, kind) in present.items():
             known = open_now.get(identity)
             if known is None:
-                open_now[identity] = (row.point.taken_at, row.point.snapshot_id, severity)
+                open_now[identity] = (row.point.taken_at, row.point.snapshot_id, severity, kind)
             else:  # keep when it was first seen; report its latest severity
-                open_now[identity] = (known[0], known[1], severity)
+                open_now[identity] = (known[0], known[1], severity, kind)
     return remediated, open_now
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import RowMapping
 from auditor.core.findings import Severity
 from auditor.store import codec
 from auditor.store.records import Churn, Summary
+from auditor.store.retired import NOTHING, Retired
 
 SUMMARY_VERSION = 1
 
@@ -24,8 +25,9 @@ def summary_json(by_kind: Mapping[str, int], *, suppressions: int) -> str:
     )
 
 
-def summary_from_row(row: RowMapping) -> Summary:
-    """Rebuild a ``Summary`` from a snapshot row (columns plus the JSON part)."""
+def summary_from_row(row: RowMapping, retired: Retired = NOTHING) -> Summary:
+    """Rebuild a ``Summary`` from a snapshot row (columns plus the JSON part), without what
+    it counted for rules auditor no longer reports (``retired``)."""
     extra = codec.loads(row["summary"], f"the summary of snapshot {row['id']}")
     by_kind = extra.get("by_kind", {}) if isinstance(extra, dict) else {}
     return Summary(
@@ -34,17 +36,20 @@ def summary_from_row(row: RowMapping) -> Summary:
         transitive=row["packages"] - row["packages_direct"],
         edges=row["edges"],
         by_severity=tuple(
-            (s, int(row[f"findings_{s.value}"])) for s in sorted(Severity, key=lambda s: -s.rank)
+            (s, int(row[f"findings_{s.value}"]) - retired.by_severity.get(s.value, 0))
+            for s in sorted(Severity, key=lambda s: -s.rank)
         ),
-        by_kind=tuple(sorted((str(k), int(v)) for k, v in by_kind.items())),
+        by_kind=tuple(
+            sorted((str(k), int(v) - retired.by_kind.get(str(k), 0)) for k, v in by_kind.items())
+        ),
         churn=Churn(
             added=row["added"],
             removed=row["removed"],
             upgraded=row["upgraded"],
             downgraded=row["downgraded"],
         ),
-        findings_new=row["findings_new"],
-        findings_resolved=row["findings_resolved"],
+        findings_new=row["findings_new"] - retired.new,
+        findings_resolved=row["findings_resolved"] - retired.resolved,
         suppressions=int(extra.get("suppressions", 0)) if isinstance(extra, dict) else 0,
         baseline_id=row["baseline_id"],
     )

@@ -6,7 +6,9 @@ requirement names and whether a version satisfies it.
   ``>=1,<2 || >=3``). Pre-releases are admitted: a lockfile that pinned one asked for it.
 - npm: ``name@range`` with npm's range rules (``auditor.versions.semver_range``), aliases
   (``name@npm:real@range``); git, URL, file, workspace and tag specifiers cannot be checked.
-- Go: ``path version``: minimal version selection needs the selected version at or above it.
+- Go: ``path version``: minimal version selection needs the selected version at or above it;
+  ``path version => other version`` (go.mod's ``replace``): the module decided what to use
+  instead, which is not checked against the requirement.
 
 ``admits`` answers True/False, or None when the requirement says nothing checkable about
 versions (a URL, a dist-tag, a version the scheme cannot parse).
@@ -230,11 +232,12 @@ def _npm(text: str) -> ParsedRequirement | None:
 
 
 def _go(text: str) -> ParsedRequirement | None:
-    parts = text.split()
+    required, arrow, _replacement = text.partition("=>")
+    parts = required.split()
     if not parts:
         return None
     version = parts[1] if len(parts) > 1 else None
-    if version is not None and not _GO.is_valid(version):
+    if arrow or (version is not None and not _GO.is_valid(version)):
         version = None
     return ParsedRequirement(
         ecosystem=Ecosystem.GO,

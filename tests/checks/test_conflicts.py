@@ -169,8 +169,9 @@ def test_requires_python() -> None:
     assert [] == target
 
 
-def test_missing_and_duplicates() -> None:
-    """Missing pins from edge completion; one informational finding per duplicated name."""
+def test_missing_pins_and_no_duplicate_findings() -> None:
+    """Missing pins from edge completion are findings; a name locked at two versions is not
+    (it is information: ``auditor.pipeline.duplicates``)."""
     a1, a2, b = pkg("a", "1.0"), pkg("a", "2.0"), pkg("b", "1.0")
     graph = DependencyGraph(
         packages=[a1, a2, b],
@@ -178,14 +179,19 @@ def test_missing_and_duplicates() -> None:
         edges=[Edge(parent="root:lock", child=p.id) for p in (a1, a2, b)],
     )
     missing = (MissingRequirement(package_id=b.id, requirement="idna>=2", path="req.txt"),)
-    found = {f.id: f for f in run(graph, missing=missing)}
-    assert "requires idna>=2, which req.txt does not pin" == found["CONFLICT-MISSING"].summary
-    duplicate = found["CONFLICT-DUPLICATE"]
-    assert (a1.id, Severity.LOW, "a is locked at 2 versions: 1.0, 2.0") == (
-        duplicate.package_id,
-        duplicate.severity,
-        duplicate.summary,
-    )
+    found = run(graph, missing=missing)
+    assert ["CONFLICT-MISSING"] == [f.id for f in found]
+    assert "requires idna>=2, which req.txt does not pin" == found[0].summary
+
+
+def test_go_replace_is_not_a_requirement_conflict() -> None:
+    """prometheus' go.mod (October 2024) requires k8s.io/klog v1.0.0 and replaces it by
+    klog-gokit v0.3.0: the replacement is the module's own choice, not a conflict."""
+    folder = FIXTURES / "go-mod/real/prometheus__prometheus__65f61035"
+    collection = collect_paths([str(folder)])
+    klog = next(p for p in collection.graph.packages if p.name.endswith("klog-gokit"))
+    assert "0.3.0" == klog.version
+    assert [] == [f for f in run(collection.graph) if f.kind.value == "conflict"]
 
 
 # Every unmet requirement in the real lockfiles, each checked by hand: yarn "resolutions"
@@ -201,6 +207,8 @@ REAL_CONFLICTS = {
         "pkg:npm/rxjs@6.6.7",
     },
     "yarn-lock/real/babel__babel": {"pkg:npm/interpret@3.1.1"},
+    # package.json "resolutions": {"strip-ansi": "6.0.1"} under three parents asking ^7.0.1
+    "yarn-lock/real/excalidraw__excalidraw": {"pkg:npm/strip-ansi@6.0.1"},
 }
 REAL = sorted(
     str(folder.relative_to(FIXTURES))

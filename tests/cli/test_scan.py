@@ -52,10 +52,32 @@ def test_saleor_with_the_bundled_snapshot() -> None:
     assert "is stale" in result.err
 
 
-@pytest.mark.parametrize(("fail_on", "code"), [("malicious", 0), ("critical", 1), ("low", 1)])
+@pytest.mark.parametrize(("fail_on", "code"), [("malicious", 0), ("critical", 0), ("low", 1)])
 def test_fail_on_thresholds_on_saleor(fail_on: str, code: int) -> None:
-    """No malicious package in saleor; unknown-severity findings meet any severity level."""
+    """No malicious package in saleor; its many unrated findings count as medium, so they
+    fail a low threshold, not a critical one."""
     assert code == run_cli(["scan", "--fail-on", fail_on, str(SALEOR)]).code
+
+
+@pytest.mark.parametrize(
+    ("flags", "code"),
+    [
+        (["--fail-on", "critical"], 0),
+        (["--fail-on", "medium"], 1),
+        (["--fail-on", "critical", "--unknown-severity", "fail"], 1),
+        (["--fail-on", "low", "--unknown-severity", "ignore"], 0),
+        (["--unknown-severity", "ignore"], 1),
+    ],
+)
+def test_unknown_severity_on_go_advisories(flags: list[str], code: int) -> None:
+    """prometheus' go.mod meets Go advisories, which carry no severity: `--fail-on critical`
+    does not fail on them unless `--unknown-severity fail` says so; `ignore` keeps them from
+    any threshold; without --fail-on every vulnerability fails whatever the rule."""
+    folder = FIXTURES / "go-mod/real/prometheus__prometheus"
+    result = run_cli(["scan", "--offline", "--json", *flags, str(folder)])
+    assert code == result.code, result.err
+    severities = {f["severity"] for f in json.loads(result.out)["findings"]}
+    assert {"unknown"} == severities
 
 
 def test_findings_then_incomplete_exit_codes(tmp_path: Path) -> None:
@@ -223,3 +245,30 @@ def test_report_writes_findings_and_only_fails_with_fail_on(tmp_path: Path) -> N
     assert (
         1 == run_cli(["report", "--quiet", "--fail-on", "low", "--out", str(out), str(SALEOR)]).code
     )
+
+
+def test_show_duplicates_lists_each_version_with_who_requires_it() -> None:
+    """Without --show, one line counts the names locked at several versions; with
+    ``--show duplicates`` a table lists each version with its dependents, like `npm ls`.
+    Neither changes the exit code: duplicates are information, not findings."""
+    folder = str(FIXTURES / "yarn-lock/real/wallabag__wallabag")
+    plain = run_cli(["scan", "--offline", folder])
+    assert (
+        "duplicate versions: 51 names locked at several versions (106 packages); information, "
+        "not findings (--show duplicates lists them)"
+    ) in plain.out
+    assert "REQUIRED BY" not in plain.out
+    shown = run_cli(["scan", "--offline", "--show", "duplicates", folder])
+    assert plain.code == shown.code
+    lines = shown.out.splitlines()
+    assert "duplicate versions (51 names, 106 packages; information, not findings):" in lines
+    assert any(line.split() == ["p-limit", "2.3.0", "1", "p-locate@4.1.0"] for line in lines)
+    assert any(line.split() == ["3.1.0", "1", "p-locate@5.0.0"] for line in lines)
+
+
+def test_show_rejects_an_unknown_item(capsys: pytest.CaptureFixture[str]) -> None:
+    """--show takes only what it can show; anything else is a usage error (exit 2)."""
+    with pytest.raises(SystemExit) as info:
+        run_cli(["scan", "--show", "duplicates,licenses", str(SALEOR)])
+    assert 2 == info.value.code
+    assert "'licenses' is not something to show" in capsys.readouterr().err

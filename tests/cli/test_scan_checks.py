@@ -210,3 +210,19 @@ def test_real_project_saleor(registry: RecordedRegistry) -> None:
     }
     unknown_health = [u for u in doc["unverified"] if u["check"] == "health"]  # type: ignore[index]
     assert ["codecov"] == [u["name"] for u in unknown_health]  # 2.1.7 was deleted from the index
+
+
+def test_established_projects_are_not_typosquats(registry: RecordedRegistry) -> None:
+    """warehouse's requirements of May 2017 pin pyblake2 (two edits from pyflakes) and
+    zxcvbn-python (zxcvbn with -python added). Offline, the names alone make them look-alikes;
+    with the registry's answer (first released 2014 and 2016, still served) they are not
+    reported. They stayed open for a year in warehouse's history before."""
+    main = FIXTURES / "requirements/real/pypi__warehouse__2017-05-31/requirements/main.txt"
+    _code, offline, _err = scan_json("--offline", str(main))
+    squats = [f["package"]["name"] for f in offline["findings"] if f["kind"] == "typosquat"]  # type: ignore[index]
+    assert ["pyblake2", "zxcvbn-python"] == sorted(squats)
+    _code, doc, err = scan_json(str(main))
+    assert [] == [f for f in doc["findings"] if f["kind"] == "typosquat"], err  # type: ignore[index]
+    health = {h["name"]: h for h in doc["health"]["packages"]}  # type: ignore[index]
+    assert "2014-04-13T11:07:15Z" == health["pyblake2"]["first_release"]
+    assert "2016-12-08T20:05:51Z" == health["zxcvbn-python"]["first_release"]

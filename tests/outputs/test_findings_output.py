@@ -68,6 +68,7 @@ def test_findings_json_shape() -> None:
         "fix_plans",
         "health",
         "unverified",
+        "duplicates",
     ] == list(doc)
     assert (FINDINGS_SCHEMA, "incomplete") == (doc["schema"], doc["status"])
     by_id = {f["id"]: f for f in doc["findings"]}

@@ -90,10 +90,11 @@ def test_truncated_below_the_comment_limit_with_a_note() -> None:
 
 
 def test_ranking_severity_then_score_then_direct() -> None:
-    """high 7.2 before medium before unknown; status boxes for incomplete and partial."""
+    """Vulnerabilities before the typosquat; high 7.2 before unknown; status boxes for
+    incomplete and partial."""
     text = render_markdown(rich_result(), OPTIONS)
     rows = [line for line in text.splitlines() if line.startswith("|  | ")]
-    assert ["lodash", "reqests", "golang.org/x/text"] == [r.split("`")[1] for r in rows]
+    assert ["lodash", "golang.org/x/text", "reqests"] == [r.split("`")[1] for r in rows]
     assert "> **INCOMPLETE**" in text
     assert "> **PARTIAL**" in text
     assert "### Suppressed by ignores (1)" in text

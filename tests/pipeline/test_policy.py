@@ -69,12 +69,30 @@ def test_expiry_is_inclusive_and_expired_rules_say_so() -> None:
         (None, [VULN, UNRATED, LOW, MAL]),
         ("low", [VULN, UNRATED, LOW, MAL]),
         ("medium", [VULN, UNRATED, MAL]),
-        ("high", [VULN, UNRATED, MAL]),
-        ("critical", [UNRATED, MAL]),
+        ("high", [VULN, MAL]),
+        ("critical", [MAL]),
         ("malicious", [MAL]),
     ],
 )
 def test_fail_on_threshold(fail_on: str | None, expected: list[Finding]) -> None:
-    """No threshold: any finding fails. A severity: at or above it, and unknown severity
-    (nothing shows it is lower). malicious: only malicious packages."""
+    """No threshold: any finding fails. A severity: at or above it, unknown severity counting
+    as medium (the default). malicious: only malicious packages."""
     assert tuple(expected) == blocking([VULN, UNRATED, LOW, MAL], fail_on)
+
+
+@pytest.mark.parametrize(
+    ("unknown", "fail_on", "expected"),
+    [
+        ("medium", "medium", [VULN, UNRATED, MAL]),
+        ("medium", "high", [VULN, MAL]),
+        ("fail", "critical", [UNRATED, MAL]),
+        ("fail", "high", [VULN, UNRATED, MAL]),
+        ("ignore", "low", [VULN, LOW, MAL]),
+        ("ignore", None, [VULN, UNRATED, LOW, MAL]),
+        ("fail", "malicious", [MAL]),
+    ],
+)
+def test_unknown_severity_rule(unknown: str, fail_on: str | None, expected: list[Finding]) -> None:
+    """--unknown-severity: medium counts an unrated finding as medium, fail always fails on
+    it, ignore never does; it changes nothing without a severity threshold."""
+    assert tuple(expected) == blocking([VULN, UNRATED, LOW, MAL], fail_on, unknown=unknown)

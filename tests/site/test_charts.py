@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from auditor.site.charts import (
+    Y_TICKS,
     Chart,
     SeriesData,
+    axis_ticks,
     diverging_bars,
     line,
-    nice_max,
     sparkline,
     stacked_area,
     stacked_bars,
@@ -77,11 +83,54 @@ def test_output_is_byte_stable_and_rounded() -> None:
     assert all(len(n.split(".")[1]) <= 1 for n in numbers if "." in n)
 
 
-def test_nice_max() -> None:
-    """Axis tops are round numbers at or above the data."""
-    assert [1, 1, 2, 2.5, 5, 10, 200, 250] == [
-        nice_max(v) for v in (0, 1, 1.5, 2.2, 4, 7, 185, 201)
-    ]
+def test_axis_ticks_examples() -> None:
+    """Round ticks that include zero: the new/resolved chart of a week with 2 new and 5
+    resolved findings no longer reads -5, -3.6, -2.2, -0.8, 0.6, 2."""
+    assert (-6, -4, -2, 0, 2) == axis_ticks(-5, 2, min_step=1)
+    assert (0, 1) == axis_ticks(0, 0)
+    assert (0, 1, 2) == axis_ticks(0, 2, min_step=1)
+    assert (0, 50, 100, 150, 200) == axis_ticks(0, 185)
+    assert (0, 0.1, 0.2, 0.3, 0.4, 0.5) == axis_ticks(0, 0.5)
+    assert (-1, 0) == axis_ticks(-0.4, 0, min_step=1)
+
+
+def test_diverging_chart_labels_its_round_ticks() -> None:
+    """The drawn axis of the new/resolved chart carries exactly the round tick labels."""
+    flow = Chart(
+        chart_id="c-flow",
+        title="New and resolved",
+        labels=("2024-W01", "2024-W02"),
+        series=(
+            SeriesData(name="new", css="s-new", values=(2.0, 0.0)),
+            SeriesData(name="resolved", css="s-resolved", values=(0.0, 5.0)),
+        ),
+    )
+    labels = re.findall(r'text-anchor="end">(-?[0-9.]+)</text>', str(diverging_bars(flow)))
+    assert ["-6", "-4", "-2", "0", "2"] == labels
+
+
+finite = st.floats(min_value=-1e7, max_value=1e7, allow_nan=False, allow_infinity=False)
+
+
+@given(low=finite, high=finite, counts=st.booleans())
+def test_axis_ticks_properties(low: float, high: float, counts: bool) -> None:
+    """For any data range: zero is a tick; the ticks cover the data; they are equally spaced
+    by a round step (1, 2, 2.5 or 5 times a power of ten, whole for counts); at most
+    ``Y_TICKS`` intervals."""
+    low, high = min(low, high), max(low, high)
+    ticks = axis_ticks(low, high, min_step=1.0 if counts else 0.0)
+    assert 0 in ticks
+    assert 2 <= len(ticks) <= Y_TICKS + 1
+    step = ticks[1] - ticks[0]
+    assert all(math.isclose(b - a, step) for a, b in itertools.pairwise(ticks))
+    # the ticks cover the data (up to a billionth of a step: binary noise)
+    assert ticks[0] <= min(low, 0) + step * 1e-9
+    assert ticks[-1] >= max(high, 0) - step * 1e-9
+    mantissa = step / 10 ** math.floor(math.log10(step) + 1e-9)  # 1 <= mantissa < 10
+    assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
+    if counts:
+        assert step >= 1
+        assert float(step).is_integer()
 
 
 def test_sparkline_has_a_label() -> None:

@@ -20,7 +20,7 @@ from auditor.site import SiteOptions, paths, render_site
 from auditor.site.jinja import assets, environment
 from auditor.store import SnapshotMeta, SuppressionRule, open_store, save_snapshot
 from tests.site.htmltables import read_page
-from tests.store.helpers import day, finding, pypi, save, small_graph
+from tests.store.helpers import day, finding, old_duplicate, pypi, save, small_graph
 
 
 @pytest.fixture
@@ -210,3 +210,65 @@ def test_index_lists_projects_with_trends(engine: Engine, tmp_path: Path) -> Non
     assert "6" == demo["Risk"]  # the typosquat: high (6) on a direct package
     assert "▼ -6 better than the previous snapshot" == demo["vs previous snapshot"]
     assert "no previous snapshot" in rows[0]["vs previous snapshot"]
+
+
+def test_duplicates_are_information_and_old_duplicate_findings_count_nowhere(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A snapshot stored by an earlier auditor holds a CONFLICT-DUPLICATE finding; the next
+    one, by today's, none. Neither page counts it (risk 0, nothing open, nothing new or
+    resolved); the latest snapshot lists the duplicated name as information and the
+    project page counts it."""
+    a1, a2 = pypi("a", "1.0"), pypi("a", "2.0")
+    first = save(engine, small_graph(a1, a2), findings=[old_duplicate(a1)], taken_at=day(0))
+    last = save(engine, small_graph(a1, a2), taken_at=day(1))
+    render_site(engine, tmp_path)
+    project = read_page(tmp_path / paths.project_page("demo"))
+    weeks = project.table("week-table").records()
+    assert [("0", "0", "0")] == [(w["low"], w["Resolved"], w["Risk"]) for w in weeks]
+    assert "No finding is open." in project.text
+    assert "Duplicate versions 1 package names locked at several versions" in " ".join(
+        project.text.split()
+    )
+    for sid in (first, last):
+        page = read_page(tmp_path / paths.snapshot_page("demo", sid))
+        assert "No open finding." in page.text
+        assert "CONFLICT-DUPLICATE" not in page.text
+        (row,) = page.table("duplicates-table").records()
+        assert ("a", "2", "1.0, 2.0") == (
+            row["Package"],
+            row["Versions"],
+            row["Locked at, oldest first"],
+        )
+
+
+def test_vulnerabilities_come_first_and_health_is_its_own_section(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A health finding open since day 0 and an unrated vulnerability since day 2: the
+    project page's oldest open finding is the vulnerability, the open-findings table holds
+    it and the health one has its own table; the snapshot page ranks the vulnerability and
+    lists the health finding only in its own section."""
+    a, b = pypi("a", "1.0"), pypi("b", "1.0")
+    unmaintained = Finding(
+        package_id=a.id,
+        kind=FindingKind.HEALTH,
+        id="HEALTH-UNMAINTAINED",
+        severity=Severity.LOW,
+        summary="no release for 3 years",
+    )
+    vuln = finding(b, "PYSEC-2021-98", Severity.UNKNOWN)
+    save(engine, small_graph(a, b), findings=[unmaintained], taken_at=day(0))
+    save(engine, small_graph(a, b), findings=[unmaintained, vuln], taken_at=day(2))
+    last = save(engine, small_graph(a, b), findings=[unmaintained, vuln], taken_at=day(5))
+    render_site(engine, tmp_path)
+    project = read_page(tmp_path / paths.project_page("demo"))
+    text = " ".join(project.text.split())
+    assert "Oldest open finding 3 days PYSEC-2021-98 (vulnerability) in b" in text
+    assert ["PYSEC-2021-98"] == project.table("open-table").column("Finding")
+    assert ["HEALTH-UNMAINTAINED"] == project.table("health-table").column("Finding")
+    page = read_page(tmp_path / paths.snapshot_page("demo", last))
+    ranked = page.table("findings-table").column("Finding")
+    assert 1 == len(ranked)
+    assert ranked[0].startswith("PYSEC-2021-98")
+    assert ["a"] == [r["Package"].split()[0] for r in page.table("kind-health-table").records()]

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
+
+from auditor.store import open_store
 
 POSTGRES_ENV = "AUDITOR_TEST_POSTGRES_URL"
 NO_POSTGRES = f"no PostgreSQL server given: set {POSTGRES_ENV} (scripts/test starts one)"
@@ -53,3 +55,11 @@ def store_url(request: pytest.FixtureRequest) -> str:
     """Each test using this runs once on SQLite and once on PostgreSQL."""
     fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture
+def store_engine(store_url: str) -> Iterator[Engine]:
+    """An opened store on each backend, disposed afterwards."""
+    engine = open_store(store_url)
+    yield engine
+    engine.dispose()

@@ -146,6 +146,19 @@ def finding(
     )
 
 
+def old_duplicate(pkg: Package, versions: str = "1.0, 2.0") -> Finding:
+    """A CONFLICT-DUPLICATE finding, as auditor wrote them before duplicate versions became
+    information (``auditor.store.retired``)."""
+    return Finding(
+        package_id=pkg.id,
+        kind=FindingKind.CONFLICT,
+        id="CONFLICT-DUPLICATE",
+        aliases=(f"CONFLICT-DUPLICATE:{pkg.name}",),
+        severity=Severity.LOW,
+        summary=f"{pkg.name} is locked at 2 versions: {versions}",
+    )
+
+
 def save(
     engine: Engine,
     graph: DependencyGraph,

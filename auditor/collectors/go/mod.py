@@ -7,8 +7,11 @@ A requirement marked ``// indirect`` is an edge from the root that only pins a v
 beside the file, written by ``go mod graph > go.mod.graph``, the packages are the modules
 minimal version selection picks from the whole graph, with its edges.
 
-``replace`` is honoured: a module replaced by another module is that module; one replaced by
-a local directory is skipped with the reason. The ``go`` directive (or ``toolchain``, when
+``replace`` is honoured: a module replaced by another module is that module, and the edge's
+requirement says so (``k8s.io/klog v1.0.0 => github.com/x/klog-gokit v0.3.0``): a replacement
+is the module's own decision, so it is never held against the replacement's version (see
+``auditor.versions.requirement``); one replaced by a local directory is skipped with the
+reason. The ``go`` directive (or ``toolchain``, when
 present) becomes the package ``stdlib``, the name Go's vulnerability database uses for the
 standard library. Versions lose the leading ``v`` (``v1.2.3`` → ``1.2.3``), as in OSV records.
 """
@@ -27,6 +30,7 @@ from auditor.collectors.go.graph import (
 )
 from auditor.collectors.go.modfile import GoModFile, Replace, parse_go_mod
 from auditor.core.errors import LockfileError
+from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     CollectResult,
     Ecosystem,
@@ -82,7 +86,7 @@ class GoModCollector(Collector):
             ecosystem=self.ecosystem,
             roots=(build.root,),
             packages=tuple(sorted(build.packages.values(), key=lambda p: p.id)),
-            edges=tuple(sorted(build.edges)),
+            edges=tuple(sorted(build.edges, key=edge_sort_key)),
             skipped=tuple(sorted(build.skipped.values())),
             files=tuple(files),
         )
@@ -147,7 +151,7 @@ class _Build:
                     Edge(
                         parent=self.root.id,
                         child=child,
-                        requirement=f"{req.path} {req.version}",
+                        requirement=self._requirement(req.path, req.version),
                         indirect=req.indirect,
                     )
                 )
@@ -194,7 +198,7 @@ class _Build:
         """The packages a requirement leads to, with the requirement to record: its module's
         package, or through modules replaced by local directories (not packages) their own
         requirements, however deep (iterative: graph files can be hostile)."""
-        requirement = f"{req.child} {req.child_version}"
+        requirement = self._requirement(req.child, req.child_version)
         if req.parent_version is not None and req.parent_version != selected.get(req.parent):
             requirement += f" (required by {req.parent} {req.parent_version})"
         if req.child in ids:
@@ -206,7 +210,7 @@ class _Build:
             local = stack.pop()
             for inner in children.get(local, ()):
                 if inner.child in ids:
-                    via = f"{inner.child} {inner.child_version} (via {local})"
+                    via = f"{self._requirement(inner.child, inner.child_version)} (via {local})"
                     found.append((ids[inner.child], via))
                 elif inner.child not in seen:
                     seen.add(inner.child)
@@ -263,6 +267,14 @@ class _Build:
         known = self.packages.get(package.id)
         self.packages[package.id] = package if known is None else known.merged_with(package)
         return [package.id]
+
+    def _requirement(self, path: str, version: str) -> str:
+        """A requirement as the edge records it: ``path version``, followed by the module
+        replacing it when go.mod replaces it by another module."""
+        replace = self._replacement(path, version)
+        if replace is None or replace.new_version is None:
+            return f"{path} {version}"
+        return f"{path} {version} => {replace.new_path} {replace.new_version}"
 
     def _replacement(self, path: str, version: str) -> Replace | None:
         """The ``replace`` for this module version: one naming the version wins over one

@@ -38,6 +38,7 @@ from auditor.collectors.npm.common import (
     valid_name,
 )
 from auditor.core.documents import Doc, LineIndex, load_json, type_name
+from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     CollectResult,
     Ecosystem,
@@ -177,7 +178,7 @@ class _Lock:
             ecosystem=Ecosystem.NPM,
             roots=tuple(sorted(self.roots.values())),
             packages=tuple(sorted(self.packages.values(), key=lambda p: p.id)),
-            edges=tuple(sorted(self.edges)),
+            edges=tuple(sorted(self.edges, key=edge_sort_key)),
             skipped=tuple(sorted(self.skipped)),
             registries=tuple(sorted(self.registries)),
             files=(self.file.path,),

@@ -32,6 +32,7 @@ from auditor.collectors.npm.common import (
 )
 from auditor.collectors.npm.tree import ROOT_KEY, Node, Tree, build, flag_scopes
 from auditor.core.documents import Doc, LineIndex, load_json, type_name
+from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     REGISTRY,
     CollectResult,
@@ -98,7 +99,7 @@ class NpmPackageLockCollector(Collector):
             ecosystem=self.ecosystem,
             roots=graph.roots,
             packages=graph.packages,
-            edges=tuple(sorted(edges)),
+            edges=tuple(sorted(edges, key=edge_sort_key)),
             skipped=graph.skipped,
             registries=tuple(sorted(registries)),
             files=tuple(files),

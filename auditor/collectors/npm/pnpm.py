@@ -27,6 +27,7 @@ from auditor.collectors.npm.pnpm_paths import (
 )
 from auditor.core.documents import Doc, load_yaml, type_name
 from auditor.core.errors import LockfileError
+from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     CollectResult,
     Ecosystem,
@@ -127,7 +128,7 @@ class _Lockfile:
             ecosystem=Ecosystem.NPM,
             roots=tuple(sorted(self.roots.values())),
             packages=tuple(sorted(self.packages.values(), key=lambda p: p.id)),
-            edges=tuple(sorted(self.edges)),
+            edges=tuple(sorted(self.edges, key=edge_sort_key)),
             skipped=tuple(sorted(self.skipped.values())),
             files=(self.file.path,),
         )

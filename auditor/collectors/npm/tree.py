@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from auditor.collectors.npm.common import Dep, Resolved, unversioned
+from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     REGISTRY,
     Ecosystem,
@@ -133,7 +134,7 @@ def build(tree: Tree, *, infer_root: Root | None = None) -> Graph:
     return Graph(
         roots=tuple(sorted(roots)),
         packages=tuple(sorted(packages.values(), key=lambda p: p.id)),
-        edges=tuple(sorted(edges)),
+        edges=tuple(sorted(edges, key=edge_sort_key)),
         skipped=tuple(sorted(skipped.values())),
     )
 

@@ -35,6 +35,7 @@ from auditor.collectors.npm.common import (
 from auditor.collectors.npm.yarn_syntax import Block, Entry, parse
 from auditor.core.documents import Doc, load_json
 from auditor.core.errors import LockfileError
+from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     REGISTRY,
     CollectResult,
@@ -121,7 +122,7 @@ def _collect_classic(file: InputFile, reader: FileReader, collector: str) -> Col
         ecosystem=Ecosystem.NPM,
         roots=(root,),
         packages=tuple(sorted(packages.values(), key=lambda p: p.id)),
-        edges=tuple(sorted(edges)),
+        edges=tuple(sorted(edges, key=edge_sort_key)),
         skipped=tuple(sorted(skipped)),
         registries=tuple(sorted(registries)),
         files=tuple(files),

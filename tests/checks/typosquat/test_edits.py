@@ -1,4 +1,4 @@
-"""One-edit classification, the two-edit distance and the deletion-neighbourhood index."""
+"""One-edit classification and search, the two-edit distance and its table."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.checks.typosquat.edits import DeletionIndex, Edit, classify, osa_distance, variants
+from auditor.checks.typosquat.edits import (
+    Edit,
+    classify,
+    one_edit_away,
+    osa_distance,
+    variants,
+)
+from auditor.checks.typosquat.index import TargetIndex, build_payload
+from auditor.checks.typosquat.popular import PopularList, WeightKind
+from auditor.checks.typosquat.tuning import TyposquatSettings
+from auditor.core.model import Ecosystem
 
 
 @pytest.mark.parametrize(
@@ -61,44 +71,57 @@ def test_osa_distance(a: str, b: str, distance: int) -> None:
     assert distance == osa_distance(a, b)
 
 
+def index_of(names: list[str]) -> TargetIndex:
+    """An index over ``names`` (all equally popular; every one a two-edit target too)."""
+    ranks = dict.fromkeys(names, 1)
+    settings = TyposquatSettings(min_edit_length=1, min_two_edit_length=1, two_edit_ratio=1)
+    popular = PopularList(ecosystem=Ecosystem.PYPI, kind=WeightKind.RANK, weights=ranks)
+    return TargetIndex(build_payload(popular, settings, digest=""), "test")
+
+
 def test_index_finds_each_neighbour_with_few_comparisons() -> None:
-    """Lookups verify only the names sharing a deletion variant, never the whole list."""
+    """Lookups verify only the names one edit away, never the whole list."""
     names = [f"package{i}" for i in range(2000)] + ["requests", "request", "numpy"]
-    index = DeletionIndex(names)
-    found = index.neighbours("reqeusts")
+    index = index_of(names)
+    found = index.one_edit("reqeusts")
     assert [("requests", Edit.TRANSPOSITION, "swaps 'ue' to 'eu'")] == found
     assert index.comparisons <= 3
-    index.neighbours("zzzzzzzz")
+    index.one_edit("zzzzzzzz")
     assert index.comparisons <= 3
 
 
 def test_two_edit_index_reports_one_or_two_edits() -> None:
-    """depth=2 finds names up to two edits away (it is queried with folded names)."""
-    index = DeletionIndex(["colorama", "safebuffer"], depth=2)
-    assert [("colorama", Edit.TWO_EDITS, "two edits")] == index.neighbours("cloroma")
+    """The two-edit table finds names up to two edits away (queried with folded names)."""
+    index = index_of(["colorama", "safebuffer"])
+    assert [("colorama", Edit.TWO_EDITS, "two edits")] == index.two_edits("cloroma")
     assert [
         ("safebuffer", Edit.TWO_EDITS, "a separator changed and one more edit")
-    ] == index.neighbours("sfebuffer")
-    assert [] == index.neighbours("colorama")
-    assert [] == index.neighbours("clrma")
+    ] == index.two_edits("sfebuffer")
+    assert [] == index.two_edits("colorama")
+    assert [] == index.two_edits("clrma")
 
 
-@given(st.text(alphabet="abcd", min_size=0, max_size=7), st.data())
-def test_two_edit_index_agrees_with_osa_distance(word: str, data: st.DataObject) -> None:
-    """Property: depth 2 reports exactly the names at distance 1 or 2."""
-    names = data.draw(st.lists(st.text(alphabet="abcd", min_size=0, max_size=7), max_size=20))
-    index = DeletionIndex(names, depth=2)
+names_of = st.lists(st.text(alphabet="abcd", min_size=1, max_size=7), min_size=1, max_size=20)
+
+
+@given(st.text(alphabet="abcd", min_size=1, max_size=7), names_of)
+def test_two_edit_index_agrees_with_osa_distance(word: str, names: list[str]) -> None:
+    """Property: the two-edit table reports exactly the names at distance 1 or 2."""
+    index = index_of(names)
     expected = sorted({n for n in names if 1 <= osa_distance(word, n) <= 2})
-    assert expected == [name for name, _edit, _detail in index.neighbours(word)]
+    assert expected == [name for name, _edit, _detail in index.two_edits(word)]
 
 
-@given(st.text(alphabet="abcde-", min_size=1, max_size=8), st.data())
-def test_index_agrees_with_classify(word: str, data: st.DataObject) -> None:
-    """Property: the index reports exactly the names that classify as one edit away."""
-    names = data.draw(st.lists(st.text(alphabet="abcde-", min_size=1, max_size=8), max_size=30))
-    index = DeletionIndex(names)
+@given(
+    st.text(alphabet="abcde", min_size=1, max_size=8),
+    st.lists(st.text(alphabet="abcde", min_size=1, max_size=8), max_size=30),
+)
+def test_one_edit_search_agrees_with_classify(word: str, names: list[str]) -> None:
+    """Property: trying every edit of a word finds exactly the names that classify as one
+    edit away."""
+    alphabet = "".join(sorted({c for n in names for c in n}))
     expected = sorted({n for n in names if classify(word, n) is not None})
-    assert expected == [name for name, _edit, _detail in index.neighbours(word)]
+    assert expected == one_edit_away(word, frozenset(names), alphabet)
 
 
 def test_variants_depth() -> None:
@@ -108,10 +131,10 @@ def test_variants_depth() -> None:
 
 
 def test_names_too_long_or_short_for_any_neighbour_cost_nothing() -> None:
-    """A hostile 3,000-character name is rejected by its length, not by 4.5 million
-    generated deletion variants (this test would not finish otherwise)."""
-    index = DeletionIndex(["colorama", "requests"], depth=2)
-    assert [] == index.neighbours("x" * 3000)
-    assert [] == index.neighbours("abcde")  # 3 shorter than the shortest name
+    """A hostile 3,000-character name is rejected by its length, not by the millions of
+    variants it would generate (this test would not finish otherwise)."""
+    index = index_of(["colorama", "requests"])
+    assert [] == index.one_edit("x" * 3000)
+    assert [] == index.one_edit("abcde")  # 3 shorter than the shortest name
     assert 0 == index.comparisons
-    assert [] == DeletionIndex([]).neighbours("requests")
+    assert [] == index_of([]).one_edit("requests")

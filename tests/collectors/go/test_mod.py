@@ -138,6 +138,22 @@ def test_real_prometheus_counts_exclude_and_replace() -> None:
     assert "1.25.10" == versions["stdlib"]
 
 
+def test_real_prometheus_replace_block_names_the_replacement() -> None:
+    """prometheus in October 2024 replaced k8s.io/klog (required at v1.0.0) by
+    github.com/simonpasquier/klog-gokit v0.3.0: the package is the replacement, and the
+    root's edge records both the requirement and what replaced it."""
+    result = real("prometheus__prometheus__65f61035")
+    versions = dict(name_versions(result))
+    assert "k8s.io/klog" not in versions
+    assert "0.3.0" == versions["github.com/simonpasquier/klog-gokit"]
+    assert "3.5.0" == versions["github.com/simonpasquier/klog-gokit/v3"]
+    requirements = {e.child: e.requirement for e in result.edges}
+    assert (
+        "k8s.io/klog v1.0.0 => github.com/simonpasquier/klog-gokit v0.3.0"
+        == (requirements["pkg:golang/github.com/simonpasquier/klog-gokit@v0.3.0"])
+    )
+
+
 def test_real_graph_file_gives_the_selected_build_list() -> None:
     """go-get-update commits `go mod graph` output (modgraph.txt): 52 lines over 49 modules
     (x/net at 3 versions, x/tools at 2); selection keeps the highest of each, so 49 packages,
@@ -263,7 +279,8 @@ exclude example.com/gone v1.0.0
         ("example.com/old", "example.com/old v1.2.3 => ../old", "replaced by local path ../old"),
     ] == [(s.name, s.requirement, s.reason) for s in result.skipped]
     edges = {(e.child, e.requirement, e.indirect) for e in result.edges}
-    assert ("pkg:golang/example.com/fork/net@v0.3.0", "golang.org/x/net v0.1.0", False) in edges
+    fork_edge = "golang.org/x/net v0.1.0 => example.com/fork/net v0.3.0"
+    assert ("pkg:golang/example.com/fork/net@v0.3.0", fork_edge, False) in edges
     assert ("pkg:golang/golang.org/x/text@v0.3.0", "golang.org/x/text v0.3.0", True) in edges
     assert ("pkg:golang/stdlib@1.22", "go 1.22", False) in edges
     fork = next(p for p in result.packages if p.name == "example.com/fork/net")

@@ -399,3 +399,28 @@ def test_a_long_chain_of_local_directories_does_not_recurse() -> None:
         (e.parent, e.child) for e in result.edges
     }
     assert count == len(result.skipped)
+
+
+def test_a_package_both_a_dependency_and_a_dev_dependency_sorts() -> None:
+    """An importer listing one package under dependencies and devDependencies with the same
+    specifier gives two edges that differ only in scope (None and "dev"): the result sorts
+    them without comparing None with text (a mutated real file found this)."""
+    text = """lockfileVersion: '9.0'
+importers:
+  .:
+    dependencies:
+      left-pad:
+        specifier: ^1.3.0
+        version: 1.3.0
+    devDependencies:
+      left-pad:
+        specifier: ^1.3.0
+        version: 1.3.0
+packages:
+  left-pad@1.3.0:
+    resolution: {integrity: sha512-AAAA}
+snapshots:
+  left-pad@1.3.0: {}
+"""
+    result = collect_text(COLLECTOR, text, "pnpm-lock.yaml")
+    assert [None, "dev"] == [e.scope for e in result.edges]
