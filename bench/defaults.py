@@ -56,7 +56,8 @@ from tests.osvserver import OsvApi, RecordSet  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures"
 WAREHOUSE = FIXTURES / "requirements/real/pypi__warehouse/requirements/main.txt"
 REDASH = FIXTURES / "osv-api/redash"
-EXCALIDRAW = ROOT / "bench/data/excalidraw"
+EXCALIDRAW_ROOT = FIXTURES / "yarn-lock/real/excalidraw__excalidraw"  # the root lockfile
+EXCALIDRAW = ROOT / "bench/data/excalidraw"  # the other two
 BIN = Path(sys.executable).parent  # the peers (pip-audit, uv) and, by default, auditor
 AUDITOR = [str(BIN / "auditor")]
 MEASURED = list(AUDITOR)
@@ -187,6 +188,8 @@ def excalidraw(tmp: Path) -> Path:
     project = tmp / "excalidraw"
     shutil.copytree(EXCALIDRAW, project, dirs_exist_ok=True)
     (project / "README.md").unlink(missing_ok=True)
+    for name in ("yarn.lock", "package.json"):
+        shutil.copy2(EXCALIDRAW_ROOT / name, project / name)
     return project
 
 
