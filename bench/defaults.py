@@ -407,13 +407,13 @@ def main() -> None:
         env["HOME"] = str(tmp / "home")
         env["PIP_CONFIG_FILE"] = os.devnull
         rows = build_rows(tmp, osv_server.url, registry, wanted)
-        shared: dict[int, Side] = {}  # rows 2 and 3 share their runs, and so their clones
+        shared: dict[tuple[int, str], Side] = {}  # rows 2 and 3 share runs, and so clones
         for row in rows:
             for label, path in others:
-                key = id(row.auditor)
-                clone = shared.get(key) or replace(row.auditor, label=label, exe=[path], samples=[])
-                shared.setdefault(key, clone)
-                row.others.append(clone)
+                key = (id(row.auditor), label)
+                if key not in shared:
+                    shared[key] = replace(row.auditor, label=label, exe=[path], samples=[])
+                row.others.append(shared[key])
         primed: set[tuple[int, str]] = set()
         for repetition in range(args.runs):
             ran: set[int] = set()  # rows 2 and 3 are the same runs

@@ -18,7 +18,6 @@ from typing import Any, NoReturn
 # tomli is the library the standard tomllib was taken from, with the same behaviour and
 # messages; its compiled wheels parse lockfiles about three times faster (bench/parse.py).
 import tomli as tomllib
-import yaml
 
 from auditor.core.errors import LockfileError
 from auditor.core.redact import redact_text
@@ -246,13 +245,18 @@ def load_toml(file: InputFile) -> Doc:
     return Doc(file.path, value)
 
 
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml() -> Any:
+    """PyYAML, imported with the first YAML document (a run without one never loads it)."""
+    import yaml
+
+    return yaml
 
 
 def yaml_value(text: str, path: str) -> Any:
     """The value of a YAML document with a safe loader; a ``LockfileError`` for an alias
     (``*name``): an alias is the node its anchor names, met a second time."""
-    loader = _YamlLoader(text)
+    yaml = _yaml()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -264,7 +268,8 @@ def yaml_value(text: str, path: str) -> Any:
         loader.dispose()
 
 
-def _refuse_aliases(root: yaml.Node, path: str) -> None:
+def _refuse_aliases(root: Any, path: str) -> None:
+    yaml = _yaml()
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -292,6 +297,7 @@ def load_yaml(file: InputFile) -> Doc:
     took 531 MB). An alias is an error naming its line."""
     if not file.text.strip():
         raise LockfileError(file.path, "file is empty, expected YAML")
+    yaml = _yaml()
     try:
         value = yaml_value(file.text, file.path)
     except yaml.MarkedYAMLError as exc:
