@@ -58,6 +58,7 @@ ENV_UNMAINTAINED_DAYS = "AUDITOR_UNMAINTAINED_DAYS"
 ENV_PYTHON_VERSION = "AUDITOR_PYTHON_VERSION"
 ENV_PLATFORM = "AUDITOR_PLATFORM"
 ENV_NO_REGISTRY = "AUDITOR_NO_REGISTRY"
+ENV_STRICT = "AUDITOR_STRICT"
 
 _KEYS = (
     "source",
@@ -75,6 +76,8 @@ _KEYS = (
     "unmaintained-days",
     "python-version",
     "platform",
+    "exclude",
+    "strict",
 )
 # what the scanned tree may set only in plain view: named in the verdict when in effect
 TREE_NAMED = tuple(k for k in _KEYS if k != "internal")
@@ -119,6 +122,8 @@ class Config:
     python_version: str | None = None
     platform: str | None = None
     typosquat_allow_list: Path | None = None  # resolved against the config file's folder
+    exclude: tuple[str, ...] = ()  # glob patterns of files discovery leaves out
+    strict: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,6 +146,8 @@ class Settings:
     unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
     python_version: str | None = None  # the target environment for markers: None = any
     platform: str | None = None
+    exclude: tuple[str, ...] = ()  # --exclude patterns, then the config file's
+    strict: bool = False  # what could not be audited at all fails the run too (exit 3)
     # the settings in effect that the scanned tree's config file chose (TREE_NAMED), with
     # the file: ("auditor.toml", ("advisory-db", "fail-on")); empty when none did
     tree_settings: tuple[str, tuple[str, ...]] | None = None
@@ -279,6 +286,8 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         python_version=_python_version(doc),
         platform=_platform(doc),
         typosquat_allow_list=None if allow is None else folder / allow,
+        exclude=tuple(doc.strings("exclude")),
+        strict=doc.flag("strict") if doc.has("strict") else None,
     )
 
 
@@ -473,8 +482,11 @@ def resolve(
     no_registry: bool = False,
     python_version: str | None = None,
     platform: str | None = None,
+    exclude: Sequence[str] = (),
+    strict: bool = False,
 ) -> Settings:
-    """Combine flags (the keyword arguments) > environment > config file > defaults."""
+    """Combine flags (the keyword arguments) > environment > config file > defaults;
+    ``exclude`` patterns add up (flags, then the config file's)."""
     env_sources = split_names(environ.get(ENV_SOURCE, ""))
     chosen_sources = tuple(sources or ()) or env_sources or config.sources or ()
     db_text = advisory_db or environ.get(ENV_ADVISORY_DB) or None
@@ -523,6 +535,8 @@ def resolve(
         or _env_choice(environ, ENV_PYTHON_VERSION, parse_python_version)
         or config.python_version,
         platform=platform or _env_choice(environ, ENV_PLATFORM, parse_platform) or config.platform,
+        exclude=(*exclude, *config.exclude),
+        strict=strict or _first(_env_flag(environ, ENV_STRICT), config.strict, False),
     )
 
 

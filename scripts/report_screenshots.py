@@ -46,6 +46,7 @@ def replay(work: Path) -> Path:
                 str(site),
                 "--cache-dir",
                 str(work / "cache"),
+                "--offline",  # the bundled sample: the screenshots show its findings
                 "--snapshot-time",
                 folder.name[:10],
             ]

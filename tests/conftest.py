@@ -28,6 +28,7 @@ settings.register_profile(
 settings.load_profile("long" if os.environ.get("AUDITOR_FUZZ") == "long" else "ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CLOSED_PORT = 9  # discard: nothing listens there on a test machine
 
 
 @pytest.fixture(autouse=True)
@@ -63,11 +64,24 @@ def http_server() -> Iterator[HttpTestServer]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_registry_in_session_fixtures() -> Iterator[None]:
-    """The same rule for session-scoped fixtures (set up before any function-scoped one):
-    a replayed history or a shared site never reaches a real registry either."""
+    """The same rules for session-scoped fixtures (set up before any function-scoped one):
+    a replayed history or a shared site never reaches a real registry or the OSV API
+    either."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AUDITOR_NO_REGISTRY", "1")
+        patch.setenv("AUDITOR_SOURCE", "osv-local")  # as bundled_advisories_by_default
+        patch.setenv("AUDITOR_OSV_URL", f"http://127.0.0.1:{CLOSED_PORT}")
         yield
+
+
+@pytest.fixture(autouse=True)
+def bundled_advisories_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests written against the bundled sample keep using it: the default source, auto,
+    would ask the OSV API (which no test may reach). Tests of auto remove AUDITOR_SOURCE and
+    point AUDITOR_OSV_URL at a local server; any other test that reaches for the OSV API
+    meets a closed port on 127.0.0.1 and fails at once."""
+    monkeypatch.setenv("AUDITOR_SOURCE", "osv-local")
+    monkeypatch.setenv("AUDITOR_OSV_URL", f"http://127.0.0.1:{CLOSED_PORT}")
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,10 @@ the API's answer) would report records that do not affect the version. With
 ``evaluate=False`` the server does return every record naming the package (to show that
 auditor's answer does not depend on the API's filtering).
 
+A query by git commit (``{"commit": SHA}``) answers the records given for that commit
+(``commits=``: the real API computes them from the repository's history) and those whose GIT
+range is introduced or last affected at exactly that commit.
+
 Faults: ``fail_every=n`` turns every n-th request (all endpoints counted together) into
 ``failure(real_reply)``, e.g. a 500, a 429 with Retry-After, a dropped connection or a
 truncated body. ``counts()`` tells how many requests each endpoint got.
@@ -189,6 +193,7 @@ class OsvApi:
         fail_every: int = 0,
         failure: Failure | None = None,
         known_packages: Iterable[str] | None = None,
+        commits: dict[str, list[str]] | None = None,
         reorder: bool = False,
         record_fault: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
@@ -196,6 +201,9 @@ class OsvApi:
         self.reorder = reorder
         self.record_fault = record_fault
         self.records = records
+        # commit → ids of the records the real API computes as affecting it (it walks the
+        # repository's history from each GIT range; this server cannot)
+        self.commits = commits or {}
         self.page_size = page_size
         self.evaluate = evaluate
         self.fail_every = fail_every
@@ -251,6 +259,8 @@ class OsvApi:
         return records[start:end], (f"page-{end}" if end < len(records) else None)
 
     def _lookup(self, query: Any) -> list[dict[str, Any]] | None:
+        if isinstance(query, dict) and isinstance(query.get("commit"), str):
+            return self._by_commit(query["commit"])
         if not isinstance(query, dict) or not isinstance(query.get("package"), dict):
             return None
         package = query["package"]
@@ -259,6 +269,23 @@ class OsvApi:
             return None
         version = query.get("version")
         return self.records.matching(ecosystem, name, version, self.evaluate)
+
+    def _by_commit(self, commit: str) -> list[dict[str, Any]]:
+        """The records affecting a commit: those given for it, and those whose GIT range
+        starts or last affects exactly there (all this server can know without the repo)."""
+        ids = set(self.commits.get(commit, ()))
+        for record_id, record in self.records.by_id.items():
+            for entry in record.get("affected", []):
+                for rng in entry.get("ranges", []):
+                    if rng.get("type") != "GIT":
+                        continue
+                    events = rng.get("events", [])
+                    if any(
+                        e.get("introduced") == commit or e.get("last_affected") == commit
+                        for e in events
+                    ):
+                        ids.add(record_id)
+        return [self.records.by_id[i] for i in sorted(ids) if i in self.records.by_id]
 
     def _query(self, request: Request) -> Reply:
         query = request.json()

@@ -107,7 +107,8 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
             "auditor.toml: unknown setting 'ignores' (known: source, advisory-db, "
             "osv-url, offline, fail-on, unknown-severity, stale-days, ignore, "
             "typosquat-allow-list, internal, "
-            "public-registries, registry, unmaintained-days, python-version, platform) in ignores",
+            "public-registries, registry, unmaintained-days, python-version, platform, exclude, "
+            "strict) in ignores",
         ),
         (
             'fail-on = "severe"\n',

@@ -15,7 +15,7 @@ SALEOR = FIXTURES / "scan" / "saleor-2020"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AUDITOR_SOURCE", "AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE", "AUDITOR_STALE_DAYS"):
+    for name in ("AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE", "AUDITOR_STALE_DAYS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AUDITOR_NO_REGISTRY", "1")
 

@@ -9,6 +9,7 @@ the reason, never an empty answer.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,12 +52,17 @@ class SourceOptions:
 
 @dataclass(frozen=True, kw_only=True)
 class SourceAnswer:
-    """A source's answer for a batch: candidate records per package id, and the packages
-    it could not check, each with the reason."""
+    """A source's answer for a batch: candidate records per package id; the packages it
+    could not check although it should have (failures: the run is incomplete); the
+    packages it cannot describe at all (``unaudited``: from git or a URL, or without a
+    version: advisories name registry releases); and the records it says affect a package
+    whatever its version (``confirmed``: the OSV API asked by git commit)."""
 
     records: Mapping[str, tuple[OsvRecord, ...]]
     unchecked: tuple[tuple[str, str], ...]
     info: SourceInfo
+    unaudited: tuple[tuple[str, str], ...] = ()
+    confirmed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class AdvisorySource(ABC):
@@ -65,13 +71,22 @@ class AdvisorySource(ABC):
     name: ClassVar[str]
     live: ClassVar[bool] = False
     description: ClassVar[str]
-    # the ecosystems the source can speak for; None: any (what the data holds decides)
-    ecosystems: ClassVar[frozenset[Ecosystem] | None] = None
+    # the ecosystems the source can speak for; None: any (what the data holds decides).
+    # An instance may narrow it (``auto`` gives each ecosystem to one source).
+    ecosystems: frozenset[Ecosystem] | None = None
+    # said with every failure of a source that was chosen for the user (``auto``): how to
+    # give the run advisory data that does not depend on this source
+    hint: str = ""
 
-    @classmethod
-    def covers(cls, package: Package) -> bool:
+    def covers(self, package: Package) -> bool:
         """Whether packages of this ecosystem are asked of this source at all."""
-        return cls.ecosystems is None or package.ecosystem in cls.ecosystems
+        return self.ecosystems is None or package.ecosystem in self.ecosystems
+
+    def only(self, ecosystems: frozenset[Ecosystem], hint: str = "") -> AdvisorySource:
+        """This source, asked only about ``ecosystems`` (``auto`` splits the work)."""
+        self.ecosystems = ecosystems
+        self.hint = hint
+        return self
 
     @classmethod
     @abstractmethod
@@ -88,12 +103,27 @@ class AdvisorySource(ABC):
 
 
 def precheck(package: Package) -> str | None:
-    """Why no OSV source can check ``package``, or None when it can be checked."""
+    """Why no advisory describes ``package`` by version, or None when one can: advisories
+    name registry releases, not git checkouts, archives at a URL or versionless packages."""
     if not package.version:
-        return "no version"
+        return "no version recorded: advisories describe versions"
     if not package.source.is_registry:
-        return f"non-registry source ({package.source.kind.value}): advisories describe releases"
+        return (
+            f"from {package.source.kind.value}, not a registry: advisories describe "
+            "registry releases"
+        )
     return None
+
+
+def git_commit(package: Package) -> str | None:
+    """The full commit a git package is locked at, if the lockfile records one."""
+    if package.source.kind is not SourceKind.GIT:
+        return None
+    reference = (package.source.reference or "").strip().lower()
+    return reference if _COMMIT.fullmatch(reference) else None
+
+
+_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 def is_local(package: Package) -> bool:

@@ -32,7 +32,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from auditor.advisories.base import AdvisorySource, SourceAnswer, SourceOptions, precheck
+from auditor.advisories.base import (
+    AdvisorySource,
+    SourceAnswer,
+    SourceOptions,
+    git_commit,
+    precheck,
+)
 from auditor.advisories.osv import OsvRecord, record_from_value
 from auditor.advisories.osv_cache import FOLDER, RecordCache, cache_ttl
 from auditor.core.errors import SourceError
@@ -58,13 +64,18 @@ class _Query:
     hits: dict[str, str] = field(default_factory=dict)  # id -> modified ("" if not given)
     token: str | None = None
     failure: str | None = None
+    commit: str | None = None  # a git package: asked by commit, not by version
     batches: set[int] = field(default_factory=set)  # the querybatch calls that answered it
 
     def payload(self) -> dict[str, Any]:
-        query: dict[str, Any] = {
-            "package": {"ecosystem": self.ecosystem.value, "name": self.name},
-            "version": self.version,
-        }
+        query: dict[str, Any]
+        if self.commit is not None:
+            query = {"commit": self.commit}
+        else:
+            query = {
+                "package": {"ecosystem": self.ecosystem.value, "name": self.name},
+                "version": self.version,
+            }
         if self.token is not None:
             query["page_token"] = self.token
         return query
@@ -100,6 +111,7 @@ class OsvApiSource(AdvisorySource):
         self.options = options or SourceOptions()
         self._records = 0
         self._ecosystems: set[str] = set()
+        self.notes: tuple[str, ...] = ()  # said with every answer (why ``auto`` chose it)
         self._batches = itertools.count()
 
     @classmethod
@@ -116,7 +128,7 @@ class OsvApiSource(AdvisorySource):
         return redact_url(self.base)
 
     def describe(self) -> SourceInfo:
-        return SourceInfo(name=self.name, location=self.location)
+        return SourceInfo(name=self.name, location=self.location, notes=self.notes)
 
     def info(self) -> SourceInfo:
         return SourceInfo(
@@ -126,20 +138,27 @@ class OsvApiSource(AdvisorySource):
             age_days=0.0,
             records=self._records,
             ecosystems=tuple(sorted(self._ecosystems)),
+            notes=self.notes,
         )
 
     # -- the batch hook -------------------------------------------------------------------
 
     def query_all(self, packages: Sequence[Package]) -> SourceAnswer:
         unchecked: list[tuple[str, str]] = []
-        queries: dict[tuple[Ecosystem, str, str], _Query] = {}
+        unaudited: list[tuple[str, str]] = []
+        queries: dict[tuple[str, ...], _Query] = {}
         for package in packages:
             reason = precheck(package)
-            if reason is not None:
-                unchecked.append((package.id, reason))
+            commit = git_commit(package)
+            if reason is not None and commit is None:
+                unaudited.append((package.id, reason))
+                continue
+            if commit is not None:  # OSV knows which commits GIT ranges affect
+                query = _Query(package.ecosystem, api_name(package), "", commit=commit)
+                queries.setdefault(("commit", commit), query).packages.append(package)
                 continue
             key = (package.ecosystem, api_name(package), api_version(package))
-            queries.setdefault(key, _Query(*key)).packages.append(package)
+            queries.setdefault((key[0].value, *key[1:]), _Query(*key)).packages.append(package)
         self._ask_all(list(queries.values()))
         if queries and all(q.failure for q in queries.values()):
             first = next(iter(queries.values())).failure or "every query failed"
@@ -150,6 +169,7 @@ class OsvApiSource(AdvisorySource):
         self._records = len(records)
         self._ecosystems = {q.ecosystem.value for q in queries.values()}
         found: dict[str, tuple[OsvRecord, ...]] = {}
+        confirmed: dict[str, tuple[str, ...]] = {}
         for query in queries.values():
             missing = sorted(i for i in query.hits if i in failed)
             for package in query.packages:
@@ -161,7 +181,15 @@ class OsvApiSource(AdvisorySource):
                 have = tuple(records[i] for i in sorted(query.hits) if i in records)
                 if have:
                     found[package.id] = have
-        return SourceAnswer(records=found, unchecked=tuple(unchecked), info=self.info())
+                    if query.commit is not None:  # the API's word: this commit is affected
+                        confirmed[package.id] = tuple(r.id for r in have)
+        return SourceAnswer(
+            records=found,
+            unchecked=tuple(unchecked),
+            unaudited=tuple(unaudited),
+            confirmed=confirmed,
+            info=self.info(),
+        )
 
     def _distrust(self, queries: Iterable[_Query], records: dict[str, OsvRecord]) -> None:
         """A record whose ``affected`` does not name the package it was answered for means
@@ -170,6 +198,8 @@ class OsvApiSource(AdvisorySource):
         result would otherwise read as clean."""
         bad: dict[int, str] = {}
         for query in queries:
+            if query.commit is not None:
+                continue  # records affecting a commit name its repository, not always a package
             strange = sorted(i for i in query.hits if i in records and not names(records[i], query))
             if strange:
                 why = (

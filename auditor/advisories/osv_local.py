@@ -53,8 +53,8 @@ BUNDLED = bundled_data("advisories")
 BUNDLED_LOCATION = "data/advisories (bundled snapshot)"
 BUNDLED_NOTE = (
     "the bundled snapshot is a small, dated sample of real OSV records for offline use; "
-    "it is not a complete advisory database: give --advisory-db a directory of OSV records "
-    "or OSV's all.zip export for a real audit"
+    "it is not a complete advisory database: run auditor db sync, or give --advisory-db a "
+    "directory of OSV records or OSV's all.zip export, for a real audit"
 )
 
 
@@ -213,15 +213,18 @@ class OsvLocalSource(AdvisorySource):
         index = self.index()
         records: dict[str, tuple[OsvRecord, ...]] = {}
         unchecked: list[tuple[str, str]] = []
+        unaudited: list[tuple[str, str]] = []
         with ExitStack() as stack:
             zips: dict[Path, zipfile.ZipFile] = {}
             for package in packages:
                 reason = precheck(package)
-                if reason is None and package.ecosystem not in index.ecosystems:
+                if reason is not None:
+                    unaudited.append((package.id, reason))
+                    continue
+                if package.ecosystem not in index.ecosystems:
                     reason = f"no {package.ecosystem.value} advisories in {self.location}"
                     if self.synced:
                         reason += f" (run auditor db sync --ecosystem {package.ecosystem.value})"
-                if reason is not None:
                     unchecked.append((package.id, reason))
                     continue
                 try:
@@ -231,7 +234,12 @@ class OsvLocalSource(AdvisorySource):
                     continue
                 if found:
                     records[package.id] = found
-        return SourceAnswer(records=records, unchecked=tuple(unchecked), info=self.info())
+        return SourceAnswer(
+            records=records,
+            unchecked=tuple(unchecked),
+            unaudited=tuple(unaudited),
+            info=self.info(),
+        )
 
     def _records_for(
         self,
@@ -273,6 +281,7 @@ class OsvLocalSource(AdvisorySource):
             records=index.records,
             ecosystems=tuple(sorted(e.value for e in index.ecosystems)),
             notes=tuple(notes),
+            sample=self.bundled,
         )
 
 

@@ -117,15 +117,16 @@ class PypiSource(AdvisorySource):
     def query_all(self, packages: Sequence[Package]) -> SourceAnswer:
         service = self._service()
         unchecked: list[tuple[str, str]] = []
+        unaudited: list[tuple[str, str]] = []
         todo: list[Package] = []
         for package in packages:
             reason = precheck(package)
-            if reason is None and package.ecosystem is not Ecosystem.PYPI:
-                reason = f"{self.name} source covers PyPI only"
-            if reason is None:
-                todo.append(package)
+            if reason is not None:
+                unaudited.append((package.id, reason))
+            elif package.ecosystem is not Ecosystem.PYPI:
+                unchecked.append((package.id, f"{self.name} source covers PyPI only"))
             else:
-                unchecked.append((package.id, reason))
+                todo.append(package)
         found: dict[str, tuple[OsvRecord, ...]] = {}
         if todo:
             with ThreadPoolExecutor(max_workers=min(WORKERS, len(todo))) as pool:
@@ -144,7 +145,9 @@ class PypiSource(AdvisorySource):
             records=self._records,
             ecosystems=(Ecosystem.PYPI.value,),
         )
-        return SourceAnswer(records=found, unchecked=tuple(unchecked), info=info)
+        return SourceAnswer(
+            records=found, unchecked=tuple(unchecked), unaudited=tuple(unaudited), info=info
+        )
 
     # -- pip-audit ---------------------------------------------------------------------------
 

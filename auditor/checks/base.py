@@ -17,7 +17,7 @@ from typing import ClassVar
 from auditor.advisories.osv import OsvRecord
 from auditor.checks import DEFAULT_UNMAINTAINED_DAYS
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
-from auditor.core.findings import Finding, FindingKind, Unverified
+from auditor.core.findings import CheckGap, Finding, FindingKind, Unverified
 from auditor.core.graph import DependencyGraph
 from auditor.enrich.edges import MissingRequirement
 from auditor.enrich.stage import RegistryData
@@ -31,6 +31,10 @@ class AdvisoryData:
 
     records: Mapping[str, tuple[OsvRecord, ...]] = field(default_factory=dict)
     unchecked: tuple[tuple[str, str], ...] = ()
+    # (package id, reason): packages no selected source could describe (git, URL, no version)
+    unaudited: tuple[tuple[str, str], ...] = ()
+    # package id → ids of records a source says affect it whatever its version (by commit)
+    confirmed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +77,11 @@ class Check(ABC):
     def applies(self, context: CheckContext) -> bool:
         """False when the data this check needs was not gathered (it is then not run)."""
         return True
+
+    def gaps(self, context: CheckContext) -> tuple[CheckGap, ...]:
+        """What this check cannot judge for any package in this context (its data was not
+        gathered), so that earlier findings it made are kept unverified, not resolved."""
+        return ()
 
     @abstractmethod
     def run(self, context: CheckContext) -> CheckResult:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.findings import CheckGap, Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem, Edge, Package, Root
 from auditor.versions.markers import TargetEnvironment, supported_pythons
@@ -38,6 +38,8 @@ REQUIREMENT = "CONFLICT-REQUIREMENT"
 PEER = "CONFLICT-PEER"
 REQUIRES_PYTHON = "CONFLICT-REQUIRES-PYTHON"
 MISSING = "CONFLICT-MISSING"
+# what the registry tells this check: Requires-Python, the pins and edges of flat lockfiles
+REGISTRY_IDS = (MISSING, REQUIREMENT, REQUIRES_PYTHON)
 EVIDENCE_LIMIT = 20
 
 
@@ -45,6 +47,20 @@ class ConflictCheck(Check):
     name = "conflicts"
     kinds = frozenset({FindingKind.CONFLICT})
     description = "requirements the locked versions do not satisfy, Requires-Python, peers"
+
+    def gaps(self, context: CheckContext) -> tuple[CheckGap, ...]:
+        """Without registries: Requires-Python, pins a flat lockfile misses and the
+        requirements of flat lockfiles (their edges) come from the registry."""
+        if context.registry is not None:
+            return ()
+        return (
+            CheckGap(
+                check=self.name,
+                kinds=tuple(self.kinds),
+                reason=f"registry lookups skipped: {context.registry_note}",
+                ids=REGISTRY_IDS,
+            ),
+        )
 
     def run(self, context: CheckContext) -> CheckResult:
         graph = context.graph

@@ -17,7 +17,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.core.findings import Finding, FindingKind, PackageHealth, Severity, Unverified
+from auditor.core.findings import (
+    CheckGap,
+    Finding,
+    FindingKind,
+    PackageHealth,
+    Severity,
+    Unverified,
+)
 from auditor.core.model import Package
 from auditor.registries.metadata import parse_time
 
@@ -34,6 +41,12 @@ class HealthCheck(Check):
 
     def applies(self, context: CheckContext) -> bool:
         return context.registry is not None
+
+    def gaps(self, context: CheckContext) -> tuple[CheckGap, ...]:
+        if context.registry is not None:
+            return ()
+        reason = f"registry lookups skipped: {context.registry_note}"
+        return (CheckGap(check=self.name, kinds=tuple(self.kinds), reason=reason),)
 
     def run(self, context: CheckContext) -> CheckResult:
         if context.registry is None:

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from auditor.advisories.match import (
     Evaluation,
     all_ids,
+    entries_for,
     evaluate,
     group_by_alias,
     primary_id,
@@ -48,7 +49,8 @@ class VulnerabilityCheck(Check):
             if package_id not in context.graph:
                 continue
             package = context.graph.package(package_id)
-            found, problems = findings_for(package, records)
+            confirmed = frozenset(context.advisories.confirmed.get(package_id, ()))
+            found, problems = findings_for(package, records, confirmed)
             findings.extend(found)
             if problems:
                 unchecked.append((package_id, "; ".join(problems)))
@@ -65,10 +67,16 @@ def latest_records(records: Iterable[OsvRecord]) -> list[OsvRecord]:
     return [newest[i] for i in sorted(newest)]
 
 
-def findings_for(package: Package, records: Iterable[OsvRecord]) -> tuple[list[Finding], list[str]]:
-    """The findings for one package, and the problems that leave it partly unchecked."""
+def findings_for(
+    package: Package, records: Iterable[OsvRecord], confirmed: frozenset[str] = frozenset()
+) -> tuple[list[Finding], list[str]]:
+    """The findings for one package, and the problems that leave it partly unchecked.
+    ``confirmed`` records affect it on a source's word (the OSV API, asked by git commit:
+    a checkout has no release version to evaluate)."""
     current = [r for r in latest_records(records) if not r.is_withdrawn]
-    evaluations = [evaluate(r, package) for r in current]
+    evaluations = [
+        by_commit(r, package) if r.id in confirmed else evaluate(r, package) for r in current
+    ]
     hits = [e for e in evaluations if e.affected]
     hit_ids = {i for e in hits for i in e.record.ids}
     problems = [
@@ -79,15 +87,28 @@ def findings_for(package: Package, records: Iterable[OsvRecord]) -> tuple[list[F
     ]
     by_id = {e.record.id: e for e in hits}
     findings = [
-        build_finding(package, [by_id[r.id] for r in group])
+        build_finding(package, [by_id[r.id] for r in group], by_commit=confirmed)
         for group in group_by_alias([e.record for e in hits])
     ]
     return findings, problems
 
 
-def build_finding(package: Package, evaluations: Sequence[Evaluation]) -> Finding:
-    """Merge the evaluations of alias records into one finding."""
+def by_commit(record: OsvRecord, package: Package) -> Evaluation:
+    """A record the OSV API says affects the git commit a package is locked at."""
+    return Evaluation(
+        record=record,
+        affected=True,
+        entries=entries_for(record, package.ecosystem, package.name),
+    )
+
+
+def build_finding(
+    package: Package, evaluations: Sequence[Evaluation], by_commit: frozenset[str] = frozenset()
+) -> Finding:
+    """Merge the evaluations of alias records into one finding; records in ``by_commit``
+    matched the package's git commit (no release version fixes a checkout)."""
     records = [e.record for e in evaluations]
+    commit_only = all(r.id in by_commit for r in records)
     primary = primary_id(records)
     lead = next(r for r in records if r.id == primary)
     ordered = [lead, *(r for r in records if r is not lead)]
@@ -102,6 +123,8 @@ def build_finding(package: Package, evaluations: Sequence[Evaluation]) -> Findin
     if rating.vector:
         evidence.append(("severity-vector", rating.vector))
     evidence.append(("records", " ".join(r.id for r in ordered)))
+    if any(r.id in by_commit for r in records):
+        evidence.append(("matched-by", f"git commit {package.source.reference} (OSV API)"))
     for record in ordered:
         warning = (record.database_specific or {}).get("warning")
         if isinstance(warning, str) and warning.strip():
@@ -118,7 +141,7 @@ def build_finding(package: Package, evaluations: Sequence[Evaluation]) -> Findin
         summary=_summary(ordered),
         details=next((r.details for r in ordered if r.details.strip()), ""),
         fixed_versions=tuple(scheme.ascending(v for e in evaluations for v in e.fixed)),
-        fix_version=None if malicious else smallest_fix(package, records),
+        fix_version=None if malicious or commit_only else smallest_fix(package, records),
         references=tuple(sorted({ref.url for r in records for ref in r.references})),
         cwes=tuple(sorted({c for r in records for c in r.cwes})),
         published=min(published, key=_time) if published else None,

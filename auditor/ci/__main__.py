@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, help="output directory")
     for name in ("fail-on", "source", "advisory-db", "formats", "project", "config"):
         report.add_argument(f"--{name}", default="", help=f"auditor report --{name}")
+    report.add_argument(
+        "--strict", choices=["true", "false", ""], default="", help="auditor report --strict"
+    )
     summary = sub.add_parser("summary", help="append the summary to $GITHUB_STEP_SUMMARY")
     summary.add_argument("--out", required=True, help="the report's output directory")
     summary.add_argument("--exit-code", type=int, required=True, help="auditor's exit code")
@@ -139,11 +142,14 @@ def history_push(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def plan(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """sync: ``db sync`` runs when osv-local is used without a database of the user's own;
+    """sync: ``db sync`` runs when auto or osv-local is used without a database of the
+    user's own (auto then reads the fresh database instead of asking the OSV API);
     history: the branch is used when no database URL is given."""
-    sources = {s.strip() for s in args.source.split(",") if s.strip()} or {"osv-local"}
+    sources = {s.strip() for s in args.source.split(",") if s.strip()} or {"auto"}
     sync = args.sync == "true" or (
-        args.sync == "auto" and "osv-local" in sources and not args.advisory_db.strip()
+        args.sync == "auto"
+        and bool(sources & {"auto", "osv-local"})
+        and not args.advisory_db.strip()
     )
     use_history = args.has_database == "false" and bool(args.history_branch.strip())
     values = {
@@ -178,6 +184,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
             sources=(source,) if source else (),
             advisory_db=given(args.advisory_db),
             fail_on=given(args.fail_on),
+            strict=args.strict == "true",
         ),
         out=Path(args.out),
         formats=tuple(choose_formats([*REPORT_DEFAULT, *extra], REPORT_DEFAULT)),

@@ -19,8 +19,8 @@ SEVERITIES = tuple(s.value for s in reversed(Severity))  # critical first
 EXIT_MEANINGS = {
     0: "clean",
     1: "findings at or above the fail-on threshold",
-    2: "usage or tool error, or an unreadable input file",
-    3: "incomplete: some packages could not be checked",
+    2: "usage or tool error, nothing to audit, or an unreadable input file",
+    3: "incomplete: a check that should have run for some packages could not",
 }
 
 

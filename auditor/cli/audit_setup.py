@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -43,14 +44,15 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         metavar="NAME",
         help="advisory source to use, repeatable or comma-separated: "
         + ", ".join(sources.names())
-        + " (default: osv-local; env AUDITOR_SOURCE)",
+        + " (default: auto: the database auditor db sync keeps, when it is current, else "
+        "the OSV API; env AUDITOR_SOURCE)",
     )
     parser.add_argument(
         "--advisory-db",
         metavar="PATH",
         help="OSV records for osv-local: a directory, an all.zip export or the sync cache "
-        "(default: what auditor db sync downloaded into the cache, else the bundled "
-        "snapshot; env AUDITOR_ADVISORY_DB)",
+        "(default: what auditor db sync downloaded into the cache; with --offline and "
+        "nothing synced, the bundled sample; env AUDITOR_ADVISORY_DB)",
     )
     parser.add_argument(
         "--osv-url",
@@ -83,6 +85,14 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         help="how --fail-on LEVEL treats findings without a severity (Go advisories carry "
         "none): medium (count them as medium), fail (always fail), ignore (never fail); "
         "default: medium (config unknown-severity)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 3 also for what could not be audited at all: packages from git or a URL "
+        "that no advisory describes by version (unless an ignore acknowledges them), "
+        "unpinned dependencies, lockfiles of unsupported formats (env AUDITOR_STRICT; "
+        "config strict = true)",
     )
     add_check_options(parser)
 
@@ -149,6 +159,8 @@ def audit_request(
         npm_registry=getattr(args, "npm_registry", None),
         net=net_config(args, environ),
         cache_dir=cache_root(args, environ),
+        exclude=tuple(getattr(args, "exclude", ())),
+        strict=getattr(args, "strict", False),
     )
 
 
@@ -171,6 +183,8 @@ def report_sources(result: AuditResult, console: Console) -> None:
     from auditor.outputs.text import safe
 
     for info in result.sources:
+        if info.error:
+            continue  # said once, with the packages it leaves unchecked
         when = f", updated {info.updated[:10]}" if info.updated else ""
         console.err.write(safe(f"auditor: advisories: {info.name}: {info.location}{when}") + "\n")
 
@@ -185,11 +199,28 @@ def report_problems(result: AuditResult, console: Console, *, warnings: bool = T
         console.err.write(safe(f"auditor: note: {note}") + "\n")
     for error in result.errors:
         console.error(safe(error.render()))
-    for package_id, reason in result.unchecked[:UNCHECKED_LINES]:
-        package = result.graph.package(package_id)
-        console.err.write(
-            f"auditor: not checked: {package.display} ({package.ecosystem.value}): {reason}\n"
-        )
-    hidden = len(result.unchecked) - UNCHECKED_LINES
+    lines = unchecked_lines(result)
+    for line in lines[:UNCHECKED_LINES]:
+        console.err.write(safe(f"auditor: not checked: {line}") + "\n")
+    hidden = len(lines) - UNCHECKED_LINES
     if hidden > 0:
         console.err.write(f"auditor: not checked: {hidden} more (--json lists them all)\n")
+
+
+def unchecked_lines(result: AuditResult) -> list[str]:
+    """One line per reason shared by several packages (a source that failed is one line,
+    not one per package), then one per package, in the result's order."""
+    by_reason: dict[str, list[str]] = {}
+    for package_id, reason in result.unchecked:
+        by_reason.setdefault(reason, []).append(package_id)
+    shared: list[str] = []
+    single: list[str] = []
+    for reason, ids in by_reason.items():
+        if len(ids) > 1:
+            ecosystems = Counter(result.graph.package(i).ecosystem.value for i in ids)
+            where = ", ".join(f"{eco} {n}" for eco, n in sorted(ecosystems.items()))
+            shared.append(f"{len(ids)} packages ({where}): {reason}")
+        else:
+            package = result.graph.package(ids[0])
+            single.append(f"{package.display} ({package.ecosystem.value}): {reason}")
+    return shared + single

@@ -6,18 +6,24 @@ import argparse
 from typing import TYPE_CHECKING
 
 from auditor.cli.base import EXIT_ERROR, EXIT_OK, Command, Console
-from auditor.cli.options import add_input_options, add_json_option
+from auditor.cli.options import add_input_options, add_json_option, input_excludes
 
 if TYPE_CHECKING:
     from auditor.pipeline.audit import Collection
 
 
 def report_errors(collection: Collection, console: Console) -> int:
-    """Print each broken file as one line; return the exit code the errors imply."""
+    """Print each broken file as one line, then what was not read and what the exclude
+    patterns left out (stderr); return the exit code the errors imply."""
     from auditor.outputs.text import safe
+    from auditor.pipeline.gaps import excluded_note
 
     for error in collection.errors:
         console.error(safe(error.render()))
+    for item in collection.unsupported:
+        console.err.write(safe(f"auditor: not read: {item.path}: {item.reason}") + "\n")
+    for note in excluded_note(collection.excluded):
+        console.err.write(safe(f"auditor: note: {note}") + "\n")
     return EXIT_ERROR if collection.errors else EXIT_OK
 
 
@@ -40,7 +46,9 @@ class GraphCommand(Command):
         from auditor.outputs.tree import render_problems, render_tree
         from auditor.pipeline.audit import collect_paths
 
-        collection = collect_paths(args.paths, force=args.force_format)
+        collection = collect_paths(
+            args.paths, force=args.force_format, exclude=input_excludes(args)
+        )
         graph = collection.graph
         if args.json:
             document = graph_document(
@@ -51,8 +59,6 @@ class GraphCommand(Command):
                 status=collection.status,
             )
             console.print(dumps(document).rstrip("\n"))
-        elif not collection.results and not collection.errors:
-            console.print("no supported lockfiles found")
         else:
             console.out.write(render_tree(graph, max_depth=args.depth))
             console.out.write(render_problems(collection.skipped, collection.errors))

@@ -87,7 +87,13 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
         return
     if done.snapshot is not None:
         saved = done.snapshot
-        console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}")
+        carried = ""
+        if saved.carried:
+            carried = (
+                f" ({saved.carried} earlier finding{'s' if saved.carried != 1 else ''} kept "
+                "unverified: their checks could not run)"
+            )
+        console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}{carried}")
     if done.site is not None:
         site = done.site
         plural = "s" if site.projects != 1 else ""

@@ -6,7 +6,7 @@ import argparse
 
 from auditor.cli.audit_setup import add_audit_options, prepare, report_problems
 from auditor.cli.base import Command, Console
-from auditor.cli.options import add_input_options
+from auditor.cli.options import add_input_options, input_excludes
 from auditor.cli.output_options import (
     add_destination_options,
     add_document_options,
@@ -32,6 +32,7 @@ _AUDIT_FLAGS = (
     "platform",
     "pypi_url",
     "npm_registry",
+    "strict",
 )
 
 
@@ -78,7 +79,8 @@ class SbomCommand(Command):
                 audit_options, fail_on = setup.options, setup.settings.fail_on
                 unknown = setup.settings.unknown_severity
             options = render_options(args, fail_on=fail_on)
-            collection = collect_paths(args.paths, force=args.force_format)
+            exclude = setup.settings.exclude if setup is not None else input_excludes(args)
+            collection = collect_paths(args.paths, force=args.force_format, exclude=exclude)
             result = audit(collection, audit_options)
         finally:
             if setup is not None:
@@ -88,4 +90,5 @@ class SbomCommand(Command):
         if written:
             console.err.write("auditor: wrote " + ", ".join(str(p) for p in written) + "\n")
         report_problems(result, console)
-        return exit_code(result, fail_on, gate=fail_on is not None, unknown=unknown)
+        strict = setup is not None and setup.settings.strict
+        return exit_code(result, fail_on, gate=fail_on is not None, unknown=unknown, strict=strict)

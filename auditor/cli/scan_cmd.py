@@ -29,8 +29,9 @@ class ScanCommand(Command):
         "Collect every lockfile below each PATH, check each locked package against OSV "
         "advisories and print the findings as a table or JSON, or write any output format. "
         "Exit codes: 0 clean, 1 findings at or above --fail-on (default: any finding), 2 "
-        "usage error or unreadable file, 3 incomplete (some packages could not be checked; "
-        "they are listed)."
+        "usage error, nothing to audit or an unreadable file, 3 incomplete (a check that "
+        "should have run for a package could not; they are listed; with --strict also what "
+        "could not be audited at all)."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -54,7 +55,9 @@ class ScanCommand(Command):
         setup = prepare(args)
         try:
             options = render_options(args, fail_on=setup.settings.fail_on)
-            collection = collect_paths(args.paths, force=args.force_format)
+            collection = collect_paths(
+                args.paths, force=args.force_format, exclude=setup.settings.exclude
+            )
             result = audit(collection, setup.options)
         finally:
             setup.close()
@@ -66,4 +69,9 @@ class ScanCommand(Command):
         if not args.json:
             report_sources(result, console)
         report_problems(result, console)
-        return exit_code(result, setup.settings.fail_on, unknown=setup.settings.unknown_severity)
+        return exit_code(
+            result,
+            setup.settings.fail_on,
+            unknown=setup.settings.unknown_severity,
+            strict=setup.settings.strict,
+        )

@@ -6,7 +6,7 @@ import argparse
 
 from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, Command, Console
 from auditor.cli.graph_cmd import report_errors
-from auditor.cli.options import add_input_options, add_json_option
+from auditor.cli.options import add_input_options, add_json_option, input_excludes
 from auditor.core.errors import UsageError
 from auditor.core.model import Ecosystem
 
@@ -46,7 +46,9 @@ class WhyCommand(Command):
                 raise UsageError(f"--ecosystem: {exc}") from None
         if args.limit < 1:
             raise UsageError("--limit must be at least 1")
-        collection = collect_paths(args.paths, force=args.force_format)
+        collection = collect_paths(
+            args.paths, force=args.force_format, exclude=input_excludes(args)
+        )
         graph = collection.graph
         matches = graph.find(args.package, ecosystem)
         status = report_errors(collection, console)

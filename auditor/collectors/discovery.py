@@ -1,24 +1,44 @@
 """Turning command-line paths into (file, collector) targets.
 
-A directory is walked (no symlinked directories followed, version-control, dependency,
-virtualenv and build folders skipped) and each file is matched to a collector by name. A
-file named explicitly is matched by name first, then by content, and ``--as`` forces a
-collector for it. A directory named explicitly that is an installed Python environment (a
-virtual environment, recognised by its ``pyvenv.cfg``, or a ``site-packages`` folder) is
-not walked: it is one target, the environment's installed distributions.
+A directory is walked (no symlinked directories followed; version-control, dependency,
+virtualenv and cache folders skipped: never a project's own lockfile) and each file is
+matched to a collector by name. A file named explicitly is matched by name first, then by
+content, and ``--as`` forces a collector for it.
+
+The walk also notes what it cannot read (``unsupported``: lockfiles of formats without a
+collector, manifests without a lockfile, see ``unsupported.py``) and what the user excluded
+(``--exclude GLOB``, the config's ``exclude``): a file below a scanned folder whose path
+matches a pattern is left out and counted. A pattern without ``/`` matches any file or
+folder of that name (``fixtures``, ``*.lock``); one with ``/`` matches the path from the
+scanned folder (``tests/fixtures``, ``vendor/*``; a leading ``**/`` matches at any depth).
+Files named on the command line are never excluded.
+
+A directory named explicitly that is an installed Python environment (a virtual environment,
+recognised by its ``pyvenv.cfg``, or a ``site-packages`` folder) is not walked: it is one
+target, the environment's installed distributions.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from auditor.collectors import plugins
 from auditor.collectors.base import Collector
 from auditor.collectors.inputs import TreeReader, decode, is_within
+from auditor.collectors.unsupported import (
+    MAX_MANIFEST_BYTES,
+    NOT_READ,
+    lockfile_entry,
+    manifest_for,
+    unlocked_manifests,
+    unsupported_lockfile,
+)
 from auditor.core.errors import LockfileError, UsageError
+from auditor.core.model import UnsupportedFile
 
 SKIP_DIRS = frozenset(
     {
@@ -27,10 +47,11 @@ SKIP_DIRS = frozenset(
         ".venv", "venv", ".virtualenv", "__pypackages__", "site-packages",
         ".tox", ".nox", ".direnv",
         "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
-        "build", "dist", ".eggs", ".next", ".nuxt", ".yarn", ".pnpm-store",
+        ".eggs", ".next", ".nuxt", ".yarn", ".pnpm-store",
         ".auditor", "auditor-report",
     }
 )  # fmt: skip
+# build/ and dist/ are not skipped: real projects commit lockfiles there (--exclude them)
 SNIFF_BYTES = 64 * 1024
 ENVIRONMENT_COLLECTOR = "python-environment"
 SITE_FOLDERS = ("site-packages", "dist-packages")
@@ -44,6 +65,36 @@ class Target:
     root: Path
     collector: Collector
     explicit: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Discovery:
+    """What the paths hold: the files to collect, the files that declare dependencies
+    auditor does not read, and the files the user's exclude patterns left out."""
+
+    targets: tuple[Target, ...]
+    unsupported: tuple[UnsupportedFile, ...] = ()
+    excluded: tuple[str, ...] = ()  # displayed paths of the lockfiles excluded
+
+
+def excluded(relative: PurePosixPath, patterns: Sequence[str]) -> bool:
+    """Whether a path below a scanned folder matches one of the exclude patterns."""
+    parts = relative.parts
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for raw in patterns:
+        pattern = raw.strip().removeprefix("./").strip("/")
+        if not pattern:
+            continue
+        if "/" not in pattern:
+            if any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+                return True
+            continue
+        candidates = [pattern]
+        if pattern.startswith("**/"):
+            candidates.append(pattern[3:])
+        if any(fnmatch.fnmatchcase(p, c) for p in prefixes for c in candidates):
+            return True
+    return False
 
 
 def _skip_dir(entry: os.DirEntry[str]) -> bool:
@@ -86,12 +137,12 @@ def collector_for_name(path: Path) -> Collector | None:
     return None
 
 
-def _head(path: Path) -> str:
+def _head(path: Path, size: int = SNIFF_BYTES) -> str:
     """The first bytes of a found file as text, for ``Collector.confirm`` (empty when it
     cannot be read: collecting it then reports the error properly)."""
     try:
         with path.open("rb") as handle:
-            return handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+            return handle.read(size).decode("utf-8", errors="replace")
     except OSError:
         return ""
 
@@ -141,12 +192,30 @@ def _holds_distributions(path: Path) -> bool:
 
 
 def find_targets(
-    args: Sequence[str], *, force: str | None = None, cwd: Path | None = None
+    args: Sequence[str],
+    *,
+    force: str | None = None,
+    cwd: Path | None = None,
+    exclude: Sequence[str] = (),
 ) -> list[Target]:
     """Resolve paths given on the command line into targets, in a stable order."""
+    return list(discover(args, force=force, cwd=cwd, exclude=exclude).targets)
+
+
+def discover(
+    args: Sequence[str],
+    *,
+    force: str | None = None,
+    cwd: Path | None = None,
+    exclude: Sequence[str] = (),
+) -> Discovery:
+    """Resolve paths given on the command line into targets (in a stable order), and note
+    what they hold that auditor does not read and what ``exclude`` left out."""
     here = (cwd or Path.cwd()).absolute()
     forced = _forced(force) if force else None
     targets: list[Target] = []
+    unsupported: list[UnsupportedFile] = []
+    left_out: list[str] = []
     for arg in args or ["."]:
         path = Path(arg) if Path(arg).is_absolute() else here / arg
         if not path.exists():
@@ -158,20 +227,63 @@ def find_targets(
             if environment is not None:
                 targets.append(environment)
                 continue
-            root = path.absolute()
-            for found in walk(root):
-                relative = found.relative_to(root)
-                collector = collector_for_name(relative)
-                if collector is not None and collector.confirm(relative.as_posix(), _head(found)):
-                    targets.append(Target(path=found, root=root, collector=collector))
+            found = _walk_folder(path.absolute(), exclude)
+            targets.extend(found.targets)
+            unsupported.extend(found.unsupported)
+            left_out.extend(found.excluded)
             continue
-        root = here if is_within(path.absolute(), here) else path.absolute().parent
-        shown = TreeReader(root).display(path)
-        collector = forced or collector_for_name(path) or _sniff(path, shown)
-        if collector is None:
-            known = ", ".join(plugins.names())
-            raise UsageError(
-                f"{arg}: cannot tell which lockfile format this is; use --as FORMAT ({known})"
-            )
-        targets.append(Target(path=path.absolute(), root=root, collector=collector, explicit=True))
-    return targets
+        targets.append(_named_file(arg, path, here, forced))
+    return Discovery(
+        targets=tuple(targets),
+        unsupported=tuple(sorted(set(unsupported))),
+        excluded=tuple(sorted(set(left_out))),
+    )
+
+
+def _named_file(arg: str, path: Path, here: Path, forced: Collector | None) -> Target:
+    root = here if is_within(path.absolute(), here) else path.absolute().parent
+    shown = TreeReader(root).display(path)
+    collector = forced or collector_for_name(path) or _sniff(path, shown)
+    if collector is None:
+        what = unsupported_lockfile(path.name)
+        if what is not None:
+            raise UsageError(f"{arg}: lockfile of {what}: {NOT_READ}")
+        known = ", ".join(plugins.names())
+        raise UsageError(
+            f"{arg}: cannot tell which lockfile format this is; use --as FORMAT ({known})"
+        )
+    return Target(path=path.absolute(), root=root, collector=collector, explicit=True)
+
+
+def _walk_folder(root: Path, exclude: Sequence[str]) -> Discovery:
+    reader = TreeReader(root)
+    targets: list[Target] = []
+    unsupported: list[UnsupportedFile] = []
+    left_out: list[str] = []
+    manifests: list[tuple[PurePosixPath, str, str]] = []
+    locks: list[PurePosixPath] = []
+    for found in walk(root):
+        local = found.relative_to(root)
+        collector = collector_for_name(local)
+        if collector is not None and not collector.confirm(local.as_posix(), _head(found)):
+            collector = None
+        what = None if collector is not None else unsupported_lockfile(found.name)
+        manifest = manifest_for(found.name) if collector is None and what is None else None
+        if collector is None and what is None and manifest is None:
+            continue  # most files: nothing more is computed for them
+        relative = PurePosixPath(local.as_posix())
+        if exclude and excluded(relative, exclude):
+            left_out.append(reader.display(found))
+            continue
+        if collector is not None:
+            targets.append(Target(path=found, root=root, collector=collector))
+            locks.append(relative)
+        elif what is not None:
+            unsupported.append(lockfile_entry(reader.display(found), what))
+            locks.append(relative)
+        else:
+            manifests.append((relative, reader.display(found), _head(found, MAX_MANIFEST_BYTES)))
+    unsupported.extend(unlocked_manifests(manifests, locks))
+    return Discovery(
+        targets=tuple(targets), unsupported=tuple(unsupported), excluded=tuple(left_out)
+    )

@@ -166,20 +166,33 @@ class Blocker:
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
+class UnknownRequirement:
+    """A parent whose requirement on the package is known neither from the lockfile nor
+    from the registry (``parent_id`` None: which packages require it is itself unknown, as
+    for a flat lockfile without registry lookups)."""
+
+    parent_id: str | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
 class FixPlan:
     """How to get a vulnerable package to a version that fixes its findings.
 
     ``target`` is the smallest version that fixes every finding that has a fix (None when
-    none has); ``compatible`` says whether every parent's recorded requirement admits it;
-    ``blockers`` name those that do not. ``unfixed`` lists findings no version fixes yet.
+    none has); ``compatible`` says whether every parent's requirement admits it: True,
+    False (``blockers`` name those that do not), or None when some parent's requirement is
+    unknown (``unknown`` names them): the plan is then unverified, never called safe.
+    ``unfixed`` lists findings no version fixes yet.
     """
 
     package_id: str
     target: str | None
     findings: tuple[str, ...] = ()
-    compatible: bool = True
+    compatible: bool | None = True
     blockers: tuple[Blocker, ...] = ()
     unfixed: tuple[str, ...] = ()
+    unknown: tuple[UnknownRequirement, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -192,4 +205,43 @@ class Unverified:
 
     check: str
     package_id: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Unaudited:
+    """A package no advisory describes by version: from git or a URL, or locked without a
+    version (advisories name registry releases). Listed with where it comes from, never
+    counted as clean; it fails a run only with ``--strict``, unless ``ignore`` (a rule
+    ``UNAUDITED:<package name>`` with its reason) acknowledges it."""
+
+    package_id: str
+    source: str  # "git https://...@<commit>", "url https://...", "registry, no version"
+    reason: str
+    ignore: IgnoreRule | None = None
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class CheckGap:
+    """A check that could not judge any package in a run, because the data it needs was
+    not gathered (registries off, offline, unreachable): findings of ``kinds`` (of ``ids``,
+    when given; else of every id) found before cannot be confirmed or refuted by this run.
+    What could not be judged for single packages is in ``unchecked`` and ``unverified``."""
+
+    check: str
+    kinds: tuple[FindingKind, ...]
+    reason: str
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Carried:
+    """A finding of an earlier snapshot that this run could not check (its source or
+    registry failed, or its check did not run): the store keeps it, unverified, so it is
+    neither resolved now nor new next time. ``snapshot`` is the snapshot it was last seen in."""
+
+    package_id: str
+    kind: FindingKind
+    id: str
+    snapshot: int
     reason: str

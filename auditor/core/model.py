@@ -101,6 +101,17 @@ class Source:
     def is_registry(self) -> bool:
         return self.kind is SourceKind.REGISTRY
 
+    def describe(self) -> str:
+        """Where the package comes from, in a few words: ``git URL@commit``, ``url URL``."""
+        text = self.kind.value
+        if self.url:
+            text += f" {self.url}"
+        if self.reference:
+            text += f"@{self.reference}" if self.url else f" {self.reference}"
+        if self.subdirectory:
+            text += f"#{self.subdirectory}"
+        return text
+
 
 REGISTRY = Source()
 
@@ -264,6 +275,17 @@ class FileError:
 
     def render(self) -> str:
         return render_place(self.path, self.message, line=self.line, key=self.key)
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class UnsupportedFile:
+    """A file that declares dependencies auditor did not read: a lockfile of a format it
+    has no collector for (``kind`` "lockfile"), or a manifest without a lockfile
+    ("manifest"). Nothing of it was audited; the run is partial."""
+
+    path: str
+    kind: str
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,15 +9,18 @@ import enum
 from dataclasses import dataclass, field
 
 from auditor.core.findings import (
+    Carried,
+    CheckGap,
     Finding,
     FixPlan,
     IgnoreRule,
     PackageHealth,
     Suppression,
+    Unaudited,
     Unverified,
 )
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Ecosystem, FileError, SkippedPackage
+from auditor.core.model import Ecosystem, FileError, SkippedPackage, UnsupportedFile
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,13 +36,25 @@ class SourceInfo:
     ecosystems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     error: str | None = None  # the source failed entirely: every package is unchecked
+    sample: bool = False  # the bundled sample: a few dated records, not an advisory database
+
+    @property
+    def label(self) -> str:
+        """The source's name as the verdict line says it: a sample says it is one."""
+        if not self.sample:
+            return self.name
+        when = f" from {self.updated[:10]}" if self.updated else ""
+        records = f"{self.records} records" if self.records is not None else "records"
+        return f"{self.name} (a bundled SAMPLE of {records}{when}, not an advisory database)"
 
 
 class Status(str, enum.Enum):
     """How much of the audit could be done."""
 
     COMPLETE = "complete"
-    PARTIAL = "partial"  # some files could not be read; the rest were audited
+    PARTIAL = "partial"  # some files could not be read, or are of formats auditor does not
+    # read (lockfiles it has no collector for, manifests without a lockfile); the rest were
+    # audited
     INCOMPLETE = "incomplete"  # some packages could not be checked against advisories
 
 
@@ -86,6 +101,20 @@ class AuditResult:
     duplicates: tuple[DuplicateVersions, ...] = ()
     # (config file, settings): what the scanned tree's own config chose, named in the verdict
     tree_settings: tuple[str, tuple[str, ...]] | None = None
+    # files that declare dependencies auditor did not read (the run is partial)
+    unsupported: tuple[UnsupportedFile, ...] = ()
+    excluded_files: tuple[str, ...] = ()  # lockfiles the user's exclude patterns left out
+    # packages no advisory describes by version (git, URL, no version), with their source
+    unaudited: tuple[Unaudited, ...] = ()
+    not_run: tuple[CheckGap, ...] = ()  # checks that could not judge any package, and why
+    # findings of the previous snapshot this run could not check, kept unverified (they are
+    # among ``findings`` too): set by the store's writer, never by the audit itself
+    carried: tuple[Carried, ...] = ()
+
+    @property
+    def unacknowledged(self) -> tuple[Unaudited, ...]:
+        """The unaudited packages no ignore rule acknowledges (what ``--strict`` fails on)."""
+        return tuple(u for u in self.unaudited if u.ignore is None)
 
     def fix_plan(self, package_id: str) -> FixPlan | None:
         for plan in self.fix_plans:

@@ -88,16 +88,20 @@ def complete(
             out.append(result)
             continue
         found = _Completer(result, requirements, environment)
+        known = 0
         for package in result.packages:
             answer = requirements.get(package.id)
-            if not isinstance(answer, Requirements) and package.source.is_registry:
+            if isinstance(answer, Requirements):
+                known += 1
+            elif package.source.is_registry:
                 unknown[package.id] = (
                     answer if isinstance(answer, str) else "the registry publishes no metadata"
                 )
         edges = found.run()
         missing.update(found.missing)
         out.append(replace(result, edges=tuple(sorted(edges, key=_edge_key))))
-        completed.append(result.path)
+        if known:  # not when every lookup failed: nothing was filled in
+            completed.append(result.path)
     return Completion(
         results=tuple(out),
         completed=tuple(completed),

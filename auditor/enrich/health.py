@@ -17,6 +17,7 @@ from auditor.core.errors import SourceError
 from auditor.core.findings import PackageHealth
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem, Package
+from auditor.net.model import NetworkError
 from auditor.registries.lookup import Registries
 from auditor.registries.metadata import Project, RegistryClient, Release, is_prerelease
 
@@ -32,11 +33,24 @@ def gather_health(graph: DependencyGraph, registries: Registries) -> tuple[Packa
     """One ``PackageHealth`` per registry package, sorted by package id."""
     packages = registry_packages(graph)
     answers = registries.each(packages, lambda p: _health(p, registries))
-    found = [
-        answer or PackageHealth(package_id=package.id, error=str(error or "no answer"))
-        for package, answer, error in answers
-    ]
+    found = [answer or _failed(package, error) for package, answer, error in answers]
     return tuple(sorted(found))
+
+
+def _failed(package: Package, error: SourceError | None) -> PackageHealth:
+    """Unknown health: the registry could not be reached (an outage, said as such), or
+    could not be asked for another reason (none configured)."""
+    if isinstance(error, NetworkError):
+        return PackageHealth(package_id=package.id, error=f"{LOOKUP_FAILED}{error}")
+    return PackageHealth(package_id=package.id, error=str(error or "no answer"))
+
+
+LOOKUP_FAILED = "lookup failed: "  # the registry could not answer (not: it has no such package)
+
+
+def lookup_failures(health: Sequence[PackageHealth]) -> list[PackageHealth]:
+    """The packages whose registry could not be asked (down, timing out, refusing)."""
+    return [h for h in health if h.error and h.error.startswith(LOOKUP_FAILED)]
 
 
 def total_libyears(health: Sequence[PackageHealth]) -> float | None:

@@ -20,13 +20,14 @@ from auditor.core.errors import SourceError
 from auditor.core.findings import PackageHealth, Unverified
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import CollectResult, Ecosystem, Package, SourceKind
-from auditor.enrich.edges import MissingRequirement, complete, flat_packages
+from auditor.enrich.edges import MissingRequirement, complete, flat_packages, is_flat
 from auditor.enrich.health import gather_health
 from auditor.registries.internal import InternalNames
 from auditor.registries.lookup import Presence, PublicRegistries, Registries
 from auditor.registries.metadata import Requirements
 from auditor.versions.markers import TargetEnvironment
 
+REQUIREMENTS = "requirements"  # the collector of pip requirements files, pinned by hand
 EDGES_CHECK = "edges"  # the name unverified packages of this stage are listed under
 SKIPPED = "health, dependency-confusion lookups, edges of flat lockfiles, fix-plan upgrades"
 
@@ -68,6 +69,7 @@ class Enrichment:
     missing: tuple[MissingRequirement, ...] = ()
     unverified: tuple[Unverified, ...] = ()
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def enrich(
@@ -89,6 +91,11 @@ def enrich(
             graph=DependencyGraph.from_results(results),
             registry=None,
             notes=(skipped,) if packages else (),
+            warnings=tuple(
+                unknown_transitives(r, setup.note)
+                for r in results
+                if r.collector == REQUIREMENTS and is_flat(r)
+            ),
         )
     notes: list[str] = list(setup.tree_notes)
     unverified: list[Unverified] = []
@@ -121,6 +128,17 @@ def enrich(
         missing=missing,
         unverified=tuple(unverified),
         notes=tuple(notes),
+    )
+
+
+def unknown_transitives(result: CollectResult, why: str) -> str:
+    """What a flat file (pins, no dependency between them) leaves unknown without the
+    registry: which packages its pins require, so whether any is missing from it."""
+    pins = len(result.packages)
+    return (
+        f"{result.path}: {pins} pinned package{'s' if pins != 1 else ''} with no dependency "
+        f"information: their transitive dependencies are unknown without registry lookups "
+        f"({why}); any that this file does not pin was not audited"
     )
 
 

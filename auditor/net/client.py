@@ -65,6 +65,7 @@ from auditor.net.model import (
     TruncatedError,
     describe_exception,
     snippet,
+    unreachable,
 )
 
 __all__ = [
@@ -133,11 +134,14 @@ class HttpRecord:
 
 
 class _FinalError(Exception):
-    """Every attempt failed (or the budget ran out): the host may be down."""
+    """Every attempt failed (or the budget ran out): the host may be down. ``host_down``:
+    it certainly is (the connection was refused, the name does not exist)."""
 
-    def __init__(self, error: NetworkError) -> None:
+    def __init__(self, error: NetworkError, *, host_down: bool = False, why: str = "") -> None:
         super().__init__(str(error))
         self.error = error
+        self.host_down = host_down
+        self.why = why
 
 
 def _retryable() -> tuple[type[BaseException], ...]:
@@ -177,6 +181,8 @@ class HttpClient:
         self._lock = threading.Lock()
         self._sessions: list[requests.Session] = []
         self._host_failures: dict[str, int] = {}
+        # hosts that refused a connection or have no address, with what happened
+        self._unreachable: dict[str, str] = {}
         self._large = threading.Lock()  # one large body read and parsed at a time
         self._counts: dict[str, float] = dict.fromkeys(
             ("requests", "retries", "cache_hits", "revalidated", "backoff", "throttled"), 0
@@ -631,7 +637,7 @@ class HttpClient:
         try:
             result = self._attempts(url, shown, once)
         except _FinalError as failure:
-            self._host_failed(host)
+            self._host_failed(host, down=failure.why if failure.host_down else None)
             raise failure.error from None
         self._host_answered(host)
         return result
@@ -653,6 +659,10 @@ class HttpClient:
                 reason = describe_exception(exc, secrets)
                 raise _FinalError(self._error(shown, url, reason, attempt)) from None
             except retryable as exc:
+                if unreachable(exc):  # nothing listens there: waiting will not change it
+                    what = describe_exception(exc, secrets)
+                    error = self._error(shown, url, f"{what} (not retried)", attempt)
+                    raise _FinalError(error, host_down=True, why=what) from None
                 outcome = _Retry(describe_exception(exc, secrets))
             except (exceptions.RequestException, ValueError) as exc:
                 # malformed URL, unsupported scheme, too many redirects: retrying cannot help
@@ -681,6 +691,13 @@ class HttpClient:
         limit = self.config.host_failure_limit
         with self._lock:
             failures = self._host_failures.get(host, 0)
+            why = self._unreachable.get(host)
+        if why is not None:
+            raise NetworkError(
+                f"{shown}: not sent: {host} could not be reached earlier in this run ({why})",
+                method=shown.split(" ", 1)[0],
+                url=redact_url(url),
+            )
         if limit and failures >= limit:
             raise NetworkError(
                 f"{shown}: not sent: {host} failed {failures} requests in a row in this run",
@@ -688,9 +705,13 @@ class HttpClient:
                 url=redact_url(url),
             )
 
-    def _host_failed(self, host: str) -> None:
+    def _host_failed(self, host: str, *, down: str | None = None) -> None:
+        """Count a failed request; a host that cannot be reached at all (``down``: what
+        happened) is given up on at once, so the rest of the run does not wait on it."""
         with self._lock:
             self._host_failures[host] = self._host_failures.get(host, 0) + 1
+            if down is not None:
+                self._unreachable.setdefault(host, down)
 
     def _host_answered(self, host: str) -> None:
         with self._lock:

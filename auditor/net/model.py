@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,6 +148,35 @@ def describe_exception(exc: BaseException, secrets: tuple[str, ...] = ()) -> str
     else:
         reason = f"request failed ({type(exc).__name__})"
     return redact_text(reason, secrets)
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether a failed connection says the host cannot be reached at all: the connection
+    was refused (nothing listens there) or the name does not exist. Retrying such a request
+    only makes a run wait; a timeout, a reset or a temporary DNS failure may pass."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        error = pending.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, ConnectionRefusedError):
+            return True
+        if isinstance(error, socket.gaierror) and error.errno in _NO_SUCH_NAME:
+            return True
+        pending.extend(a for a in error.args if isinstance(a, BaseException))
+        for linked in (getattr(error, "reason", None), error.__cause__, error.__context__):
+            if isinstance(linked, BaseException):
+                pending.append(linked)
+    return False
+
+
+_NO_SUCH_NAME = frozenset(
+    code
+    for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    if code is not None
+)
 
 
 def _connection_reason(text: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, SourceInfo
+from auditor.outputs.coverage import coverage_sections, coverage_summary
 from auditor.outputs.duplicates import duplicate_json
 from auditor.outputs.graph_json import error_json, package_json, skipped_json
 from auditor.outputs.supply import supply_sections, supply_summary
@@ -66,6 +67,7 @@ def source_info_json(info: SourceInfo) -> dict[str, Any]:
         "ecosystems": list(info.ecosystems),
         "notes": list(info.notes),
         "error": info.error,
+        "sample": info.sample,
     }
 
 
@@ -89,7 +91,7 @@ def findings_summary(result: AuditResult) -> dict[str, Any]:
     unchecked = {package_id for package_id, _ in result.unchecked}
     return {
         "packages": len(result.graph),
-        "checked": len(result.graph) - len(unchecked) - len(result.excluded),
+        "checked": checked_count(result),
         "unchecked": len(unchecked),
         "excluded": len(result.excluded),
         "findings": len(result.findings),
@@ -99,7 +101,14 @@ def findings_summary(result: AuditResult) -> dict[str, Any]:
         "suppressed": len(result.suppressed),
         "duplicates": len(result.duplicates),
         **supply_summary(result),
+        **coverage_summary(result),
     }
+
+
+def checked_count(result: AuditResult) -> int:
+    """Packages checked against advisories: not unchecked, not local, not unaudited."""
+    unchecked = {package_id for package_id, _ in result.unchecked}
+    return len(result.graph) - len(unchecked) - len(result.excluded) - len(result.unaudited)
 
 
 def findings_document(result: AuditResult) -> dict[str, Any]:
@@ -119,4 +128,5 @@ def findings_document(result: AuditResult) -> dict[str, Any]:
         "warnings": list(result.warnings),
         **supply_sections(result),
         "duplicates": [duplicate_json(d, graph) for d in result.duplicates],
+        **coverage_sections(result),
     }

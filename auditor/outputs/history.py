@@ -50,6 +50,7 @@ def snapshot_json(info: SnapshotInfo) -> dict[str, Any]:
             "by_kind": dict(s.by_kind),
             "new": s.findings_new,
             "resolved": s.findings_resolved,
+            "carried": s.carried,
         },
         "churn": {
             "baseline": s.baseline_id,

@@ -20,6 +20,7 @@ from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import RenderOptions, finding_key
+from auditor.outputs.findings_json import checked_count
 from auditor.outputs.links import database, is_advisory
 from auditor.outputs.markdown_text import md_code, md_text
 from auditor.outputs.suppressions import grouped
@@ -53,7 +54,12 @@ def render_markdown(result: AuditResult, options: RenderOptions) -> str:
     parts = [title, "", *_status_lines(result), "", *_count_lines(result, options)]
     parts += _duplicate_lines(result)
     head = "\n".join(parts) + "\n"
-    tail = "\n".join(_health_lines(result) + _suppressed_lines(result) + _unchecked_lines(result))
+    tail = "\n".join(
+        _health_lines(result)
+        + _suppressed_lines(result)
+        + _unchecked_lines(result)
+        + _not_audited_lines(result)
+    )
     findings = sorted(
         (f for f in result.findings if f.kind is not FindingKind.HEALTH),
         key=lambda f: rank(graph, f),
@@ -86,7 +92,7 @@ def _fit(rows: Sequence[str], budget: int) -> int:
 
 def _status_lines(result: AuditResult) -> list[str]:
     unchecked = len({p for p, _ in result.unchecked})
-    sources = ", ".join(md_text(i.name) for i in result.sources) or "no advisory source"
+    sources = ", ".join(md_text(i.label) for i in result.sources) or "no advisory source"
     lines = []
     if result.status is Status.INCOMPLETE:
         lines += [
@@ -103,10 +109,18 @@ def _status_lines(result: AuditResult) -> list[str]:
             *(f"> - {md_text(e.render())}" for e in result.errors[:LIST_LIMIT]),
             "",
         ]
+    if result.unsupported:
+        count = len(result.unsupported)
+        lines += [
+            "> [!CAUTION]",
+            f"> **PARTIAL**: {count} file{'s' if count != 1 else ''} declare dependencies "
+            "auditor did not read (listed below): nothing of them was audited.",
+            "",
+        ]
     failed = [i for i in result.sources if i.error]
     for info in failed:
         lines += ["> [!CAUTION]", f"> advisory source {md_text(info.name)} failed", ""]
-    checked = len(result.graph) - unchecked - len(result.excluded)
+    checked = checked_count(result)
     lines.append(
         f"Status: **{result.status.value}** · {len(result.graph)} packages, {checked} checked "
         f"against {sources}"
@@ -266,6 +280,27 @@ def _unchecked_lines(result: AuditResult) -> list[str]:
         package = result.graph.package(package_id)
         lines.append(f"- {md_code(package.display, in_table=False)}: {md_text(reason)}")
     lines += _more(len(result.unchecked))
+    return lines
+
+
+def _not_audited_lines(result: AuditResult) -> list[str]:
+    lines: list[str] = []
+    if result.unsupported:
+        lines += ["", f"### Files not read ({len(result.unsupported)})", ""]
+        lines += [
+            f"- {md_code(f.path, in_table=False)}: {md_text(f.reason)}"
+            for f in result.unsupported[:LIST_LIMIT]
+        ]
+        lines += _more(len(result.unsupported))
+    if result.unaudited:
+        lines += ["", f"### Not audited: git, URL or versionless ({len(result.unaudited)})", ""]
+        for item in result.unaudited[:LIST_LIMIT]:
+            package = result.graph.package(item.package_id)
+            text = f"- {md_code(package.display, in_table=False)} ({md_text(item.source)})"
+            if item.ignore is not None:
+                text += f": acknowledged: {md_text(item.ignore.reason)}"
+            lines.append(text)
+        lines += _more(len(result.unaudited))
     return lines
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 
 from auditor.core.findings import SEVERITY_ORDER, FindingKind
 from auditor.core.result import AuditResult
+from auditor.outputs.coverage import coverage_lines
 from auditor.outputs.duplicates import duplicates_line
 from auditor.outputs.supply_table import summary_lines
 from auditor.outputs.table import tree_clause
@@ -38,6 +39,7 @@ def render_summary(result: AuditResult) -> str:
         lines.append(duplicates)
     if tree := tree_clause(result):
         lines.append(tree.removeprefix("; "))
+    lines.extend(line for line in coverage_lines(result) if line)
     return "\n".join(lines) + "\n"
 
 
@@ -46,7 +48,7 @@ def _advisory_lines(result: AuditResult) -> list[str]:
     for info in result.sources:
         when = f", updated {info.updated[:10]}" if info.updated else ""
         failed = f", FAILED: {info.error}" if info.error else ""
-        lines.append(safe(f"advisories: {info.name} ({info.location}{when}{failed})"))
+        lines.append(safe(f"advisories: {info.label} ({info.location}{when}{failed})"))
     counts = Counter(f.severity for f in result.findings)
     by_severity = ", ".join(f"{counts[s]} {s.value}" for s in SEVERITY_ORDER if counts[s])
     affected = len({f.package_id for f in result.findings})

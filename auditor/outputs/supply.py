@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from auditor.core.findings import Blocker, FindingKind, FixPlan, PackageHealth, Unverified
+from auditor.core.findings import (
+    Blocker,
+    FindingKind,
+    FixPlan,
+    PackageHealth,
+    UnknownRequirement,
+    Unverified,
+)
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult
 
@@ -23,14 +30,22 @@ def blocker_text(blocker: Blocker, graph: DependencyGraph) -> str:
     return f"{text}; {blocker.reason}" if blocker.reason else text
 
 
+def unknown_text(item: UnknownRequirement, graph: DependencyGraph) -> str:
+    if item.parent_id is None:
+        return f"unverified: which packages require it is unknown: {item.reason}"
+    return f"unverified: the requirement of {graph.label(item.parent_id)} is {item.reason}"
+
+
 def fix_plan_text(plan: FixPlan, graph: DependencyGraph) -> str:
     """One line: the target, and what blocks it."""
     package = graph.package(plan.package_id)
     if plan.target is None:
         return f"fix: {package.name}: no fixed version is known ({', '.join(plan.unfixed)})"
     text = f"fix: {package.name} {package.version} → {plan.target}"
-    if plan.blockers:
-        text += " (" + "; ".join(blocker_text(b, graph) for b in plan.blockers) + ")"
+    notes = [blocker_text(b, graph) for b in plan.blockers]
+    notes += [unknown_text(u, graph) for u in plan.unknown]
+    if notes:
+        text += " (" + "; ".join(notes) + ")"
     else:
         text += " (no requirement of another package blocks it)"
     if plan.unfixed:
@@ -57,6 +72,14 @@ def fix_plan_json(plan: FixPlan, graph: DependencyGraph) -> dict[str, Any]:
                 "reason": b.reason or None,
             }
             for b in plan.blockers
+        ],
+        "unknown": [
+            {
+                "parent": u.parent_id,
+                "parent_label": graph.label(u.parent_id) if u.parent_id else None,
+                "reason": u.reason,
+            }
+            for u in plan.unknown
         ],
         "text": fix_plan_text(plan, graph),
     }

@@ -63,11 +63,11 @@ def fix_cell(result: AuditResult, finding: Finding) -> str:
     if not finding.fix_version:
         return "-"
     plan = result.fix_plan(finding.package_id)
-    return (
-        f"{finding.fix_version} (blocked)"
-        if plan is not None and plan.blockers
-        else finding.fix_version
-    )
+    if plan is not None and plan.blockers:
+        return f"{finding.fix_version} (blocked)"
+    if plan is not None and plan.unknown:
+        return f"{finding.fix_version} (unverified)"
+    return finding.fix_version
 
 
 def sections(result: AuditResult) -> list[str]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, finding_priority
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
+from auditor.outputs.coverage import coverage_lines, verdict_notes
 from auditor.outputs.duplicates import SHOW_DUPLICATES, duplicates_section
+from auditor.outputs.findings_json import checked_count
 from auditor.outputs.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
 from auditor.outputs.suppressions import grouped
 from auditor.outputs.text import plural, render_rows, safe
@@ -93,6 +95,7 @@ def render_findings(result: AuditResult, *, show: frozenset[str] = frozenset()) 
         )
     lines.extend(sections(result))
     lines.extend(duplicates_section(result, SHOW_DUPLICATES in show))
+    lines.extend(coverage_lines(result))
     if lines and lines[0] == "":
         lines.pop(0)
     if lines:
@@ -124,8 +127,8 @@ def _suppressed_lines(result: AuditResult) -> list[str]:
 def verdict(result: AuditResult) -> str:
     """One line that never claims "no vulnerabilities" for packages it could not check."""
     unchecked = len({p for p, _ in result.unchecked})
-    checked = len(result.graph) - unchecked - len(result.excluded)
-    sources = ", ".join(i.name for i in result.sources) or "no advisory source"
+    checked = checked_count(result)
+    sources = ", ".join(i.label for i in result.sources) or "no advisory source"
     if result.findings:
         counts = [
             f"{n} {s.value}"
@@ -138,7 +141,7 @@ def verdict(result: AuditResult) -> str:
         if any(f.kind not in ADVISORY_KINDS for f in result.findings):
             text += f" [{kinds_text(result.findings)}]"
         text += f"; {plural(checked, 'package')} checked against {sources}"
-    elif result.status is Status.INCOMPLETE or unchecked:
+    elif result.status is not Status.COMPLETE or unchecked or result.unaudited:
         text = f"no findings in the {plural(checked, 'package')} checked against {sources}"
     else:
         text = f"no known vulnerabilities in {plural(checked, 'package')} checked against {sources}"
@@ -146,6 +149,8 @@ def verdict(result: AuditResult) -> str:
         text += f"; {plural(unchecked, 'package')} could NOT be checked (listed on stderr)"
     if result.excluded:
         text += f"; {plural(len(result.excluded), 'local package')} not looked up"
+    for note in verdict_notes(result):
+        text += f"; {note}"
     return text + tree_clause(result)
 
 

@@ -14,22 +14,35 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from auditor.advisories.base import AdvisorySource, is_local
+from auditor.advisories.base import AdvisorySource, is_local, precheck
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
 from auditor.checks.duplicates import duplicate_versions
 from auditor.checks.plugins import default_checks
-from auditor.collectors.discovery import Target, find_targets
+from auditor.collectors.discovery import Discovery, Target, discover
 from auditor.collectors.inputs import TreeReader
-from auditor.core.errors import LockfileError, SourceError
-from auditor.core.findings import Finding, IgnoreRule, Unverified
+from auditor.core.errors import LockfileError, SourceError, UsageError
+from auditor.core.findings import (
+    CheckGap,
+    Finding,
+    IgnoreRule,
+    Unaudited,
+    Unverified,
+)
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import CollectResult, FileError, Package, SkippedPackage
+from auditor.core.model import (
+    CollectResult,
+    FileError,
+    Package,
+    SkippedPackage,
+    UnsupportedFile,
+)
 from auditor.core.result import AuditResult, SourceInfo, Status
 from auditor.enrich.health import total_libyears
 from auditor.enrich.stage import RegistrySetup, enrich
 from auditor.pipeline.fixplan import plan_fixes
-from auditor.pipeline.policy import apply_ignores
+from auditor.pipeline.gaps import excluded_note, parents_unknown, registry_outage, source_of
+from auditor.pipeline.policy import acknowledge, apply_ignores
 from auditor.versions.markers import for_project
 
 LOCAL_REASON = "the project's own code (path, editable or workspace): no advisory describes it"
@@ -43,6 +56,8 @@ class Collection:
     results: tuple[CollectResult, ...]
     errors: tuple[FileError, ...]
     targets: tuple[Target, ...] = ()
+    unsupported: tuple[UnsupportedFile, ...] = ()  # files that declare what was not read
+    excluded: tuple[str, ...] = ()  # lockfiles the user's exclude patterns left out
 
     @cached_property
     def graph(self) -> DependencyGraph:
@@ -62,7 +77,7 @@ class Collection:
 
     @property
     def status(self) -> Status:
-        return Status.PARTIAL if self.errors else Status.COMPLETE
+        return Status.PARTIAL if self.errors or self.unsupported else Status.COMPLETE
 
 
 def collect_target(target: Target) -> CollectResult:
@@ -75,7 +90,7 @@ def collect_target(target: Target) -> CollectResult:
     return target.collector.collect(file, reader)
 
 
-def collect(targets: Sequence[Target]) -> Collection:
+def collect(targets: Sequence[Target], found: Discovery | None = None) -> Collection:
     """Collect every target; a broken file becomes a ``FileError`` and the rest go on."""
     results: list[CollectResult] = []
     errors: list[FileError] = []
@@ -85,14 +100,46 @@ def collect(targets: Sequence[Target]) -> Collection:
         except LockfileError as exc:
             errors.append(FileError.of(exc))
     return Collection(
-        results=tuple(results), errors=tuple(sorted(set(errors))), targets=tuple(targets)
+        results=tuple(results),
+        errors=tuple(sorted(set(errors))),
+        targets=tuple(targets),
+        unsupported=found.unsupported if found else (),
+        excluded=found.excluded if found else (),
     )
 
 
 def collect_paths(
-    paths: Sequence[str], *, force: str | None = None, cwd: Path | None = None
+    paths: Sequence[str],
+    *,
+    force: str | None = None,
+    cwd: Path | None = None,
+    exclude: Sequence[str] = (),
 ) -> Collection:
-    return collect(find_targets(paths, force=force, cwd=cwd))
+    """Discover and collect; ``NothingToAuditError`` when the paths hold no supported lockfile
+    (nothing audited is never reported as clean)."""
+    found = discover(paths, force=force, cwd=cwd, exclude=exclude)
+    if not found.targets:
+        raise NothingToAuditError(paths, found)
+    return collect(found.targets, found)
+
+
+class NothingToAuditError(UsageError):
+    """No supported lockfile below the paths: one line naming what was there instead."""
+
+    def __init__(self, paths: Sequence[str], found: Discovery) -> None:
+        where = " ".join(paths) or "."
+        text = f"no package sources found in {where}: no lockfile auditor reads"
+        if found.unsupported:
+            shown = [f"{u.path} ({u.kind})" for u in found.unsupported[:MAX_NAMED]]
+            more = len(found.unsupported) - len(shown)
+            text += "; not audited: " + ", ".join(shown) + (f" and {more} more" if more else "")
+        if found.excluded:
+            text += f"; {len(found.excluded)} excluded by --exclude or the config's exclude"
+        super().__init__(text)
+        self.found = found
+
+
+MAX_NAMED = 5  # files named in the one line of NothingToAuditError
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,21 +194,35 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     findings: list[Finding] = []
     unchecked: set[tuple[str, str]] = set(advisories.unchecked if advisories else ())
     unverified: set[Unverified] = set(enriched.unverified)
+    not_run: list[CheckGap] = []
     for check in default_checks() if options.checks is None else options.checks:
+        not_run.extend(check.gaps(context))
         if check.applies(context):
             outcome = check.run(context)
             findings.extend(outcome.findings)
             unchecked.update(outcome.unchecked)
             unverified.update(outcome.unverified)
-    ignored = apply_ignores(findings, options.ignores, options.today or date.today())
+    today = options.today or date.today()
+    ignored = apply_ignores(findings, options.ignores, today)
+    unaudited = acknowledge(
+        [
+            Unaudited(package_id=pid, source=source_of(graph.package(pid)), reason=why)
+            for pid, why in (advisories.unaudited if advisories else ())
+        ],
+        graph,
+        options.ignores,
+        today,
+    )
     status = Status.INCOMPLETE if unchecked else collection.status
     health = tuple(sorted(enriched.registry.health.values())) if enriched.registry else ()
+    outage = registry_outage(health)
     plans = plan_fixes(
         graph,
         ignored.kept,
         registries=options.registry.registries,
         environment=environment,
         registry_note=options.registry.note,
+        parents_unknown=parents_unknown(collection.results, enriched.unverified, options.registry),
     )
     return AuditResult(
         graph=graph,
@@ -175,12 +236,16 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         expired_ignores=ignored.expired,
         excluded=excluded,
         sources=infos,
-        warnings=source_warnings(infos) + ignored.warnings,
+        warnings=source_warnings(infos) + enriched.warnings + outage + ignored.warnings,
         health=health,
         libyears=total_libyears(health),
         fix_plans=plans,
         unverified=tuple(sorted(unverified)),
-        notes=enriched.notes,
+        notes=enriched.notes + excluded_note(collection.excluded),
+        unsupported=collection.unsupported,
+        excluded_files=collection.excluded,
+        unaudited=unaudited,
+        not_run=tuple(sorted(not_run)),
         tree_settings=options.tree_settings,
         duplicates=duplicate_versions(graph),
     )
@@ -195,6 +260,10 @@ def query_sources(
     unchecked: set[tuple[str, str]] = set()
     infos: list[SourceInfo] = []
     covered: set[str] = set()
+    # a package no source can describe is unaudited; one that any source described is not
+    undescribed: dict[str, str] = {}
+    described: set[str] = set()
+    confirmed: dict[str, set[str]] = {}
     for source in sources:
         # A source is asked only about the ecosystems it speaks for (pypi: PyPI only);
         # a package that no selected source covers is unchecked below, never clean.
@@ -207,16 +276,32 @@ def query_sources(
             answer = source.query_all(mine)
         except SourceError as exc:
             infos.append(replace(source.describe(), error=str(exc)))
-            unchecked.update((p.id, f"{source.name} failed: {exc}") for p in mine)
+            detail = str(exc).removeprefix(f"{source.name}: ")
+            reason = f"{source.name} failed: {detail}" + (f"; {source.hint}" if source.hint else "")
+            unchecked.update((p.id, reason) for p in mine)
             continue
         infos.append(answer.info)
         unchecked.update(answer.unchecked)
+        for package_id, reason in answer.unaudited:
+            undescribed.setdefault(package_id, reason)
+        not_described = {package_id for package_id, _ in answer.unaudited}
+        described.update(p.id for p in mine if p.id not in not_described)
         for package_id, found in answer.records.items():
             records.setdefault(package_id, []).extend(found)
-    unchecked.update((p.id, uncovered_reason(p, sources)) for p in packages if p.id not in covered)
+        for package_id, ids in answer.confirmed.items():
+            confirmed.setdefault(package_id, set()).update(ids)
+    for package in packages:
+        why = precheck(package)
+        if package.id not in covered and why is not None:
+            undescribed.setdefault(package.id, why)  # no source could have described it
+        elif package.id not in covered:
+            unchecked.add((package.id, uncovered_reason(package, sources)))
+    unaudited = {(pid, why) for pid, why in undescribed.items() if pid not in described}
     data = AdvisoryData(
         records={k: tuple(v) for k, v in sorted(records.items())},
         unchecked=tuple(sorted(unchecked)),
+        unaudited=tuple(sorted(unaudited)),
+        confirmed={k: tuple(sorted(v)) for k, v in sorted(confirmed.items())},
     )
     return data, tuple(infos)
 
@@ -238,8 +323,7 @@ def source_warnings(infos: Sequence[SourceInfo]) -> tuple[str, ...]:
     warnings: list[str] = []
     for info in infos:
         if info.error:
-            warnings.append(f"{info.name} failed, nothing was checked against it: {info.error}")
-            continue
+            continue  # its packages are unchecked, with the error (one line on the terminal)
         if info.stale:
             when = f"last updated {info.updated[:10]}" if info.updated else "no known date"
             age = f", {info.age_days:.0f} days ago" if info.age_days is not None else ""

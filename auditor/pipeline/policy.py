@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from auditor.core.findings import (
@@ -13,7 +13,10 @@ from auditor.core.findings import (
     IgnoreRule,
     Severity,
     Suppression,
+    Unaudited,
 )
+from auditor.core.graph import DependencyGraph
+from auditor.core.model import canonical_pypi_name
 from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 FAIL_ON_MALICIOUS = "malicious"
@@ -92,3 +95,30 @@ def _reaches(severity: Severity, threshold: Severity, unknown: str) -> bool:
             return False
         severity = Severity.MEDIUM
     return severity.rank >= threshold.rank
+
+
+UNAUDITED = "UNAUDITED"  # ignore id prefix: UNAUDITED:<package name> acknowledges a package
+
+
+def acknowledge(
+    items: Sequence[Unaudited], graph: DependencyGraph, rules: Sequence[IgnoreRule], today: date
+) -> tuple[Unaudited, ...]:
+    """Attach to each unaudited package the active ``UNAUDITED:<name>`` rule naming it: its
+    reason is the team's acknowledgement. (An expired rule is warned about with the other
+    ignores, by ``apply_ignores``.)"""
+    active = {
+        _key(r.id.split(":", 1)[1]): r
+        for r in sorted(rules)
+        if r.id.upper().startswith(f"{UNAUDITED}:") and not expired(r, today)
+    }
+    return tuple(
+        sorted(
+            replace(item, ignore=active.get(_key(graph.package(item.package_id).name)))
+            for item in items
+        )
+    )
+
+
+def _key(name: str) -> str:
+    """Names compare as PEP 503 does (which also leaves npm and Go names recognisable)."""
+    return canonical_pypi_name(name.strip())

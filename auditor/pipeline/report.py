@@ -127,7 +127,12 @@ def run_report(
         fail_on = setup.settings.fail_on
         options = render_options(request.document, paths, fail_on=fail_on, environ=environ, cwd=cwd)
         say("collecting lockfiles")
-        collection = collect_paths(paths, force=request.audit.force_format, cwd=cwd)
+        collection = collect_paths(
+            paths,
+            force=request.audit.force_format,
+            cwd=cwd,
+            exclude=setup.settings.exclude,
+        )
         say(f"auditing {len(collection.results)} lockfile(s)")
         result = audit(collection, setup.options)
     finally:
@@ -151,7 +156,11 @@ def run_report(
         result=result,
         fail_on=fail_on,
         exit_code=exit_code(
-            result, fail_on, gate=fail_on is not None, unknown=setup.settings.unknown_severity
+            result,
+            fail_on,
+            gate=fail_on is not None,
+            unknown=setup.settings.unknown_severity,
+            strict=setup.settings.strict,
         ),
         files=tuple(files),
         summary=summary if summary is not None else render_summary(result),

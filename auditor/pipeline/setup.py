@@ -60,6 +60,8 @@ class AuditRequest:
     npm_registry: str | None = None
     net: NetConfig | None = None  # the HTTP client's configuration; None: from the environment
     cache_dir: Path | None = None  # the cache root; None: from the environment
+    exclude: tuple[str, ...] = ()  # glob patterns discovery leaves out (with the config's)
+    strict: bool = False  # what could not be audited at all fails the run (exit 3)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,11 +113,13 @@ def prepare(
         no_registry=request.no_registry,
         python_version=request.python_version,
         platform=request.platform,
+        exclude=request.exclude,
+        strict=request.strict,
     )
     net = request.net or NetConfig.from_env(environ)
     if settings.offline:
         net = replace(net, offline=True)
-    live = any(sources.SOURCES[n].live for n in settings.sources if n in sources.SOURCES)
+    live = any(sources.is_live(n) for n in settings.sources or sources.DEFAULT_SOURCES)
     lookups = settings.registry and not settings.offline
     client = HttpClient(net) if live or lookups else None
     source_options = SourceOptions(

@@ -30,6 +30,7 @@ class SavedSnapshot:
     id: int
     project: str  # the project it was filed under
     store: str  # the store it went to, printable (credentials hidden)
+    carried: int = 0  # findings of the snapshot before kept unverified (checks that failed)
 
 
 def save_run(
@@ -44,8 +45,12 @@ def save_run(
     environ: Mapping[str, str] | None = None,
 ) -> SavedSnapshot:
     """Save one run into the store at ``url`` (created if missing) under ``project`` (None:
-    the project's default name, from git or the folder ``root``)."""
+    the project's default name, from git or the folder ``root``). Findings of the previous
+    snapshot that this run could not check are carried forward, unverified
+    (``auditor.pipeline.carry``)."""
+    from auditor.pipeline.carry import carry_forward
     from auditor.store import SnapshotMeta, open_store, save_snapshot, shown_url
+    from auditor.store.queries import previous_findings
 
     git = git_state(root, environ)
     name = project or default_project_name(root, git)
@@ -62,8 +67,13 @@ def save_run(
         meta = replace(meta, taken_at=taken_at)
     engine = open_store(url)
     try:
+        previous = previous_findings(engine, name, meta.taken_at)
+        if previous is not None:
+            result = carry_forward(result, previous.findings, previous.snapshot)
         snapshot_id = save_snapshot(engine, name, result, meta)
-        return SavedSnapshot(id=snapshot_id, project=name, store=shown_url(engine))
+        return SavedSnapshot(
+            id=snapshot_id, project=name, store=shown_url(engine), carried=len(result.carried)
+        )
     finally:
         engine.dispose()
 

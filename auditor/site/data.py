@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from auditor.core.findings import Finding
-from auditor.core.result import Status
 from auditor.site.risk import Risk, assess
 from auditor.store import SnapshotInfo, StoredSnapshot, snapshots
 from auditor.store.exposure import FindingFact, finding_facts, project_findings
@@ -103,9 +102,9 @@ def week_states(points: tuple[SnapshotPoint, ...]) -> tuple[int, ...]:
     out = []
     while monday <= last:
         for point in grouped.get(monday, []):
-            if point.status is Status.COMPLETE or not complete_seen:
+            if point.whole or not complete_seen:
                 state = point.snapshot_id
-                complete_seen = complete_seen or point.status is Status.COMPLETE
+                complete_seen = complete_seen or point.whole
         out.append(state)
         monday += dt.timedelta(days=7)
     return tuple(out)

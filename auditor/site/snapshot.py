@@ -87,6 +87,7 @@ def snapshot_pages(
             "base": history.info(base_id) if base_id is not None else None,
             "meta": meta,
             "libyears": getattr(result, "libyears", None),
+            "carried": {(c.package_id, c.id): c for c in result.carried},
             # from the graph, so that snapshots stored before they were recorded show them too
             "duplicates": duplicate_versions(result.graph),
             "has_plans": bool(getattr(result, "fix_plans", ())),

@@ -56,9 +56,10 @@ class FixView:
     """A fix plan: the target version, and whose requirement blocks it."""
 
     target: str | None
-    compatible: bool
+    compatible: bool | None  # None: some parent's requirement is unknown (unverified)
     blockers: tuple[BlockerView, ...]
     unfixed: tuple[str, ...]
+    unknown: tuple[str, ...] = ()  # why it is unverified, one line per parent
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,7 +90,13 @@ def fix_view(result: AuditResult, package_id: str) -> FixView | None:
     graph = result.graph
     return FixView(
         target=plan.target,
-        compatible=bool(plan.compatible),
+        compatible=plan.compatible,
+        unknown=tuple(
+            f"{graph.label(u.parent_id) if u.parent_id in graph else u.parent_id}: {u.reason}"
+            if u.parent_id
+            else f"which packages require it: {u.reason}"
+            for u in getattr(plan, "unknown", ())
+        ),
         blockers=tuple(
             BlockerView(
                 parent=graph.label(b.parent_id) if b.parent_id in graph else b.parent_id,

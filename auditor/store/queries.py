@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
@@ -307,24 +307,81 @@ def _edge(parent: str, child: str, fields: dict[str, Any], nodes: Mapping[str, s
     return Edge(parent=nodes[parent], child=nodes[child], **fields)
 
 
-def load_findings(conn: Connection, set_id: int) -> tuple[Finding, ...]:
+@overload
+def load_findings(conn: Connection, set_id: int) -> tuple[Finding, ...]: ...
+
+
+@overload
+def load_findings(
+    conn: Connection, set_id: int, *, with_identity: Literal[True]
+) -> tuple[tuple[str, str, Finding], ...]: ...
+
+
+def load_findings(
+    conn: Connection, set_id: int, *, with_identity: bool = False
+) -> tuple[Finding, ...] | tuple[tuple[str, str, Finding], ...]:
+    """The findings of a set, sorted; ``with_identity``: each with the (ecosystem, package
+    name) it was stored under."""
     item, finding, advisory = (
         _t(tables.FindingSetItem),
         _t(tables.Finding),
         _t(tables.Advisory),
     )
     query = (
-        sa.select(finding.c.data, advisory.c.data.label("advisory"))
+        sa.select(
+            finding.c.data,
+            advisory.c.data.label("advisory"),
+            finding.c.ecosystem,
+            finding.c.package_name,
+        )
         .select_from(item)
         .join(finding, finding.c.id == item.c.finding_ref)
         .join(advisory, advisory.c.id == finding.c.advisory_ref)
         .where(item.c.set_id == set_id, counted(finding))
     )
     out = []
-    for data, advisory_data in conn.execute(query):
+    for data, advisory_data, ecosystem, name in conn.execute(query):
         merged = {**codec.loads(advisory_data, "advisory"), **codec.loads(data, "finding")}
-        out.append(codec.decode_stored(Finding, merged, "a finding"))
-    return tuple(sorted(out, key=finding_order))
+        out.append((str(ecosystem), str(name), codec.decode_stored(Finding, merged, "a finding")))
+    out.sort(key=lambda row: finding_order(row[2]))
+    if with_identity:
+        return tuple(out)
+    return tuple(f for _, _, f in out)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PreviousFindings:
+    """The findings of a project's latest snapshot before a run, with the (ecosystem,
+    package name) each was stored under: what a run that could not check some packages
+    carries forward."""
+
+    snapshot: int
+    findings: tuple[tuple[str, str, Finding], ...]
+
+
+def previous_findings(engine: Engine, project: str, before: dt.datetime) -> PreviousFindings | None:
+    """The findings of ``project``'s latest snapshot taken at or before ``before`` (any
+    status: what it carried forward itself is among them), or None when there is none."""
+
+    def work(conn: Connection) -> PreviousFindings | None:
+        row = conn.execute(
+            sa.select(SNAPSHOT.c.id, SNAPSHOT.c.finding_set_id)
+            .join(PROJECT, PROJECT.c.id == SNAPSHOT.c.project_id)
+            .where(PROJECT.c.name == project, SNAPSHOT.c.taken_at <= naive(before))
+            .order_by(SNAPSHOT.c.taken_at.desc(), SNAPSHOT.c.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        found = load_findings(conn, int(row.finding_set_id), with_identity=True)
+        return PreviousFindings(snapshot=int(row.id), findings=found)
+
+    return read(engine, work)  # type: ignore[no-any-return]
+
+
+def naive(moment: dt.datetime) -> dt.datetime:
+    """The store's form of a time: naive UTC."""
+    return as_utc(moment).replace(tzinfo=None)
 
 
 def finding_order(finding: Finding) -> tuple[str, str, str, str]:

@@ -91,8 +91,10 @@ class Summary:
     """Counts stored with each snapshot at write time, so history never rescans it.
 
     ``churn``, ``findings_new`` and ``findings_resolved`` compare with ``baseline_id``, the
-    project's latest *complete* snapshot before this one; a snapshot that is not complete
-    itself, or that has no such predecessor, has no baseline and zero churn.
+    project's latest snapshot before this one that failed to read the same files: a
+    complete one (or one partial only through files of unsupported formats, such as a
+    ``mix.lock`` every night), or one partial through the same broken files; an incomplete
+    snapshot, or one with no such predecessor, has no baseline and zero churn.
     """
 
     packages: int = 0
@@ -106,6 +108,7 @@ class Summary:
     findings_resolved: int = 0
     suppressions: int = 0
     baseline_id: int | None = None
+    carried: int = 0  # findings kept unverified from the snapshot before (checks that failed)
 
     @property
     def findings(self) -> int:

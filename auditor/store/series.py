@@ -33,6 +33,7 @@ from auditor.store.queries import (
 )
 from auditor.store.records import as_utc
 from auditor.store.retired import NOTHING, retired_in
+from auditor.store.summary import is_whole
 
 SEVERITIES = tuple(sorted(Severity, key=lambda s: -s.rank))  # critical first
 
@@ -52,6 +53,9 @@ class SnapshotPoint:
     open_by_severity: tuple[tuple[Severity, int], ...]
     new_findings: int
     resolved_findings: int
+    # it read every input auditor reads (complete, or partial only through files of
+    # unsupported formats): a state the series and the weeks can show
+    whole: bool = True
 
     @property
     def open_findings(self) -> int:
@@ -157,7 +161,7 @@ def project_series(engine: Engine, project: str, *, as_of: dt.datetime | None = 
 
     def work(conn: Connection) -> Series:
         rows = _rows(conn, project)
-        complete = [r for r in rows if r.point.status is Status.COMPLETE]
+        complete = [r for r in rows if r.point.whole]
         sets = set_findings(conn, sorted({r.finding_set_id for r in complete}))
         remediated, still_open = _episodes(complete, sets)
         moment = as_utc(as_of) if as_of else (rows[-1].point.taken_at if rows else None)
@@ -202,6 +206,7 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
             s.findings_new,
             s.findings_resolved,
             s.finding_set_id,
+            s.summary,
             s.baseline_id,
             *(getattr(s, f"findings_{sev.value}") for sev in SEVERITIES),
         )
@@ -231,6 +236,7 @@ def _rows(conn: Connection, project: str) -> list[_Row]:
             ),
             new_findings=m["findings_new"] - gone.new,
             resolved_findings=m["findings_resolved"] - gone.resolved,
+            whole=is_whole(m["status"], m["summary"]),
         )
         out.append(_Row(point=point, finding_set_id=m["finding_set_id"]))
     return out
@@ -299,9 +305,9 @@ def _weeks(
         key = f"{year}-W{week:02d}"
         inside = grouped.get(monday, [])
         for point in inside:
-            if point.status is Status.COMPLETE or not complete_seen:
+            if point.whole or not complete_seen:
                 state = point
-                complete_seen = complete_seen or point.status is Status.COMPLETE
+                complete_seen = complete_seen or point.whole
         weeks.append(
             WeekPoint(
                 week=key,

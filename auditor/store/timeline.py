@@ -23,6 +23,7 @@ from auditor.core.result import Status
 from auditor.store import tables
 from auditor.store.queries import PROJECT, SNAPSHOT, read
 from auditor.store.records import as_utc
+from auditor.store.summary import is_whole
 
 PackageKey = tuple[str, str]  # (ecosystem, name)
 _CHUNK_BATCH = 500
@@ -65,12 +66,19 @@ def version_timeline(engine: Engine, project: str) -> Timeline:
 
 def _timeline(conn: Connection, project: str) -> Timeline:
     s = SNAPSHOT.c
-    rows = conn.execute(
-        sa.select(s.id, s.taken_at, s.graph_id)
-        .join(PROJECT, PROJECT.c.id == s.project_id)
-        .where(PROJECT.c.name == project, s.status == Status.COMPLETE.value)
-        .order_by(s.taken_at, s.id)
-    ).all()
+    rows = [
+        row
+        for row in conn.execute(
+            sa.select(s.id, s.taken_at, s.graph_id, s.status, s.summary)
+            .join(PROJECT, PROJECT.c.id == s.project_id)
+            .where(
+                PROJECT.c.name == project,
+                s.status.in_((Status.COMPLETE.value, Status.PARTIAL.value)),
+            )
+            .order_by(s.taken_at, s.id)
+        )
+        if is_whole(row.status, row.summary)
+    ]
     chunks = _graph_chunks(conn, sorted({int(r.graph_id) for r in rows}))
     members = _chunk_members(conn, sorted({c for ids in chunks.values() for c in ids}))
     state: dict[PackageKey, Counter[str]] = {}

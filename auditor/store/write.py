@@ -35,7 +35,7 @@ from auditor.store.sets import (
     plan_findings,
     plan_suppressions,
 )
-from auditor.store.summary import summary_json
+from auditor.store.summary import stored_broken, summary_json
 
 _BATCH = 500
 T_ = tables
@@ -114,8 +114,9 @@ def _summary(
 ) -> dict[str, Any]:
     """The summary columns: counts, and churn against the baseline (complete runs only)."""
     baseline = None
-    if plan.result.status is Status.COMPLETE:
-        baseline = _baseline(conn, project_id, naive_utc(plan.meta.taken_at))
+    broken = tuple(sorted({e.path for e in plan.result.errors}))
+    if plan.result.status in (Status.COMPLETE, Status.PARTIAL):
+        baseline = _baseline(conn, project_id, naive_utc(plan.meta.taken_at), broken)
     changes, new, resolved = Churn(), 0, 0
     if baseline is not None:
         _, base_graph, base_findings = baseline
@@ -138,7 +139,12 @@ def _summary(
         "removed": changes.removed,
         "upgraded": changes.upgraded,
         "downgraded": changes.downgraded,
-        "summary": summary_json(kinds, suppressions=len(plan.suppressions)),
+        "summary": summary_json(
+            kinds,
+            suppressions=len(plan.suppressions),
+            carried=len(plan.result.carried),
+            broken=broken if plan.result.status is Status.PARTIAL else None,
+        ),
     }
 
 
@@ -360,19 +366,31 @@ def _suppression_set(
     return ids[plan.digest]
 
 
+BASELINE_CANDIDATES = 50  # earlier snapshots looked at for one that read the same inputs
+
+
 def _baseline(
-    conn: Connection, project_id: int, taken_at: dt.datetime | None
+    conn: Connection, project_id: int, taken_at: dt.datetime | None, broken: tuple[str, ...]
 ) -> tuple[int, int, int] | None:
-    """(id, graph id, finding set id) of the latest complete snapshot at or before ``taken_at``."""
+    """(id, graph id, finding set id) of the latest snapshot at or before ``taken_at`` that
+    failed to read exactly the files this run failed to read: complete, or partial with the
+    same broken files (two runs missing the same file compare fairly; one missing it more
+    would show its packages as removed or added). Files of unsupported formats never add
+    packages, so they do not matter here."""
     table = _table(T_.Snapshot)
-    row = conn.execute(
-        sa.select(table.c.id, table.c.graph_id, table.c.finding_set_id)
+    rows = conn.execute(
+        sa.select(
+            table.c.id, table.c.graph_id, table.c.finding_set_id, table.c.status, table.c.summary
+        )
         .where(
             table.c.project_id == project_id,
-            table.c.status == Status.COMPLETE.value,
+            table.c.status.in_((Status.COMPLETE.value, Status.PARTIAL.value)),
             table.c.taken_at <= taken_at,
         )
         .order_by(table.c.taken_at.desc(), table.c.id.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (int(row[0]), int(row[1]), int(row[2]))
+        .limit(BASELINE_CANDIDATES)
+    )
+    for row in rows:
+        if stored_broken(row.status, row.summary) == broken:
+            return int(row.id), int(row.graph_id), int(row.finding_set_id)
+    return None

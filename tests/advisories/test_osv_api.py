@@ -4,6 +4,7 @@ retries and failures (every failure leaves packages unchecked, never clean)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from auditor.advisories.base import SourceOptions
 from auditor.advisories.osv_api import BATCH_SIZE, MAX_PAGE_ROUNDS, OsvApiSource
 from auditor.advisories.osv_cache import RecordCache, cache_ttl
 from auditor.core.errors import SourceError, UsageError
-from auditor.core.model import Package
+from auditor.core.model import Package, Source, SourceKind
 from auditor.net.client import HttpClient
 from tests.advisories.support import pkg, raw
 from tests.httpserver import FakeClock, HttpTestServer, Reply, json_reply, quick_config, retry_after
@@ -150,11 +151,48 @@ def test_names_and_versions_as_osv_spells_them(
     ] == sent
 
 
-def test_unversioned_and_git_packages_are_not_sent(http_server: HttpTestServer) -> None:
-    """Packages no OSV source can check are unchecked with the reason, and not sent."""
-    answer = source(http_server).query_all([pkg("PyPI", "x", "")])
-    assert [("pkg:pypi/x", "no version")] == [(p.split("@")[0], r) for p, r in answer.unchecked]
+def test_packages_no_advisory_describes_are_unaudited_and_not_sent(
+    http_server: HttpTestServer,
+) -> None:
+    """A versionless package, a git package locked at no full commit and an archive at a
+    URL: no advisory describes them by version, so they are unaudited (not unchecked: no
+    check failed), with the reason, and nothing is sent."""
+    versionless = pkg("PyPI", "x", "")
+    branch = pkg(
+        "PyPI", "y", "1.0", Source(kind=SourceKind.GIT, url="https://g.invalid/y", reference="main")
+    )
+    archive = pkg("PyPI", "z", "1.0", Source(kind=SourceKind.URL, url="https://f.invalid/z.whl"))
+    answer = source(http_server).query_all([versionless, branch, archive])
+    assert () == answer.unchecked
+    assert {
+        versionless.id: "no version recorded: advisories describe versions",
+        branch.id: "from git, not a registry: advisories describe registry releases",
+        archive.id: "from url, not a registry: advisories describe registry releases",
+    } == dict(answer.unaudited)
     assert [] == http_server.requests
+
+
+WERKZEUG_FIX = "517cac5a804e8c4dc4ed038bb20dacd038e7a9f1"  # PYSEC-2023-58's GIT fix
+BEFORE_FIX = "b1916c0c083e0be1c9d887ee2f3d696922bfc5c1"  # the server is told it is affected
+
+
+def test_git_packages_are_asked_by_commit(http_server: HttpTestServer, records: RecordSet) -> None:
+    """A git package locked at a full commit is asked by commit ({"commit": SHA}, OSV's
+    commit query); the records the API names affect it on the API's word (confirmed)."""
+    api = OsvApi(records, commits={BEFORE_FIX: ["PYSEC-2023-58"]}).install(http_server)
+    git = Source(
+        kind=SourceKind.GIT, url="https://github.com/pallets/werkzeug", reference=BEFORE_FIX
+    )
+    checkout = pkg("PyPI", "werkzeug", "2.2.0", git)
+    fixed = pkg("PyPI", "werkzeug", "2.2.3", replace(git, reference=WERKZEUG_FIX))
+    answer = source(http_server).query_all([checkout, fixed])
+    (batch,) = [r.json() for r in http_server.requests if r.path == "/v1/querybatch"]
+    assert [{"commit": BEFORE_FIX}, {"commit": WERKZEUG_FIX}] == batch["queries"]
+    assert ["PYSEC-2023-58"] == ids(answer.records, checkout)
+    assert {checkout.id: ("PYSEC-2023-58",)} == dict(answer.confirmed)
+    assert fixed.id not in answer.records
+    assert ((), ()) == (answer.unchecked, answer.unaudited)
+    assert 1 == api.counts()["querybatch"]
 
 
 # -- the record cache --------------------------------------------------------------------------

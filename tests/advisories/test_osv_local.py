@@ -109,8 +109,9 @@ def test_yaml_records_and_single_files(tmp_path: Path) -> None:
     assert {"pkg:pypi/django@3.0.6": ["PYSEC-2021-98"]} == ids(dict(single.records))
 
 
-def test_unchecked_reasons() -> None:
-    """No version, a non-registry source, an ecosystem the database lacks: each named."""
+def test_unchecked_and_unaudited_reasons() -> None:
+    """An ecosystem the database lacks leaves a package unchecked; no version and a git
+    source are unaudited (no advisory describes them by version): each with its reason."""
     git = Source(kind=SourceKind.GIT, url="https://example.invalid/x.git", reference="abc")
     packages = [
         pkg("PyPI", "django", ""),
@@ -118,14 +119,16 @@ def test_unchecked_reasons() -> None:
         pkg("npm", "lodash", "4.17.0"),
     ]
     answer = source(ADVISORIES / "pypa").query_all(packages)
+    assert [("pkg:npm/lodash@4.17.0", f"no npm advisories in {ADVISORIES / 'pypa'}")] == sorted(
+        answer.unchecked
+    )
     assert [
-        ("pkg:npm/lodash@4.17.0", f"no npm advisories in {ADVISORIES / 'pypa'}"),
-        ("pkg:pypi/django", "no version"),
+        ("pkg:pypi/django", "no version recorded: advisories describe versions"),
         (
             "pkg:pypi/django@3.0.6?vcs_url=git%2Bhttps://example.invalid/x.git%40abc",
-            "non-registry source (git): advisories describe releases",
+            "from git, not a registry: advisories describe registry releases",
         ),
-    ] == sorted(answer.unchecked)
+    ] == sorted(answer.unaudited)
     assert {} == dict(answer.records)
 
 

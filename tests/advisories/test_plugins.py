@@ -37,9 +37,9 @@ def with_live(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(plugins.SOURCES, LiveSource.name, LiveSource)
 
 
-def test_default_is_osv_local_on_the_bundled_snapshot() -> None:
-    """No selection: osv-local over the bundled data."""
-    (source,) = plugins.create((), SourceOptions())
+def test_osv_local_without_a_database_is_the_bundled_snapshot() -> None:
+    """osv-local with no database and nothing synced: the bundled data, a sample."""
+    (source,) = plugins.create(("osv-local",), SourceOptions())
     assert isinstance(source, OsvLocalSource)
     assert source.bundled
 
@@ -59,3 +59,12 @@ def test_offline_refuses_live_sources() -> None:
         plugins.create(["osv-local", "live-test"], SourceOptions(offline=True))
     assert 2 == len(plugins.create(["osv-local", "live-test", "osv-local"], SourceOptions()))
     assert 1 == len(plugins.create(["osv-local"], SourceOptions(offline=True)))
+
+
+def test_auto_is_named_once() -> None:
+    """The registry's name for ``auto`` is the one auto.py answers to (the registry knows
+    it without loading the sources auto chooses from)."""
+    from auditor.advisories import auto, plugins
+
+    assert auto.NAME == plugins.AUTO
+    assert plugins.AUTO in plugins.names()

@@ -9,7 +9,7 @@ from auditor.checks.plugins import CHECKS, default_checks
 from auditor.checks.vulnerabilities import VulnerabilityCheck
 from auditor.core.findings import FindingKind, Severity
 from auditor.core.graph import DependencyGraph
-from auditor.core.model import Package
+from auditor.core.model import Package, Source, SourceKind
 from tests.advisories.support import edited, pkg, raw, record
 
 CHECK = VulnerabilityCheck()
@@ -133,3 +133,22 @@ def test_check_registry() -> None:
     kinds = [k for c in default_checks() for k in c.kinds]
     assert len(kinds) == len(set(kinds))
     assert not CHECK.applies(CheckContext(graph=DependencyGraph()))
+
+
+def test_a_record_confirmed_by_commit_affects_a_git_checkout() -> None:
+    """zope from git at a commit the OSV API says PYSEC-2021-88 affects: a finding on the
+    API's word (a checkout has no release version to evaluate), with the evidence and no
+    fix version (no release fixes a checkout); an unconfirmed record is evaluated as usual."""
+    git = Source(
+        kind=SourceKind.GIT, url="https://github.com/zopefoundation/Zope", reference="a" * 40
+    )
+    zope = pkg("PyPI", "zope", "9.9", source=git)
+    graph = DependencyGraph(packages=[zope])
+    data = AdvisoryData(
+        records={zope.id: (record("PYSEC-2021-88"), record("PYSEC-2021-98"))},
+        confirmed={zope.id: ("PYSEC-2021-88",)},
+    )
+    result = CHECK.run(CheckContext(graph=graph, advisories=data))
+    (finding,) = result.findings
+    assert ("PYSEC-2021-88", None) == (finding.id, finding.fix_version)
+    assert ("matched-by", f"git commit {'a' * 40} (OSV API)") in finding.evidence

@@ -8,6 +8,7 @@ with the Python running these tests (which has auditor installed).
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from tests.ci.actionsim import ActionRun, Runner, read_outputs
 from tests.ci.gitrepos import Repos, make_repos
-from tests.support import run_cli
+from tests.support import FIXTURES, run_cli
 
 OFFLINE = {"sync-advisories": "false", "advisory-source": "osv-local"}
 
@@ -193,3 +194,34 @@ def test_database_url_replaces_the_history_branch(postgres_url: str, tmp_path: P
     assert [] == [text for text in seen if "pw-s3cret" in text]
     listed = run_cli(["history", "--db", url, "--json"])
     assert [1] == [s["id"] for s in json.loads(listed.out)["snapshots"]]
+
+
+def test_an_incomplete_audit_fails_the_job_unless_told_otherwise(tmp_path: Path) -> None:
+    """auto with nothing synced and the OSV API unreachable (a closed port): exit 3, which
+    fails the job after publishing; with fail-on-incomplete false it is a warning and the
+    job passes, the outputs still saying incomplete."""
+    repos = make_repos(tmp_path)
+    online = {"sync-advisories": "false", "advisory-source": "auto"}
+    failing = runner(repos, tmp_path / "run1").run(online)
+    assert ("3", "incomplete") == (failing.outputs["exit-code"], failing.outputs["status"])
+    assert [("Apply the fail-on gate", 3)] == [(n, c) for n, c, _ in failed_steps(failing)]
+    assert failing.used("actions/upload-artifact").ran
+    lenient = runner(repos, tmp_path / "run2").run({**online, "fail-on-incomplete": "false"})
+    assert [] == failed_steps(lenient)
+    gate = next(s for s in lenient.steps if s.name == "Apply the fail-on gate")
+    assert "::warning::auditor: incomplete" in gate.stdout
+    assert "incomplete" == lenient.outputs["status"]
+
+
+def test_strict_counts_git_packages_as_incomplete(tmp_path: Path) -> None:
+    """poetry's own lockfile beside the example (poetry-core from git): a normal run passes,
+    with the package listed as not audited; strict: true makes it exit 3."""
+    repos = make_repos(tmp_path)
+    tools = repos.workspace / "tools"
+    tools.mkdir()
+    shutil.copy(FIXTURES / "poetry-lock/real/python-poetry__poetry__f4670233/poetry.lock", tools)
+    normal = runner(repos, tmp_path / "run1").run(OFFLINE)
+    assert "0" == normal.outputs["exit-code"], failed_steps(normal)
+    strict = runner(repos, tmp_path / "run2").run({**OFFLINE, "strict": "true"})
+    assert "3" == strict.outputs["exit-code"]
+    assert "true" == strict.step("report").env["STRICT"]

@@ -84,7 +84,10 @@ def test_summary_prefers_markdown_then_text(tmp_path: Path) -> None:
     (tmp_path / "summary.txt").write_text("status: complete\n```\n")
     text = github.summary_text(tmp_path, 3, "high")
     assert text.startswith("## auditor\n\n```text\nstatus: complete\n'''\n```\n")
-    assert text.endswith("auditor exit code 3: incomplete: some packages could not be checked.\n")
+    assert text.endswith(
+        "auditor exit code 3: incomplete: a check that should have run for some packages "
+        "could not.\n"
+    )
     (tmp_path / "summary.md").write_text("# Report\n")
     assert (
         "# Report\n\nauditor exit code 1: findings at or above the fail-on threshold "
@@ -141,6 +144,7 @@ def test_unbalanced_quotes_in_paths_are_an_error(capsys: pytest.CaptureFixture[s
     ("argv", "sync", "history"),
     [
         ([], "true", "true"),
+        (["--source", "auto"], "true", "true"),
         (["--source", "osv-api"], "false", "true"),
         (["--source", "osv-api, osv-local", "--has-database", "true"], "true", "false"),
         (["--advisory-db", "all.zip"], "false", "true"),
@@ -149,8 +153,8 @@ def test_unbalanced_quotes_in_paths_are_an_error(capsys: pytest.CaptureFixture[s
     ],
 )
 def test_plan(tmp_path: Path, argv: list[str], sync: str, history: str) -> None:
-    """db sync runs only for osv-local without a database of one's own; the history branch
-    is used only without a database URL."""
+    """db sync runs only for auto (the default) and osv-local without a database of one's
+    own; the history branch is used only without a database URL."""
     out = tmp_path / "out"
     args = ["plan", "--history-branch", "auditor-history", *argv]
     assert 0 == main(args, env={"GITHUB_OUTPUT": str(out)})

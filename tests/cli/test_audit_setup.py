@@ -82,7 +82,10 @@ def test_network_flags_reach_the_live_sources_client(tmp_path: Path) -> None:
     assert source.client is client
     assert source.cache is not None
     assert tmp_path / "cache" / "osv-api" == source.cache.folder
-    assert None is setup_for(["--no-registry"], {}, tmp_path).client  # type: ignore[attr-defined]
+    local = ["--no-registry", "--source", "osv-local"]
+    assert None is setup_for(local, {}, tmp_path).client  # type: ignore[attr-defined]
+    # auto may ask the OSV API
+    assert None is not setup_for(["--no-registry"], {}, tmp_path).client  # type: ignore[attr-defined]
     assert None is not setup_for([], {}, tmp_path).client  # type: ignore[attr-defined]
 
 
@@ -110,16 +113,17 @@ def test_osv_local_prefers_the_synced_database(tmp_path: Path) -> None:
     ecosystem that was not synced is unchecked (with the command that fixes it), and scan
     says on stderr which data it used."""
     cache = synced_cache(tmp_path / "cache")
-    setup = setup_for(["--cache-dir", str(cache)], {}, tmp_path)
+    local = ["--source", "osv-local"]
+    setup = setup_for([*local, "--cache-dir", str(cache)], {}, tmp_path)
     [source] = setup.options.sources  # type: ignore[attr-defined]
     assert isinstance(source, OsvLocalSource)
     assert (cache / "osv", True, False) == (source.path, source.synced, source.bundled)
     project = tmp_path / "project"
     shutil.copytree(SMALL, project)
-    result = run_cli(["scan", "--cache-dir", str(cache), str(project)])
+    result = run_cli(["scan", *local, "--cache-dir", str(cache), str(project)])
     assert f"auditor: advisories: osv-local: {cache / 'osv'} (auditor db sync)" in result.err
     assert "bundled snapshot" not in result.err
-    empty = setup_for(["--cache-dir", str(tmp_path / "empty")], {}, tmp_path)
+    empty = setup_for([*local, "--cache-dir", str(tmp_path / "empty")], {}, tmp_path)
     assert empty.options.sources[0].bundled  # type: ignore[attr-defined]
 
 

@@ -153,7 +153,9 @@ def test_no_lockfile_credential_reaches_any_output_or_the_store(
     out, store = tmp_path / "out", tmp_path / "store.db"
     args = ["report", str(scanned), "--advisory-db", str(RECORDS), "--out", str(out)]
     result = run_cli([*args, "--format", ",".join(plugins.names()), "--db", str(store)])
-    assert result.code in (1, 3), result.err
+    # findings do not fail a report without --fail-on; the git and URL packages are listed
+    # as unaudited, not unchecked, so the run is not incomplete
+    assert 0 == result.code, result.err
     written = {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()}
     assert {plugins.get(n).filename for n in plugins.names()} <= set(written)
     assert sum(name.endswith(".html") for name in written) > 3  # the site's pages

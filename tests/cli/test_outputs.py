@@ -22,7 +22,7 @@ WHEN = "2025-06-01T00:00:00Z"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AUDITOR_SOURCE", "AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE", "SOURCE_DATE_EPOCH"):
+    for name in ("AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE", "SOURCE_DATE_EPOCH"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -22,7 +22,7 @@ RECORDS = FIXTURES / "advisories"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AUDITOR_SOURCE", "AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE", "AUDITOR_STALE_DAYS"):
+    for name in ("AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE", "AUDITOR_STALE_DAYS"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -128,8 +128,8 @@ def test_unusable_database_means_incomplete_not_clean(tmp_path: Path) -> None:
     assert [] == doc["findings"]
     assert 7 == len(doc["unchecked"])
     assert (
-        "osv-local failed, nothing was checked against it: "
-        f"osv-local: no OSV records in {tmp_path / 'db'}"
+        "auditor: not checked: 7 packages (PyPI 7): osv-local failed: "
+        f"no OSV records in {tmp_path / 'db'}\n"
     ) in result.err
 
 
@@ -142,7 +142,7 @@ def test_unusable_database_means_incomplete_not_clean(tmp_path: Path) -> None:
         ),
         (
             ["--source", "osv-lcoal"],
-            "auditor: error: unknown advisory source 'osv-lcoal' (expected one of osv-api, "
+            "auditor: error: unknown advisory source 'osv-lcoal' (expected one of auto, osv-api, "
             "osv-local, pypi)\n",
         ),
         (

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.collectors.discovery import find_targets
+from auditor.collectors.discovery import discover, find_targets
 from auditor.core.errors import UsageError
+from tests.support import FIXTURES, run_cli
 
 LOCK = json.dumps({"_meta": {"pipfile-spec": 6}, "default": {"a": {"version": "==1.0"}}})
 
@@ -24,15 +25,65 @@ def shown(tmp_path: Path, args: list[str]) -> list[str]:
     return [t.path.relative_to(tmp_path).as_posix() for t in find_targets(args, cwd=tmp_path)]
 
 
-def test_walk_skips_vcs_dependency_virtualenv_and_build_folders(tmp_path: Path) -> None:
-    """Lockfiles inside .git, node_modules, venvs (any name) and build output are ignored."""
+def test_walk_skips_vcs_dependency_virtualenv_and_cache_folders(tmp_path: Path) -> None:
+    """Lockfiles inside .git, node_modules, venvs (any name), caches and egg-info are never a
+    project's own: ignored."""
     write(tmp_path / "Pipfile.lock")
     write(tmp_path / "svc/api/Pipfile.lock")
-    for skipped in (".git", "node_modules/x", ".venv", "build", "dist", "pkg.egg-info"):
+    for skipped in (".git", "node_modules/x", ".venv", ".tox/py312", "__pycache__", "pkg.egg-info"):
         write(tmp_path / skipped / "Pipfile.lock")
     write(tmp_path / "myenv/pyvenv.cfg", "home = /usr\n")
     write(tmp_path / "myenv/Pipfile.lock")
     assert shown(tmp_path, ["."]) == ["Pipfile.lock", "svc/api/Pipfile.lock"]
+
+
+REAL_PIPFILE_LOCK = FIXTURES / "pipfile-lock" / "real" / "pypa__pipenv" / "Pipfile.lock"
+
+
+def test_lockfiles_in_build_and_dist_folders_are_found(tmp_path: Path) -> None:
+    """build/ and dist/ are ordinary folder names: a project that commits its lockfile there
+    (a real Pipfile.lock here) is audited."""
+    for folder in ("build", "dist", "tools/build"):
+        write(tmp_path / folder / "Pipfile.lock", REAL_PIPFILE_LOCK.read_text())
+    assert ["build/Pipfile.lock", "dist/Pipfile.lock", "tools/build/Pipfile.lock"] == shown(
+        tmp_path, ["."]
+    )
+
+
+@pytest.mark.parametrize(
+    ("patterns", "kept"),
+    [
+        (["fixtures"], ["Pipfile.lock", "dist/Pipfile.lock"]),
+        (["tests/fixtures"], ["Pipfile.lock", "dist/Pipfile.lock", "vendor/fixtures/Pipfile.lock"]),
+        (["**/fixtures/*"], ["Pipfile.lock", "dist/Pipfile.lock"]),
+        (["./dist/", "vendor/*"], ["Pipfile.lock", "tests/fixtures/a/Pipfile.lock"]),
+        (["*.lock"], []),
+        (["nothing-matches"], None),
+    ],
+)
+def test_exclude_patterns(tmp_path: Path, patterns: list[str], kept: list[str] | None) -> None:
+    """A pattern without / matches any file or folder name; one with / matches the path from
+    the scanned folder (a leading ./ or **/ and a trailing / are allowed); the files left
+    out are counted."""
+    every = [
+        "Pipfile.lock",
+        "dist/Pipfile.lock",
+        "tests/fixtures/a/Pipfile.lock",
+        "vendor/fixtures/Pipfile.lock",
+    ]
+    for name in every:
+        write(tmp_path / name, REAL_PIPFILE_LOCK.read_text())
+    found = discover(["."], cwd=tmp_path, exclude=patterns)
+    expected = every if kept is None else kept
+    assert expected == [t.path.relative_to(tmp_path).as_posix() for t in found.targets]
+    assert sorted(set(every) - set(expected)) == list(found.excluded)
+
+
+def test_a_file_named_explicitly_is_never_excluded(tmp_path: Path) -> None:
+    """--exclude applies to what the walk finds, not to what the user names."""
+    write(tmp_path / "fixtures" / "Pipfile.lock")
+    found = discover(["fixtures/Pipfile.lock"], cwd=tmp_path, exclude=["fixtures"])
+    assert (1, ()) == (len(found.targets), found.excluded)
 
 
 def test_symlinks_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
@@ -89,3 +140,17 @@ def test_other_text_files_in_a_requirements_folder_are_not_taken(tmp_path: Path)
         "requirements/dev.txt",
         "requirements/empty.txt",
     ] == shown(tmp_path, ["."])
+
+
+def test_graph_says_what_it_left_out_and_did_not_read(tmp_path: Path) -> None:
+    """`graph --exclude`: how many files were left out and which were not read, on stderr."""
+    write(tmp_path / "Pipfile.lock", REAL_PIPFILE_LOCK.read_text())
+    write(tmp_path / "tests/fixtures/Pipfile.lock", REAL_PIPFILE_LOCK.read_text())
+    write(tmp_path / "docs/mix.lock", '%{"x": {:hex, :x, "1.0.0"}}\n')
+    result = run_cli(["graph", "--exclude", "tests/fixtures", str(tmp_path)])
+    assert 0 == result.code, result.err
+    assert [
+        "auditor: not read: docs/mix.lock: lockfile of Elixir (Mix): auditor does not read this "
+        "format, so none of its packages were audited",
+        "auditor: note: 1 lockfile or manifest file left out by --exclude or the config's exclude",
+    ] == result.err.splitlines()

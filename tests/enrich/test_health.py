@@ -87,7 +87,7 @@ def test_unknown_health_says_why(registries: Registries, http_server: HttpTestSe
         "pkg:pypi/requests@0.0.0": f"0.0.0 is not a release on {url}/simple",
         "pkg:pypi/acme-tools@1.0": "locked from https://private.invalid/simple, not the "
         f"configured registry {url}/simple",
-        "pkg:pypi/six@1.16.0": f"GET {url}/simple/six/: HTTP 500 after 1 attempt",
+        "pkg:pypi/six@1.16.0": f"lookup failed: GET {url}/simple/six/: HTTP 500 after 1 attempt",
     } == reasons
     assert total_libyears(()) is None
 

@@ -204,13 +204,34 @@ def test_read_timeout_is_retried_then_reported(http_server: HttpTestServer) -> N
     assert time.monotonic() - started < 1.5
 
 
-def test_connection_refused_is_reported() -> None:
-    """Nothing listening: the error names the refused connection."""
-    client, _ = _client(max_attempts=2)
-    url = f"http://127.0.0.1:{_free_port()}/v1/query"
+def test_connection_refused_is_reported_and_not_retried() -> None:
+    """Nothing listening: the error names the refused connection at once (no retry, no
+    backoff), and the host is given up on for the rest of the run: a later request to it
+    is not sent, whatever the failure limit."""
+    client, clock = _client(max_attempts=4, host_failure_limit=10)
+    host = f"127.0.0.1:{_free_port()}"
+    url = f"http://{host}/v1/query"
     with pytest.raises(NetworkError) as info:
         client.get(url)
-    assert f"GET {url}: connection failed: connection refused after 2 attempts" == str(info.value)
+    assert f"GET {url}: connection failed: connection refused (not retried)" == str(info.value)
+    assert [] == clock.sleeps
+    assert 1 == client.stats.requests
+    with pytest.raises(NetworkError) as again:
+        client.post_json(f"http://{host}/v1/querybatch", {"queries": []})
+    assert (
+        f"POST http://{host}/v1/querybatch: not sent: {host} could not be reached earlier "
+        "in this run (connection failed: connection refused)" == str(again.value)
+    )
+    assert 1 == client.stats.requests
+
+
+def test_a_name_that_does_not_resolve_is_not_retried() -> None:
+    """A host name with no address (the reserved .invalid domain never has one) fails at
+    once too: retrying cannot make a name exist."""
+    client, clock = _client(max_attempts=4)
+    with pytest.raises(NetworkError, match=r"\(not retried\)$"):
+        client.get("http://registry.invalid/simple/")
+    assert [] == clock.sleeps
 
 
 def test_retry_budget_is_shared_by_all_requests(http_server: HttpTestServer) -> None:
@@ -239,8 +260,9 @@ def test_time_budget_refuses_a_long_wait(http_server: HttpTestServer) -> None:
 
 
 def test_dead_server_fails_fast_with_the_real_clock() -> None:
-    """Many requests to a dead host: a few real attempts, then the host is given up on."""
-    config = quick_config(max_attempts=4, retry_budget=5, backoff_base=0.05, backoff_cap=0.1)
+    """Many requests to a host where nothing listens: one real attempt, then the host is
+    given up on, without waiting on any backoff."""
+    config = quick_config(max_attempts=4, retry_budget=5, backoff_base=0.5, backoff_cap=4.0)
     client = HttpClient(config)
     host = f"127.0.0.1:{_free_port()}"
     started = time.monotonic()
@@ -249,12 +271,14 @@ def test_dead_server_fails_fast_with_the_real_clock() -> None:
         with pytest.raises(NetworkError) as info:
             client.get(f"http://{host}/x")
         errors.append(str(info.value))
-    # 4 + 3 attempts until the budget of 5 retries is spent, then 1 for the third request
-    assert 8 == client.stats.requests
-    assert errors[2].endswith("(retry budget of 5 retries per run used up)")
-    expected = f"GET http://{host}/x: not sent: {host} failed 3 requests in a row in this run"
-    assert expected == errors[3]
-    assert time.monotonic() - started < 5
+    assert 1 == client.stats.requests
+    assert errors[0].endswith("connection refused (not retried)")
+    expected = (
+        f"GET http://{host}/x: not sent: {host} could not be reached earlier in this run "
+        "(connection failed: connection refused)"
+    )
+    assert [expected] * 49 == errors[1:]
+    assert time.monotonic() - started < 2
 
 
 def test_unresponsive_server_costs_seconds_not_hours(http_server: HttpTestServer) -> None:

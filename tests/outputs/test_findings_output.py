@@ -69,6 +69,9 @@ def test_findings_json_shape() -> None:
         "health",
         "unverified",
         "duplicates",
+        "unaudited",
+        "unsupported",
+        "excluded_files",
     ] == list(doc)
     assert (FINDINGS_SCHEMA, "incomplete") == (doc["schema"], doc["status"])
     by_id = {f["id"]: f for f in doc["findings"]}
@@ -114,6 +117,7 @@ def test_table() -> None:
         "PYSEC-2021-88",
         "unknown",
         "5.2.1",
+        "(unverified)",  # a flat lockfile without registry lookups: who requires zope?
         "Pipfile.lock",
         "→",
         "zope@5.1",

@@ -91,9 +91,9 @@ def test_a_failing_source_makes_every_package_unchecked() -> None:
         ("pkg:pypi/requests@2.31.0", "failing failed: HTTP 500 after 3 retries"),
     ] == list(result.unchecked)
     assert "HTTP 500 after 3 retries" == result.sources[0].error
-    assert ["failing failed, nothing was checked against it: HTTP 500 after 3 retries"] == list(
-        result.warnings
-    )
+    # the failure is said once, with the packages (not twice); the flat file's pins have
+    # transitive dependencies nobody looked up
+    assert [w for w in result.warnings if "failing" in w] == []
 
 
 def test_one_failing_source_of_two_still_reports_what_the_other_found() -> None:

@@ -163,3 +163,76 @@ def test_real_npm_lockfile(http_server: HttpTestServer) -> None:
         "pkg:npm/hawk@3.1.3": ("hoek@2.x.x", "5.0.0"),
         "pkg:npm/sntp@1.0.9": ("hoek@2.x.x", "2.0.1"),
     } == {b.parent_id: (b.requirement, b.upgrade) for b in hoek.blockers}
+
+
+WAREHOUSE_2020 = FIXTURES / "requirements/real/pypi__warehouse__2020-11-29/requirements/main.txt"
+
+
+def warehouse_plans(registries: Registries | None, note: str = "") -> dict[str, FixPlan]:
+    """warehouse's pins of 2020-11 (requests 2.25.0, idna 2.10, `# via` lines) against the
+    bundled advisories: requests' own findings need 2.31.0, idna's need 3.7."""
+    collection = collect_paths([str(WAREHOUSE_2020)])
+    sources = create(("osv-local",), SourceOptions(offline=True, stale_days=1e9))
+    result = audit(collection, AuditOptions(sources=sources))
+    plans = plan_fixes(
+        result.graph,
+        result.findings,
+        registries=registries,
+        environment=TargetEnvironment(),
+        registry_note=note,
+    )
+    return {result.graph.package(p.package_id).name: p for p in plans}
+
+
+def test_a_requirement_the_lockfile_does_not_record_is_looked_up(
+    registries: Registries,
+) -> None:
+    """idna 2.10 → 3.7: the `# via requests` line says nothing of requests' requirement; its
+    metadata (requests 2.25.0: idna<3) blocks the target. The upgrade that lifts it must fix
+    requests' own findings too: 2.31.0, not 2.26.0 (the first release admitting idna 3)."""
+    plans = warehouse_plans(registries)
+    idna, requests = plans["idna"], plans["requests"]
+    assert ("3.7", "2.31.0") == (idna.target, requests.target)
+    (blocker,) = idna.blockers
+    assert ("pkg:pypi/requests@2.25.0", "2.31.0") == (blocker.parent_id, blocker.upgrade)
+    assert "idna (<3,>=2.5)" == blocker.requirement  # requests 2.25.0's metadata
+    assert False is idna.compatible
+    assert () == idna.unknown
+
+
+def test_without_the_registry_the_plan_is_unverified() -> None:
+    """--no-registry: requests' requirement on idna is unknown, so the plan is unverified
+    (compatible None, naming requests), never "no requirement blocks it"."""
+    idna = warehouse_plans(None, note="--no-registry")["idna"]
+    assert (None, ()) == (idna.compatible, idna.blockers)
+    assert ["pkg:pypi/requests@2.25.0"] == [u.parent_id for u in idna.unknown]
+    graph = collect_paths([str(WAREHOUSE_2020)]).graph
+    assert (
+        "fix: idna 2.10 → 3.7 (unverified: the requirement of requests@2.25.0 is not in the "
+        "lockfile, and not looked up: --no-registry)"
+    ) == fix_plan_text(idna, graph)
+
+
+UV_REQUESTS_IDNA = FIXTURES / "uv-lock/generated/requests-idna"
+
+
+def test_a_uv_lock_names_dependencies_without_versions(registries: Registries) -> None:
+    """uv.lock lists requests' dependency on idna by name only ("idna"): that is not "any
+    version", it is a requirement the lockfile leaves out; requests 2.25.0's metadata says
+    idna<3, which blocks 3.7."""
+    collection = collect_paths([str(UV_REQUESTS_IDNA)])
+    sources = create(("osv-local",), SourceOptions(offline=True, stale_days=1e9))
+    result = audit(collection, AuditOptions(sources=sources))
+    edge = next(
+        e
+        for e in result.graph.edges
+        if e.child.startswith("pkg:pypi/idna") and "requests" in e.parent
+    )
+    assert "idna" == edge.requirement
+    plans = plan_fixes(
+        result.graph, result.findings, registries=registries, environment=TargetEnvironment()
+    )
+    idna = next(p for p in plans if p.package_id == "pkg:pypi/idna@2.10")
+    assert [("pkg:pypi/requests@2.25.0", "idna (<3,>=2.5)", "2.31.0")] == [
+        (b.parent_id, b.requirement, b.upgrade) for b in idna.blockers
+    ]

@@ -167,7 +167,7 @@ def test_walk_graph_and_environment_happen_once(
     from auditor.collectors import discovery
 
     walks = count_calls(monkeypatch, discovery.walk)
-    targets = count_calls(monkeypatch, discovery.find_targets)
+    targets = count_calls(monkeypatch, discovery.discover)
     environments = count_calls(monkeypatch, markers.for_project)
     graphs = count_graphs(monkeypatch)
     done = run_report(request(tmp_path))

@@ -33,6 +33,7 @@ from auditor.core.model import canonical_pypi_name
 from auditor.registries.common import ConfiguredUrl
 from auditor.registries.npmrc import NpmRegistries
 from auditor.registries.pipconf import PythonIndexes
+from tests.conftest import CLOSED_PORT
 from tests.httpserver import HttpTestServer, Reply, Request, json_reply
 from tests.support import FIXTURES
 
@@ -177,4 +178,7 @@ def serve_registries(
     monkeypatch.setenv("AUDITOR_NPM_REGISTRY", f"{http_server.url}/npm/")
     monkeypatch.setenv("GOPROXY", f"{http_server.url}/go")
     monkeypatch.setenv("AUDITOR_NO_HTTP_CACHE", "1")
+    # the advisory data stays the bundled sample (tests/conftest.py), whatever was removed
+    monkeypatch.setenv("AUDITOR_SOURCE", "osv-local")
+    monkeypatch.setenv("AUDITOR_OSV_URL", f"http://127.0.0.1:{CLOSED_PORT}")
     return recorded

@@ -24,9 +24,11 @@ from auditor.core.graph import DependencyGraph
 from auditor.core.model import (
     Ecosystem,
     Edge,
+    FileError,
     Location,
     Package,
     Root,
+    UnsupportedFile,
     canonical_pypi_name,
     root_id,
 )
@@ -169,8 +171,23 @@ def save(
     taken_at: dt.datetime | None = None,
     suppressions: Iterable[SuppressionRule] = (),
     commit: str | None = None,
+    errors: Iterable[FileError] | None = None,
+    unsupported: Iterable[UnsupportedFile] = (),
 ) -> int:
-    result = AuditResult(graph=graph, findings=tuple(findings), status=status)
+    """Save a run; a partial one is partial through a broken file unless ``errors`` (or
+    ``unsupported`` files) say otherwise."""
+    if errors is None:
+        partial = status is Status.PARTIAL and not unsupported
+        errors = (
+            (FileError(path="broken/poetry.lock", message="not valid TOML"),) if partial else ()
+        )
+    result = AuditResult(
+        graph=graph,
+        findings=tuple(findings),
+        status=status,
+        errors=tuple(errors),
+        unsupported=tuple(unsupported),
+    )
     meta = SnapshotMeta(
         taken_at=taken_at or dt.datetime.now(UTC),
         suppressions=tuple(suppressions),

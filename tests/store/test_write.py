@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from auditor.core.errors import StoreError
 from auditor.core.findings import Severity
-from auditor.core.model import Source, SourceKind
+from auditor.core.model import FileError, Source, SourceKind, UnsupportedFile
 from auditor.core.result import AuditResult, Status
 from auditor.store import (
     SnapshotMeta,
@@ -232,7 +232,8 @@ def test_empty_project_name_is_refused(engine: Engine) -> None:
 
 
 def test_partial_snapshot_has_no_baseline(engine: Engine) -> None:
-    """Churn compares complete runs only: a partial run neither has nor becomes a baseline."""
+    """A run partial through a broken lockfile neither has nor becomes a baseline of a run
+    that read that file."""
     first = save(engine, small_graph(pypi("a")))
     save(engine, small_graph(), status=Status.PARTIAL)
     third = save(engine, small_graph(pypi("a"), pypi("b")))
@@ -241,3 +242,23 @@ def test_partial_snapshot_has_no_baseline(engine: Engine) -> None:
     assert partial.summary.baseline_id is None
     assert first == infos[third].summary.baseline_id
     assert 1 == infos[third].summary.churn.added
+
+
+def test_runs_that_miss_the_same_files_compare(engine: Engine) -> None:
+    """Files of an unsupported format never add packages: a run partial only through them
+    is compared like a complete one. Two runs that both failed to read the same lockfile
+    compare with each other, and never with a run that read it."""
+    mix = UnsupportedFile(path="mix.lock", kind="lockfile", reason="lockfile of Elixir (Mix)")
+    broken = FileError(path="web/package-lock.json", message="not valid JSON")
+    first = save(engine, small_graph(pypi("a")))
+    second = save(
+        engine, small_graph(pypi("a"), pypi("b")), status=Status.PARTIAL, unsupported=[mix]
+    )
+    third = save(engine, small_graph(pypi("b")), status=Status.PARTIAL, errors=[broken])
+    fourth = save(engine, small_graph(pypi("b"), pypi("c")), status=Status.PARTIAL, errors=[broken])
+    infos = {i.id: i for i in snapshots(engine)}
+    assert first == infos[second].summary.baseline_id
+    assert 1 == infos[second].summary.churn.added
+    assert None is infos[third].summary.baseline_id
+    assert third == infos[fourth].summary.baseline_id
+    assert 1 == infos[fourth].summary.churn.added

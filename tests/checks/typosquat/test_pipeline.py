@@ -21,7 +21,7 @@ LOCK = {
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("AUDITOR_SOURCE", "AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE"):
+    for name in ("AUDITOR_ADVISORY_DB", "AUDITOR_OFFLINE"):
         monkeypatch.delenv(name, raising=False)
     (tmp_path / "db").mkdir()
     (tmp_path / "db" / "empty.json").write_text("{}")
