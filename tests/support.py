@@ -186,3 +186,20 @@ def case_bounds(*, seconds: float, peak_mb: float) -> Iterator[CaseCost]:
                 log.write(f"{cost.seconds:.4f} {cost.peak_mb:.2f}\n")
     assert cost.seconds < seconds, f"case took {cost.seconds:.2f} s of CPU (bound {seconds} s)"
     assert cost.peak_mb < peak_mb, f"case peaked {cost.peak_mb:.0f} MB higher (bound {peak_mb})"
+
+
+def git(folder: Path, *args: str) -> str:
+    """Run git in ``folder``; its output (an error fails the test)."""
+    import subprocess
+
+    return subprocess.run(
+        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def commit_all(folder: Path, *, branch: str = "main") -> str:
+    """Make ``folder`` a git repository with everything in it committed; its HEAD."""
+    git(folder, "init", "-q", "-b", branch)
+    git(folder, "add", "-A")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "x")
+    return git(folder, "rev-parse", "HEAD")

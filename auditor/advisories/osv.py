@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from auditor.core.documents import Doc, InputFile, load_json, load_yaml
 from auditor.core.errors import LockfileError, SourceError
+from auditor.core.times import parse_rfc3339
 
 EVENT_KINDS = ("introduced", "fixed", "last_affected", "limit")
 RANGE_ECOSYSTEM = "ECOSYSTEM"
@@ -23,9 +24,6 @@ RANGE_GIT = "GIT"
 MALICIOUS_PREFIX = "MAL-"
 # IDs end up in terminals, file names and ignore lists: printable, no spaces, bounded.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$")
-_TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?$"
-)
 
 JsonObject = dict[str, Any]
 
@@ -154,30 +152,7 @@ def _cwe_ids(specific: JsonObject | None) -> list[str]:
 
 def parse_timestamp(text: str | None) -> datetime | None:
     """An RFC 3339 time (OSV writes ``Z`` and up to nanoseconds) as aware UTC, or None."""
-    if not text:
-        return None
-    match = _TIMESTAMP.match(text.strip())
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    try:
-        value = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second),
-            int((fraction or "0")[:6].ljust(6, "0")),
-            tzinfo=timezone.utc,
-        )
-    except ValueError:
-        return None
-    if zone and zone not in "Zz":
-        sign = 1 if zone[0] == "+" else -1
-        hours, minutes = int(zone[1:3]), int(zone[4:6])
-        value -= sign * timedelta(hours=hours, minutes=minutes)
-    return value
+    return parse_rfc3339(text)
 
 
 # -- parsing -------------------------------------------------------------------------------

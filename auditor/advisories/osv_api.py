@@ -45,6 +45,7 @@ from auditor.core.errors import SourceError
 from auditor.core.model import Ecosystem, Package
 from auditor.core.redact import redact_url
 from auditor.core.result import SourceInfo
+from auditor.core.times import rfc3339
 from auditor.net.client import HttpClient, NetConfig
 
 BATCH_SIZE = 1000  # the API's limit per querybatch call
@@ -134,7 +135,7 @@ class OsvApiSource(AdvisorySource):
         return SourceInfo(
             name=self.name,
             location=self.location,
-            updated=self.options.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            updated=rfc3339(self.options.now),
             age_days=0.0,
             records=self._records,
             ecosystems=tuple(sorted(self._ecosystems)),

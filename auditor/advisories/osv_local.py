@@ -44,6 +44,7 @@ from auditor.core.fsutil import ZIP_ERRORS
 from auditor.core.model import Ecosystem, Package
 from auditor.core.resources import bundled_data
 from auditor.core.result import SourceInfo
+from auditor.core.times import rfc3339
 
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # the largest real OSV record is well under 1 MiB
@@ -78,6 +79,7 @@ class _Index:
     by_package: dict[tuple[Ecosystem, str], list[_Where]] = field(default_factory=dict)
     ecosystems: set[Ecosystem] = field(default_factory=set)
     records: int = 0
+    undated: int = 0  # records without a real 'modified' time
     newest: datetime | None = None
     downloaded: list[datetime] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -87,10 +89,13 @@ class _Index:
         if not isinstance(value, dict):
             raise AdvisoryFormatError(where.origin(), "record is not a JSON object")
         self.records += 1
-        modified = parse_timestamp(
-            value.get("modified") if isinstance(value.get("modified"), str) else None
-        )
-        if modified is not None and (self.newest is None or modified > self.newest):
+        text = value.get("modified")
+        modified = parse_timestamp(text) if isinstance(text, str) else None
+        if modified is None or modified.year == 1:
+            # golang/vulndb's data/osv leaves every 'modified' at Go's zero time
+            # (0001-01-01T00:00:00Z): not a date, so it says nothing about the data's age
+            self.undated += 1
+        elif self.newest is None or modified > self.newest:
             self.newest = modified
         affected = value.get("affected")
         for entry in affected if isinstance(affected, list) else ():
@@ -270,12 +275,18 @@ class OsvLocalSource(AdvisorySource):
         updated = min(index.downloaded) if index.downloaded else index.newest
         age = age_in_days(updated, self.options.now)
         notes = list(index.notes)
+        if updated is None and index.undated:
+            notes.append(
+                f"{index.undated} of {index.records} records carry no modification time "
+                "(Go's zero time 0001-01-01T00:00:00Z, as golang/vulndb's data/osv writes it): "
+                "the age of this data is unknown"
+            )
         if self.bundled:
             notes.insert(0, BUNDLED_NOTE)
         return SourceInfo(
             name=self.name,
             location=self.location,
-            updated=updated.strftime("%Y-%m-%dT%H:%M:%SZ") if updated else None,
+            updated=rfc3339(updated) if updated else None,
             age_days=age,
             stale=age is None or age > self.options.stale_days,
             records=index.records,

@@ -55,6 +55,7 @@ from auditor.core.errors import SourceError
 from auditor.core.model import Ecosystem, Package
 from auditor.core.redact import redact_url
 from auditor.core.result import SourceInfo
+from auditor.core.times import rfc3339
 from auditor.net.client import HttpClient, NetConfig
 from auditor.registries.common import ConfigContext
 from auditor.registries.pipconf import resolve_python
@@ -140,7 +141,7 @@ class PypiSource(AdvisorySource):
         info = SourceInfo(
             name=self.name,
             location=redact_url(self.json_base),
-            updated=self.options.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            updated=rfc3339(self.options.now),
             age_days=0.0,
             records=self._records,
             ecosystems=(Ecosystem.PYPI.value,),
@@ -200,7 +201,7 @@ class PypiSource(AdvisorySource):
             Event(kind="introduced", version=package.version),
             *(Event(kind="fixed", version=v) for v in fixes),
         )
-        published = result.published.strftime("%Y-%m-%dT%H:%M:%SZ") if result.published else None
+        published = rfc3339(result.published) if result.published else None
         affected = Affected(
             index=0,
             package=AffectedPackage(ecosystem=Ecosystem.PYPI.value, name=package.name),

@@ -26,6 +26,7 @@ from auditor.advisories.severity import UNKNOWN, rate
 from auditor.checks.base import Check, CheckContext, CheckResult
 from auditor.core.findings import Finding, FindingKind
 from auditor.core.model import Package
+from auditor.core.times import rfc3339
 from auditor.versions.plugins import scheme_for
 
 SUMMARY_LENGTH = 120
@@ -129,8 +130,9 @@ def build_finding(
         warning = (record.database_specific or {}).get("warning")
         if isinstance(warning, str) and warning.strip():
             evidence.append(("database-warning", f"{record.id}: {warning.strip()}"))
-    published = [r.published for r in records if parse_timestamp(r.published)]
-    modified = [r.modified for r in records if parse_timestamp(r.modified)]
+    # one RFC 3339 form whatever the records wrote (".832Z", ".832000Z", "+00:00")
+    published = [t for t in (parse_timestamp(r.published) for r in records) if t is not None]
+    modified = [t for t in (parse_timestamp(r.modified) for r in records) if t is not None]
     return Finding(
         package_id=package.id,
         kind=FindingKind.MALICIOUS if malicious else FindingKind.VULNERABILITY,
@@ -144,8 +146,8 @@ def build_finding(
         fix_version=None if malicious or commit_only else smallest_fix(package, records),
         references=tuple(sorted({ref.url for r in records for ref in r.references})),
         cwes=tuple(sorted({c for r in records for c in r.cwes})),
-        published=min(published, key=_time) if published else None,
-        modified=max(modified, key=_time) if modified else None,
+        published=rfc3339(min(published), fraction=True) if published else None,
+        modified=rfc3339(max(modified), fraction=True) if modified else None,
         evidence=tuple(evidence),
     )
 

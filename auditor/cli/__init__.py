@@ -1,7 +1,9 @@
 """The ``auditor`` command line: a thin shell that wires the stages.
 
 Every ``AuditorError`` becomes one line on stderr and exit code 2; an unexpected exception
-is reported as an internal error in one line too (``--debug`` shows the traceback).
+is reported as an internal error in one line too (``--debug`` shows the traceback). A reader
+that stops reading (``auditor graph | head -1``) ends the run quietly with exit code 141,
+what a shell reports for any program its pipe's reader left.
 
 Only the command being run is imported: ``main`` finds its name in the arguments and builds
 that command's options alone, so ``auditor --version`` loads no command and ``auditor scan``
@@ -11,6 +13,8 @@ loads neither the store nor the site (``tests/cli/test_startup.py``).
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -21,13 +25,17 @@ from auditor.cli.plugins import COMMANDS
 from auditor.core.errors import MAX_MESSAGE, AuditorError, excerpt
 
 ALL = "*"  # build_parser(): every command's options
+EXIT_PIPE = 141  # 128 + SIGPIPE
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line with the program name and exit 2."""
+    """argparse, but usage errors are one line, prefixed once (with the command's name
+    when the error is about one of its flags), and exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_ERROR, f"auditor: error: {self.prog}: {message}\n")
+        command = self.prog.removeprefix("auditor").strip()
+        where = f"{command}: " if command else ""
+        self.exit(EXIT_ERROR, f"auditor: error: {where}{message}\n")
 
 
 def build_parser(only: str | None = ALL) -> argparse.ArgumentParser:
@@ -74,6 +82,8 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
     except AuditorError as exc:
         console.error(excerpt(str(exc), 4 * MAX_MESSAGE))
         return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_PIPE  # the reader left: nothing to say, and nowhere to say it
     except KeyboardInterrupt:
         console.error("interrupted")
         return 130
@@ -85,4 +95,29 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> i
 
 
 def run() -> None:
-    sys.exit(main())
+    # a terminated run unwinds like an interrupted one: files being written are removed,
+    # never left behind half written
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = EXIT_PIPE
+    if code == EXIT_PIPE:
+        _discard_output()
+    sys.exit(code)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _discard_output() -> None:
+    """Point stdout and stderr at /dev/null, so that flushing them at exit does not raise
+    (and print) BrokenPipeError once more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # not a real file (a test's buffer): nothing to do
+            continue

@@ -19,7 +19,7 @@ from auditor.checks.names import (
 from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
 from auditor.checks.typosquat.detector import default_detector
 from auditor.checks.typosquat.popular import Popularity
-from auditor.cli.base import EXIT_FINDINGS, EXIT_OK, Command, Console
+from auditor.cli.base import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Command, Console
 from auditor.cli.net_options import add_network_options, net_config
 from auditor.cli.options import add_json_option
 from auditor.core.errors import UsageError
@@ -73,13 +73,13 @@ class CheckNameCommand(Command):
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
         ecosystem = _ecosystem(args.ecosystem)
-        bad = [n for n in args.names if not valid_name(ecosystem, n)]
-        if bad:
-            raise UsageError(f"not a valid {ecosystem.value} package name: {bad[0]!r}")
+        # an invalid name is reported on its own; the valid ones are still judged
+        invalid = [n for n in dict.fromkeys(args.names) if not valid_name(ecosystem, n)]
+        names = [n for n in args.names if valid_name(ecosystem, n)]
         allow = load_allow_list(args.allow_list) if args.allow_list else EMPTY
         config = read_config(args.config, [], Path.cwd())
         internal = InternalNames(patterns=config.internal)
-        asks = any(internal.match(ecosystem, n) for n in args.names)
+        asks = any(internal.match(ecosystem, n) for n in names)
         offline = args.offline or _env_offline()
         client = HttpClient(net_config(args)) if asks and not offline else None
         if asks and offline:
@@ -93,14 +93,20 @@ class CheckNameCommand(Command):
                 context = ConfigContext.current(project=Path.cwd())
                 public = public_registries(client, context, config.public_registries)
             options = NameCheckOptions(allow_list=allow, internal=internal, public=public)
-            results = check_names(ecosystem, args.names, options)
+            results = check_names(ecosystem, names, options) if names else {}
         finally:
             if client is not None:
                 client.close()
+        reasons = dict.fromkeys(invalid, f"not a valid {ecosystem.value} package name")
+        for name, reason in reasons.items():
+            console.error(f"{name!r}: {reason}")
         if args.json:
-            console.print(dumps(_document(ecosystem, results, allow.allows)).rstrip("\n"))
+            document = _document(ecosystem, results, allow.allows, reasons)
+            console.print(dumps(document).rstrip("\n"))
         else:
-            _print_text(console, ecosystem, results, allow.allows)
+            _print_text(console, ecosystem, results, allow.allows, invalid=len(invalid))
+        if invalid:
+            return EXIT_ERROR
         return EXIT_FINDINGS if any(results.values()) else EXIT_OK
 
 
@@ -129,6 +135,8 @@ def _print_text(
     ecosystem: Ecosystem,
     results: dict[str, tuple[Finding, ...]],
     allowed: Allowed,
+    *,
+    invalid: int = 0,
 ) -> None:
     for name, findings in results.items():
         if findings:
@@ -145,11 +153,17 @@ def _print_text(
             console.print(f"{name}: ok (no finding)")
     flagged = sum(1 for findings in results.values() if findings)
     checks = ", ".join(NAME_CHECKS)
-    console.print(f"{flagged} of {len(results)} names with findings ({ecosystem.value}; {checks})")
+    rejected = f"; {invalid} invalid, not checked" if invalid else ""
+    console.print(
+        f"{flagged} of {len(results)} names with findings ({ecosystem.value}; {checks}){rejected}"
+    )
 
 
 def _document(
-    ecosystem: Ecosystem, results: dict[str, tuple[Finding, ...]], allowed: Allowed
+    ecosystem: Ecosystem,
+    results: dict[str, tuple[Finding, ...]],
+    allowed: Allowed,
+    invalid: dict[str, str],
 ) -> dict[str, Any]:
     # Findings use the same JSON shape as ``scan --json``: their packages form a graph of
     # their own (names only, no version, no root).
@@ -168,4 +182,5 @@ def _document(
             for name, findings in results.items()
             for popular in [_popularity(ecosystem, name)]
         ],
+        "invalid": [{"name": name, "reason": reason} for name, reason in invalid.items()],
     }

@@ -12,6 +12,7 @@ from auditor.cli.store_options import (
     choose_project,
     open_for_reading,
 )
+from auditor.core.errors import UsageError
 from auditor.outputs.graph_json import dumps
 
 
@@ -25,7 +26,11 @@ class DiffCommand(Command):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "ids", nargs="*", type=int, metavar="ID", help="snapshot ids (see auditor history)"
+            "args",
+            nargs="*",
+            metavar="ID|PATH",
+            help="up to two snapshot ids (see auditor history), and the project PATH as given "
+            "to auditor report (default: .); a number is an id (write ./3 for a folder named 3)",
         )
         add_json_option(parser)
         add_project_option(
@@ -40,12 +45,13 @@ class DiffCommand(Command):
         from auditor.store import SnapshotInfo, snapshots
         from auditor.store.diff import default_pair, diff_snapshots
 
+        ids, args.path = _ids_and_path(args.args)
         engine = open_for_reading(args)
         try:
             infos: tuple[SnapshotInfo, ...] = ()
-            if len(args.ids) < 2:
-                infos = snapshots(engine, choose_project(engine, args.project))
-            before, after = default_pair(infos, list(args.ids))
+            if len(ids) < 2:
+                infos = snapshots(engine, choose_project(engine, args.project, args.path))
+            before, after = default_pair(infos, ids)
             diff = diff_snapshots(engine, before, after)
         finally:
             engine.dispose()
@@ -54,3 +60,14 @@ class DiffCommand(Command):
         else:
             console.out.write(render_diff(diff))
         return EXIT_OK
+
+
+def _ids_and_path(values: list[str]) -> tuple[list[int], str]:
+    """Snapshot ids (numbers) and at most one PATH from ``diff``'s arguments."""
+    ids = [int(v) for v in values if v.isdigit()]
+    paths = [v for v in values if not v.isdigit()]
+    if len(ids) > 2:
+        raise UsageError(f"at most two snapshot ids, got {len(ids)}")
+    if len(paths) > 1:
+        raise UsageError(f"at most one PATH, got {len(paths)}: {', '.join(paths)}")
+    return ids, paths[0] if paths else "."

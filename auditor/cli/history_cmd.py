@@ -8,6 +8,7 @@ from auditor.cli.base import EXIT_OK, Command, Console
 from auditor.cli.options import add_json_option
 from auditor.cli.store_options import (
     add_db_option,
+    add_path_argument,
     add_project_option,
     choose_project,
     open_for_reading,
@@ -24,6 +25,7 @@ class HistoryCommand(Command):
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        add_path_argument(parser)
         add_project_option(
             parser,
             "the project to list (default: the current folder's project, or the only one)",
@@ -37,7 +39,7 @@ class HistoryCommand(Command):
 
         engine = open_for_reading(args)
         try:
-            project = choose_project(engine, args.project)
+            project = choose_project(engine, args.project, args.path)
             infos = snapshots(engine, project)
         finally:
             engine.dispose()

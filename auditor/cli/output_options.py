@@ -48,6 +48,15 @@ def add_destination_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="write every chosen format into DIR under its standard name (docs/outputs.md)",
     )
+    add_force_option(parser)
+
+
+def add_force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in the output folder that auditor did not write (refused otherwise)",
+    )
 
 
 def add_show_option(parser: argparse.ArgumentParser) -> None:
@@ -138,14 +147,19 @@ def check_destination(
 
 
 def deliver(
-    outputs: Sequence[Rendered], console: Console, *, output: str | None, folder: str | None
+    outputs: Sequence[Rendered],
+    console: Console,
+    *,
+    output: str | None,
+    folder: str | None,
+    force: bool = False,
 ) -> list[Path]:
     """Write each output to its file (or the single one to standard output)."""
     from auditor.core.fsutil import atomic_write
     from auditor.outputs.files import write_files
 
     if folder:
-        return write_files(outputs, Path(folder))
+        return write_files(outputs, Path(folder), force=force)
     if output:
         atomic_write(Path(output), outputs[0].text)
         return [Path(output)]

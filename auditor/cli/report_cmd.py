@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 from auditor.cli.audit_setup import add_audit_options, audit_request, report_problems
 from auditor.cli.base import Command, Console
 from auditor.cli.options import add_input_options
-from auditor.cli.output_options import add_document_options, add_format_option, document_request
+from auditor.cli.output_options import (
+    add_document_options,
+    add_force_option,
+    add_format_option,
+    document_request,
+)
 from auditor.cli.site_options import add_site_options, progress
 from auditor.cli.store_options import add_store_options
 from auditor.outputs.plugins import REPORT_DEFAULT
@@ -39,6 +44,7 @@ class ReportCommand(Command):
             default="auditor-report",
             help="directory for the report files (default: auditor-report)",
         )
+        add_force_option(parser)
         add_format_option(parser, default=",".join(REPORT_DEFAULT), sbom_only=False)
         add_document_options(parser)
         parser.add_argument("--quiet", action="store_true", help="print only errors")
@@ -72,6 +78,8 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         site=not args.no_site,
         site_snapshots=args.site_snapshots,
         snapshot_time=args.snapshot_time,
+        force=args.force,
+        commit=args.commit,
     )
 
 

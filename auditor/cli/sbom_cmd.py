@@ -86,7 +86,9 @@ class SbomCommand(Command):
             if setup is not None:
                 setup.close()
         outputs = render_all(formats, result, options)
-        written = deliver(outputs, console, output=args.output, folder=args.output_dir)
+        written = deliver(
+            outputs, console, output=args.output, folder=args.output_dir, force=args.force
+        )
         if written:
             console.err.write("auditor: wrote " + ", ".join(str(p) for p in written) + "\n")
         report_problems(result, console)

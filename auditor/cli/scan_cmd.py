@@ -62,7 +62,9 @@ class ScanCommand(Command):
         finally:
             setup.close()
         outputs = render_all(formats, result, options)
-        written = deliver(outputs, console, output=args.output, folder=args.output_dir)
+        written = deliver(
+            outputs, console, output=args.output, folder=args.output_dir, force=args.force
+        )
         if written:
             console.print(verdict(result))
             console.print("wrote " + ", ".join(str(p) for p in written))

@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -37,6 +38,21 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         help="file the snapshot under TIME (ISO 8601, or seconds since 1970) instead of now, "
         "to replay a project's history; its pages say when the advisory data is newer",
     )
+    parser.add_argument(
+        "--commit",
+        metavar="SHA",
+        type=parse_commit,
+        help="record SHA as the snapshot's git commit (a replay of files from that commit) "
+        "instead of asking git",
+    )
+
+
+def parse_commit(text: str) -> str:
+    """A git commit id: 7 to 64 hex digits (abbreviated, SHA-1 or SHA-256), lowercased."""
+    value = text.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{7,64}", value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a git commit id (7 to 64 hex digits)")
+    return value
 
 
 def _positive(text: str) -> int:

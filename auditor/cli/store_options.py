@@ -43,15 +43,37 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_path_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="the project, as given to auditor report: its store (.auditor/auditor.db there, "
+        "unless --db or $AUDITOR_DB) and its project name (default: .)",
+    )
+
+
+def project_folder(path: str) -> Path:
+    """The project folder a PATH names, the way ``report`` finds it (a file: its folder)."""
+    from auditor.pipeline.project import project_root
+
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file or directory")
+    return project_root([path])
+
+
 def open_for_reading(args: argparse.Namespace) -> Engine:
-    """The store ``history``/``diff`` read: ``--db``, ``$AUDITOR_DB`` or ./.auditor/."""
+    """The store ``history``/``diff`` read: ``--db``, ``$AUDITOR_DB``, or the default store
+    of the project PATH names (``PATH/.auditor/auditor.db``), as ``report PATH`` wrote it."""
     from auditor.store import open_store, resolve_url
 
-    return open_store(resolve_url(args.db, project_root=Path.cwd()), create_missing=False)
+    root = project_folder(getattr(args, "path", "."))
+    return open_store(resolve_url(args.db, project_root=root), create_missing=False)
 
 
-def choose_project(engine: Engine, requested: str | None) -> str:
-    """``--project``, else the current folder's project if stored, else the only one."""
+def choose_project(engine: Engine, requested: str | None, path: str = ".") -> str:
+    """``--project``, else PATH's project if stored, else the only one."""
     from auditor.pipeline.project import default_project_name, git_state
     from auditor.store import projects
 
@@ -62,7 +84,7 @@ def choose_project(engine: Engine, requested: str | None) -> str:
         return requested
     if not known:
         raise UsageError("the store has no snapshots yet")
-    here = Path.cwd()
+    here = project_folder(path)
     guess = default_project_name(here, git_state(here))
     if guess in known:
         return guess

@@ -9,6 +9,7 @@ typed getter can say exactly where a document is wrong, e.g.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -252,11 +253,26 @@ def _yaml() -> Any:
     return yaml
 
 
+@functools.cache
+def _yaml_loader() -> Any:
+    """The safe loader, with timestamps kept as the text they are written as.
+
+    YAML 1.1 turns an unquoted ``modified: 2023-11-08T05:13:00Z`` into a datetime, but every
+    format auditor reads spells times as RFC 3339 strings (OSV records are JSON first; the
+    PyPA database's YAML form leaves some unquoted): the same record must read the same in
+    either form. Built with the first YAML document, as PyYAML is imported.
+    """
+    yaml = _yaml()
+    safe: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: Any = type("_YamlLoader", (safe,), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", loader.construct_yaml_str)
+    return loader
+
+
 def yaml_value(text: str, path: str) -> Any:
     """The value of a YAML document with a safe loader; a ``LockfileError`` for an alias
     (``*name``): an alias is the node its anchor names, met a second time."""
-    yaml = _yaml()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = _yaml_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -11,13 +11,31 @@ from pathlib import Path
 from auditor.core.errors import AuditorError
 
 
+def umask() -> int:
+    """The process's umask, read without changing it where Linux says it (``os.umask``
+    can only be read by setting it, which races with threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory."""
+    """Write ``data`` to ``path`` through a temporary file in the same directory, with the
+    mode a new file gets from the umask (``mkstemp`` alone would leave it 0600, unreadable
+    to a web server or to the host user of a container)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            os.fchmod(fd, 0o666 & ~umask())
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()

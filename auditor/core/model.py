@@ -18,6 +18,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from auditor.core.errors import LockfileError, render_place
+from auditor.core.ordering import NoneFirst
 from auditor.core.redact import redact_text, redact_url
 
 
@@ -82,8 +83,8 @@ class SourceKind(str, enum.Enum):
     WORKSPACE = "workspace"
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Source:
+@dataclass(frozen=True, kw_only=True)
+class Source(NoneFirst):
     """The origin of a package. ``url`` never carries credentials (collectors redact)."""
 
     kind: SourceKind = SourceKind.REGISTRY
@@ -116,8 +117,8 @@ class Source:
 REGISTRY = Source()
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Location:
+@dataclass(frozen=True, kw_only=True)
+class Location(NoneFirst):
     """Where something was found: a file (as displayed) and a line or a key path."""
 
     path: str
@@ -138,8 +139,8 @@ def location_key(location: Location) -> tuple[str, int, str]:
     return (location.path, -1 if location.line is None else location.line, location.key or "")
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Hash:
+@dataclass(frozen=True, kw_only=True)
+class Hash(NoneFirst):
     """A content hash as ``algorithm`` (lowercase, e.g. ``sha256``) and lowercase hex value."""
 
     algorithm: str
@@ -199,8 +200,8 @@ class Package:
         )
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Root:
+@dataclass(frozen=True, kw_only=True)
+class Root(NoneFirst):
     """A project a lockfile describes (one per file, or one per workspace member).
 
     Roots are the starting points of "why is this here" paths; edges from a root lead to
@@ -221,8 +222,8 @@ def root_id(path: str, member: str | None = None) -> str:
     return f"root:{path}" if member is None else f"root:{path}#{member}"
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class Edge:
+@dataclass(frozen=True, kw_only=True)
+class Edge(NoneFirst):
     """``parent`` depends on ``child`` (package or root ids), because of ``requirement``."""
 
     parent: str
@@ -239,8 +240,8 @@ class Edge:
             object.__setattr__(self, "requirement", redact_text(self.requirement))
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class SkippedPackage:
+@dataclass(frozen=True, kw_only=True)
+class SkippedPackage(NoneFirst):
     """A dependency seen in a file that cannot become a locked package, with the reason."""
 
     ecosystem: Ecosystem
@@ -254,8 +255,8 @@ class SkippedPackage:
             object.__setattr__(self, name, redact_text(getattr(self, name)))
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
-class FileError:
+@dataclass(frozen=True, kw_only=True)
+class FileError(NoneFirst):
     """A file that could not be collected; the run goes on and is marked partial."""
 
     path: str

@@ -9,9 +9,10 @@ runs to a fixed point), and each requirement is bound to the package of that nam
 the same file (the one its specifier admits when several versions are pinned).
 
 Root edges: in a star (every package hung from the root), a root edge is kept only for
-packages nobody else requires; where the root edges came from a manifest (a ``Pipfile``),
-they are the project's real declarations and all stay. Anything a cycle would cut off from
-the root keeps its root edge.
+packages nobody else requires; where the root edges came from a manifest (a ``Pipfile``, the
+``.in`` input of pip-compile output), they are the project's real declarations and all stay,
+while the ``indirect`` ones (pins the manifest does not ask for) go once something requires
+their package. Anything a cycle would cut off from the root keeps its root edge.
 
 An unconditional requirement whose package the file does not pin at all is reported as
 missing (pip would install whatever is newest); a requirement under a marker is reported only
@@ -186,8 +187,11 @@ class _Completer:
 
     def _with_roots(self, root_edges: list[Edge], edges: set[Edge]) -> list[Edge]:
         has_parent = {e.child for e in edges}
-        star = {e.child for e in root_edges} >= {p.id for p in self.result.packages}
-        kept = [e for e in root_edges if not star or e.child not in has_parent]
+        declared = {e.child for e in root_edges if not e.indirect}
+        star = declared >= {p.id for p in self.result.packages}
+        # a root edge that only pins a version (pip-compile output read with its .in) is
+        # not needed once the package hangs from the one that requires it
+        kept = [e for e in root_edges if (not star and not e.indirect) or e.child not in has_parent]
         all_edges = [*kept, *edges]
         reachable = _reachable(self.roots, all_edges)
         by_child = {e.child: e for e in root_edges}

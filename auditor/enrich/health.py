@@ -17,6 +17,7 @@ from auditor.core.errors import SourceError
 from auditor.core.findings import PackageHealth
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem, Package
+from auditor.core.times import rfc3339
 from auditor.net.model import NetworkError
 from auditor.registries.lookup import Registries
 from auditor.registries.metadata import Project, RegistryClient, Release, is_prerelease
@@ -125,7 +126,7 @@ def _libyears(release: Release | None, latest: Release | None) -> float | None:
 
 
 def _iso(when: datetime | None) -> str | None:
-    return None if when is None else when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if when is None else rfc3339(when)
 
 
 def _norm(url: str) -> str:

@@ -20,6 +20,7 @@ from auditor.core.errors import UsageError
 from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult
+from auditor.core.times import rfc3339
 
 TOOL_NAME = "auditor"
 # Content-derived serials live in their own UUID namespace (uuid5 of this name).
@@ -121,4 +122,4 @@ def fixed_timestamp(flag: str | None, environ: Mapping[str, str]) -> datetime | 
 
 
 def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return rfc3339(moment)

@@ -1,7 +1,8 @@
 """Rendering the chosen formats and writing them under their standard file names.
 
 Every chosen format is rendered before anything is written, and each file is written
-atomically, so a failure never leaves half an output behind.
+atomically into an ``OutFolder`` (``auditor.core.outfolder``), so a failure never leaves
+half an output behind and no file auditor did not write is replaced.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.core.errors import UsageError
-from auditor.core.fsutil import atomic_write
+from auditor.core.outfolder import OutFolder
 from auditor.core.result import AuditResult
 from auditor.outputs import plugins
 from auditor.outputs.base import RenderOptions
@@ -44,9 +45,9 @@ def render_all(
     return [Rendered(format=f, text=f.render(result, options)) for f in formats]
 
 
-def write_files(outputs: Sequence[Rendered], folder: Path) -> list[Path]:
-    """Write each output into ``folder`` under its format's file name."""
-    written = [folder / item.format.filename for item in outputs]
-    for item, path in zip(outputs, written, strict=True):
-        atomic_write(path, item.text)
-    return written
+def write_files(outputs: Sequence[Rendered], folder: Path, *, force: bool = False) -> list[Path]:
+    """Write each output into ``folder`` under its format's file name (an ``OutFolder``:
+    never over a file auditor did not write, unless ``force``)."""
+    out = OutFolder(folder, force=force, flag="--output-dir")
+    out.write({item.format.filename: item.text for item in outputs})
+    return [folder / item.format.filename for item in outputs]

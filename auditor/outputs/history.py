@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from auditor.core.times import rfc3339_minutes
 from auditor.store.records import SnapshotInfo
 
 HISTORY_SCHEMA = "auditor.history/1"
@@ -96,7 +97,7 @@ def render_history(project: str, infos: Sequence[SnapshotInfo]) -> str:
         rows.append(
             (
                 str(info.id),
-                info.taken_at.strftime("%Y-%m-%d %H:%M"),
+                rfc3339_minutes(info.taken_at),
                 safe(info.git_commit or "-")[:10],
                 info.status.value,
                 f"{s.packages} ({s.direct}+{s.transitive})",

@@ -4,7 +4,10 @@ whose parents (and so whose fix plans' blockers) are unknown."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
 from auditor.core.findings import PackageHealth, UnknownRequirement, Unverified
 from auditor.core.model import CollectResult, Package
@@ -45,7 +48,7 @@ def parents_unknown(
             if len(others) > NAMED_PARENTS:
                 why = (
                     f"{result.path}: the requirements of {len(others)} of its pins could not "
-                    f"be looked up ({failed[others[0]]})"
+                    f"be looked up ({_common_cause(failed[pid] for pid in others)})"
                 )
                 out[package.id] = (UnknownRequirement(parent_id=None, reason=why),)
             elif others:
@@ -54,6 +57,32 @@ def parents_unknown(
                     for pid in others
                 )
     return out
+
+
+_REQUEST = re.compile(r"^(?:requirements unknown: )?[A-Z]+ (\S+): (.*)$")
+
+
+def _cause(reason: str) -> str:
+    """A lookup's failure as its host and cause, whichever request met it first: lookups
+    run concurrently, so the one refused outright and those "not sent" after it vary from
+    run to run, while what happened to the host does not."""
+    match = _REQUEST.match(reason)
+    if match is None:
+        return _bare(reason)
+    url, what = match.groups()
+    host = urlsplit(url).netloc
+    if what.startswith("not sent: "):
+        what = what.removeprefix("not sent: ").removeprefix(host).strip()
+        what = what.removeprefix("could not be reached earlier in this run").strip()
+        what = what.removeprefix("(").removesuffix(")") if what.startswith("(") else what
+    return f"{host}: {what.removesuffix(' (not retried)')}"
+
+
+def _common_cause(reasons: Iterable[str]) -> str:
+    """The most frequent cause (ties: the first in sorted order), so the line is the same
+    every run."""
+    counts = Counter(_cause(r) for r in reasons)
+    return min(counts, key=lambda cause: (-counts[cause], cause))
 
 
 def _bare(reason: str) -> str:

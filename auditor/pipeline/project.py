@@ -8,10 +8,12 @@ are never stored: only the repository's name is taken from them.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 
 _GIT_TIMEOUT = 10.0
 
@@ -63,6 +65,23 @@ def git_state(folder: Path, environ: Mapping[str, str] | None = None) -> GitStat
     )
 
 
+def commit_time(folder: Path) -> datetime | None:
+    """When the checkout's HEAD was committed (aware), or None when git cannot say."""
+    text = _git(folder, "log", "-1", "--format=%cI", "HEAD")
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def tracked(folder: Path, paths: Sequence[str]) -> bool:
+    """Whether every one of ``paths`` (relative to ``folder``, or absolute) is a file of
+    the checkout holding ``folder`` (in git's index); False when git cannot say."""
+    if not paths:
+        return False
+    return _git(folder, "ls-files", "--error-unmatch", "--", *paths) is not None
+
+
 def repo_name(remote_url: str) -> str | None:
     """``owner/repo.git`` style remotes (https, ssh, scp-like) → ``repo``."""
     tail = remote_url.strip().rstrip("/").replace(":", "/").rsplit("/", 1)[-1]
@@ -78,10 +97,41 @@ def project_root(paths: Sequence[str], cwd: Path | None = None) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def default_project_name(root: Path, git: GitState) -> str:
-    """The origin remote's repository name when ``root`` is the checkout's top, else the
-    folder's name."""
+def default_project_name(root: Path, git: GitState, *, mountinfo: str | None = None) -> str:
+    """The origin remote's repository name when ``root`` is the checkout's top; else, when
+    ``root`` is a folder mounted into a container (``docker run -v "$PWD:/work"``), the name
+    the folder has where it comes from, not the mount point's (``work``); else the folder's
+    name. ``mountinfo``: the text of /proc/self/mountinfo (read when not given)."""
     resolved = root.resolve()
     if git.remote_name and git.toplevel is not None and git.toplevel.resolve() == resolved:
         return git.remote_name
-    return resolved.name or str(resolved)
+    mounted = mount_source_name(resolved, _mountinfo() if mountinfo is None else mountinfo)
+    return mounted or resolved.name or str(resolved)
+
+
+def mount_source_name(folder: Path, mountinfo: str) -> str | None:
+    """The name of the folder a bind mount at ``folder`` shows, from the mount's root in
+    its source file system (field 4 of /proc/self/mountinfo: ``/home/me/shop`` for
+    ``-v /home/me/shop:/work``); None when ``folder`` is not such a mount point."""
+    found = None
+    for line in mountinfo.splitlines():
+        fields = line.split(" ")
+        if len(fields) < 5:
+            continue
+        source, mount_point = _unescape(fields[3]), _unescape(fields[4])
+        if mount_point == str(folder) and source not in ("", "/"):
+            found = PurePosixPath(source).name or None  # the last mount there is the one seen
+    return found
+
+
+def _unescape(field: str) -> str:
+    """mountinfo writes a space, tab, newline and backslash as octal escapes (``\\040``)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def _mountinfo() -> str:
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            return handle.read(1_000_000)
+    except OSError:
+        return ""

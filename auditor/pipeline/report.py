@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.core.errors import UsageError
 from auditor.core.findings import FindingKind, IgnoreRule, Severity
+from auditor.core.outfolder import OutFolder
 from auditor.core.result import AuditResult, Status
 from auditor.outputs import plugins
-from auditor.outputs.files import render_all, write_files
+from auditor.outputs.files import render_all
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.summary import render_summary
 from auditor.pipeline.audit import Collection, audit, collect_paths
@@ -35,6 +35,7 @@ from auditor.pipeline.exits import exit_code
 from auditor.pipeline.project import project_root
 from auditor.pipeline.setup import AuditRequest, prepare
 from auditor.pipeline.snapshot import SavedSnapshot, save_run
+from auditor.site import paths as site_paths
 
 if TYPE_CHECKING:
     from auditor.site.site import SiteSummary
@@ -57,6 +58,8 @@ class ReportRequest:
     site: bool = True  # render the HTML site
     site_snapshots: int = 20  # snapshots of each project with a page of their own
     snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
+    force: bool = False  # replace files in ``out`` that auditor did not write
+    commit: str | None = None  # the git commit to record (replays); None: ask git
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,8 +120,13 @@ def run_report(
     environ = os.environ if environ is None else environ
     say = progress or (lambda _text: None)
     out = request.out if cwd is None else cwd / request.out
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {request.out}: exists and is not a folder")
+    folder = OutFolder(out, force=request.force)
+    # before any work: a file of the folder the report would replace and did not write
+    names = [f.filename for f in request.formats]
+    folder.check(
+        names + (list(site_paths.ROOT_FILES) if request.site else []),
+        prefixes=(site_paths.FOLDERS if request.site else ()),
+    )
     paths = request.audit.paths
     if request.store:  # a store file that came with the checkout is refused before any work
         _check_store(_store_url(request.db, project_root(paths, cwd), environ))
@@ -137,9 +145,8 @@ def run_report(
         result = audit(collection, setup.options)
     finally:
         setup.close()
-    say("writing the report files")
     outputs = render_all(request.formats, result, options)
-    files = write_files(outputs, out)
+    report_files = {o.format.filename: o.text for o in outputs}
     # the summary file's text when it was written, else rendered for the terminal
     summary = next((o.text for o in outputs if o.format.name == "summary"), None)
     root = project_root(paths, cwd)
@@ -149,9 +156,18 @@ def run_report(
         say("saving the snapshot")
         url = _store_url(request.db, root, environ)
         snapshot = _save(run, url, request, environ)
+    site_files: dict[str, str] = {}
     site = None
     if request.site:
-        site = _publish_site(run, request, snapshot=snapshot, out=out, environ=environ, say=say)
+        site_files, projects = _build_site(
+            run, request, snapshot=snapshot, environ=environ, say=say
+        )
+    say("writing the report files")
+    folder.write({**report_files, **site_files})
+    if request.site:
+        from auditor.site.site import summarize
+
+        site = summarize(out, site_files, projects)
     return ReportResult(
         result=result,
         fail_on=fail_on,
@@ -162,7 +178,7 @@ def run_report(
             unknown=setup.settings.unknown_severity,
             strict=setup.settings.strict,
         ),
-        files=tuple(files),
+        files=tuple(out / name for name in report_files),
         summary=summary if summary is not None else render_summary(result),
         snapshot=snapshot,
         site=site,
@@ -198,21 +214,22 @@ def _save(run: _Run, url: str, request: ReportRequest, environ: Mapping[str, str
         result=run.result,
         ignores=run.ignores,
         taken_at=request.snapshot_time,
+        commit=request.commit,
         environ=environ,
     )
 
 
-def _publish_site(
+def _build_site(
     run: _Run,
     request: ReportRequest,
     *,
     snapshot: SavedSnapshot | None,
-    out: Path,
     environ: Mapping[str, str],
     say: Progress,
-) -> SiteSummary:
-    """Render the site into ``out`` from the store (or from this run alone without one)."""
-    from auditor.site.site import SiteOptions, render_site
+) -> tuple[dict[str, str], int]:
+    """The site's pages from the store (or from this run alone without one), and the
+    number of projects they show."""
+    from auditor.site.site import SiteOptions, build_site
     from auditor.store import open_store
 
     options = SiteOptions(snapshot_pages=request.site_snapshots)
@@ -225,4 +242,4 @@ def _publish_site(
             url = _store_url(request.db, run.root, environ)
         engine = open_store(url, create_missing=False)
         stack.callback(engine.dispose)
-        return render_site(engine, out, options, progress=say)
+        return build_site(engine, options, progress=say)

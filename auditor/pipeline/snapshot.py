@@ -18,8 +18,9 @@ from auditor.collectors.discovery import Target
 from auditor.collectors.inputs import display_path
 from auditor.core.findings import IgnoreRule
 from auditor.core.result import AuditResult
+from auditor.core.times import parse_rfc3339
 from auditor.pipeline.audit import Collection
-from auditor.pipeline.project import default_project_name, git_state
+from auditor.pipeline.project import commit_time, default_project_name, git_state, tracked
 
 if TYPE_CHECKING:
     from auditor.store.records import InputRecord, SuppressionRule
@@ -42,12 +43,20 @@ def save_run(
     result: AuditResult,
     ignores: tuple[IgnoreRule, ...] = (),
     taken_at: dt.datetime | None = None,
+    commit: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> SavedSnapshot:
     """Save one run into the store at ``url`` (created if missing) under ``project`` (None:
     the project's default name, from git or the folder ``root``). Findings of the previous
     snapshot that this run could not check are carried forward, unverified
-    (``auditor.pipeline.carry``)."""
+    (``auditor.pipeline.carry``).
+
+    The snapshot records ``commit`` when given (a replay names the commit its files come
+    from); else the checkout's commit and branch, but only when the files the run read are
+    part of that checkout (lockfiles copied into some other repository's folder say nothing
+    about its commit) and, for a replay filed under ``taken_at``, only when that commit
+    existed then (replaying old files kept in auditor's own checkout must not record
+    auditor's HEAD)."""
     from auditor.pipeline.carry import carry_forward
     from auditor.store import SnapshotMeta, open_store, save_snapshot, shown_url
     from auditor.store.queries import previous_findings
@@ -55,10 +64,16 @@ def save_run(
     git = git_state(root, environ)
     name = project or default_project_name(root, git)
     advisory_db, updated = advisory_identity(result)
+    inputs = input_records(collection.targets, collection)
+    git_commit, git_branch = git.commit, git.branch
+    if commit is not None:
+        git_commit, git_branch = commit, None
+    elif git_commit is not None and not _commit_of_the_files(root, inputs, taken_at):
+        git_commit, git_branch = None, None
     meta = SnapshotMeta(
-        git_commit=git.commit,
-        git_branch=git.branch,
-        inputs=input_records(collection.targets, collection),
+        git_commit=git_commit,
+        git_branch=git_branch,
+        inputs=inputs,
         advisory_db=advisory_db,
         advisory_db_updated_at=updated,
         suppressions=suppression_rules(ignores),
@@ -78,14 +93,28 @@ def save_run(
         engine.dispose()
 
 
+def _commit_of_the_files(
+    root: Path, inputs: Sequence[InputRecord], taken_at: dt.datetime | None
+) -> bool:
+    """Whether the checkout's HEAD is the commit of the files read: they are tracked, and
+    for a replay, HEAD was committed no later than the time the snapshot is filed under."""
+    if not tracked(root, [i.path for i in inputs]):
+        return False
+    if taken_at is None:
+        return True
+    committed = commit_time(root)
+    return committed is not None and committed <= taken_at
+
+
 def advisory_identity(result: AuditResult) -> tuple[str | None, dt.datetime | None]:
     """The advisory data a run used, as the store keeps it: ``name:location`` of each source
     (sorted, joined) and the oldest of their update times."""
     if not result.sources:
         return None, None
     identity = ", ".join(sorted(f"{s.name}:{s.location}" for s in result.sources))
-    times = [dt.datetime.fromisoformat(s.updated) for s in result.sources if s.updated]
-    return identity, min(times) if times else None
+    times = [parse_rfc3339(s.updated) for s in result.sources if s.updated]
+    known = [t for t in times if t is not None]
+    return identity, min(known) if known else None
 
 
 def suppression_rules(ignores: tuple[IgnoreRule, ...]) -> tuple[SuppressionRule, ...]:

@@ -20,6 +20,7 @@ from auditor.core.model import Ecosystem
 from auditor.core.redact import redact_url
 from auditor.net.client import HttpClient
 from auditor.registries.common import ConfiguredUrl
+from auditor.registries.goproxy import GoProxy
 from auditor.registries.metadata import (
     Memo,
     Project,
@@ -42,9 +43,12 @@ def escape_path(text: str) -> str:
 class GoProxyClient(RegistryClient):
     ecosystem: ClassVar[Ecosystem] = Ecosystem.GO
 
-    def __init__(self, http: HttpClient, proxy: ConfiguredUrl) -> None:
+    def __init__(
+        self, http: HttpClient, proxy: ConfiguredUrl, *, routing: GoProxy | None = None
+    ) -> None:
         self.http = http
         self.proxy = proxy
+        self.routing = routing  # which modules go to the proxy (GONOPROXY, GOPRIVATE)
         self._projects: Memo[str, Project | None] = Memo()
 
     @property
@@ -52,6 +56,9 @@ class GoProxyClient(RegistryClient):
         return self.proxy.shown
 
     def _url(self, module: str, tail: str) -> str:
+        reason = self.routing.private_reason(module) if self.routing is not None else None
+        if reason is not None:
+            raise SourceError(reason)
         return f"{self.proxy.url.rstrip('/')}/{quote(escape_path(module), safe='/!')}/@v/{tail}"
 
     def project(self, name: str) -> Project | None:

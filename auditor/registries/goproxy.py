@@ -7,8 +7,10 @@ kept as ``fallback``. An entry without a scheme means ``https://``, as for go.
 
 Resolution order: ``GOPROXY`` in the environment, then the go environment file that
 ``go env -w`` writes (``$GOENV``, else ``$XDG_CONFIG_HOME/go/env`` or ``~/.config/go/env``),
-then ``go env GOPROXY`` if go is installed. ``GONOPROXY`` (default ``GOPRIVATE``) lists module
-path patterns that bypass the proxy.
+then ``go env GOPROXY`` if go is installed, each variable on its own. ``GONOPROXY``
+(default ``GOPRIVATE``) lists module path patterns that bypass the proxy: such a module is
+never sent to it (auditor fetches nothing directly, so it is not looked up at all).
+``GONOSUMDB`` changes nothing: auditor never asks a checksum database.
 """
 
 from __future__ import annotations
@@ -40,10 +42,18 @@ class GoProxy:
         return self.proxies[0] if self.proxies else None
 
     def uses_proxy(self, module: str) -> bool:
-        """Whether the go command would ask the proxy for ``module``."""
+        """Whether the go command would ask the proxy for ``module``: never for one that
+        GONOPROXY (by default GOPRIVATE) names."""
         if not self.proxies:
             return False
         return not any(_matches_prefix(p, module) for p in self.private)
+
+    def private_reason(self, module: str) -> str | None:
+        """Why ``module`` must not be sent to the proxy, or None."""
+        if self.uses_proxy(module) or not self.proxies:
+            return None
+        names = "GONOPROXY" if self.private else "GOPROXY"
+        return f"{module} is a private module ({names} matches it): the proxy is not asked"
 
 
 def resolve_go(context: ConfigContext) -> GoProxy:
@@ -74,21 +84,31 @@ def resolve_go(context: ConfigContext) -> GoProxy:
 
 
 def _go_settings(context: ConfigContext) -> tuple[dict[str, str], str]:
+    """Each variable as the go command reads it: the environment first, then the file
+    ``go env -w`` writes, then ``go env`` itself; and where GOPROXY came from. Each is
+    resolved on its own: a GOPRIVATE set with ``go env -w`` holds with a GOPROXY from the
+    environment, as it does for go."""
     env = context.env
-    if env.get("GOPROXY", "").strip():
-        return {k: env.get(k, "") for k in _VARIABLES}, "GOPROXY"
+    values = {k: env[k].strip() for k in _VARIABLES if env.get(k, "").strip()}
+    origin = "GOPROXY" if "GOPROXY" in values else ""
     path = _go_env_file(context)
     if path is not None:
-        from_file = _read_go_env(path)
-        if from_file.get("GOPROXY", "").strip():
-            merged = {**from_file, **{k: env[k] for k in _VARIABLES if env.get(k)}}
-            return merged, f"{path} GOPROXY"
+        for key, value in _read_go_env(path).items():
+            if value.strip() and key not in values:
+                values[key] = value.strip()
+                if key == "GOPROXY":
+                    origin = f"{path} GOPROXY"
+    if "GOPROXY" in values:
+        return values, origin
     # never in the scanned tree: its go.mod could make go switch (and fetch) a toolchain
     output = context.run(["go", "env", *_VARIABLES], env, None)
     if output is None:
-        return {}, ""
+        return values, ""
     lines = output.splitlines() + [""] * len(_VARIABLES)
-    return dict(zip(_VARIABLES, (x.strip() for x in lines), strict=False)), "go env GOPROXY"
+    for key, value in zip(_VARIABLES, (x.strip() for x in lines), strict=False):
+        if value and key not in values:
+            values[key] = value
+    return values, "go env GOPROXY" if "GOPROXY" in values else ""
 
 
 def _go_env_file(context: ConfigContext) -> Path | None:

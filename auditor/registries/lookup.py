@@ -109,7 +109,7 @@ def configured_registries(
             )
         if urlsplit(proxy.url.url).scheme not in ("http", "https"):
             raise RegistryConfigError(f"the Go proxy {proxy.url.shown} is not an http(s) URL")
-        return GoProxyClient(http, proxy.url)
+        return GoProxyClient(http, proxy.url, routing=proxy)
 
     def pypi() -> RegistryClient:
         from auditor.registries.pipconf import resolve_python

@@ -22,6 +22,7 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from auditor.core.times import rfc3339_minutes
 from auditor.site.sanitize import render_markdown, safe_url
 
 NONE = "\u2013"  # an en dash: the value is not known or does not apply
@@ -60,7 +61,7 @@ def when(moment: dt.datetime | None) -> str:
     """``2024-05-01 02:00 UTC`` (times are stored in UTC)."""
     if moment is None:
         return NONE
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return rfc3339_minutes(moment) + " UTC"
 
 
 def day(moment: dt.datetime | dt.date | None) -> str:

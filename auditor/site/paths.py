@@ -7,24 +7,26 @@ plain, distinct name inside the site. Every path is checked against the output f
 before anything is written.
 
 The site is rendered in memory first and written only when every page rendered, each file
-through a temporary name and a rename. A manifest (``auditor-site.json``) lists the files
-the site wrote, so the next run removes pages that no longer exist (a pruned snapshot) and
-never anything else in the folder.
+through a temporary name and a rename, into an ``OutFolder`` (``auditor.core.outfolder``):
+its manifest lists the files auditor wrote, so the next run removes pages that no longer
+exist (a pruned snapshot), never replaces a file auditor did not write, and never removes
+anything else in the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from auditor.core.errors import AuditorError
+from auditor.core import outfolder
+from auditor.core.outfolder import OutFolder
 
-MANIFEST = "auditor-site.json"
+MANIFEST = outfolder.MANIFEST
+INDEX = "index.html"
+ROOT_FILES = (INDEX,)  # the site's files at the top of the folder
+FOLDERS = ("p",)  # and the folder every other page is in
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 SLUG_LENGTH = 40
 
@@ -79,60 +81,10 @@ def relative(from_page: str, to_page: str) -> str:
 
 def inside(out: Path, site_path: str) -> Path:
     """The file for ``site_path`` below ``out``; an error if it would land anywhere else."""
-    pure = PurePosixPath(site_path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise AuditorError(f"{out}: refusing to write outside the report folder: {site_path!r}")
-    base = out.resolve()
-    target = (base / Path(*pure.parts)).resolve()
-    if not target.is_relative_to(base):
-        raise AuditorError(f"{out}: refusing to write outside the report folder: {site_path!r}")
-    return target
+    return OutFolder(out).inside(site_path)
 
 
-def write_site(out: Path, files: Mapping[str, str]) -> None:
-    """Write every page, then remove the pages an earlier site wrote that are gone now."""
-    targets = {path: inside(out, path) for path in sorted(files)}
-    previous = _manifest(out)
-    try:
-        for path, target in targets.items():
-            _write(target, files[path])
-        for old in sorted(previous - files.keys()):
-            stale = inside(out, old)
-            if stale.is_file() and not stale.is_symlink():
-                stale.unlink()
-        _write(out.resolve() / MANIFEST, json.dumps({"files": sorted(files)}, indent=0) + "\n")
-    except OSError as exc:
-        raise AuditorError(f"{out}: cannot write the report site: {exc.strerror or exc}") from None
-
-
-def _manifest(out: Path) -> set[str]:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, list):
-        return set()
-    known = set()
-    for item in files:
-        if isinstance(item, str):
-            try:
-                inside(out, item)
-            except AuditorError:
-                continue  # a tampered manifest cannot make us delete outside the site
-            known.add(item)
-    return known
-
-
-def _write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink():
-        target.unlink()  # never write through a link planted in the output folder
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_site(out: Path, files: Mapping[str, str], *, force: bool = False) -> None:
+    """Write every page, then remove the pages an earlier site wrote that are gone now
+    (``auditor.core.outfolder``: never a file auditor did not write)."""
+    OutFolder(out, force=force).write(files)

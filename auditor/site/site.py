@@ -29,7 +29,7 @@ from auditor.site.snapshot import snapshot_pages
 from auditor.site.views import Links
 from auditor.store import projects
 
-INDEX = "index.html"
+INDEX = paths.INDEX
 SPARK_WEEKS = 26
 
 Progress = Callable[[str], None]
@@ -64,8 +64,31 @@ def render_site(
     options: SiteOptions | None = None,
     *,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> SiteSummary:
     """Render every project of the store into ``out`` and return what was written."""
+    files, count = build_site(engine, options, progress=progress)
+    paths.write_site(out, files, force=force)
+    return summarize(out, files, count)
+
+
+def summarize(out: Path, files: dict[str, str], projects: int) -> SiteSummary:
+    """What writing ``files`` (a site of ``projects`` projects) into ``out`` gave."""
+    return SiteSummary(
+        index=out / INDEX,
+        pages=len(files),
+        size=sum(len(text.encode("utf-8")) for text in files.values()),
+        projects=projects,
+    )
+
+
+def build_site(
+    engine: Engine,
+    options: SiteOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> tuple[dict[str, str], int]:
+    """Every page of the site (path → HTML) and the number of projects, in memory."""
     options = options or SiteOptions()
     say = progress or (lambda _text: None)
     files: dict[str, str] = {}
@@ -89,13 +112,7 @@ def render_site(
         )
     files[INDEX] = render("index.html", INDEX, title="Projects", crumbs=[], projects=rows)
     say(f"writing {len(files)} pages")
-    paths.write_site(out, files)
-    return SiteSummary(
-        index=out / INDEX,
-        pages=len(files),
-        size=sum(len(text.encode("utf-8")) for text in files.values()),
-        projects=len(rows),
-    )
+    return files, len(rows)
 
 
 def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, str]:

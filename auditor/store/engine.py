@@ -118,12 +118,26 @@ def create(db: DatabaseUrl, *, create_dirs: bool = True) -> Engine:
     if path is not None and create_dirs:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent.name == DEFAULT_DIR:
+                _ignore_in_git(path.parent)
         except OSError as exc:
             raise StoreError(f"{db.shown}: cannot create {path.parent}: {exc.strerror}") from None
     engine = sa.create_engine(db.url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+GITIGNORE = "# auditor's snapshot store: not part of the project\n*\n"
+
+
+def _ignore_in_git(folder: Path) -> None:
+    """``.auditor/`` inside a checkout must not make ``git status`` dirty: the folder gets
+    a ``.gitignore`` ignoring everything in it (itself included). One already there (a
+    project that commits its store, say) is left as it is."""
+    ignore = folder / ".gitignore"
+    if not ignore.exists() and not ignore.is_symlink():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

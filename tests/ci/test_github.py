@@ -213,6 +213,9 @@ def test_a_failed_report_job_is_status_error(
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "findings.json").write_text('{"status": "complete", "summary": {}}')
     (tmp_path / "out" / "results.sarif").write_text("{}")
+    (tmp_path / "out" / "auditor-files.json").write_text(
+        '{"files": ["findings.json", "results.sarif"]}'  # an earlier run wrote them
+    )
     code, outputs = report_step(tmp_path, "--paths", str(SMALL), "--config", "nope.toml")
     log = capsys.readouterr().out
     assert 0 == code

@@ -41,7 +41,7 @@ def test_json_output() -> None:
     result = run_cli(["check-name", "--json", "--ecosystem", "npm", "lodash", "crossenv"])
     assert 1 == result.code
     doc = json.loads(result.out)
-    assert ["schema", "ecosystem", "checks", "names"] == list(doc)
+    assert ["schema", "ecosystem", "checks", "names", "invalid"] == list(doc)
     assert "auditor.check-name/1" == doc["schema"]
     assert ["crossenv", "lodash"] == [n["name"] for n in doc["names"]]
     crossenv, lodash = doc["names"]
@@ -77,9 +77,9 @@ def test_allow_list(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["check-name", "x", "--ecosystem", "go"], "--ecosystem: expected pypi or npm, got 'go'"),
-        (["check-name", "a b", "--ecosystem", "npm"], "not a valid npm package name: 'a b'"),
-        (["check-name", "@x/", "--ecosystem", "npm"], "not a valid npm package name: '@x/'"),
-        (["check-name", "x-", "--ecosystem", "pypi"], "not a valid PyPI package name: 'x-'"),
+        (["check-name", "a b", "--ecosystem", "npm"], "'a b': not a valid npm package name"),
+        (["check-name", "@x/", "--ecosystem", "npm"], "'@x/': not a valid npm package name"),
+        (["check-name", "x-", "--ecosystem", "pypi"], "'x-': not a valid PyPI package name"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:
@@ -127,3 +127,19 @@ def test_internal_names_on_the_public_registry(
     assert 0 == offline.code
     assert [] == http_server.requests
     assert "internal names were not looked up on the public registry (offline)" in offline.err
+
+
+def test_one_invalid_name_does_not_stop_the_others() -> None:
+    """``check-name a b c`` with one invalid name judges the valid ones (the typosquat is
+    still found) and reports the invalid one on its own line; exit 2, as for any input
+    that could not be read."""
+    result = run_cli(["check-name", "reqeusts", "a b", "requests", "--ecosystem", "pypi"])
+    assert 2 == result.code
+    assert "auditor: error: 'a b': not a valid PyPI package name\n" == result.err
+    assert "reqeusts: medium typosquat: reqeusts looks like requests" in result.out
+    assert "requests: ok (popular:" in result.out
+    assert result.out.rstrip().endswith("; 1 invalid, not checked")
+    as_json = run_cli(["check-name", "reqeusts", "a b", "--ecosystem", "pypi", "--json"])
+    document = json.loads(as_json.out)
+    assert ["reqeusts"] == [n["name"] for n in document["names"]]
+    assert [{"name": "a b", "reason": "not a valid PyPI package name"}] == document["invalid"]

@@ -63,10 +63,11 @@ def test_a_registry_outage_leaves_flat_lockfile_plans_unverified(
     django = next(p for p in doc["fix_plans"] if p["name"] == "django")
     assert None is django["compatible"]
     [unknown] = django["unknown"]
+    # Lookups run concurrently (which one meets the refusal first varies): the line names the
+    # host and its cause, the same every run.
     assert unknown["reason"].endswith(
-        "Pipfile.lock: the requirements of 184 of its pins could not be looked up (requirements "
-        f"unknown: GET http://127.0.0.1:{CLOSED_PORT}/simple/amqp/: connection failed: "
-        "connection refused (not retried))"
+        "Pipfile.lock: the requirements of 184 of its pins could not be looked up "
+        f"(127.0.0.1:{CLOSED_PORT}: connection failed: connection refused)"
     )
     assert "edges filled in" not in result.err
     assert 1 == sum("registry lookups failed" in line for line in result.err.splitlines())

@@ -195,7 +195,7 @@ def test_bad_environment_flags(
     with pytest.raises(SystemExit) as info:
         run_cli(["scan", *args, str(PROJECT)])
     assert 2 == info.value.code
-    assert f"auditor: error: auditor scan: {message}\n" == capsys.readouterr().err
+    assert f"auditor: error: scan: {message}\n" == capsys.readouterr().err
 
 
 @pytest.mark.slow

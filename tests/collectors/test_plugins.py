@@ -8,17 +8,18 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.collectors import plugins
 from auditor.collectors.base import Collector
-from auditor.core.errors import LockfileError
-from tests.support import FIXTURES, case_bounds, collect_text, run_cli
+from tests.collectors.seeds import SeedGroup, seed_groups
+from tests.fuzzing import MUTATION, clean_error, mutate
+from tests.support import FIXTURES, case_bounds, run_cli
 
-# Per mutated file: measured at most 0.30 s of CPU and 7 MB above the process's memory at
-# the start of the case (900 cases, 15 collectors, real files up to 700 KB); ten times that
-# is a blow-up.
+# Per mutated file: measured at most 0.48 s of CPU and 12 MB above the process's memory at
+# the start of the case (525 cases, 35 format versions of 15 collectors, real files up to
+# 830 KB); several times that is a blow-up.
 FUZZ_SECONDS, FUZZ_PEAK_MB = 3.0, 100.0
 
 DOCS = Path(__file__).parents[2] / "docs" / "formats.md"
@@ -45,17 +46,6 @@ def test_collector_has_fixtures_readme_and_docs_row(name: str) -> None:
     )
 
 
-def _expect_clean_failure(collector: Collector, text: str, shown: str, root: Path) -> None:
-    message = None
-    try:
-        collect_text(collector, text, shown, root)
-    except LockfileError as exc:
-        message = str(exc)
-    if message is not None:
-        assert message.startswith(shown), message
-        assert "\n" not in message
-
-
 @functools.cache
 def _junk() -> str:
     """10 MB of seeded junk, built once for every collector (building it takes seconds)."""
@@ -69,7 +59,7 @@ def test_empty_and_junk_input_fail_cleanly(name: str, tmp_path: Path) -> None:
     collector = plugins.get(name)
     shown = main_real_files(collector)[0].name
     for text in ("", "\n\n", _junk(), "\x7f" * 100, "[[[[" * 50_000, "{" * 100_000):
-        _expect_clean_failure(collector, text, shown, FIXTURES / name)
+        clean_error(collector, text, shown, FIXTURES / name)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -81,9 +71,7 @@ def test_truncated_real_files_fail_cleanly(name: str) -> None:
         # 40 cuts, fewer for big files (YAML parses slowly): about 4 MB parsed per file
         cuts = max(8, min(40, 4_000_000 // max(len(text), 1)))
         for cut in range(1, cuts):
-            _expect_clean_failure(
-                collector, text[: len(text) * cut // cuts], path.name, path.parent
-            )
+            clean_error(collector, text[: len(text) * cut // cuts], path.name, path.parent)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -98,39 +86,39 @@ def test_cli_reports_junk_in_one_line_with_exit_2(name: str, tmp_path: Path) -> 
     assert "Traceback" not in result.err
 
 
-_MUTATION = st.tuples(
-    st.sampled_from(["truncate", "delete", "insert", "replace", "duplicate"]),
-    st.floats(0, 1),
-    st.floats(0, 1),
-    st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
-)
+def test_every_collector_and_format_version_has_fuzz_seeds() -> None:
+    """Each registered collector has seed groups, the versions the issue named among them:
+    pnpm 5.3, 5.4, 6.0, 9.0 and its two-document form, package-lock 1 to 3, yarn classic
+    and berry."""
+    groups = {g.id for g in seed_groups()}
+    assert set(NAMES) == {g.collector for g in seed_groups()}
+    for version in ("5.3", "5.4", "6.0", "9.0", "two-documents"):
+        assert f"pnpm-lock:{version}" in groups
+    for version in ("1", "2", "3"):
+        assert f"npm-package-lock:{version}" in groups
+    assert {"yarn-lock:classic", "yarn-lock:10"} <= groups
 
 
-def _mutate(text: str, mutation: tuple[str, float, float, str]) -> str:
-    kind, a, b, insert = mutation
-    i = int(a * len(text))
-    j = min(len(text), i + int(b * 200))
-    if kind == "truncate":
-        return text[:i]
-    if kind == "delete":
-        return text[:i] + text[j:]
-    if kind == "insert":
-        return text[:i] + insert + text[i:]
-    if kind == "replace":
-        return text[:i] + insert + text[j:]
-    return text[:j] + text[i:j] + text[j:]
+# Every (collector, format version) group gets a quarter of the profile's examples: about
+# 550 cases in CI, 44,000 in the long run (docs/testing.md).
+GROUP_EXAMPLES = max(15, settings().max_examples // 4)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("group", seed_groups(), ids=lambda g: g.id)
+@settings(max_examples=GROUP_EXAMPLES)
 @given(data=st.data())
-def test_fuzz_mutated_real_files_raise_only_lockfile_errors(name: str, data: st.DataObject) -> None:
-    """Hypothesis mutates real fixtures; the collector never raises anything else."""
-    collector = plugins.get(name)
-    path = data.draw(st.sampled_from(main_real_files(collector)))
+def test_fuzz_mutated_real_files_raise_only_lockfile_errors(
+    group: SeedGroup, data: st.DataObject
+) -> None:
+    """Hypothesis mutates the real files of every format version of every collector; the
+    collector parses the result or raises one LockfileError line, never anything else, and
+    stays within the case's time and memory bounds."""
+    collector = plugins.get(group.collector)
+    path = data.draw(st.sampled_from(group.files))
     text = path.read_text()
-    mutations = data.draw(st.lists(_MUTATION, min_size=1, max_size=4))
+    mutations = data.draw(st.lists(MUTATION, min_size=1, max_size=4))
     for mutation in mutations:
-        text = _mutate(text, mutation)
+        text = mutate(text, mutation)
     with case_bounds(seconds=FUZZ_SECONDS, peak_mb=FUZZ_PEAK_MB):
-        _expect_clean_failure(collector, text, path.name, path.parent)
+        clean_error(collector, text, path.name, path.parent)

@@ -182,6 +182,20 @@ def test_build_is_pinned_and_reproducible() -> None:
         assert f"org.opencontainers.image.{key}=" in labels
 
 
+def test_the_image_has_git_for_the_mounted_checkout() -> None:
+    """The runtime stage installs git (pinned, no recommends, apt lists removed) and
+    trusts /work, where the host's checkout is mounted under another user's ownership:
+    without it, snapshots would record no commit and every project would be "work"."""
+    runtime = stages(DOCKERFILE.read_text())[1][-1]
+    pinned = {a.partition("=")[0]: a.partition("=")[2] for a in runtime.all("ARG")}
+    assert re.fullmatch(r"1:2\.\d+\.\d+-[\w.+~]+", pinned["GIT_VERSION"])
+    run = " ".join(runtime.all("RUN"))
+    assert 'apt-get install -y --no-install-recommends "git=${GIT_VERSION}"' in run
+    assert "rm -rf /var/lib/apt/lists/*" in run
+    assert "git config --system --add safe.directory /work" in run
+    assert run.index("safe.directory") < run.index("useradd")  # set before USER drops root
+
+
 def test_dockerignore_sends_only_what_the_build_copies() -> None:
     """Everything is ignored except the files the Dockerfile copies, which exist."""
     rules = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,25 +14,16 @@ from auditor.pipeline.project import (
     project_root,
     repo_name,
 )
-from tests.support import FIXTURES
+from tests.support import FIXTURES, commit_all, git
 
 PIPFILE_DIR = FIXTURES / "pipfile-lock/real/pypa__pipenv__examples"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
 def make_repo(folder: Path) -> str:
     folder.mkdir(parents=True, exist_ok=True)
-    git(folder, "init", "-q", "-b", "trunk")
     (folder / "Pipfile.lock").write_text((PIPFILE_DIR / "Pipfile.lock").read_text())
-    git(folder, "add", "-A")
-    git(folder, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "x")
-    return git(folder, "rev-parse", "HEAD")
+    return commit_all(folder, branch="trunk")
 
 
 @needs_git
@@ -96,3 +86,26 @@ def test_project_root(tmp_path: Path) -> None:
     assert tmp_path == project_root([str(lock)])
     assert tmp_path == project_root([str(tmp_path)])
     assert tmp_path == project_root([], cwd=tmp_path)
+
+
+# A container's /proc/self/mountinfo: the project mounted with ``-v /home/me/my shop:/work``
+# (the space written \040).
+MOUNTINFO = """\
+612 540 0:52 / / ro,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/l
+613 612 0:55 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw
+640 612 253:1 /home/me/my\\040shop /work rw,relatime - ext4 /dev/vda1 rw
+"""
+
+
+def test_a_mounted_folder_is_named_as_it_is_where_it_comes_from() -> None:
+    """In the Docker image the project is /work: without a git remote to name it, its name
+    is the mounted folder's own ("my shop"), not "work"; a folder that is not a mount
+    point keeps its name, and a remote still wins."""
+    work = Path("/work")
+    assert "my shop" == default_project_name(work, GitState(), mountinfo=MOUNTINFO)
+    assert "sub" == default_project_name(work / "sub", GitState(), mountinfo=MOUNTINFO)
+    assert "work" == default_project_name(work, GitState(), mountinfo="")
+    remote = GitState(commit="a" * 40, toplevel=work, remote_name="shop")
+    assert "shop" == default_project_name(work, remote, mountinfo=MOUNTINFO)
+    # the root of the container's own file system is not a mounted project folder
+    assert "/" == default_project_name(Path("/"), GitState(), mountinfo=MOUNTINFO)

@@ -60,10 +60,8 @@ def test_the_job_writes_saves_renders_and_says_so(tmp_path: Path) -> None:
     assert summary["by_severity"] == {s.value: n for s, n in counts.by_severity}
     assert [s.value for s in reversed(Severity)] == [s.value for s, _ in counts.by_severity]
     assert done.file("results.sarif") == out / "results.sarif"
-    assert ["collecting lockfiles", "auditing 1 lockfile(s)", "writing the report files"] == (
-        stages[:3]
-    )
-    assert "saving the snapshot" in stages
+    assert ["collecting lockfiles", "auditing 1 lockfile(s)", "saving the snapshot"] == (stages[:3])
+    assert "writing the report files" == stages[-1]  # files and site together, at the end
     again = run_report(request(tmp_path, project="shop"))
     assert again.snapshot is not None
     assert 2 == again.snapshot.id
@@ -89,7 +87,9 @@ def test_only_the_chosen_files_and_no_site(tmp_path: Path) -> None:
     assert [tmp_path / "out" / "findings.json"] == list(done.files)
     assert (None, None) == (done.site, done.snapshot)
     assert "status:" in done.summary
-    assert ["findings.json"] == sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert ["auditor-files.json", "findings.json"] == sorted(
+        p.name for p in (tmp_path / "out").iterdir()
+    )
 
 
 def test_a_broken_lockfile_is_in_the_result_not_raised(tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ from datetime import datetime, timezone
 
 import pytest
 
+from auditor.core.errors import SourceError
 from auditor.net.client import HttpClient
 from auditor.registries.common import ConfiguredUrl
 from auditor.registries.golang import GoProxyClient, escape_path, parse_requires
+from auditor.registries.goproxy import GoProxy
 from tests.httpserver import HttpTestServer, Reply, json_reply, quick_config
 
 MODULE = "github.com/Azure/go-autorest"
@@ -73,3 +75,26 @@ def test_escape_path() -> None:
     """Upper-case letters are escaped with '!'."""
     assert ESCAPED == escape_path(MODULE)
     assert [] == parse_requires("module x\n")
+
+
+def test_private_modules_are_never_sent_to_the_proxy(http_server: HttpTestServer) -> None:
+    """GOPRIVATE (or GONOPROXY) names modules the go command never asks the proxy for:
+    the client refuses them with the reason before any request, and still asks for the
+    others."""
+    http_server.route("GET", "/golang.invalid/x/text/@v/list", Reply(body=b"v0.3.0\n"))
+    proxy = ConfiguredUrl(url=http_server.url, origin="GOPROXY")
+    routing = GoProxy(proxies=(proxy,), fallback="direct", private=("*.corp.invalid",))
+    client = GoProxyClient(HttpClient(quick_config()), proxy, routing=routing)
+    for call in (
+        lambda: client.project("git.corp.invalid/team/billing"),
+        lambda: client.release("git.corp.invalid/team/billing", "v1.2.0"),
+        lambda: client.requirements("git.corp.invalid/team/billing", "v1.2.0"),
+    ):
+        with pytest.raises(SourceError) as info:
+            call()
+        assert (
+            "git.corp.invalid/team/billing is a private module (GONOPROXY matches it): the "
+            "proxy is not asked"
+        ) == str(info.value)
+    assert client.project("golang.invalid/x/text") is not None
+    assert ["/golang.invalid/x/text/@v/list"] == [r.path for r in http_server.requests]

@@ -67,6 +67,23 @@ def test_go_env_file_is_read(world: World) -> None:
         resolve_go(world.context())
 
 
+def test_each_variable_is_read_on_its_own(world: World) -> None:
+    """GOPROXY in the environment, GOPRIVATE set with ``go env -w``: go uses both, and so
+    does auditor (it used to drop the file's GOPRIVATE once GOPROXY came from the
+    environment, and send private module paths to the proxy)."""
+    world.env["GOPROXY"] = PROXY
+    world.write("home/.config/go/env", "GOPROXY=https://other.invalid\nGOPRIVATE=*.corp.invalid\n")
+    go = resolve_go(world.context())
+    assert ([PROXY], "GOPROXY", ("*.corp.invalid",)) == (
+        [p.url for p in go.proxies],
+        go.origin,
+        go.private,
+    )
+    assert not go.uses_proxy("git.corp.invalid/team/billing")
+    world.env["GONOPROXY"] = "none"  # GONOPROXY wins over GOPRIVATE, as for go
+    assert resolve_go(world.context()).uses_proxy("git.corp.invalid/team/billing")
+
+
 def test_fallback_asks_go(world: World) -> None:
     """Nothing configured: `go env GOPROXY GONOPROXY GOPRIVATE` answers."""
     answer = f"{PROXY},direct\\n\\n*.corp.invalid\\n"

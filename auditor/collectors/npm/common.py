@@ -9,6 +9,8 @@ every collector.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
@@ -168,6 +170,46 @@ def integrity_hashes(text: str | None) -> frozenset[Hash]:
     if not text:
         return frozenset()
     return frozenset(h for h in (parse_hash(part) for part in text.split()) if h is not None)
+
+
+_SRI_BYTES = {"sha1": 20, "sha256": 32, "sha384": 48, "sha512": 64}
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+
+
+def integrity_problem(text: str) -> str | None:
+    """Why no tarball can match an SRI ``integrity`` string (``sha512-<base64>``), or None.
+
+    yarn and npm check a downloaded tarball against it; a digest that is not the base64 of
+    its algorithm's digest size (cut short, run into other text) can never match, and the
+    install fails. One well-formed digest among several is enough."""
+    parts = text.split()
+    for part in parts:
+        algorithm, _, rest = part.partition("-")
+        digest = rest.split("?", 1)[0]
+        size = _SRI_BYTES.get(algorithm)
+        if size is not None and _BASE64.fullmatch(digest) and _decoded_size(digest) == size:
+            return None
+    if not parts:
+        return None
+    return f"integrity {clip(parts[0])} is not a sha1/sha256/sha384/sha512 digest in base64"
+
+
+def _decoded_size(digest: str) -> int:
+    try:
+        return len(base64.b64decode(digest, validate=True))
+    except (binascii.Error, ValueError):
+        return -1
+
+
+def fragment_problem(resolved: str) -> str | None:
+    """Why no tarball can match the sha1 yarn appends to a tarball URL (``...tgz#<sha1>``):
+    yarn checks the download against it, so one that is not 40 hex digits fails it."""
+    if is_git_spec(resolved) or "#" not in resolved or _SCHEME.match(resolved) is None:
+        return None
+    fragment = resolved.rsplit("#", 1)[1]
+    if not fragment or re.fullmatch(r"[0-9a-fA-F]{40}", fragment):
+        return None
+    return f"the sha1 after '#' in {clip(resolved)} is not 40 hex digits"
 
 
 def unversioned(name: str, requirement: str, source: Source, location: Location) -> SkippedPackage:

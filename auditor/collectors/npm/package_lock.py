@@ -183,8 +183,6 @@ def _link(key: str, entry: Doc, location: Location) -> Node:
 
 def _installed(key: str, entry: Doc, location: Location) -> Node:
     name = entry.opt_string("name") or _folder_name(key)
-    if not valid_name(name):
-        entry.fail(f"invalid package name {clip(name)}")
     resolved = entry.opt_string("resolved")
     version = entry.opt_string("version")
     if resolved:
@@ -212,7 +210,16 @@ def _installed(key: str, entry: Doc, location: Location) -> Node:
     # npm reads a folder's own devDependencies (workspaces, file: targets) but never
     # those of packages it installs from elsewhere
     node.deps = declared_deps(entry, dev=_is_folder(key))
+    node.problem = _name_problem(name)
     return node
+
+
+def _name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a package's name. npm reads the rest of such a lockfile (npm
+    ls marks the entry invalid), so the entry is skipped with this reason."""
+    if valid_name(name):
+        return None
+    return f"invalid package name {clip(name)}: npm cannot install it, the entry is ignored"
 
 
 def _workspace_patterns(root_entry: Doc) -> list[str]:
@@ -274,8 +281,6 @@ def _read_v1(path: str, table: Doc | None, lines: _Lines) -> dict[str, Node]:
 
 
 def _v1_node(key: str, name: str, entry: Doc, location: Location) -> Node:
-    if not valid_name(name):
-        entry.fail(f"invalid package name {clip(name)}")
     text = entry.string("version")
     resolved = entry.opt_string("resolved")
     alias = alias_target(text)
@@ -302,6 +307,7 @@ def _v1_node(key: str, name: str, entry: Doc, location: Location) -> Node:
         ),
     )
     node.deps = [Dep(name=n, spec=s) for n, s in string_map(entry, "requires")]
+    node.problem = _name_problem(name)
     return node
 
 

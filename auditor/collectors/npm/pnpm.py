@@ -81,16 +81,44 @@ class PnpmLockCollector(Collector):
 
     def sniff(self, text: str) -> bool:
         for line in text.lstrip("\ufeff").splitlines()[:20]:
-            if line.strip() and not line.lstrip().startswith("#"):
+            if line.strip() and not line.lstrip().startswith("#") and line.rstrip() != "---":
                 return line.startswith("lockfileVersion:")
         return False
 
     def collect(self, file: InputFile, reader: FileReader) -> CollectResult:
-        doc = load_yaml(file)
+        text = main_document(file.text)
+        if text is None:  # only pnpm's env document: pnpm reads no lockfile from it
+            return CollectResult(path=file.path, collector=self.name, ecosystem=self.ecosystem)
+        main = InputFile(path=file.path, text=text)
+        doc = load_yaml(main)
         if doc.value is None:
             raise LockfileError(file.path, "file has only comments, expected a pnpm lockfile")
         doc.mapping()
-        return _Lockfile(file, doc).collect(self.name)
+        return _Lockfile(main, doc).collect(self.name)
+
+
+_DOCUMENT_START = "---\n"
+_DOCUMENT_SEPARATOR = "\n---\n"
+
+
+def main_document(text: str) -> str | None:
+    """The lockfile document of a ``pnpm-lock.yaml``, read as pnpm reads it.
+
+    pnpm 10 may write two YAML documents: its env lockfile (``configDependencies``, the
+    package manager itself) and then the lockfile, each started by ``---``. pnpm takes the
+    text after the first ``\\n---\\n`` following a leading ``---`` as the lockfile, or none
+    when that separator is missing; without a leading ``---`` the whole text is the
+    lockfile. The env document's lines are kept as blank lines, so lines still number as
+    in the file. None: there is no lockfile document.
+    """
+    normalized = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if not normalized.startswith(_DOCUMENT_START):
+        return text
+    cut = normalized.find(_DOCUMENT_SEPARATOR, len(_DOCUMENT_START))
+    if cut < 0:
+        return None
+    head = normalized[: cut + len(_DOCUMENT_SEPARATOR)]
+    return "\n" * head.count("\n") + normalized[cut + len(_DOCUMENT_SEPARATOR) :]
 
 
 class _Lockfile:

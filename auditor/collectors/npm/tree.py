@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.collectors.npm.common import Dep, Resolved, unversioned
+from auditor.collectors.npm.common import Dep, Resolved, clip, unversioned
 from auditor.core.graph import edge_sort_key
 from auditor.core.model import (
     REGISTRY,
@@ -23,6 +23,8 @@ from auditor.core.model import (
     Package,
     Root,
     SkippedPackage,
+    Source,
+    SourceKind,
 )
 
 ROOT_KEY = ""
@@ -43,6 +45,7 @@ class Node:
     deps: list[Dep] = field(default_factory=list)
     link: str | None = None  # target key for a link entry
     root: Root | None = None  # set for the project root and workspace members
+    problem: str | None = None  # why the entry cannot be a package (it is skipped)
 
 
 def parent_folder(key: str) -> str | None:
@@ -143,14 +146,26 @@ def _add_package(
     node: Node, packages: dict[str, Package], skipped: dict[tuple[str, str], SkippedPackage]
 ) -> str | None:
     origin = node.origin or Resolved(source=REGISTRY)
-    if not node.version:
+    if node.problem is not None:
+        skip = SkippedPackage(
+            ecosystem=Ecosystem.NPM,
+            name=clip(node.name)[1:-1],
+            requirement=f"{clip(node.name)[1:-1]}@{node.version or node.spec}",
+            reason=node.problem,
+            location=node.location,
+        )
+        skipped.setdefault((skip.name, skip.requirement), skip)
+        return None
+    if not node.version and not _is_pinned_git(origin.source):
         skip = unversioned(node.name, f"{node.name}@{node.spec}", origin.source, node.location)
         skipped.setdefault((skip.name, skip.requirement), skip)
         return None
     package = Package(
         ecosystem=Ecosystem.NPM,
         name=node.name,
-        version=node.version,
+        # npm 6 recorded no version for a git dependency (lockfileVersion 1): the commit
+        # in its source identifies it, as npm ls and osv-scanner list it
+        version=node.version or "",
         source=origin.source,
         hashes=node.hashes | origin.hashes,
         scopes=node.scopes,
@@ -159,6 +174,10 @@ def _add_package(
     known = packages.get(package.id)
     packages[package.id] = package if known is None else known.merged_with(package)
     return package.id
+
+
+def _is_pinned_git(source: Source) -> bool:
+    return source.kind is SourceKind.GIT and bool(source.reference)
 
 
 def _inferred_root_edges(

@@ -25,8 +25,10 @@ from auditor.collectors.npm.common import (
     classify,
     clip,
     declared_deps,
+    fragment_problem,
     git_source,
     integrity_hashes,
+    integrity_problem,
     is_git_spec,
     split_spec,
     unversioned,
@@ -143,6 +145,7 @@ def _classic_entry(
             )
     version = _string(path, entry, "version", required=True)
     resolved = _string(path, entry, "resolved")
+    _check_digests(path, entry, resolved)
     origin = classify(resolved, real) if resolved else _origin_from_keys(entry.keys)
     location = Location(path=path, line=entry.line, key=head)
     if not version:
@@ -157,6 +160,23 @@ def _classic_entry(
         found_in=(location,),
     )
     return package, None, origin
+
+
+def _check_digests(path: str, entry: Entry, resolved: str | None) -> None:
+    """yarn checks what it downloads against ``integrity`` and the sha1 of a tarball URL:
+    one that no tarball can match (a lock cut short, text run into it) fails the install,
+    so the file is refused, naming the line."""
+    integrity = _string(path, entry, "integrity")
+    problem = integrity_problem(integrity) if integrity else None
+    field = "integrity"
+    if problem is None and resolved:
+        problem, field = fragment_problem(resolved), "resolved"
+    if problem is not None:
+        raise LockfileError(
+            path,
+            f"{problem}, so no tarball can match it: yarn refuses to install {clip(entry.keys[0])}",
+            line=entry.fields.lines.get(field, entry.line),
+        )
 
 
 def _origin_from_keys(keys: Iterable[str]) -> Resolved:

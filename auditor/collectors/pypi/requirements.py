@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from packaging.specifiers import SpecifierSet
 
 from auditor.collectors.base import Collector, FileReader, InputFile
+from auditor.collectors.pypi.requirements_in import compile_input
 from auditor.collectors.pypi.requirements_syntax import (
     ENV_VAR,
     Kind,
@@ -37,6 +38,7 @@ from auditor.collectors.pypi.requirements_syntax import (
     allows,
     break_args_options,
     guess_name,
+    hash_problem,
     logical_lines,
     looks_like_requirements,
     parse_options,
@@ -180,10 +182,11 @@ class _Walk:
         try:
             options = parse_options(option_text)
         except OptionError as exc:
-            name = guess_name(args) if args else ""
-            reason = f"{exc} (pip rejects this line)" if exc.rejected else str(exc)
-            self.skip(name, line.body, reason, file, line)
-            return None
+            # pip refuses the whole file for one such line: so does auditor (the other
+            # lockfiles of the run are still read)
+            raise LockfileError(
+                file.path, f"{exc}: pip refuses the file", line=line.number
+            ) from None
         for url in options.all("--index-url", "--pypi-url", "--extra-index-url", "--find-links"):
             # a find-links directory is not a registry; a ${VAR} may well be one
             if "://" in url or ENV_VAR.fullmatch(url):
@@ -224,6 +227,10 @@ class _Walk:
             raise LockfileError(
                 file.path, f"invalid requirement {shown!r}: {exc}", line=line.number
             ) from None
+        problem = hash_problem(options)
+        if problem is not None:
+            message = f"{problem}: pip refuses to install the file"
+            raise LockfileError(file.path, message, line=line.number)
         if target.kind is not Kind.NAMED or target.requirement is None:
             self.skip(target.name, text, _unnamed_reason(target, constraint), file, line)
             return None
@@ -341,7 +348,10 @@ class _Assembly:
             )
         )
 
-    def edges(self) -> list[Edge]:
+    def edges(self, declared: frozenset[str] | None = None) -> list[Edge]:
+        """Edges from ``# via`` annotations; a package without them hangs from the root.
+        ``declared``: the names the ``.in`` input asks for, when the file has no
+        annotations: the root's edges to the other pins only fix their versions."""
         by_name: dict[str, list[str]] = {}
         for package in self.packages.values():
             by_name.setdefault(package.name, []).append(package.id)
@@ -357,7 +367,15 @@ class _Assembly:
             ]
             edges.extend(Edge(parent=p, child=package_id) for p in parents)
             if not parents or any(via_is_root(item) for item in items):
-                edges.append(Edge(parent=self.root.id, child=package_id, requirement=entry.text))
+                indirect = declared is not None and entry.name not in declared
+                edges.append(
+                    Edge(
+                        parent=self.root.id,
+                        child=package_id,
+                        requirement=entry.text,
+                        indirect=indirect,
+                    )
+                )
         return edges
 
 
@@ -395,13 +413,20 @@ class RequirementsCollector(Collector):
                 assembly.add(entry, entry.version, [])
             else:
                 assembly.resolve(entry)
+        declared = None
+        if walk.entries and all(entry.via is None for entry in walk.entries):
+            # pip-compile output without annotations: its .in input says what is direct
+            source = compile_input(file, reader)
+            if source is not None and source.names:
+                declared = source.names
+                walk.files.extend(f for f in source.files if f not in walk.files)
         return CollectResult(
             path=file.path,
             collector=self.name,
             ecosystem=self.ecosystem,
             roots=(root,),
             packages=tuple(sorted(assembly.packages.values(), key=lambda p: p.id)),
-            edges=tuple(sorted(set(assembly.edges()))),
+            edges=tuple(sorted(set(assembly.edges(declared)))),
             skipped=tuple(sorted(set(assembly.skipped))),
             registries=tuple(sorted(walk.registries)),
             files=tuple(walk.files),

@@ -25,7 +25,6 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
-from auditor.collectors.common import KNOWN_ALGORITHMS
 from auditor.core.model import Hash, canonical_pypi_name
 from auditor.core.redact import SCHEME_START, redact_url
 
@@ -154,12 +153,7 @@ SHORT_OPTIONS = {
 
 
 class OptionError(ValueError):
-    """An option pip refuses (``rejected``) or that makes the line unusable; the message says
-    which and why."""
-
-    def __init__(self, message: str, *, rejected: bool = True) -> None:
-        super().__init__(message)
-        self.rejected = rejected
+    """An option that makes pip refuse the file; the message says which and why."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -245,25 +239,57 @@ def parse_options(text: str) -> Options:
             value = tokens[index]
             index += 1
         if name == "--hash":
-            hashes.add(hash_value(value))
+            parsed = hash_value(value)
+            if parsed is not None:
+                hashes.add(parsed)
         _check_value(name, value)
         values.append((name, value))
     return Options(values=tuple(values), leftovers=tuple(leftovers), hashes=frozenset(hashes))
 
 
-def hash_value(text: str) -> Hash:
-    """A ``--hash`` value, ``ALGORITHM:HEXDIGEST``; ``OptionError`` otherwise."""
+# pip's --hash algorithms (pip._internal.utils.hashes.STRONG_HASHES) and the length of the
+# hex digest pip compares with (hashlib's hexdigest)
+PIP_HASH_DIGITS = {"sha256": 64, "sha384": 96, "sha512": 128}
+_HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
+
+
+def hash_value(text: str) -> Hash | None:
+    """A ``--hash`` value, ``ALGORITHM:HEXDIGEST``; None for a digest no file can match;
+    ``OptionError`` when pip refuses it.
+
+    pip's parser refuses a value without ``:`` and an algorithm other than sha256, sha384
+    and sha512. It accepts any digest, but then compares a file's hex digest with it (as
+    lowercase text): a digest of another length or alphabet (one cut short, or run into
+    other text) never matches. A line whose digests all fail that way makes pip refuse to
+    install the file (``hash_problem``); beside one that can match, pip does not mind it.
+    """
     algorithm, sep, digest = text.partition(":")
     if not sep:
         raise OptionError(f"--hash value {text!r} is not ALGORITHM:DIGEST")
-    if algorithm.lower() not in KNOWN_ALGORITHMS:
-        raise OptionError(f"--hash algorithm {algorithm!r} is unknown")
-    if not _HEX.fullmatch(digest):
-        # pip accepts it, then no file ever matches: the line cannot install anything
-        raise OptionError(
-            f"--hash digest {digest!r} is not hexadecimal, so no file can match it", rejected=False
-        )
-    return Hash(algorithm=algorithm.lower(), value=digest.lower())
+    digits = PIP_HASH_DIGITS.get(algorithm)
+    if digits is None:
+        allowed = ", ".join(PIP_HASH_DIGITS)
+        raise OptionError(f"--hash algorithm {algorithm!r} is not one pip allows ({allowed})")
+    if len(digest) != digits or not _HEX_DIGITS.fullmatch(digest):
+        return None
+    return Hash(algorithm=algorithm, value=digest.lower())
+
+
+def hash_problem(options: Options) -> str | None:
+    """Why pip could never install the requirement of a line with these options: every
+    ``--hash`` digest it names is one no file can match. None when it has none or one
+    that can match."""
+    values = options.all("--hash")
+    if not values or options.hashes:
+        return None
+    digest = values[0].partition(":")[2]
+    shown = digest if len(digest) <= 20 else digest[:8] + "…" + digest[-8:]
+    algorithm = values[0].partition(":")[0]
+    return (
+        f"--hash digest {shown!r} is not {PIP_HASH_DIGITS[algorithm]} hex digits"
+        + (" (nor is any other of the line)" if len(values) > 1 else "")
+        + ", so no file can match it"
+    )
 
 
 # -- what a requirement names -------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -77,8 +78,9 @@ def test_peer_error_fixtures(fixture: str, message: str) -> None:
 # Exact counts, computed independently below from the raw JSON:
 # v2/v3: every "packages" key except the root "", links and workspace folders is an
 # installed copy; copies with the same (real name, version) are one package.
-# v1: every nested "dependencies" entry is an installed copy; entries whose version is a
-# git/file: specifier have no version and are skipped.
+# v1: every nested "dependencies" entry is an installed copy; an entry whose version is a
+# git URL with a commit is a package without a version (the commit identifies it), one whose
+# version is a file: specifier has no version and is skipped.
 REAL_COUNTS = {
     # 651 keys = "" + 650 installed copies → 623 distinct name@version
     "BookStackApp__BookStack": {"copies": 650, "packages": 623, "skipped": 0, "roots": 1},
@@ -90,17 +92,17 @@ REAL_COUNTS = {
     "pypi__warehouse": {"copies": 1064, "packages": 999, "skipped": 0, "roots": 1},
     # 649 entries → 522 distinct
     "atom__atom__apm": {"copies": 649, "packages": 522, "skipped": 0, "roots": 1},
-    # 1114 entries = 1019 versioned (→ 890 distinct) + 68 git + 27 file: entries (→ 95
-    # skipped, all distinct)
-    "atom__atom": {"copies": 1114, "packages": 890, "skipped": 95, "roots": 1},
+    # 1114 entries = 1019 versioned (→ 890 distinct) + 68 git entries (68 distinct
+    # commits → 68 packages) + 27 file: entries (→ 27 skipped, all distinct)
+    "atom__atom": {"copies": 1114, "packages": 958, "skipped": 27, "roots": 1},
     # 1745 entries → 1275 distinct
     "atom__atom__script": {"copies": 1745, "packages": 1275, "skipped": 0, "roots": 1},
 }
 
 
-def _raw_counts(lock: dict[str, object]) -> tuple[int, set[tuple[str, str]], int]:
-    """(installed copies, distinct versioned (name, version), versionless) from raw JSON."""
-    copies, pairs, versionless = 0, set(), set()
+def _raw_counts(lock: dict[str, object]) -> tuple[int, set[tuple[str, str]], int, int]:
+    """(installed copies, distinct (name, version), git commits, versionless) from raw JSON."""
+    copies, pairs, gits, versionless = 0, set(), set(), set()
     packages = lock.get("packages")
     if isinstance(packages, dict):
         patterns = [p.rstrip("/*") for p in packages[""].get("workspaces", [])]
@@ -112,7 +114,7 @@ def _raw_counts(lock: dict[str, object]) -> tuple[int, set[tuple[str, str]], int
             if key.startswith("node_modules/"):
                 name = entry.get("name") or key.rsplit("node_modules/", 1)[-1]
             pairs.add((name, entry["version"]))
-        return copies, pairs, 0
+        return copies, pairs, 0, 0
     stack = [lock["dependencies"]]
     while stack:
         for key, entry in stack.pop().items():
@@ -122,10 +124,13 @@ def _raw_counts(lock: dict[str, object]) -> tuple[int, set[tuple[str, str]], int
                 name, _, version = version[4:].rpartition("@")
             if version[0].isdigit():
                 pairs.add((name, version))
+            elif version.startswith("git+") and "#" in version:
+                pairs.add((name, ""))  # no version; each has its own commit
+                gits.add((name, version))
             else:
                 versionless.add((name, version))
             stack.append(entry.get("dependencies", {}))
-    return copies, pairs, len(versionless)
+    return copies, pairs, len(gits), len(versionless)
 
 
 @pytest.mark.parametrize("folder", sorted(REAL_COUNTS))
@@ -133,10 +138,11 @@ def test_real_file_has_exact_package_count(folder: str) -> None:
     """The collector's counts equal the raw JSON's, and both equal the numbers above."""
     path = REAL / folder / "package-lock.json"
     result = collect_file(COLLECTOR, path)
-    copies, pairs, versionless = _raw_counts(json.loads(path.read_text()))
+    copies, pairs, gits, versionless = _raw_counts(json.loads(path.read_text()))
     expected = REAL_COUNTS[folder]
     assert expected["copies"] == copies
-    assert expected["packages"] == len(pairs) == len(result.packages)
+    versionless_gits = len({name for name, version in pairs if not version})
+    assert expected["packages"] == len(pairs) - versionless_gits + gits == len(result.packages)
     assert set(name_versions(result)) == pairs
     assert expected["skipped"] == versionless == len(result.skipped)
     assert expected["roots"] == len(result.roots)
@@ -296,12 +302,17 @@ def test_sources_hashes_and_redaction() -> None:
         git.source.reference,
     )
     assert "git+https://****@github.com/jonschlinkert/is-number.git" == git.source.url
-    assert [
-        (
-            "raven-js",
-            "git source without a version (commit c2b377e7a254264fd4a1fe328e4e3cfc9e245570)",
-        )
-    ] == [(s.name, s.reason) for s in result.skipped]
+    # an entry without a version that names its commit is still a package (the commit
+    # identifies it, as npm ls and the peers list it), with the commit in its purl
+    raven = next(p for p in result.packages if p.name == "raven-js")
+    assert ("", SourceKind.GIT, "c2b377e7a254264fd4a1fe328e4e3cfc9e245570") == (
+        raven.version,
+        raven.source.kind,
+        raven.source.reference,
+    )
+    assert "@c2b377e7a254264fd4a1fe328e4e3cfc9e245570" in unquote(raven.purl)
+    assert "vcs_url=" in raven.purl
+    assert [] == list(result.skipped)
     wrappy = collect_file(COLLECTOR, HERE / "peer/osv-scalibr/one-package.v2.json").packages[0]
     assert {
         Hash(algorithm="sha1", value=base64.b64decode("tSQ9jz7BqjXxNkYFvA0QNuMKtp8=").hex())
@@ -383,10 +394,6 @@ def test_shrinkwrap_is_claimed_and_sniffed() -> None:
             ' in packages["node_modules/a"]',
         ),
         (
-            '{"lockfileVersion": 3, "packages": {"node_modules/": {"version": "1.0.0"}}}',
-            "package-lock.json: invalid package name '' in packages[\"node_modules/\"]",
-        ),
-        (
             '{"lockfileVersion": 3, "packages": {"": {"workspaces": "packages/*"}}}',
             "package-lock.json: 'workspaces' is a string, expected an array in packages[\"\"]",
         ),
@@ -446,3 +453,63 @@ def test_cli_tree_shows_workspace_members_as_their_own_trees() -> None:
     assert "playground (npm, package-lock.json)" == lines[0]
     assert "└── ty-playground [ty-playground@file:ty; workspace] (its own tree below)" in lines
     assert "ty-playground (npm, package-lock.json)" in lines
+
+
+@pytest.mark.parametrize("version", [1, 3])
+def test_an_entry_with_an_invalid_name_is_skipped_and_the_rest_read(version: int) -> None:
+    """npm reads a lockfile with one entry it cannot install (npm ls lists the rest and marks
+    that one invalid): the entry is skipped with its reason, the other packages and their
+    edges are read, in both layouts."""
+    if version == 3:
+        lock = {
+            "name": "app",
+            "lockfileVersion": 3,
+            "packages": {
+                "": {"name": "app", "dependencies": {"ms": "2.1.3", "bad name": "1.0.0"}},
+                "node_modules/ms": {"version": "2.1.3"},
+                "node_modules/bad name": {"version": "1.0.0", "dependencies": {"ms": "^2"}},
+            },
+        }
+        key = 'packages["node_modules/bad name"]'
+    else:
+        lock = {
+            "name": "app",
+            "lockfileVersion": 1,
+            "dependencies": {
+                "ms": {"version": "2.1.3"},
+                "bad name": {"version": "1.0.0", "requires": {"ms": "^2"}},
+            },
+        }
+        key = 'dependencies["bad name"]'
+    result = collect_text(COLLECTOR, json.dumps(lock, indent=2), "package-lock.json")
+    assert ["ms@2.1.3"] == [p.display for p in result.packages]
+    assert [
+        (
+            "bad name",
+            "bad name@1.0.0",
+            "invalid package name 'bad name': npm cannot install it, the entry is ignored",
+            key,
+        )
+    ] == [(s.name, s.requirement, s.reason, s.location.key) for s in result.skipped]
+    assert all(e.child == "pkg:npm/ms@2.1.3" for e in result.edges)
+
+
+def test_v1_git_dependencies_in_why_and_the_sbom() -> None:
+    """atom's v1 lock: a git dependency (no version recorded, a commit) is a package with a
+    vcs_url purl; ``why`` finds it and what hangs below it, and the SBOM lists it with its
+    commit and its own dependencies."""
+    folder = str(REAL / "atom__atom")
+    why = run_cli(["why", "archive-view", folder])
+    assert 0 == why.code
+    assert "  atom → archive-view\n" in why.out
+    below = run_cli(["why", "ls-archive@1.3.4", folder])
+    assert "  atom → archive-view → ls-archive@1.3.4\n" in below.out
+    sbom = json.loads(run_cli(["sbom", folder, "--timestamp", "2025-01-01T00:00:00Z"]).out)
+    component = next(c for c in sbom["components"] if c["name"] == "archive-view")
+    assert "version" not in component  # none recorded; the commit is in the purl
+    assert component["purl"] == (
+        "pkg:npm/archive-view?vcs_url=git%2Bhttps://github.com/atom/archive-view.git"
+        "%40762c5b6b266704011a5672c87cf01c27920d9bd8"
+    )
+    depends = next(d for d in sbom["dependencies"] if d["ref"] == component["bom-ref"])
+    assert "pkg:npm/ls-archive@1.3.4" in depends["dependsOn"]

@@ -81,9 +81,10 @@ def npm_edges(folder: Path) -> set[tuple[str, str]]:
     """(parent, child) as ``name@version`` for every edge of the tree npm prints.
 
     Deduplicated nodes are printed once in full, so walking the whole output sees every
-    node's children once. Nodes without a version (v1 git and ``file:`` entries) have no
-    ``name@version``: edges to or from them are left out, their children are still walked.
-    Extraneous nodes (nothing requires them) are not part of the resolved graph.
+    node's children once. A v1 git entry has no version: it is ``name@#commit`` (the
+    commit of its ``resolved`` URL). ``file:`` entries have neither: edges to or from them
+    are left out, their children are still walked. Extraneous nodes (nothing requires them)
+    are not part of the resolved graph.
     """
     assert NPM is not None
     env = {
@@ -110,6 +111,9 @@ def npm_edges(folder: Path) -> set[tuple[str, str]]:
             if child.get("extraneous"):
                 continue
             version = child.get("version")
+            resolved = child.get("resolved") or ""
+            if not version and resolved.startswith("git") and "#" in resolved:
+                version = "#" + resolved.rsplit("#", 1)[1]
             child_label = f"{child.get('name', name)}@{version}" if version else None
             if label and child_label:
                 edges.add((label, child_label))
@@ -126,7 +130,9 @@ def auditor_edges(lock_path: Path, lock: dict[str, Any]) -> set[tuple[str, str]]
     """
     result = collect_file(NpmPackageLockCollector(), lock_path)
     graph = DependencyGraph.from_results([result])
-    labels = {p.id: f"{p.name}@{p.version}" for p in result.packages}
+    labels = {
+        p.id: f"{p.name}@{p.version or '#' + (p.source.reference or '')}" for p in result.packages
+    }
     labels[root_id(result.path)] = ROOT
     for key, entry in lock.get("packages", {}).items():
         if key:
@@ -157,19 +163,60 @@ def test_edges_equal_npm_ls(folder: str, tmp_path: Path) -> None:
     assert expected == auditor_edges(tmp_path / "package-lock.json", lock)
 
 
-def test_v1_git_and_file_entries_are_the_only_difference(tmp_path: Path) -> None:
-    """atom's v1 lock has 95 git and ``file:`` entries without a version. auditor skips
-    them (they cannot be audited by version), so what hangs only below them is not
-    reachable in auditor's graph; every edge auditor does draw is one npm draws, and every
-    edge npm draws beyond them starts at a package only those entries lead to."""
+def test_v1_git_entries_are_packages_and_file_entries_the_only_difference(
+    tmp_path: Path,
+) -> None:
+    """atom's v1 lock has 68 git entries and 27 ``file:`` entries without a version. The git
+    entries are packages (npm ls lists them, by commit), with every edge npm draws to and
+    from them. The ``file:`` entries are the project's own folders: auditor skips them, so
+    what hangs only below them is not reachable in auditor's graph; every edge auditor does
+    draw is one npm draws, and every edge npm draws beyond them starts at a package only
+    those entries lead to."""
     lock = write_project(REAL / "atom__atom" / "package-lock.json", tmp_path)
     expected = npm_edges(tmp_path)
     result = collect_file(NpmPackageLockCollector(), tmp_path / "package-lock.json")
     graph = DependencyGraph.from_results([result])
     got = auditor_edges(tmp_path / "package-lock.json", lock)
+    git_labels = {label for edge in expected for label in edge if "@#" in label}
+    assert 68 == len(git_labels)
+    assert {e for e in expected if "@#" in e[0] or "@#" in e[1]} == {
+        e for e in got if "@#" in e[0] or "@#" in e[1]
+    }
     assert got < expected
     unreachable = {f"{p.name}@{p.version}" for p in graph.packages if graph.depth(p.id) is None}
     assert all(parent in unreachable for parent, _ in expected - got)
     all_edges = {(e.parent, e.child) for e in result.edges}
     labels = {p.id: f"{p.name}@{p.version}" for p in result.packages}
     assert expected - got <= {(labels[p], labels[c]) for p, c in all_edges if p in labels}
+
+
+def test_npm_reads_past_an_entry_with_an_invalid_name(tmp_path: Path) -> None:
+    """npm itself reads a lock with one entry whose name it cannot install: npm ls lists the
+    other packages and marks that one invalid. auditor skips the same entry (with the
+    reason) and keeps the edges npm resolves between the others."""
+    lock = {
+        "name": "app",
+        "version": "1.0.0",
+        "lockfileVersion": 3,
+        "packages": {
+            "": {
+                "name": "app",
+                "version": "1.0.0",
+                "dependencies": {"ms": "2.1.3", "x y": "1.0.0"},
+            },
+            "node_modules/ms": {"version": "2.1.3"},
+            "node_modules/x y": {"version": "1.0.0", "dependencies": {"ms": "^2.1.0"}},
+        },
+    }
+    source = tmp_path / "source.json"
+    source.write_text(json.dumps(lock))
+    write_project(source, tmp_path / "project")
+    assert {(ROOT, "ms@2.1.3"), (ROOT, "x y@1.0.0"), ("x y@1.0.0", "ms@2.1.3")} == npm_edges(
+        tmp_path / "project"
+    )
+    result = collect_file(NpmPackageLockCollector(), tmp_path / "project" / "package-lock.json")
+    assert ["ms@2.1.3"] == [p.display for p in result.packages]
+    assert ["x y"] == [s.name for s in result.skipped]
+    assert [(root_id(result.path), "pkg:npm/ms@2.1.3")] == [
+        (e.parent, e.child) for e in result.edges
+    ]

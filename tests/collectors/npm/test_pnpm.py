@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from auditor.collectors.npm.pnpm import PnpmLockCollector
 from auditor.core.errors import LockfileError
@@ -180,6 +182,54 @@ def test_real_vite_v6_counts_and_peer_variants() -> None:
     assert {"dev"} == set(graph_of(result).scopes(pluginutils.id))
 
 
+V5_MONOREPOS = {
+    # folder: (lockfileVersion, packages, registry packages, roots, packages with variants)
+    "vitejs__vite__5d550831": ("5.4", 1111, 1058, 148, 5),
+    "sveltejs__kit__a8a0d74f": ("5.4", 592, 592, 39, 3),
+    "vuejs__core__6b688985": ("5.3", 934, 934, 17, 0),
+}
+
+
+@pytest.mark.parametrize("folder", sorted(V5_MONOREPOS))
+def test_real_v5_monorepos(folder: str) -> None:
+    """Lockfiles 5.3 and 5.4 of three large workspaces (written by pnpm 6 and 7): each
+    importer is a root, each ``/name/version`` key (peer-suffixed variants such as
+    ``/@microsoft/api-extractor-model/7.26.1_@types+node@18.11.18`` included) is one
+    package, every package is reachable from a root, and the result sorts (vite's 5.4 file
+    used to end in
+    "'<' not supported between instances of 'NoneType' and 'str'")."""
+    version, packages, registry, roots, variants = V5_MONOREPOS[folder]
+    path = HERE / "real" / folder / "pnpm-lock.yaml"
+    raw = yaml.safe_load(path.read_text())
+    assert version == str(raw["lockfileVersion"])
+    names = {re.sub(r"^/((?:@[^/]+/)?[^/]+)/([^_/]+)(_.*)?$", r"\1@\2", k) for k in raw["packages"]}
+    result = real(folder)
+    assert packages == len(result.packages)
+    assert (
+        registry
+        == sum(1 for p in result.packages if p.source.is_registry)
+        == len({n for n in names if not n.startswith("file:")})
+    )
+    assert roots == len(result.roots) == len(raw["importers"])
+    assert variants == sum(1 for p in result.packages if len(p.found_in) > 1)
+    assert list(result.edges) == sorted(result.edges)
+    graph = graph_of(result)
+    assert all(graph.depth(p.id) is not None for p in graph.packages)
+
+
+def test_real_v54_patched_dependencies() -> None:
+    """vite's 5.4 lockfile patches dotenv-expand@9.0.0 and sirv@2.0.2
+    (``patchedDependencies``, ``patched: true``): each is its registry release, with the
+    integrity of the registry tarball, reached from the workspace project that uses it."""
+    result = real("vitejs__vite__5d550831")
+    by_display = {p.display: p for p in result.packages}
+    for display in ("dotenv-expand@9.0.0", "sirv@2.0.2"):
+        package = by_display[display]
+        assert package.source.is_registry
+        assert 1 == len(package.hashes)
+        assert any(e.child == package.id for e in result.edges)
+
+
 def test_locations_point_at_the_key_line() -> None:
     """Every package says the line and key path of its ``packages`` entry."""
     result = real("prometheus__prometheus__web_ui")
@@ -353,6 +403,59 @@ def test_sniffs_content_of_unusually_named_file(tmp_path: Path) -> None:
     assert COLLECTOR.sniff("# generated\n" + text)
     assert not COLLECTOR.sniff("__metadata:\n  version: 6\n")
     assert not COLLECTOR.sniff("")
+
+
+# -- two YAML documents (pnpm 10's env lockfile) ---------------------------------------------
+
+
+def test_real_two_document_lockfile_is_read_as_pnpm_reads_it() -> None:
+    """pnpm/pnpm's own lockfile starts with pnpm's env document (the package manager,
+    config dependencies) and then the lockfile; pnpm reads the second document, and so does
+    auditor: its 215 importers and 1,678 ``packages`` keys (distinct name@version), not the
+    env document's pnpm executables."""
+    path = HERE / "real/pnpm__pnpm/pnpm-lock.yaml"
+    env, lockfile = yaml.safe_load_all(path.read_text())
+    assert "packageManagerDependencies" in env["importers"]["."]
+    result = real("pnpm__pnpm")
+    assert len(lockfile["importers"]) == len(result.roots) == 215
+    assert len(lockfile["packages"]) == len(result.packages) == 1678
+    assert not any(p.name.startswith("@pnpm/exe.") for p in result.packages)
+    lines = path.read_text().split("\n")
+    for package in result.packages[:50]:
+        assert package.name in lines[package.found_in[0].line - 1]  # lines of the file
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an error in the lockfile document names the line of the file
+        (
+            "---\nlockfileVersion: '9.0'\nimporters: {}\n\n---\nlockfileVersion: '9.0'\n"
+            "packages: []\n",
+            "pnpm-lock.yaml: 'packages' is an array, expected a table",
+        ),
+        (
+            "---\nlockfileVersion: '9.0'\n\n---\nlockfileVersion: '9.0'\npackages:\n  a@1.0.0: [\n",
+            "pnpm-lock.yaml:8: not valid YAML: did not find expected node content",
+        ),
+        # only the env document: pnpm reads no lockfile from it, nothing to audit
+        ("---\nlockfileVersion: '9.0'\nimporters:\n  .:\n    configDependencies: {}\n", ""),
+        # a third document is part of the lockfile text, as pnpm sees it: not valid YAML
+        (
+            "---\nlockfileVersion: '9.0'\n---\nlockfileVersion: '9.0'\n---\nx: 1\n",
+            "pnpm-lock.yaml:5: not valid YAML: but found another document",
+        ),
+    ],
+)
+def test_env_document_cases(text: str, expected: str) -> None:
+    """Two documents, an error in the second, an env document alone, three documents."""
+    assert COLLECTOR.sniff(text)
+    if not expected:
+        assert () == collect_text(COLLECTOR, text, "pnpm-lock.yaml").packages
+        return
+    with pytest.raises(LockfileError) as info:
+        collect_text(COLLECTOR, text, "pnpm-lock.yaml")
+    assert expected == str(info.value)
 
 
 # -- pnpm as the oracle ---------------------------------------------------------------------------

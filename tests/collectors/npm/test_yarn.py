@@ -198,10 +198,28 @@ def test_entry_lines_are_the_header_lines() -> None:
             "yarn.lock:4: dependencies.b is not a string in entry 'a@^1'",
         ),
         ('"a b@1":\n  version "1"\n', "yarn.lock:1: invalid package name 'a b' in entry 'a b@1'"),
-        ('a@^1:\n  version "1" "2"\n', "yarn.lock:2: expected one value after the key"),
-        ('a@^1:\n  version "1\\x"\n', "yarn.lock:2: invalid escape in a quoted string"),
+        # yarn reads a word after a value as the next key, and it has no value
+        ('a@^1:\n  version "1" "2"\n', "yarn.lock:2: key '2' has no value"),
+        ('a@^1:\n  version "1\\x"\n', "yarn.lock:2: invalid quoted string (yarn cannot read it)"),
         ("a@^1:\n  version\n", "yarn.lock:2: key 'version' has no value"),
-        ('a@^1:\n  ,version "1"\n', "yarn.lock:2: expected a key"),
+        ('a@^1:\n  ,version "1"\n', "yarn.lock:2: expected a key (',', a ,)"),
+        # what yarn's tokenizer refuses: a stray character, a number or boolean as a key,
+        # a word run into a number or boolean, a control character in a string
+        (
+            'a@^1:\n  version "1"\n}{\n',
+            "yarn.lock:3: unexpected character '}' (yarn cannot read it)",
+        ),
+        (
+            'a@^1:\n  version "1"\n  dependencies:\n    true-ish "1"\n',
+            "yarn.lock:4: expected a key ('true', a boolean)",
+        ),
+        ("a@^1:\n  version 1.0\n", "yarn.lock:2: key '.0' has no value"),
+        ('a@^1:\n  version "1"\n  123abc x\n', "yarn.lock:3: expected a key ('123', a number)"),
+        ('a@^1:\n  version "1\x01"\n', "yarn.lock:2: invalid quoted string (yarn cannot read it)"),
+        (
+            'a@^1:\n  version "1"\t\n',
+            "yarn.lock:2: unexpected character '\\t' (yarn cannot read it)",
+        ),
         ('a@^1:\n  "x", "y" "1"\n', "yarn.lock:2: only entry headers may list several keys"),
         (
             'a@^1:\n  version "1"\nx' + "y" * 300 + "\n",

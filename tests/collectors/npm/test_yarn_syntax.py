@@ -78,7 +78,9 @@ def test_fast_path_agrees_with_the_tokenizer(line: str) -> None:
     match = npm_yarn_syntax._SIMPLE.fullmatch(line)
     if match is None:
         return
-    assert npm_yarn_syntax._line("yarn.lock", line, 1) == npm_yarn_syntax._simple(match)
+    keys, opens, value, more = npm_yarn_syntax._line("yarn.lock", line, 1)
+    assert (keys, opens, value) == npm_yarn_syntax._simple(match)
+    assert [] == more
     assert len(match[1]) // 2 == npm_yarn_syntax._level("yarn.lock", line, 1)
 
 
@@ -90,3 +92,14 @@ def test_fast_path_covers_the_real_files() -> None:
     lines = [line for line in text.split("\n") if line.strip() and not line.startswith("#")]
     slow = [line for line in lines if npm_yarn_syntax._SIMPLE.fullmatch(line) is None]
     assert all(re.match(r'^"?[^ ].*:$', line) for line in slow)
+
+
+def test_what_yarn_also_reads() -> None:
+    """Comments after a value, several ``key value`` pairs on one line (yarn reads the later
+    ones as keys of the same block), digits as a value, CRLF line ends."""
+    (entry,) = parse(
+        "yarn.lock",
+        'a@^1:\r\n  version "1.0.0" # the version\r\n  resolved "x" uid 7\r\n  flag true\r\n',
+    )
+    assert {"version": "1.0.0", "resolved": "x", "uid": "7", "flag": True} == entry.fields.values
+    assert {"version": 2, "resolved": 3, "uid": 3, "flag": 4} == entry.fields.lines

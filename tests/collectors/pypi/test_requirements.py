@@ -66,6 +66,7 @@ class Deviation:
 
 
 UNPINNED = "unpinned or range requirements are skipped with a reason, never given a version"
+PIP_REFUSES_PER_REQ_OPTIONS = (1, 3, 5, 7, 9, 11, 13, 15, 17, 18, 20, 22, 24, 26, 28, 30, 36)
 DEVIATIONS = {
     "osv-scalibr/example.txt": Deviation(
         why="`-c constraints.txt` names a file that does not exist: pip refuses the file, and "
@@ -94,23 +95,37 @@ DEVIATIONS = {
     "osv-scalibr/no_version.txt": Deviation(
         why=UNPINNED, peer_only=(("pycrypto", ""), ("gmpy2", ""), ("sympy", ""))
     ),
+    "osv-scalibr/multiline_and_comments.txt": Deviation(
+        why="`--hash=sha256:123` can match no file (pip compares 64 hex digits), so "
+        "pip refuses to install the file, and auditor refuses it naming the line (scalibr "
+        "reads it). Without that line, pkgB is read.",
+        error="osv-scalibr/multiline_and_comments.txt:3: --hash digest '123' is not 64 "
+        "hex digits, so no file can match it: pip refuses to install the file",
+        blank=(3, 4),
+        peer_only=(("pkga", "1.0"),),
+    ),
     "osv-scalibr/per_req_options.txt": Deviation(
-        why="pip refuses the requirements on lines 13 (text between the version and the "
-        "options), 20 and 30 (`foo==` without a version): auditor too. Without them, the lines "
-        "pip refuses for an option (--config-settings without KEY=VALUE, --hash without "
-        "ALGORITHM:DIGEST) or that no file can match (a non-hexadecimal digest) are skipped "
-        "with that reason instead of audited as if the option were fine.",
-        error="osv-scalibr/per_req_options.txt:13: invalid requirement "
-        "'foo7==1.0 unexpected_text_before_options_stays_around': Expected comma (within "
-        "version specifier), semicolon (after version specifier) or end",
-        blank=(13, 20, 30),
+        why="pip refuses this file on almost every line: short digests no file can match "
+        "(`sha256:123`), --config-settings without KEY=VALUE, --hash without ALGORITHM:DIGEST, "
+        "text between the version and the options, `foo==` without a version; auditor refuses "
+        "it at the first (scalibr reads them all). Without those lines, the two it accepts "
+        "are read (test_scalibr_per_requirement_options_reasons checks each line's reason).",
+        error="osv-scalibr/per_req_options.txt:1: --hash digest '123' is not 64 hex "
+        "digits, so no file can match it: pip refuses to install the file",
+        blank=PIP_REFUSES_PER_REQ_OPTIONS,
         peer_only=(
+            ("foo1", "1.0"),
             ("foo2", "1.0"),
             ("foo3", "1.0"),
             ("foo4", "1.0"),
+            ("foo5", "1.0"),
+            ("foo6", "1.0"),
             ("foo7", "1.0 unexpected_text_before_options_stays_around"),
+            ("foo8", "1.0"),
+            ("foo9", "1.0"),
             ("foo11", "1.0"),
             ("foo12", "1.0"),
+            ("foo13", "1.0"),
             ("foo14", "1.0"),
             ("foo18-client", "1.0"),
         ),
@@ -211,33 +226,42 @@ def test_peer_fixture(case: PeerCase, tmp_path: Path) -> None:
     assert all(count >= 0 for count in expected.values()), "peer_only not in the peer list"
     assert sorted(expected.elements()) == name_versions(result)
     lines = case.fixture.read_text().split("\n")
-    blanked = {guess_name(lines[n - 1].split(" ")[0]) for n in deviation.blank}
+    blanked = {guess_name(lines[n - 1].split(";")[0].split(" ")[0]) for n in deviation.blank}
     accounted = {s.name for s in result.skipped} | {p.name for p in result.packages} | blanked
     assert {n for n, _ in deviation.peer_only} <= accounted
 
 
-def test_scalibr_per_requirement_options_reasons(tmp_path: Path) -> None:
-    """The lines of per_req_options.txt auditor skips say exactly why."""
+def test_scalibr_per_requirement_options_reasons() -> None:
+    """Each line of per_req_options.txt that pip refuses, read alone, is refused with the
+    reason: digests no file can match, options pip's parser refuses, invalid requirements;
+    a digest that can match beside one that cannot is fine (pip needs one to match)."""
     case = next(c for c in osv_cases() if c.id == "osv-scalibr/per_req_options.txt")
-    result = collect_blanked(case, (13, 20, 30), tmp_path)
-    reasons = {(s.location.line, s.reason) for s in result.skipped}
-    assert {
-        (3, "--config-settings value 'bar' is not KEY=VALUE (pip rejects this line)"),
-        (5, "--config-settings value 'bar' is not KEY=VALUE (pip rejects this line)"),
-        (7, "--hash value 'wrongformatbutok' is not ALGORITHM:DIGEST (pip rejects this line)"),
-        (11, "ignored by pip: it follows an option"),
-        (
-            22,
-            "--hash digest 'not_base16_encoded_is_ok_;#' is not hexadecimal, so no file can "
-            "match it",
-        ),
-        (24, "--hash value '' is not ALGORITHM:DIGEST (pip rejects this line)"),
-        (28, "--config-settings value 'bar' is not KEY=VALUE (pip rejects this line)"),
-        (36, "--config-settings value 'bar' is not KEY=VALUE (pip rejects this line)"),
-    } == reasons
-    by_name = {p.name: p for p in result.packages}
-    assert {"sha256:123", "sha256:456"} == {h.render() for h in by_name["foo9"].hashes}
-    assert {"sha256:123"} == {h.render() for h in by_name["foo13"].hashes}
+    lines = case.fixture.read_text().split("\n")
+    no_match = "is not 64 hex digits, so no file can match it: pip refuses to install"
+    expected = {
+        1: f"--hash digest '123' {no_match} the file",
+        3: "--config-settings value 'bar' is not KEY=VALUE: pip refuses the file",
+        7: "--hash value 'wrongformatbutok' is not ALGORITHM:DIGEST: pip refuses the file",
+        9: f"--hash digest '123' {no_match} the file",
+        11: f"--hash digest '123' {no_match} the file",
+        13: "invalid requirement 'foo7==1.0 unexpected_text_before_options_stays_around': "
+        "Expected comma (within version specifier), semicolon (after version specifier) or end",
+        17: "--hash digest '123' is not 64 hex digits (nor is any other of the line), "
+        "so no file can match it: pip refuses to install the file",
+        22: f"--hash digest 'not_base…is_ok_;#' {no_match} the file",
+        24: "--hash value '' is not ALGORITHM:DIGEST: pip refuses the file",
+        36: "--config-settings value 'bar' is not KEY=VALUE: pip refuses the file",
+    }
+    for number, message in expected.items():
+        text = lines[number - 1] + (
+            "\n" + lines[number] if lines[number - 1].endswith("\\") else ""
+        )
+        with pytest.raises(LockfileError) as info:
+            collect_text(COLLECTOR, text, "r.txt")
+        assert f"r.txt:1: {message}" == str(info.value)
+    good = "0" * 64
+    fine = collect_text(COLLECTOR, f"foo==1.0 --hash=sha256:{good} --hash=sha256:123\n", "r.txt")
+    assert {f"sha256:{good}"} == {h.render() for h in fine.packages[0].hashes}
 
 
 def test_missing_include_is_an_error_naming_file_and_line() -> None:
@@ -336,14 +360,10 @@ PIP_AUDIT = {
         packages=(("setuptools", "67.0.0"), ("wheel", "0.38.1"))
     ),
     "test_requirement_source_require_hashes_incorrect_hash": Outcome(
-        packages=(("wheel", "0.38.1"),),
-        skipped=(
-            (
-                "setuptools",
-                "--hash digest 'setuptools-hash' is not hexadecimal, so no file can match it",
-            ),
-        ),
-        why="a digest no file can match makes the line unusable; the rest is audited",
+        error="test_requirement_source_require_hashes_incorrect_hash.txt:2: --hash digest "
+        "'setuptools-hash' is not 64 hex digits, so no file can match it: pip "
+        "refuses to install the file",
+        why="a digest no file can match makes pip refuse the file, as pip-audit does",
     ),
     "test_requirement_source_require_hashes_inferred": Outcome(
         packages=(("setuptools", "67.0.0"), ("wheel", "0.38.1")),
@@ -414,8 +434,17 @@ def test_pip_audit_fixture(name: str, peer: dict[str, object]) -> None:
 
 CDX = PEER / "cyclonedx-python"
 CDX_ONLY = {
-    # pip refuses `--hash=foo:...` ("Allowed hash algorithms ..."): auditor skips the line
+    # pip refuses `--hash=foo:...` ("Allowed hash algorithms ..."): that line is blanked
     "with-hashes": {("something", "1.33.7")},
+}
+# pip refuses these files (md5, sha1 and foo are not hash algorithms it allows); auditor
+# refuses them at the first such line, then reads the rest with those lines blanked
+CDX_REFUSED = {
+    "with-hashes": (
+        "with-hashes.txt:16: --hash algorithm 'md5' is not one pip allows (sha256, sha384, "
+        "sha512): pip refuses the file",
+        (16, 17, 18, 21),
+    )
 }
 
 
@@ -432,7 +461,17 @@ def cdx_components(case: str) -> list[dict[str, str]]:
 def test_cyclonedx_components(case: str) -> None:
     """Registry components with a version in cyclonedx-py's SBOM are auditor's packages
     (except CDX_ONLY); the others (URL, VCS, local, unpinned) are auditor's skipped."""
-    result = collect_file(COLLECTOR, CDX / "infiles" / f"{case}.txt", CDX / "infiles")
+    path = CDX / "infiles" / f"{case}.txt"
+    if case in CDX_REFUSED:
+        message, blank = CDX_REFUSED[case]
+        with pytest.raises(LockfileError) as info:
+            collect_file(COLLECTOR, path, CDX / "infiles")
+        assert message == str(info.value)
+        lines = path.read_text().split("\n")
+        text = "\n".join("" if n in blank else line for n, line in enumerate(lines, 1))
+        result = collect_text(COLLECTOR, text, path.name, CDX / "infiles")
+    else:
+        result = collect_file(COLLECTOR, path, CDX / "infiles")
     registry = {
         (canonical_pypi_name(c["name"]), c["version"])
         for c in cdx_components(case)
@@ -445,7 +484,8 @@ def test_cyclonedx_components(case: str) -> None:
         if (canonical_pypi_name(c["name"]), c.get("version")) not in registry
         and c["name"] != "unknown"
     }
-    assert others <= {s.name for s in result.skipped}
+    refused_names = {"colorama"} if case in CDX_REFUSED else set()
+    assert others - refused_names <= {s.name for s in result.skipped}
 
 
 def test_cyclonedx_non_utf8_file_is_refused() -> None:
@@ -646,17 +686,18 @@ def test_one_name_pinned_under_exclusive_markers_is_several_packages() -> None:
 def test_pins_hashes_extras_markers_and_provenance() -> None:
     """`==`/`===` pins are packages with the version as written, every --hash kept, the
     full requirement (extras, marker) on the edge and the line where the requirement starts."""
+    a, b = "aa00" * 16, "bb11" * 16
     text = (
         "# header\n"
         'Requests[security]==2.31.0 ; python_version < "3.8" \\\n'
-        "    --hash=sha256:AA00 \\\n"
-        "    --hash=sha256:bb11\n"
+        f"    --hash=sha256:{a} \\\n"
+        f"    --hash=sha256:{b}\n"
         "legacy===1.0-custom\n"
     )
     result = collect(text)
     assert [("legacy", "1.0-custom"), ("requests", "2.31.0")] == name_versions(result)
     requests = next(p for p in result.packages if p.name == "requests")
-    assert {"sha256:aa00", "sha256:bb11"} == {h.render() for h in requests.hashes}
+    assert {f"sha256:{a}", f"sha256:{b}"} == {h.render() for h in requests.hashes}
     assert (Location(path="requirements.txt", line=2),) == requests.found_in
     assert {
         ("pkg:pypi/legacy@1.0-custom", "legacy===1.0-custom"),
@@ -811,18 +852,25 @@ def test_global_options_are_accepted_and_ignored() -> None:
     assert ([("pkg", "1.0")], []) == (name_versions(result), skips(result))
 
 
-def test_unknown_options_are_skipped_lines_with_the_reason() -> None:
-    """An option pip does not know makes pip refuse the line: it is skipped, saying so."""
-    result = collect("--frobnicate yes\npkg==1.0 --install-opts=x\nok==1.0\n")
-    assert [("ok", "1.0")] == name_versions(result)
-    assert [
-        ("", "--frobnicate yes", "unknown option --frobnicate (pip rejects this line)"),
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
         (
-            "pkg",
-            "pkg==1.0 --install-opts=x",
-            "unknown option --install-opts (pip rejects this line)",
+            "--frobnicate yes\nok==1.0\n",
+            "r.txt:1: unknown option --frobnicate: pip refuses the file",
         ),
-    ] == skips(result)
+        (
+            "ok==1.0\npkg==1.0 --install-opts=x\n",
+            "r.txt:2: unknown option --install-opts: pip refuses the file",
+        ),
+    ],
+)
+def test_unknown_options_make_pip_refuse_the_file(text: str, message: str) -> None:
+    """An option pip does not know makes pip refuse the whole file ("no such option"): so
+    does auditor, naming the line."""
+    with pytest.raises(LockfileError) as info:
+        collect_text(COLLECTOR, text, "r.txt")
+    assert message == str(info.value)
 
 
 # -- includes and constraints ------------------------------------------------------------------

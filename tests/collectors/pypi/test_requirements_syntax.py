@@ -114,8 +114,18 @@ def test_options_long_short_attached_and_prefixes() -> None:
         ("--pre=yes", "--pre takes no value"),
         ("--hash", "--hash needs a value"),
         ("--hash=wrongformat", "--hash value 'wrongformat' is not ALGORITHM:DIGEST"),
-        ("--hash=foo:abcd", "--hash algorithm 'foo' is unknown"),
-        ("--hash=sha256:xyz", "--hash digest 'xyz' is not hexadecimal, so no file can match it"),
+        (
+            "--hash=foo:abcd",
+            "--hash algorithm 'foo' is not one pip allows (sha256, sha384, sha512)",
+        ),
+        (
+            "--hash=md5:" + "0" * 32,
+            "--hash algorithm 'md5' is not one pip allows (sha256, sha384, sha512)",
+        ),
+        (
+            "--hash=SHA256:" + "0" * 64,
+            "--hash algorithm 'SHA256' is not one pip allows (sha256, sha384, sha512)",
+        ),
         ("-C bar", "--config-settings value 'bar' is not KEY=VALUE"),
         ('--global-option="x', "cannot split the options (No closing quotation)"),
     ],
@@ -127,11 +137,24 @@ def test_options_pip_refuses(text: str, message: str) -> None:
     assert message == str(info.value)
 
 
-def test_hash_values_are_lowercased_hashes() -> None:
-    """``--hash=SHA256:ABC`` is kept as a lowercase ``Hash``."""
-    from auditor.collectors.pypi.requirements_syntax import hash_value
+def test_hash_digests_pip_can_match() -> None:
+    """pip compares a file's hex digest with each ``--hash`` (as lowercase text): only a
+    digest of the algorithm's length in hex digits can match. A line whose digests all
+    fail that way can install nothing (``hash_problem``); one good digest is enough."""
+    from auditor.collectors.pypi.requirements_syntax import hash_problem, hash_value
 
-    assert Hash(algorithm="sha256", value="abc0") == hash_value("SHA256:ABC0")
+    good = "ab" * 32
+    assert Hash(algorithm="sha256", value=good) == hash_value("sha256:" + good)
+    assert Hash(algorithm="sha512", value="0" * 128) == hash_value("sha512:" + "0" * 128)
+    assert Hash(algorithm="sha256", value=good) == hash_value("sha256:" + good.upper())
+    for digest in (good[:30], good[:30] + "junk", good + "0", ""):
+        assert hash_value("sha256:" + digest) is None
+    assert hash_problem(parse_options(f"--hash=sha256:{good} --hash=sha256:{good[:9]}")) is None
+    assert hash_problem(parse_options("--pre")) is None
+    assert (
+        "--hash digest 'abababab…bababab0' is not 64 hex digits (nor is any other of "
+        "the line), so no file can match it"
+    ) == hash_problem(parse_options(f"--hash=sha256:{good}0 --hash=sha256:{good[:9]}"))
 
 
 @pytest.mark.parametrize(
