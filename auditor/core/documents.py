@@ -253,6 +253,12 @@ def _yaml() -> Any:
     return yaml
 
 
+def yaml_error() -> type[Exception]:
+    """PyYAML's base exception (importing PyYAML if no YAML document did)."""
+    error: type[Exception] = _yaml().YAMLError
+    return error
+
+
 @functools.cache
 def _yaml_loader() -> Any:
     """The safe loader, with timestamps kept as the text they are written as.

@@ -9,11 +9,14 @@ machinery. Each case runs in a fresh interpreter and lists the modules it loaded
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support import FIXTURES
 
 # Libraries and parts of auditor that no `--version` or `--help` needs.
 HEAVY = (
@@ -99,14 +102,24 @@ def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
 
 def test_an_offline_scan_never_loads_the_http_library(tmp_path: Path) -> None:
     """A scan that sends no request (local advisories, no registry lookups) does not pay
-    for requests: the HTTP library is imported when the first request is sent."""
+    for requests: the HTTP library is imported when the first request is sent. Nor does
+    a scan that reads no YAML document pay for PyYAML."""
     lockfile = tmp_path / "requirements.txt"
     lockfile.write_text("six==1.16.0\n")
     modules = loaded(
         ["scan", "--offline", "--cache-dir", str(tmp_path / "cache"), str(lockfile)], tmp_path
     )
     assert "auditor.pipeline.audit" in modules
-    assert [] == [m for m in modules if m.split(".")[0] in ("requests", "urllib3")]
+    assert [] == [m for m in modules if m.split(".")[0] in ("requests", "urllib3", "yaml")]
+
+
+def test_pyyaml_is_loaded_with_the_first_yaml_document(tmp_path: Path) -> None:
+    """A pnpm-lock.yaml is read with PyYAML, loaded when that document is met (the lazy
+    import must not leave YAML lockfiles unread)."""
+    lockfile = tmp_path / "pnpm-lock.yaml"
+    shutil.copy(FIXTURES / "pnpm-lock/peer/osv-scalibr/one-package-v6-lockfile.yaml", lockfile)
+    modules = loaded(["graph", str(lockfile)], tmp_path)
+    assert "yaml" in modules
 
 
 def test_the_registry_loads_neither_the_store_nor_the_site(tmp_path: Path) -> None:
