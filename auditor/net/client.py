@@ -22,9 +22,10 @@ Proxies and CA bundles come from the standard environment variables through requ
 (``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``). Every failure is
 a ``NetworkError`` (a ``SourceError``) whose message is one line naming the request.
 
-Helpers beside it in ``auditor/net/``: ``config.py`` (settings), ``limits.py`` (clock, token
-bucket, budget, backoff), ``cache.py`` (response cache), ``model.py`` (responses, errors,
-messages).
+Helpers beside it in ``auditor/net/``: ``config.py`` (settings), ``limits.py`` (clock, host
+gate, token bucket, budget, backoff), ``cache.py`` (response cache), ``entries.py`` (responses
+and records as cache entries), ``wire.py`` (hosts, headers, query strings, body checks),
+``model.py`` (responses, errors, messages).
 """
 
 from __future__ import annotations
@@ -34,17 +35,22 @@ import json
 import logging
 import random
 import threading
-import zlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
-from urllib.parse import urlencode, urlsplit
 
 from auditor import __version__
 from auditor.core.redact import redact_url, url_secrets
-from auditor.net.cache import CacheEntry, ResponseCache, cache_key, keep_headers
+from auditor.net.cache import CacheEntry, ResponseCache, cache_key
 from auditor.net.config import NetConfig, default_cache_dir
+from auditor.net.entries import (
+    entry_from_response,
+    record_entry,
+    record_key,
+    record_value,
+    response_from_entry,
+)
 from auditor.net.limits import (
     Clock,
     HostGate,
@@ -67,6 +73,13 @@ from auditor.net.model import (
     snippet,
     unreachable,
 )
+from auditor.net.wire import (
+    check_length,
+    host_of,
+    json_values,
+    request_headers,
+    with_params,
+)
 
 __all__ = [
     "RETRY_STATUSES",
@@ -85,7 +98,6 @@ __all__ = [
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 THROTTLE_STATUSES = frozenset({429, 503})  # the host asks for less: fewer connections
-RECORD_FORMAT = "application/vnd.auditor.record+json; deflate"
 _CHUNK = 1 << 16
 _T = TypeVar("_T")
 logger = logging.getLogger(__name__)
@@ -237,18 +249,18 @@ class HttpClient:
         only the fields a caller reads); a ``ValueError`` from it is a malformed body.
         """
         method = method.upper()
-        full = _with_params(url, params)
+        full = with_params(url, params)
         if json_body is not None:
             data = json.dumps(json_body, sort_keys=True, separators=(",", ":")).encode()
         shown = f"{method} {redact_url(full)}"
-        send = _request_headers(headers, json_body is not None, expect_json)
+        send = request_headers(headers, json_body is not None, expect_json)
         use_cache = self._cache is not None and (cache if cache is not None else method == "GET")
         key = cache_key(method, full, data) if use_cache else ""
         entry = self._cache.load(key) if self._cache is not None and use_cache else None
         if entry is not None:
             ttl = self.config.cache_ttl if ttl is None else ttl
             if entry.is_fresh(self._clock.time(), ttl):
-                hit = _from_entry(entry, expect_json, method, parse)
+                hit = response_from_entry(entry, expect_json, method, parse)
                 if hit is not None:
                     self._count("cache_hits")
                     return hit
@@ -270,7 +282,7 @@ class HttpClient:
             if raw.status == 304 and entry is not None and self._cache is not None:
                 self._count("revalidated")
                 fresh = self._cache.touch(key, entry, self._clock.time())
-                return _from_entry(fresh, expect_json, method, parse) or _Retry(
+                return response_from_entry(fresh, expect_json, method, parse) or _Retry(
                     "cached body is not JSON"
                 )
             response = self._judge(
@@ -288,7 +300,7 @@ class HttpClient:
                 and raw.status == 200
                 and "no-store" not in raw.headers.get("cache-control", "")
             ):
-                self._cache.store(key, _to_entry(response, self._clock.time()))
+                self._cache.store(key, entry_from_response(response, self._clock.time()))
             return response
 
         return self._with_retries(method, full, shown, once)
@@ -319,7 +331,7 @@ class HttpClient:
         changes, and older entries are no longer read. ``refresh`` ignores a stored value
         (the caller needs the whole document this time) and stores the new one.
         """
-        key = _record_key(url, kind)
+        key = record_key(url, kind)
         entry, value = self._load_record(key) if not refresh else (None, None)
         lifetime = self.config.cache_ttl if ttl is None else ttl
         if entry is not None and entry.is_fresh(self._clock.time(), lifetime):
@@ -344,13 +356,13 @@ class HttpClient:
             return HttpRecord(status=response.status)
         value = derive(response)
         if self._cache is not None and "no-store" not in (response.header("cache-control") or ""):
-            self._cache.store(key, _record_entry(response, value, self._clock.time()))
+            self._cache.store(key, record_entry(response, value, self._clock.time()))
         return HttpRecord(status=200, value=value)
 
     def cached_record(self, url: str, *, kind: str, ttl: float | None = None) -> Any:
         """The value ``get_record`` or ``keep_record`` stored for ``url`` and ``kind``, if it
         is younger than ``ttl`` (default: the configured TTL); else None. Sends nothing."""
-        entry, value = self._load_record(_record_key(url, kind))
+        entry, value = self._load_record(record_key(url, kind))
         if entry is None:
             return None
         if not entry.is_fresh(self._clock.time(), self.config.cache_ttl if ttl is None else ttl):
@@ -362,12 +374,12 @@ class HttpClient:
         """Store ``value`` as ``url``'s record of ``kind``, derived from the answer
         ``source`` (one document may give several records: a release's requirements)."""
         if self._cache is not None:
-            entry = _record_entry(source, value, self._clock.time())
-            self._cache.store(_record_key(url, kind), entry)
+            entry = record_entry(source, value, self._clock.time())
+            self._cache.store(record_key(url, kind), entry)
 
     def _load_record(self, key: str) -> tuple[CacheEntry | None, Any]:
         entry = self._cache.load(key) if self._cache is not None else None
-        value = _record_value(entry) if entry is not None else None
+        value = record_value(entry) if entry is not None else None
         if value is None:
             return None, None  # none, written by an older auditor, or damaged: fetch again
         return entry, value
@@ -472,7 +484,7 @@ class HttpClient:
         return _Raw(resp.status_code, received, body, new_wave=slot.new_wave)
 
     def _slot(self, url: str) -> _Slot:
-        return _Slot(self._gate, _host(url), self)
+        return _Slot(self._gate, host_of(url), self)
 
     def _read(
         self,
@@ -500,7 +512,7 @@ class HttpClient:
                 self._check_expansion(resp, size, method, url, shown)
                 large.acquire()
             chunks.append(chunk)
-        _check_length(received, size)
+        check_length(received, size)
         return b"".join(chunks)
 
     def _check_expansion(
@@ -557,7 +569,7 @@ class HttpClient:
                 sink.write(chunk)
                 sha.update(chunk)
                 md5.update(chunk)
-            _check_length(received, size)
+            check_length(received, size)
             sink.flush()
             return DownloadResult(
                 not_modified=False,
@@ -632,7 +644,7 @@ class HttpClient:
     def _with_retries(
         self, method: str, url: str, shown: str, once: Callable[[], _T | _Retry]
     ) -> _T:
-        host = _host(url)
+        host = host_of(url)
         self._refuse_if_host_down(host, url, shown)
         try:
             result = self._attempts(url, shown, once)
@@ -803,108 +815,3 @@ class _LargeBody:
         if self._held:
             self._held = False
             self._lock.release()
-
-
-def json_values(body: bytes) -> int:
-    """An upper bound of the values in a JSON text (each needs a comma or a bracket), counted
-    at C speed before anything is parsed."""
-    return body.count(b",") + body.count(b"[") + body.count(b"{") + 1
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url).netloc.rpartition("@")[2].lower()
-    except ValueError:
-        return ""
-
-
-def _request_headers(
-    headers: Mapping[str, str] | None, json_body: bool, expect_json: bool
-) -> dict[str, str]:
-    send = dict(headers or {})
-    if json_body:
-        send.setdefault("Content-Type", "application/json")
-    if expect_json:
-        send.setdefault("Accept", "application/json")
-    return send
-
-
-def _with_params(url: str, params: Mapping[str, str] | None) -> str:
-    if not params:
-        return url
-    joiner = "&" if urlsplit(url).query else "?"
-    return f"{url}{joiner}{urlencode(sorted(params.items()))}"
-
-
-def _check_length(headers: Mapping[str, str], size: int) -> None:
-    """A body shorter (or longer) than its Content-Length was cut or corrupted in transit."""
-    declared = headers.get("content-length")
-    encoding = headers.get("content-encoding", "identity").lower()
-    if declared is None or encoding not in ("", "identity"):
-        return
-    try:
-        expected = int(declared)
-    except ValueError:
-        return
-    if expected != size:
-        raise TruncatedError(f"body truncated: {size} of {expected} bytes")
-
-
-def _from_entry(
-    entry: CacheEntry,
-    expect_json: bool,
-    method: str,
-    parse: Callable[[bytes], Any] | None = None,
-) -> HttpResponse | None:
-    parsed = UNSET
-    if expect_json:
-        try:
-            parsed = (parse or json.loads)(entry.body)
-        except ValueError:
-            return None
-    return HttpResponse(
-        method=method,
-        url=entry.url,
-        status=entry.status,
-        headers=dict(entry.headers),
-        body=entry.body,
-        from_cache=True,
-        parsed=parsed,
-    )
-
-
-def _to_entry(response: HttpResponse, now: float) -> CacheEntry:
-    return CacheEntry(
-        url=response.url,
-        status=response.status,
-        headers=keep_headers(dict(response.headers)),
-        body=response.body,
-        stored=now,
-    )
-
-
-def _record_key(url: str, kind: str) -> str:
-    return cache_key("GET", url, f"record:{kind}".encode())
-
-
-def _record_entry(response: HttpResponse, value: Any, now: float) -> CacheEntry:
-    """A ``get_record`` value as a cache entry: deflated compact JSON, the validators."""
-    validators = {k: v for k, v in response.headers.items() if k in ("etag", "last-modified")}
-    body = zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 6)
-    return CacheEntry(
-        url=response.url,
-        status=200,
-        headers=keep_headers({**validators, "content-type": RECORD_FORMAT}),
-        body=body,
-        stored=now,
-    )
-
-
-def _record_value(entry: CacheEntry) -> Any:
-    """The value of a ``get_record`` entry, or None when it is not one (or is damaged)."""
-    if entry.header("content-type") != RECORD_FORMAT:
-        return None
-    try:
-        return json.loads(zlib.decompress(entry.body))
-    except (zlib.error, ValueError):
-        return None
