@@ -11,6 +11,16 @@ and a run that must find a release's files fetches the document again.
 The records are JSON (``HttpClient.get_record`` deflates them); ``PROJECT`` and
 ``REQUIREMENTS`` name their shapes, so a change of shape makes older entries unread rather
 than misread.
+
+Adding a field a check needs (a licence, say) takes four steps: name it in the schema
+``decode.py`` decodes the document against (npm's ``license`` on ``NpmPackument`` and on
+``NpmRelease``); carry it on ``Project``/``Release`` (``metadata.py``) where the client
+builds them; write and read it here in ``project_record``/``project_from_record``; and bump
+``PROJECT`` (``"project/2"``), so that records written before are fetched once more instead
+of read without it. A Python project's simple page has no licence: ``License-Expression``,
+``License`` and the classifiers are in each release's core metadata (the PEP 658
+``.metadata`` file ``pypi.py`` already reads for ``Requires-Dist``), so they belong in the
+requirements record (``requirements_record``, bump ``REQUIREMENTS``).
 """
 
 from __future__ import annotations
