@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from auditor.advisories.base import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
-from auditor.checks.base import DEFAULT_UNMAINTAINED_DAYS
+from auditor.advisories import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
+from auditor.checks import DEFAULT_UNMAINTAINED_DAYS
 from auditor.core.documents import Doc, InputFile, load_toml, type_name
 from auditor.core.errors import LockfileError, UsageError
 from auditor.core.findings import IgnoreRule
@@ -35,7 +35,6 @@ from auditor.core.model import Ecosystem
 from auditor.core.purl import check_package
 from auditor.core.redact import redact_url
 from auditor.registries.internal import InternalPattern, PatternError, ecosystem_key, parse_pattern
-from auditor.versions.constraint import parse_versions
 
 T = TypeVar("T")
 
@@ -503,6 +502,10 @@ def _ignore_versions(item: Doc) -> str | None:
     if not texts or not all(texts):
         child.fail('is empty: give versions such as "<3.1" or ["2.0.1", "2.0.2"]')
     text = " || ".join(texts)
+    # The version schemes (packaging among them) load only for a config that scopes an
+    # ignore by versions: `--help` and most runs never need them.
+    from auditor.versions.constraint import parse_versions  # noqa: PLC0415
+
     try:
         parse_versions(text)
     except ValueError as exc:
