@@ -77,9 +77,7 @@ def read_project(engine: Engine, name: str, *, snapshot_pages: int) -> ProjectHi
 
 def risks_of(facts: Mapping[int, Sequence[FindingFact]]) -> dict[int, Risk]:
     """The risk of each snapshot, from its findings' facts."""
-    return {
-        sid: assess((f.severity, f.kind, f.direct) for f in items) for sid, items in facts.items()
-    }
+    return {sid: assess(items) for sid, items in facts.items()}
 
 
 def comparison_base(infos: tuple[SnapshotInfo, ...], snapshot_id: int) -> int | None:

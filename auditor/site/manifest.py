@@ -91,6 +91,7 @@ class IndexPages:
     """The index's pages with their input digests, and pages an older auditor wrote."""
 
     pages: dict[str, str] = field(default_factory=dict)
+    advisories: tuple[str, ...] = ()  # the advisories' "affected projects" pages (a/...)
     legacy: tuple[str, ...] = ()
 
     def legacy_under(self, folder: str) -> tuple[str, ...]:
@@ -122,12 +123,22 @@ def read_index(out: Path) -> IndexPages:
         return IndexPages(legacy=tuple(sorted(adopted | set(older))))
     pages = data.get("pages")
     legacy = data.get("legacy")
+    shared = data.get("advisories")
     return IndexPages(
         pages={
             k: v
             for k, v in (pages.items() if isinstance(pages, dict) else ())
             if isinstance(v, str) and _safe(k) and "/" not in k
         },
+        advisories=tuple(
+            sorted(
+                {
+                    p
+                    for p in (shared if isinstance(shared, list) else ())
+                    if _safe(p) and p.startswith(f"{paths.ADVISORIES}/")
+                }
+            )
+        ),
         legacy=tuple(
             sorted(adopted | {p for p in (legacy if isinstance(legacy, list) else ()) if _safe(p)})
         ),
@@ -140,6 +151,7 @@ def write_index(out: Path, index: IndexPages) -> None:
     data = {
         "format": FORMAT,
         "pages": dict(sorted(index.pages.items())),
+        "advisories": list(index.advisories),
         "legacy": list(index.legacy),
     }
     paths.write_file(out, MANIFEST, _dump(data))
@@ -156,13 +168,21 @@ def check_folder(out: Path, *, force: bool = False, flag: str = "--out") -> None
     if force or not out.is_dir():
         return
     known = read_index(out)
-    ours = set(known.pages) | set(known.legacy)
+    ours = set(known.pages) | set(known.advisories) | set(known.legacy)
     tops = sorted(e.name for e in os.scandir(out) if paths.is_index_page(e.name))
     for name in [MANIFEST, *tops]:
         if name in ours or (name == MANIFEST and _is_manifest(out / name)):
             continue
         if (out / name).is_file() or (out / name).is_symlink():
             raise _not_ours(flag, out, name)
+    shared = out / paths.ADVISORIES
+    if shared.is_symlink() or (shared.exists() and not shared.is_dir()):
+        raise _not_ours(flag, out, paths.ADVISORIES)
+    if shared.is_dir():
+        for item in sorted(shared.rglob("*")):
+            path = item.relative_to(out).as_posix()
+            if (item.is_file() or item.is_symlink()) and path not in ours:
+                raise _not_ours(flag, out, path)
     top = out / paths.PROJECTS
     if top.is_symlink() or (top.exists() and not top.is_dir()):
         raise _not_ours(flag, out, paths.PROJECTS)
@@ -203,7 +223,7 @@ def remove_site(out: Path) -> None:
     known = read_index(out)
     for pages in project_manifests(out):
         remove_project(out, pages)
-    paths.remove_files(out, [*known.pages, *known.legacy])
+    paths.remove_files(out, [*known.pages, *known.advisories, *known.legacy])
     if _is_manifest(out / MANIFEST):
         paths.remove_files(out, [MANIFEST])
     _report_folder(out).release()

@@ -29,6 +29,7 @@ from auditor.core.outfolder import OutFolder
 
 INDEX = "index.html"  # the site's home: the first page of the index of projects
 PROJECTS = "p"  # the folder of every project's pages
+ADVISORIES = "a"  # the folder of the advisories' "affected projects" pages
 _INDEX_PAGE = re.compile(r"^index(?:-[1-9][0-9]*)?\.html$")
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 SLUG_LENGTH = 40
@@ -68,6 +69,11 @@ def package_page(project: str, ecosystem: str, name: str) -> str:
     return f"{project_dir(project)}/pkg/{safe_name(f'{ecosystem}:{name}')}.html"
 
 
+def advisory_page(advisory_id: str) -> str:
+    """The "affected projects" page of one advisory (shared by every project)."""
+    return f"a/{safe_name(advisory_id)}.html"
+
+
 def relative(from_page: str, to_page: str) -> str:
     """The relative URL from one site path to another (both POSIX, from the site root)."""
     start = PurePosixPath(from_page).parent
@@ -93,8 +99,12 @@ def is_index_page(name: str) -> bool:
 
 def is_site_file(name: str, manifests: Iterable[str]) -> bool:
     """Whether ``name`` (a path in the folder) is the site's: a page of the index, a
-    project's page, or one of the site's ``manifests``."""
-    return is_index_page(name) or name.startswith(f"{PROJECTS}/") or name in manifests
+    project's page, an advisory's page, or one of the site's ``manifests``."""
+    return (
+        is_index_page(name)
+        or name.startswith((f"{PROJECTS}/", f"{ADVISORIES}/"))
+        or name in manifests
+    )
 
 
 def plain(site_path: str) -> bool:
@@ -184,4 +194,4 @@ def _same(target: Path, data: bytes) -> bool:
 def _write(target: Path, data: bytes) -> None:
     if target.is_symlink():
         target.unlink()  # never write through a link planted in the output folder
-    atomic_write(target, data, sync=False)
+    atomic_write(target, data, durable=False)

@@ -19,14 +19,15 @@ same store gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from auditor.site import index as site_index
 from auditor.site import manifest, paths
+from auditor.site.advisory import advisory_index, advisory_pages
 from auditor.site.data import ProjectHistory, read_project
 from auditor.site.jinja import INDEX, render
 from auditor.site.package import package_pages, pages_for
@@ -35,9 +36,17 @@ from auditor.site.project import (
     project_context,
     snapshot_list_pages,
 )
-from auditor.site.risk import DIRECT_WEIGHT, FORMULA, SEVERITY_WEIGHTS, TRANSITIVE_WEIGHT
+from auditor.site.risk import (
+    DEV_WEIGHT,
+    DIRECT_WEIGHT,
+    FORMULA,
+    KEV_WEIGHT,
+    SEVERITY_WEIGHTS,
+    TRANSITIVE_WEIGHT,
+)
 from auditor.site.snapshot import snapshot_pages
 from auditor.site.views import Links
+from auditor.store.inventory import Affected
 from auditor.store.portfolio import all_entries, count_projects, project_state, save_cached
 
 Progress = Callable[[str], None]
@@ -101,9 +110,16 @@ def render_site(
     tally = _Tally()
     pending: list[tuple[str, bytes, str]] = []
     total = count_projects(engine) if projects is None else len(projects)
+    say("reading the advisories open in the latest snapshots")
+    open_in = _open_in(advisories := advisory_index(engine))
     for number, (name, state) in enumerate(_states(engine, projects), start=1):
         names.append(name)  # the state is read before the history: see manifest.py
-        inputs = manifest.inputs_digest("project", renderer, _options(options), state.hex())
+        # a project's findings link to the "affected projects" page of the advisories open
+        # in its own latest snapshot (each has a page), so its pages depend on it alone
+        linked = frozenset(open_in.get(name, ()))
+        inputs = manifest.inputs_digest(
+            "project", renderer, _options(options), state.hex(), sorted(linked)
+        )
         before = manifest.read_project(out, name)
         if not full and before is not None and before.inputs == inputs and before.present(out):
             tally.current += 1
@@ -113,7 +129,7 @@ def render_site(
         if history is None:
             continue
         say(f"rendering {name}")
-        files = project_files(history, options)
+        files = project_files(history, options, advisories=linked)
         previous = before.pages if before else known.legacy_under(paths.project_dir(name))
         # first a manifest that claims both renders' pages and matches no inputs: a render
         # cut short here leaves pages the next run knows as auditor's and renders again
@@ -134,21 +150,22 @@ def render_site(
     save_cached(engine, site_index.ROW_KIND, pending)
     say("rendering the index")
     listed = site_index.listing(engine, out, tally.rows, say=say)
-    pages = site_index.index_pages(
-        listed,
-        page_size=options.page_size,
-        renderer=renderer,
-        previous={} if full else known.pages,
-        present=lambda path: (out / path).is_file(),
+    digests = _write_index(out, listed, tally, options, known=known, full=full)
+    say("rendering the advisories' pages")
+    tally.add(
+        shared := _advisory_files(out, advisories, len(listed)),
+        paths.write_pages(out, shared, known.advisories),
     )
-    stale_index = [p for p in known.pages if p not in pages.digests]
-    stale_index += [p for p in known.legacy if "/" not in p and p not in pages.digests]
-    tally.add(pages.files, paths.write_pages(out, pages.files, stale_index))
     done = {paths.project_dir(name) for name in tally.rows}
-    legacy = tuple(p for p in known.legacy if "/" in p and _folder(p) not in done)
+    legacy = tuple(
+        p for p in known.legacy if "/" in p and _folder(p) not in done and p not in shared
+    )
     if whole:
         legacy = _clean_up(out, set(names), legacy)
-    manifest.write_index(out, manifest.IndexPages(pages=pages.digests, legacy=legacy))
+    manifest.write_index(
+        out,
+        manifest.IndexPages(pages=digests, advisories=tuple(sorted(shared)), legacy=legacy),
+    )
     return SiteSummary(
         index=out / INDEX,
         pages=tally.pages,
@@ -158,6 +175,62 @@ def render_site(
         current=tally.current,
         written=tally.written,
     )
+
+
+def _write_index(
+    out: Path,
+    listed: list[site_index.Listed],
+    tally: _Tally,
+    options: SiteOptions,
+    *,
+    known: manifest.IndexPages,
+    full: bool,
+) -> dict[str, str]:
+    """Render the index's pages whose rows changed (``full``: all), write those whose bytes
+    changed, remove pages it no longer has; return every page's input digest."""
+    pages = site_index.index_pages(
+        listed,
+        page_size=options.page_size,
+        renderer=manifest.renderer(),
+        previous={} if full else known.pages,
+        present=lambda path: (out / path).is_file(),
+    )
+    stale = [p for p in known.pages if p not in pages.digests]
+    stale += [p for p in known.legacy if "/" not in p and p not in pages.digests]
+    tally.add(pages.files, paths.write_pages(out, pages.files, stale))
+    return pages.digests
+
+
+def _open_in(advisories: Mapping[str, Sequence[Affected]]) -> dict[str, set[str]]:
+    """Each project's advisories open in its latest snapshot."""
+    found: dict[str, set[str]] = {}
+    for advisory_id, affected in advisories.items():
+        for item in affected:
+            found.setdefault(item.snapshot.project, set()).add(advisory_id)
+    return found
+
+
+def _advisory_files(
+    out: Path, advisories: dict[str, tuple[Affected, ...]], projects: int
+) -> dict[str, str]:
+    """The "affected projects" page of every advisory open somewhere: pages across
+    projects, rendered by every run and written only where their bytes changed. A row links
+    to its project's pages only when they are in ``out`` (as the index does)."""
+    here: dict[str, bool] = {}
+    files = {}
+    for path, context in advisory_pages(advisories, projects):
+        rows = []
+        for row in context["rows"]:
+            if row.project not in here:
+                here[row.project] = (out / row.project_page).is_file()
+            rows.append(
+                row if here[row.project] else replace(row, project_page="", snapshot_page="")
+            )
+        title = f"{context['advisory_id']}: affected projects"
+        files[path] = render(
+            "advisory.html", path, title=title, crumbs=[], **{**context, "rows": rows}
+        )
+    return files
 
 
 def _states(engine: Engine, projects: Sequence[str] | None) -> Iterator[tuple[str, bytes]]:
@@ -193,9 +266,16 @@ def _clean_up(out: Path, names: set[str], legacy: tuple[str, ...]) -> tuple[str,
     return ()
 
 
-def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, str]:
+def project_files(
+    history: ProjectHistory, options: SiteOptions, *, advisories: frozenset[str] = frozenset()
+) -> dict[str, str]:
     name = history.name
-    links = Links(project=name, packages=pages_for(history), snapshots=frozenset(history.paged))
+    links = Links(
+        project=name,
+        packages=pages_for(history),
+        snapshots=frozenset(history.paged),
+        advisories=advisories,
+    )
     home = paths.project_page(name)
     crumbs = [(name, home)]
     files = {
@@ -209,6 +289,8 @@ def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, st
             weights=[(s.value, w) for s, w in SEVERITY_WEIGHTS.items()],
             direct_weight=DIRECT_WEIGHT,
             transitive_weight=TRANSITIVE_WEIGHT,
+            dev_weight=DEV_WEIGHT,
+            kev_weight=KEV_WEIGHT,
         )
     }
     for path, context in snapshot_list_pages(history, links, options.page_size):

@@ -22,9 +22,9 @@ def _raise(_signum: int, _frame: FrameType | None) -> None:
     raise Terminated
 
 
-@pytest.mark.parametrize("sync", [True, False])
+@pytest.mark.parametrize("durable", [True, False])
 def test_a_signal_as_the_temporary_file_is_created_leaves_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sync: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool
 ) -> None:
     """SIGTERM sent to the process right after the temporary file exists (still inside
     ``mkstemp``): the handler's exception unwinds the write, the temporary file goes and
@@ -42,7 +42,7 @@ def test_a_signal_as_the_temporary_file_is_created_leaves_nothing(
     previous = signal.signal(signal.SIGTERM, _raise)
     try:
         with pytest.raises(Terminated):
-            atomic_write(target, "after", sync=sync)
+            atomic_write(target, "after", durable=durable)
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert ["findings.json"] == sorted(p.name for p in tmp_path.iterdir())

@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from auditor.core.errors import AuditorError
+from auditor.core.errors import AuditorError, UsageError
 from auditor.core.findings import Severity
 from auditor.core.model import UnsupportedFile
 from auditor.core.result import Status
@@ -66,9 +66,10 @@ def under(name: str, stamped: dict[str, tuple[int, int]]) -> dict[str, tuple[int
 def test_a_report_renders_its_project_and_the_index_and_nothing_else(
     engine: Engine, tmp_path: Path
 ) -> None:
-    """After a new snapshot of one project, rendering it rewrites only its changed pages and
-    the index; every page of the other projects keeps its inode and mtime; the folder then
-    equals a full render of the same store into an empty folder."""
+    """After a new snapshot of one project, rendering it rewrites only its changed pages, the
+    index and the page of the advisory it now has open (a page across projects); every page
+    of the other projects keeps its inode and mtime; the folder then equals a full render of
+    the same store into an empty folder."""
     portfolio(engine)
     out = tmp_path / "site"
     first = render_site(engine, out)
@@ -85,7 +86,9 @@ def test_a_report_renders_its_project_and_the_index_and_nothing_else(
     changed = {p for p in after if before.get(p) != after[p]}
     assert "index.html" in changed
     charlie = paths.project_dir("charlie") + "/"
-    assert changed - {"index.html", manifest.MANIFEST} <= {
+    opened = paths.advisory_page("GHSA-9")
+    assert opened in changed
+    assert changed - {"index.html", manifest.MANIFEST, opened} <= {
         p for p in after if p.startswith(charlie)
     }
     assert paths.snapshot_page("charlie", night_id(engine, "charlie")) in changed
@@ -125,7 +128,8 @@ def test_a_changed_row_rerenders_exactly_its_index_pages(engine: Engine, tmp_pat
     assert {"index.html", "index-3.html"} == {p for p in index_pages if before[p] != after[p]}
     assert under("echo", before) == under("echo", after)
     alpha_pages = [p for p in under("alpha", after) if p.endswith(".html")]
-    assert len(alpha_pages) + 2 == summary.pages  # alpha's pages and two of the index
+    shared = [p for p in after if p.startswith(f"{paths.ADVISORIES}/")]  # rendered every run
+    assert len(alpha_pages) + 2 + len(shared) == summary.pages  # and two of the index
     echo_row = read_page(out / "index-3.html").table("projects").records()[0]
     assert "echo" == echo_row["Project"]
     assert ("10", "1") == (echo_row["Risk"], echo_row["Open findings"])
@@ -454,3 +458,48 @@ def test_a_row_counts_runs_partial_only_through_unsupported_files_as_whole(
     assert history is not None
     assert index.history_row(history) == index.compute_row(engine, "p")
     assert (10.0, 0.0, 10.0, 10.0) == index.history_row(history).spark
+
+
+def test_an_advisorys_page_follows_the_projects_that_have_it_open(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The "affected projects" page of an advisory appears when a project has it open, is
+    rewritten when another project opens it (that project's report renders it), and goes
+    when no project has it open; a file of the user's in ``a/`` is refused."""
+    portfolio(engine, NAMES[:2])
+    out = tmp_path / "site"
+    night(engine, "alpha")
+    render_site(engine, out, projects=("alpha",))
+    page = out / paths.advisory_page("GHSA-9")
+    assert ["alpha"] == read_page(page).table("affected-table").column("Project")
+    links = [
+        link
+        for link in read_page(page).links
+        if link.startswith("../p/") and link.endswith("/index.html")
+    ]
+    assert ["../" + paths.project_page("alpha")] == links  # linked: its pages are here
+    night(engine, "bravo")
+    render_site(engine, out, projects=("bravo",))
+    assert ["alpha", "bravo"] == read_page(page).table("affected-table").column("Project")
+    links = [
+        link
+        for link in read_page(page).links
+        if link.startswith("../p/") and link.endswith("/index.html")
+    ]
+    assert ["../" + paths.project_page(n) for n in ("alpha", "bravo")] == links
+    other = tmp_path / "bravo-only"  # a folder without alpha's pages: alpha is not linked
+    render_site(engine, other, projects=("bravo",))
+    shown = read_page(other / paths.advisory_page("GHSA-9"))
+    assert ["alpha", "bravo"] == shown.table("affected-table").column("Project")
+    assert ["../" + paths.project_page("bravo")] == [
+        link for link in shown.links if link.startswith("../p/") and link.endswith("/index.html")
+    ]
+    for name, when in (("alpha", 40), ("bravo", 41)):
+        save(engine, small_graph(pypi("a", "1.1")), project=name, taken_at=day(when))
+    render_site(engine, out, projects=("alpha",))
+    assert not page.exists()
+    assert () == manifest.read_index(out).advisories
+    (out / paths.ADVISORIES).mkdir()
+    (out / paths.ADVISORIES / "mine.html").write_text("ours")
+    with pytest.raises(UsageError, match=r"a/mine\.html exists and auditor did not write it"):
+        render_site(engine, out)
