@@ -136,7 +136,7 @@ def _platform(text: str) -> str:
 
 
 def audit_request(
-    args: argparse.Namespace, environ: Mapping[str, str] | None = None
+    args: argparse.Namespace, environ: Mapping[str, str] | None = None, *, advisories: bool = True
 ) -> AuditRequest:
     """The audit ``scan``, ``sbom --with-vulnerabilities`` and ``report`` are asked for."""
     return AuditRequest(
@@ -158,6 +158,7 @@ def audit_request(
         cache_dir=cache_root(args, environ),
         exclude=tuple(getattr(args, "exclude", ())),
         strict=getattr(args, "strict", False),
+        advisories=advisories,
     )
 
 
@@ -167,10 +168,13 @@ def prepare(
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     now: datetime | None = None,
+    advisories: bool = True,
 ) -> AuditSetup:
-    """``auditor.pipeline.setup.prepare`` for the parsed flags."""
+    """``auditor.pipeline.setup.prepare`` for the parsed flags (``advisories`` False: no
+    advisory source is made, as for ``sbom`` without ``--with-vulnerabilities``)."""
     environ = os.environ if environ is None else environ
-    return prepare_request(audit_request(args, environ), environ=environ, cwd=cwd, now=now)
+    request = audit_request(args, environ, advisories=advisories)
+    return prepare_request(request, environ=environ, cwd=cwd, now=now)
 
 
 def report_sources(result: AuditResult, console: Console) -> None:

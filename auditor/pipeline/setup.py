@@ -62,6 +62,7 @@ class AuditRequest:
     cache_dir: Path | None = None  # the cache root; None: from the environment
     exclude: tuple[str, ...] = ()  # glob patterns discovery leaves out (with the config's)
     strict: bool = False  # what could not be audited at all fails the run (exit 3)
+    advisories: bool = True  # False: no advisory source (an SBOM without vulnerabilities)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,7 +120,9 @@ def prepare(
     net = request.net or NetConfig.from_env(environ)
     if settings.offline:
         net = replace(net, offline=True)
-    live = any(sources.is_live(n) for n in settings.sources or sources.DEFAULT_SOURCES)
+    live = request.advisories and any(
+        sources.is_live(n) for n in settings.sources or sources.DEFAULT_SOURCES
+    )
     lookups = settings.registry and not settings.offline
     client = HttpClient(net) if live or lookups else None
     source_options = SourceOptions(
@@ -132,7 +135,7 @@ def prepare(
         cache_dir=request.cache_dir or default_cache_dir(environ),
         environ=environ,
     )
-    chosen = sources.create(settings.sources, source_options)
+    chosen = sources.create(settings.sources, source_options) if request.advisories else ()
     allow_path = settings.typosquat_allow_list
     check_settings = CheckSettings(
         typosquat_allow=EMPTY if allow_path is None else load_allow_list(allow_path),

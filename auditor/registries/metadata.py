@@ -129,6 +129,21 @@ class Requirements:
     origin: str = ""  # where they were read: "metadata file", "JSON API", "packument"
 
 
+@dataclass(frozen=True, kw_only=True)
+class DeclaredLicense:
+    """What a registry publishes about one release's licence, in its own fields and
+    unnormalised (``auditor.licenses.declared`` reads them): PyPI's core metadata
+    ``License-Expression``, ``License`` and ``License ::`` classifiers; npm's ``license``
+    (a string, or an old object) and old ``licenses`` list."""
+
+    expression: str | None = None
+    text: str | None = None
+    classifiers: tuple[str, ...] = ()
+    npm_license: Any = None
+    npm_licenses: Any = None
+    origin: str = ""  # where it was read: "JSON API", "metadata file", "packument"
+
+
 class RegistryClient(ABC):
     """One ecosystem's registry. ``None`` answers mean "not there"; a failure raises
     ``SourceError`` (``NetworkError`` included) with a one-line reason."""
@@ -147,6 +162,11 @@ class RegistryClient(ABC):
     @abstractmethod
     def requirements(self, name: str, version: str) -> Requirements | None:
         """The release's requirements, or None when the registry does not publish them."""
+
+    def license(self, name: str, version: str) -> DeclaredLicense | None:
+        """What the release declares about its licence; None when the registry publishes
+        nothing about it (the Go proxy: module licences are in their source)."""
+        return None
 
     def registry_for(self, name: str) -> str:
         """The registry that serves ``name`` (npm scopes may have their own), for display."""

@@ -20,6 +20,7 @@ from auditor.core.model import Ecosystem
 from auditor.core.redact import redact_url
 from auditor.net.client import HttpClient
 from auditor.registries.metadata import (
+    DeclaredLicense,
     Project,
     RegistryClient,
     Release,
@@ -100,6 +101,20 @@ class NpmClient(RegistryClient):
             )
 
         return _checked(doc, read)
+
+    def license(self, name: str, version: str) -> DeclaredLicense | None:
+        doc = self.document(name)
+        if doc is None:
+            return None
+        versions = doc.mapping().get("versions")
+        entry = versions.get(version) if isinstance(versions, dict) else None
+        if not isinstance(entry, dict):
+            return None
+        return DeclaredLicense(
+            npm_license=entry.get("license"),
+            npm_licenses=entry.get("licenses"),
+            origin="packument",
+        )
 
 
 def _checked(doc: Doc, read: Callable[[], T]) -> T:

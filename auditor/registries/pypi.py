@@ -21,6 +21,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Callable
+from email.message import Message
 from email.parser import HeaderParser
 from html.parser import HTMLParser
 from typing import Any, ClassVar, TypeVar
@@ -40,6 +41,7 @@ from auditor.core.model import Ecosystem, canonical_pypi_name
 from auditor.core.redact import redact_url
 from auditor.net.client import HttpClient, NetworkError
 from auditor.registries.metadata import (
+    DeclaredLicense,
     DistFile,
     Project,
     RegistryClient,
@@ -107,17 +109,10 @@ class PypiClient(RegistryClient):
     # -- requirements ------------------------------------------------------------------------
 
     def requirements(self, name: str, version: str) -> Requirements | None:
-        project = self.project(name)
-        release = project.release(version) if project is not None else None
-        wheels = [f for f in release.files if f.filename.endswith(".whl")] if release else []
-        # advertised metadata first, pure-Python wheels (small) first among equals
-        wheels.sort(key=_wheel_preference)
-        for wheel in [w for w in wheels if w.has_metadata is not False][:METADATA_TRIES]:
-            response = self.http.request(
-                "GET", wheel.url + ".metadata", accept=(404,), max_bytes=METADATA_LIMIT
-            )
-            if response.status == 200:
-                return parse_metadata(response.body, name, version, "metadata file")
+        wheels = self._wheels(name, version)
+        body = self._metadata_file(wheels)
+        if body is not None:
+            return parse_metadata(body, name, version, "metadata file")
         from_api = self._json_api_release(name, version)
         if from_api is not None:
             return from_api
@@ -125,6 +120,40 @@ class PypiClient(RegistryClient):
             text = self._wheel_metadata(wheel)
             if text is not None:
                 return parse_metadata(text, name, version, "wheel METADATA")
+        return None
+
+    # -- licences ------------------------------------------------------------------------------
+
+    def license(self, name: str, version: str) -> DeclaredLicense | None:
+        """The release's licence fields: the JSON API's per-release ``info`` where the index
+        has that API, else the core metadata of a wheel's PEP 658/714 ``.metadata`` file."""
+        if self.indexes.json_api:
+            base = self.indexes.json_api.rstrip("/")
+            url = f"{base}/{quote(canonical_pypi_name(name))}/{quote(version)}/json"
+            response = self.http.request("GET", url, expect_json=True, accept=(404,))
+            if response.status == 404:
+                return None
+            return _checked(url, lambda: _api_license(Doc(redact_url(url), response.json())))
+        body = self._metadata_file(self._wheels(name, version))
+        return metadata_license(body, "metadata file") if body is not None else None
+
+    def _wheels(self, name: str, version: str) -> list[DistFile]:
+        """The release's wheels, advertised metadata first, pure-Python wheels (small)
+        first among equals."""
+        project = self.project(name)
+        release = project.release(version) if project is not None else None
+        wheels = [f for f in release.files if f.filename.endswith(".whl")] if release else []
+        wheels.sort(key=_wheel_preference)
+        return wheels
+
+    def _metadata_file(self, wheels: list[DistFile]) -> bytes | None:
+        """The first PEP 658/714 ``.metadata`` file served among the first wheels."""
+        for wheel in [w for w in wheels if w.has_metadata is not False][:METADATA_TRIES]:
+            response = self.http.request(
+                "GET", wheel.url + ".metadata", accept=(404,), max_bytes=METADATA_LIMIT
+            )
+            if response.status == 200:
+                return response.body
         return None
 
     def _json_api_release(self, name: str, version: str) -> Requirements | None:
@@ -171,6 +200,33 @@ class PypiClient(RegistryClient):
                 return archive.read(names[0])
         except (zipfile.BadZipFile, OSError, ValueError):
             return None
+
+
+def _api_license(doc: Doc) -> DeclaredLicense:
+    info = doc.table("info")
+    classifiers = info.opt_child("classifiers")
+    return DeclaredLicense(
+        expression=info.opt_string("license_expression") or None,
+        text=info.opt_string("license") or None,
+        classifiers=tuple(c.as_str() for c in classifiers.as_list()) if classifiers else (),
+        origin="JSON API",
+    )
+
+
+def metadata_license(body: bytes, origin: str) -> DeclaredLicense:
+    """A METADATA file's ``License-Expression``, ``License`` and ``Classifier`` headers."""
+    headers = _headers(body)
+    return DeclaredLicense(
+        expression=headers.get("License-Expression"),
+        text=headers.get("License"),
+        classifiers=tuple(headers.get_all("Classifier") or ()),
+        origin=origin,
+    )
+
+
+def _headers(body: bytes) -> Message:
+    text = body.decode("utf-8", "replace")
+    return HeaderParser().parsestr(text.partition("\n\n")[0] + "\n\n")
 
 
 def _wheel_preference(wheel: DistFile) -> tuple[bool, bool, bool]:
@@ -392,8 +448,7 @@ def _legacy_version(filename: str, name: str) -> str | None:
 
 def parse_metadata(body: bytes, name: str, version: str, origin: str) -> Requirements:
     """A METADATA file's ``Requires-Dist`` and ``Requires-Python`` headers."""
-    text = body.decode("utf-8", "replace")
-    headers = HeaderParser().parsestr(text.partition("\n\n")[0] + "\n\n")
+    headers = _headers(body)
     requires = tuple(" ".join(v.split()) for v in headers.get_all("Requires-Dist") or ())
     python = headers.get("Requires-Python")
     return Requirements(
