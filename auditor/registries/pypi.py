@@ -9,17 +9,17 @@ else the PEP 503 HTML page (with PEP 592 yanked and PEP 658/714 metadata attribu
 A release's requirements come, in this order, from the wheel's PEP 658/714 ``.metadata``
 file, the JSON API's per-release document (``info.requires_dist``), and finally the
 wheel's own ``*.dist-info/METADATA`` (small wheels only: mirrors that lack PEP 658 files
-still serve the wheels). Every request goes through the run's ``HttpClient`` (cache, rate
+still serve the wheels). A release's licence fields come from the per-release JSON API
+document, else the same core metadata, else (a release without wheels) a small sdist's
+``PKG-INFO`` (``distfiles.py``). Every request goes through the run's ``HttpClient`` (cache, rate
 limit, retry budget, offline).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import threading
-import zipfile
 from collections.abc import Callable
 from email.message import Message
 from email.parser import HeaderParser
@@ -40,6 +40,7 @@ from auditor.core.errors import LockfileError, SourceError
 from auditor.core.model import Ecosystem, canonical_pypi_name
 from auditor.core.redact import redact_url
 from auditor.net.client import HttpClient, NetworkError
+from auditor.registries.distfiles import sdist_metadata, wheel_metadata
 from auditor.registries.metadata import (
     DeclaredLicense,
     DistFile,
@@ -126,25 +127,44 @@ class PypiClient(RegistryClient):
 
     def license(self, name: str, version: str) -> DeclaredLicense | None:
         """The release's licence fields: the JSON API's per-release ``info`` where the index
-        has that API, else the core metadata of a wheel's PEP 658/714 ``.metadata`` file."""
+        serves it, else the core metadata of a wheel: its PEP 658/714 ``.metadata`` file,
+        else (a small wheel) its own ``METADATA``. None for a release without any of them
+        (an sdist-only release on an index without the per-release API)."""
         if self.indexes.json_api:
             base = self.indexes.json_api.rstrip("/")
             url = f"{base}/{quote(canonical_pypi_name(name))}/{quote(version)}/json"
             response = self.http.request("GET", url, expect_json=True, accept=(404,))
-            if response.status == 404:
-                return None
-            return _checked(url, lambda: _api_license(Doc(redact_url(url), response.json())))
-        body = self._metadata_file(self._wheels(name, version))
-        return metadata_license(body, "metadata file") if body is not None else None
+            if response.status == 200:
+                return _checked(url, lambda: _api_license(Doc(redact_url(url), response.json())))
+        wheels = self._wheels(name, version)
+        body = self._metadata_file(wheels)
+        if body is not None:
+            return metadata_license(body, "metadata file")
+        for wheel in wheels[:1]:
+            text = self._wheel_metadata(wheel)
+            if text is not None:
+                return metadata_license(text, "wheel METADATA")
+        if not wheels:
+            for sdist in self._sdists(name, version)[:1]:
+                text = self._sdist_metadata(sdist)
+                if text is not None:
+                    return metadata_license(text, "sdist PKG-INFO")
+        return None
 
     def _wheels(self, name: str, version: str) -> list[DistFile]:
         """The release's wheels, advertised metadata first, pure-Python wheels (small)
         first among equals."""
-        project = self.project(name)
-        release = project.release(version) if project is not None else None
-        wheels = [f for f in release.files if f.filename.endswith(".whl")] if release else []
+        wheels = [f for f in self._files(name, version) if f.filename.endswith(".whl")]
         wheels.sort(key=_wheel_preference)
         return wheels
+
+    def _sdists(self, name: str, version: str) -> list[DistFile]:
+        return [f for f in self._files(name, version) if f.filename.endswith((".tar.gz", ".zip"))]
+
+    def _files(self, name: str, version: str) -> tuple[DistFile, ...]:
+        project = self.project(name)
+        release = project.release(version) if project is not None else None
+        return release.files if release is not None else ()
 
     def _metadata_file(self, wheels: list[DistFile]) -> bytes | None:
         """The first PEP 658/714 ``.metadata`` file served among the first wheels."""
@@ -182,24 +202,24 @@ class PypiClient(RegistryClient):
         return _checked(url, read)
 
     def _wheel_metadata(self, wheel: DistFile) -> bytes | None:
+        body = self._download(wheel)
+        return wheel_metadata(body) if body is not None else None
+
+    def _sdist_metadata(self, sdist: DistFile) -> bytes | None:
+        body = self._download(sdist)
+        return sdist_metadata(sdist.filename, body) if body is not None else None
+
+    def _download(self, dist: DistFile) -> bytes | None:
+        """A distribution file of at most ``wheel_limit`` bytes, else None."""
         try:
             response = self.http.request(
-                "GET", wheel.url, cache=False, max_bytes=self.wheel_limit, accept=(404,)
+                "GET", dist.url, cache=False, max_bytes=self.wheel_limit, accept=(404,)
             )
         except NetworkError as exc:
             if "larger than" in str(exc):
                 return None
             raise
-        if response.status != 200:
-            return None
-        try:
-            with zipfile.ZipFile(io.BytesIO(response.body)) as archive:
-                names = [n for n in archive.namelist() if _DIST_INFO_METADATA.fullmatch(n)]
-                if len(names) != 1 or archive.getinfo(names[0]).file_size > METADATA_LIMIT:
-                    return None
-                return archive.read(names[0])
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
+        return response.body if response.status == 200 else None
 
 
 def _api_license(doc: Doc) -> DeclaredLicense:
@@ -235,9 +255,6 @@ def _wheel_preference(wheel: DistFile) -> tuple[bool, bool, bool]:
         wheel.has_metadata is False,
         "-none-any" not in wheel.filename,
     )
-
-
-_DIST_INFO_METADATA = re.compile(r"[^/]+\.dist-info/METADATA")
 
 
 def _json(body: bytes, url: str) -> Any:

@@ -3,7 +3,9 @@ server, for the packages whose lockfile records none."""
 
 from __future__ import annotations
 
+import io
 import json
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -231,3 +233,72 @@ def test_sbom_asks_the_registry_unless_offline(
         offline = json.loads((tmp_path / "b.json").read_text())
         assert {"recorded"} == {c["name"] for c in offline["components"] if c.get("licenses")}
     assert [] == http_server.requests
+
+
+def _sdist(name: str, version: str, pkg_info: str) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        data = pkg_info.encode()
+        info = tarfile.TarInfo(f"{name}-{version}/PKG-INFO")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_index_without_the_per_release_api(http_server: HttpTestServer) -> None:
+    """A mirror that serves the project document but 404s the per-release one: a wheel's
+    metadata file, else (no wheel) the sdist's PKG-INFO; a release with neither is unknown."""
+    wheel, sdist = "withwheel-1.0-py3-none-any.whl", "sdistonly-2.0.tar.gz"
+
+    def project(name: str, files: dict[str, list[dict[str, object]]]) -> dict[str, object]:
+        return {"info": {"name": name, "version": "9.9"}, "releases": files}
+
+    http_server.json(
+        "GET",
+        "/pypi/withwheel/json",
+        project("withwheel", {"1.0": [{"filename": wheel, "url": f"/files/{wheel}"}]}),
+    )
+    http_server.json(
+        "GET",
+        "/pypi/sdistonly/json",
+        project(
+            "sdistonly",
+            {"2.0": [{"filename": sdist, "url": f"/files/{sdist}"}], "9.9": []},
+        ),
+    )
+    http_server.route("GET", "/pypi/*", json_reply({"message": "Not Found"}, status=404))
+    http_server.route(
+        "GET",
+        f"/files/{wheel}.metadata",
+        Reply(body=b"Metadata-Version: 2.1\nName: withwheel\nVersion: 1.0\nLicense: ISC\n\n"),
+    )
+    http_server.route(
+        "GET",
+        f"/files/{sdist}",
+        Reply(
+            body=_sdist(
+                "sdistonly",
+                "2.0",
+                "Metadata-Version: 1.1\nName: sdistonly\n"
+                "Classifier: License :: OSI Approved :: MIT License\n",
+            )
+        ),
+    )
+    indexes = PythonIndexes(
+        index=ConfiguredUrl(url=f"{http_server.url}/simple", origin="test"),
+        json_api=f"{http_server.url}/pypi",
+    )
+    client = PypiClient(HttpClient(quick_config(max_attempts=1)), indexes)
+    result = _result(
+        _pkg(Ecosystem.PYPI, "withwheel", "1.0"),
+        _pkg(Ecosystem.PYPI, "sdistonly", "2.0"),
+        _pkg(Ecosystem.PYPI, "sdistonly", "9.9"),
+    )
+    lookup = registry_licenses((result,), Registries.of(client))
+    found = {p.display: p.license for p in lookup.results[0].packages}
+    assert License(text="ISC", expression="ISC", source="registry") == found["withwheel@1.0"]
+    assert (
+        License(text="License :: OSI Approved :: MIT License", expression="MIT", source="registry")
+        == found["sdistonly@2.0"]
+    )
+    assert None is found["sdistonly@9.9"]
