@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -32,6 +32,8 @@ from auditor.core.errors import LockfileError, UsageError
 from auditor.core.findings import IgnoreRule
 from auditor.core.model import Ecosystem
 from auditor.core.redact import redact_url
+from auditor.licenses.policy import LicensePolicy
+from auditor.licenses.spdx import canonical_id
 from auditor.registries.internal import InternalPattern, PatternError, ecosystem_key, parse_pattern
 
 T = TypeVar("T")
@@ -39,7 +41,7 @@ T = TypeVar("T")
 CONFIG_FILE = "auditor.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
-FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
+FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious", "license", "licence")
 # how --fail-on LEVEL treats findings without a severity (Go advisories carry no CVSS):
 # as medium ones, as always failing, or as never failing (docs/advisories.md)
 UNKNOWN_SEVERITY_CHOICES = ("medium", "fail", "ignore")
@@ -78,6 +80,7 @@ _KEYS = (
     "platform",
     "exclude",
     "strict",
+    "licenses",
 )
 # what the scanned tree may set only in plain view: named in the verdict when in effect
 TREE_NAMED = tuple(k for k in _KEYS if k != "internal")
@@ -124,6 +127,7 @@ class Config:
     typosquat_allow_list: Path | None = None  # resolved against the config file's folder
     exclude: tuple[str, ...] = ()  # glob patterns of files discovery leaves out
     strict: bool | None = None
+    licenses: LicensePolicy = field(default_factory=LicensePolicy)  # [licenses] allow/deny
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +152,7 @@ class Settings:
     platform: str | None = None
     exclude: tuple[str, ...] = ()  # --exclude patterns, then the config file's
     strict: bool = False  # what could not be audited at all fails the run too (exit 3)
+    licenses: LicensePolicy = field(default_factory=LicensePolicy)
     # the settings in effect that the scanned tree's config file chose (TREE_NAMED), with
     # the file: ("auditor.toml", ("advisory-db", "fail-on")); empty when none did
     tree_settings: tuple[str, tuple[str, ...]] | None = None
@@ -288,7 +293,27 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         typosquat_allow_list=None if allow is None else folder / allow,
         exclude=tuple(doc.strings("exclude")),
         strict=doc.flag("strict") if doc.has("strict") else None,
+        licenses=_licenses(doc),
     )
+
+
+def _licenses(doc: Doc) -> LicensePolicy:
+    """``[licenses]`` with ``allow`` and ``deny`` lists of SPDX licence ids."""
+    table = doc.opt_table("licenses")
+    if table is None:
+        return LicensePolicy()
+    lists: dict[str, frozenset[str]] = {}
+    for name, child in table.items():
+        if name not in ("allow", "deny"):
+            child.fail(f"unknown setting {name!r} (known: allow, deny)")
+        ids = set()
+        for item in child.as_list():
+            found = canonical_id(item.as_str())
+            if found is None:
+                item.fail(f"{item.as_str()!r} is not an SPDX licence id")
+            ids.add(found)
+        lists[name] = frozenset(ids)
+    return LicensePolicy(allow=lists.get("allow", frozenset()), deny=lists.get("deny", frozenset()))
 
 
 def _sources(doc: Doc) -> tuple[str, ...] | None:
@@ -537,6 +562,7 @@ def resolve(
         platform=platform or _env_choice(environ, ENV_PLATFORM, parse_platform) or config.platform,
         exclude=(*exclude, *config.exclude),
         strict=strict or _first(_env_flag(environ, ENV_STRICT), config.strict, False),
+        licenses=config.licenses,
     )
 
 

@@ -75,7 +75,8 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         metavar="LEVEL",
         help="exit 1 for findings at or above LEVEL ("
         + ", ".join(FAIL_ON_CHOICES)
-        + f"; malicious: only malicious packages; default: {fail_on_default})",
+        + f"; malicious: only malicious packages; license or licence: only the licence "
+        f"policy's findings; default: {fail_on_default})",
     )
     parser.add_argument(
         "--unknown-severity",

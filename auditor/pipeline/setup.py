@@ -145,6 +145,7 @@ def prepare(
             python_version=settings.python_version, platform=settings.platform
         ),
         now=now,
+        licenses=settings.licenses,
     )
     registry = _registry_setup(request, settings, environ, cwd, client, config_path=config.path)
     options = AuditOptions(

@@ -1,7 +1,10 @@
 """What changed between two snapshots: packages, findings and suppressions.
 
 Findings are compared by identity (ecosystem, package name, finding id), so an upgrade
-that leaves the same advisory open is neither new nor resolved.
+that leaves the same advisory open is neither new nor resolved. A package name whose
+declared licences differ between the two (a supply-chain event: relicensing) is listed when
+both snapshots know a licence for it; a licence that became unknown (a run without registry
+lookups) is no change.
 """
 
 from __future__ import annotations
@@ -27,6 +30,16 @@ class PackageChange:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LicenseChange:
+    """One package name's declared licences, as (version, licence) pairs, before and after."""
+
+    ecosystem: str
+    name: str
+    before: tuple[tuple[str, str], ...]
+    after: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class SuppressionChange:
     before: SuppressionRule
     after: SuppressionRule
@@ -47,6 +60,7 @@ class SnapshotDiff:
     suppressions_added: tuple[SuppressionRule, ...] = ()
     suppressions_removed: tuple[SuppressionRule, ...] = ()
     suppressions_changed: tuple[SuppressionChange, ...] = ()
+    relicensed: tuple[LicenseChange, ...] = ()
 
 
 def diff_snapshots(engine: Engine, before_id: int, after_id: int) -> SnapshotDiff:
@@ -88,7 +102,28 @@ def compare(before: StoredSnapshot, after: StoredSnapshot) -> SnapshotDiff:
         suppressions_added=_added(after.meta.suppressions, before.meta.suppressions),
         suppressions_removed=_added(before.meta.suppressions, after.meta.suppressions),
         suppressions_changed=_changed(before.meta.suppressions, after.meta.suppressions),
+        relicensed=relicensed(old, new),
     )
+
+
+def relicensed(old: DependencyGraph, new: DependencyGraph) -> tuple[LicenseChange, ...]:
+    """Names in both graphs whose known licences differ (module docstring)."""
+    before, after = _licences(old), _licences(new)
+    changes = []
+    for key in sorted(before.keys() & after.keys()):
+        was, now = before[key], after[key]
+        if {text for _, text in was} != {text for _, text in now}:
+            changes.append(LicenseChange(ecosystem=key[0], name=key[1], before=was, after=now))
+    return tuple(changes)
+
+
+def _licences(graph: DependencyGraph) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    found: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for package in graph.packages:
+        if package.license is not None:
+            key = (package.ecosystem.value, package.name)
+            found.setdefault(key, set()).add((package.version, package.license.shown))
+    return {key: tuple(sorted(pairs)) for key, pairs in found.items()}
 
 
 def _versions(graph: DependencyGraph) -> set[VersionKey]:
