@@ -2,7 +2,8 @@
 
 - npm (``package.json``, a lockfile's ``license``, a packument version): an SPDX
   expression as a string; older packages an object ``{"type": "MIT"}`` or a ``licenses``
-  list of them (several mean a choice, as npm documented: joined with ``OR``).
+  list of them (several mean a choice, as npm documented: joined with ``OR``); some write
+  ``license`` itself as such a list.
 - Composer (``composer.lock``): a list of SPDX ids, several meaning a choice (``OR``).
 - Python core metadata: ``License-Expression`` (PEP 639) is authoritative; else the
   ``License`` field when it normalises; else the ``License ::`` classifiers when each names
@@ -60,8 +61,10 @@ def npm_license(value: Any, *, source: str, legacy: Any = None) -> License | Non
     """npm's ``license`` (a string, or an old ``{"type": ...}`` object), else the old
     ``licenses`` list; None when neither says anything."""
     text = _npm_text(value)
-    if text is None and isinstance(legacy, list):
-        names = [t for t in (_npm_text(item) for item in legacy) if t]
+    # some packages write ``license`` as a list, like the old ``licenses`` (npm copies it)
+    listed = value if isinstance(value, list) else legacy
+    if text is None and isinstance(listed, list):
+        names = [t for t in (_npm_text(item) for item in listed) if t]
         if len(names) == 1:
             text = names[0]
         elif names:

@@ -29,6 +29,8 @@ ALIASES = {
     "apache 2": "Apache-2.0",
     "apache 2.0": "Apache-2.0",
     "apache-2": "Apache-2.0",
+    "apache2": "Apache-2.0",
+    "apache 2 license": "Apache-2.0",
     "apache license 2.0": "Apache-2.0",
     "apache license, version 2.0": "Apache-2.0",
     "apache license version 2.0": "Apache-2.0",

@@ -517,8 +517,8 @@ def test_v1_git_dependencies_in_why_and_the_sbom() -> None:
 
 def test_recorded_licences_are_kept_and_normalised() -> None:
     """v2/v3 ``license``: every warehouse entry that records one carries it; a deprecated
-    id is normalised with the text kept; an old object form and a text that is no SPDX
-    expression are read; no ``license`` means unknown."""
+    id is normalised with the text kept; an old object form, a list (a choice) and a text
+    that is no SPDX expression are read; no ``license`` (or a junk value) means unknown."""
     result = collect_file(COLLECTOR, REAL / "pypi__warehouse/package-lock.json")
     by_id = {p.id: p for p in result.packages}
     jqvmap = by_id["pkg:npm/jqvmap-novulnerability@1.5.1"].license
@@ -533,10 +533,16 @@ def test_recorded_licences_are_kept_and_normalised() -> None:
         {
             "lockfileVersion": 3,
             "packages": {
-                "": {"dependencies": {"a": "1", "b": "1", "c": "1"}},
+                "": {"dependencies": {"a": "1", "b": "1", "c": "1", "d": "1", "e": "1"}},
                 "node_modules/a": {"version": "1.0.0", "license": {"type": "ISC"}},
                 "node_modules/b": {"version": "1.0.0", "license": "SEE LICENSE IN LICENSE"},
-                "node_modules/c": {"version": "1.0.0", "license": ["not", "a", "string"]},
+                "node_modules/c": {"version": "1.0.0", "license": 12},
+                # as insomnia's lock records pause-stream 0.0.11 and tv4 1.3.0
+                "node_modules/d": {"version": "1.0.0", "license": ["MIT", "Apache2"]},
+                "node_modules/e": {
+                    "version": "1.0.0",
+                    "license": [{"type": "Public Domain", "url": "x"}, {"type": "MIT"}],
+                },
             },
         }
     )
@@ -546,3 +552,7 @@ def test_recorded_licences_are_kept_and_normalised() -> None:
     assert found["b"] is not None
     assert (None, "SEE LICENSE IN LICENSE") == (found["b"].expression, found["b"].text)
     assert None is found["c"]
+    assert found["d"] is not None
+    assert ("MIT OR Apache-2.0", "MIT OR Apache2") == (found["d"].expression, found["d"].text)
+    assert found["e"] is not None
+    assert (None, "(Public Domain) OR MIT") == (found["e"].expression, found["e"].text)
