@@ -6,10 +6,11 @@ from typing import Any
 
 from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph
+from auditor.licenses.changes import LicenseChange
 from auditor.outputs.graph_json import package_json
 from auditor.outputs.history import iso, safe, snapshot_json
 from auditor.store import codec
-from auditor.store.diff import LicenseChange, PackageChange, SnapshotDiff
+from auditor.store.diff import PackageChange, SnapshotDiff
 from auditor.store.records import SuppressionRule
 
 DIFF_SCHEMA = "auditor.diff/1"
@@ -49,15 +50,6 @@ def _licence_json(change: LicenseChange) -> dict[str, Any]:
         "from": side(change.before),
         "to": side(change.after),
     }
-
-
-def _licence_line(change: LicenseChange) -> str:
-    def side(pairs: tuple[tuple[str, str], ...]) -> str:
-        return ", ".join(f"{text} ({version})" for version, text in pairs)
-
-    return safe(f"  ~ {change.name} ({change.ecosystem}): {side(change.before)} → ") + safe(
-        side(change.after)
-    )
 
 
 def diff_document(diff: SnapshotDiff) -> dict[str, Any]:
@@ -116,7 +108,7 @@ def render_diff(diff: SnapshotDiff) -> str:
         ]
     if diff.relicensed:
         lines.append(f"licences changed: {len(diff.relicensed)}")
-        lines += [_licence_line(c) for c in diff.relicensed]
+        lines += [f"  ~ {safe(c.describe())}" for c in diff.relicensed]
     lines.append(f"findings: {len(diff.findings_new)} new, {len(diff.findings_resolved)} resolved")
     lines += [_finding_line("+", f, diff.after_graph) for f in diff.findings_new]
     lines += [_finding_line("-", f, diff.before_graph) for f in diff.findings_resolved]

@@ -1,10 +1,9 @@
 """What changed between two snapshots: packages, findings and suppressions.
 
 Findings are compared by identity (ecosystem, package name, finding id), so an upgrade
-that leaves the same advisory open is neither new nor resolved. A package name whose
-declared licences differ between the two (a supply-chain event: relicensing) is listed when
-both snapshots know a licence for it; a licence that became unknown (a run without registry
-lookups) is no change.
+that leaves the same advisory open is neither new nor resolved. Package names whose
+declared licences differ (relicensing, a supply-chain event) are listed
+(``auditor.licenses.changes``).
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from auditor.core.errors import StoreError, UsageError
 from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph, PackageView
+from auditor.licenses.changes import LicenseChange, relicensed
 from auditor.store.churn import VersionKey, churn
 from auditor.store.queries import load_in, read
 from auditor.store.records import SnapshotInfo, StoredSnapshot, SuppressionRule
@@ -27,16 +27,6 @@ from auditor.store.sets import package_identity
 class PackageChange:
     before: PackageView
     after: PackageView
-
-
-@dataclass(frozen=True, kw_only=True)
-class LicenseChange:
-    """One package name's declared licences, as (version, licence) pairs, before and after."""
-
-    ecosystem: str
-    name: str
-    before: tuple[tuple[str, str], ...]
-    after: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,26 +94,6 @@ def compare(before: StoredSnapshot, after: StoredSnapshot) -> SnapshotDiff:
         suppressions_changed=_changed(before.meta.suppressions, after.meta.suppressions),
         relicensed=relicensed(old, new),
     )
-
-
-def relicensed(old: DependencyGraph, new: DependencyGraph) -> tuple[LicenseChange, ...]:
-    """Names in both graphs whose known licences differ (module docstring)."""
-    before, after = _licences(old), _licences(new)
-    changes = []
-    for key in sorted(before.keys() & after.keys()):
-        was, now = before[key], after[key]
-        if {text for _, text in was} != {text for _, text in now}:
-            changes.append(LicenseChange(ecosystem=key[0], name=key[1], before=was, after=now))
-    return tuple(changes)
-
-
-def _licences(graph: DependencyGraph) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
-    found: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for package in graph.packages:
-        if package.license is not None:
-            key = (package.ecosystem.value, package.name)
-            found.setdefault(key, set()).add((package.version, package.license.shown))
-    return {key: tuple(sorted(pairs)) for key, pairs in found.items()}
 
 
 def _versions(graph: DependencyGraph) -> set[VersionKey]:

@@ -12,9 +12,10 @@ from auditor.core.errors import StoreError, UsageError
 from auditor.core.findings import Severity
 from auditor.core.model import License
 from auditor.core.result import Status
+from auditor.licenses.changes import LicenseChange
 from auditor.outputs.diff import diff_document, render_diff
 from auditor.store import SuppressionRule, open_store, snapshots
-from auditor.store.diff import LicenseChange, default_pair, diff_snapshots
+from auditor.store.diff import default_pair, diff_snapshots
 from tests.store.helpers import (
     day,
     finding,
