@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from tests.outputs.oracles import (
     spdx_errors,
     spdx_tools_errors,
 )
+from tests.support import run_cli
 
 WAREHOUSE = Path("tests/fixtures/npm-package-lock/real/pypi__warehouse/package-lock.json")
 DECLARED = {
@@ -165,3 +168,50 @@ def test_license_value_redacts_credentials() -> None:
     """A declared text is third-party: a credential in a URL it holds is redacted."""
     license = License(text="SEE LICENSE IN https://user:secret@example.invalid/LICENSE")
     assert "secret" not in license.text
+
+
+def test_the_coverage_script_measures_warehouse(tmp_path: Path) -> None:
+    """scripts/licence_coverage.py (the issue's measurement) on warehouse's SBOMs written by
+    ``auditor sbom --offline``: every package that records a licence carries it in both."""
+    out = tmp_path / "out"
+    formats = ["--format", "cyclonedx-json,spdx-json", "--output-dir", str(out)]
+    run = run_cli(["sbom", str(WAREHOUSE), "--offline", *formats])
+    assert 0 == run.code, run.err
+    measured = subprocess.run(
+        [
+            sys.executable,
+            "scripts/licence_coverage.py",
+            *(str(out / name) for name in ("sbom.cdx.json", "sbom.spdx.json")),
+            *("--lockfile", str(WAREHOUSE)),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        "lockfile packages recording a licence: 988; carried in both: 988 (100.0%)\n"
+    ) in measured.stdout
+
+
+def test_hostile_licence_text_is_clipped_and_terminal_safe(tmp_path: Path) -> None:
+    """A lockfile's licence with terminal escapes and a megabyte of text: clipped in the
+    SBOM, and no escape reaches the terminal table of a policy finding."""
+    hostile = "\x1b]8;;https://evil.invalid\x07click\x1b[2J" + "A" * 1_000_000
+    lock = {
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"dependencies": {"a": "1"}},
+            "node_modules/a": {"version": "1.0.0", "license": hostile},
+        },
+    }
+    (tmp_path / "package-lock.json").write_text(json.dumps(lock))
+    (tmp_path / "auditor.toml").write_text('[licenses]\nallow = ["MIT"]\n')
+    bom = run_cli(["sbom", str(tmp_path), "--offline"])
+    assert 0 == bom.code, bom.err
+    (component,) = json.loads(bom.out)["components"]
+    name = component["licenses"][0]["license"]["name"]
+    assert 300 >= len(name)
+    table = run_cli(["scan", str(tmp_path), "--offline"])
+    assert "LICENSE-UNKNOWN" in table.out
+    assert "\x1b" not in table.out + table.err
+    assert "\x07" not in table.out + table.err
