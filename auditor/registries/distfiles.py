@@ -2,7 +2,8 @@
 
 - a wheel: its one ``*.dist-info/METADATA``;
 - an sdist (``.tar.gz`` or ``.zip``): its top-level ``<name>-<version>/PKG-INFO``, which is
-  the same core metadata (setuptools and every PEP 517 backend write it there).
+  the same core metadata (setuptools and every PEP 517 backend write it there; a few old
+  sdists, uWSGI's, have no top folder and hold ``PKG-INFO`` at the root).
 
 The archives are third-party bytes: a member larger than ``METADATA_LIMIT`` is not read,
 and a ``.tar.gz`` is read as a stream that gives up after ``MAX_MEMBERS`` members or
@@ -20,7 +21,7 @@ METADATA_LIMIT = 4 * 1024 * 1024
 MAX_MEMBERS = 5000
 MAX_UNPACKED = 64 * 1024 * 1024
 _DIST_INFO_METADATA = re.compile(r"[^/]+\.dist-info/METADATA")
-_PKG_INFO = re.compile(r"(\./)?[^/]+/PKG-INFO")
+_PKG_INFO = re.compile(r"(\./)?([^/]+/)?PKG-INFO")
 
 
 def wheel_metadata(body: bytes) -> bytes | None:

@@ -38,6 +38,8 @@ def test_sdist_pkg_info_from_tar_and_zip() -> None:
     members = [("old-1.0/setup.py", b"x" * 100), ("old-1.0/PKG-INFO", PKG_INFO)]
     assert PKG_INFO == sdist_metadata("old-1.0.tar.gz", _tar(members))
     assert PKG_INFO == sdist_metadata("old-1.0.zip", _zip(members))
+    flat = [("setup.py", b""), ("PKG-INFO", PKG_INFO)]  # as uWSGI 2.0.19.1's sdist
+    assert PKG_INFO == sdist_metadata("uWSGI-2.0.19.1.tar.gz", _tar(flat))
     nested = [("old-1.0/src/old.egg-info/PKG-INFO", PKG_INFO)]
     assert None is sdist_metadata("old-1.0.tar.gz", _tar(nested))
     assert None is sdist_metadata("old-1.0.tar.bz2", _tar(members))
