@@ -9,15 +9,19 @@ allow-list holding MIT):
 - ``LICENSE-UNKNOWN`` (low): with an allow-list, a licence that is unknown or is no SPDX
   expression (``UNLICENSED``, ``BSD``) cannot be shown to be allowed.
 
-The project's own packages (path, editable, workspace) are not judged. Findings carry an
-alias ``<rule>:<package name>``, so one package's finding can be ignored with a reason.
+The project's own packages (path, editable, workspace) are not judged. A PyPI or npm package
+whose lockfile records no licence and whose registry was not asked (``--offline``,
+``--no-registry``) or failed to answer is *unverified*, not ``LICENSE-UNKNOWN``: its licence
+was not looked up, and a finding it had is carried forward. Findings carry an alias
+``<rule>:<package name>``, so one package's finding can be ignored with a reason.
 """
 
 from __future__ import annotations
 
 from auditor.checks.base import Check, CheckContext, CheckResult
-from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.findings import Finding, FindingKind, Severity, Unverified
 from auditor.core.model import Package, SourceKind
+from auditor.enrich.licenses import looked_up
 from auditor.licenses.policy import Outcome, Verdict, evaluate
 
 DENIED = "LICENSE-DENIED"
@@ -42,17 +46,32 @@ class LicenseCheck(Check):
     def run(self, context: CheckContext) -> CheckResult:
         policy = context.settings.licenses
         findings = []
+        unverified = []
         for package in context.graph.packages:
             if package.source.kind in OWN:
                 continue
             verdict = evaluate(policy, package.license)
-            if verdict.outcome is not Outcome.ALLOWED:
-                findings.append(finding(package, verdict, asked=context.registry is not None))
-        return CheckResult(findings=tuple(sorted(findings)))
+            if verdict.outcome is Outcome.ALLOWED:
+                continue
+            why = _not_looked_up(package, context) if verdict.outcome is Outcome.UNKNOWN else None
+            if why is not None:
+                unverified.append(Unverified(check=self.name, package_id=package.id, reason=why))
+            else:
+                findings.append(finding(package, verdict))
+        return CheckResult(findings=tuple(sorted(findings)), unverified=tuple(unverified))
 
 
-def finding(package: Package, verdict: Verdict, *, asked: bool) -> Finding:
-    """The finding of a verdict other than allowed; ``asked``: the registries were asked."""
+def _not_looked_up(package: Package, context: CheckContext) -> str | None:
+    """Why the registry was not asked about the licence the lockfile lacks, if it was not."""
+    if package.license is not None or not looked_up(package):
+        return None
+    if context.registry is None:
+        return f"the lockfile records no licence; registry lookups skipped: {context.registry_note}"
+    return context.registry.license_errors.get(package.id)
+
+
+def finding(package: Package, verdict: Verdict) -> Finding:
+    """The finding of a verdict other than allowed."""
     rule, severity = _RULES[verdict.outcome]
     license = package.license
     declared = license.shown if license is not None else None
@@ -60,10 +79,8 @@ def finding(package: Package, verdict: Verdict, *, asked: bool) -> Finding:
         summary = f"licence {' and '.join(verdict.licenses)} is denied by the policy"
     elif verdict.outcome is Outcome.NOT_ALLOWED:
         summary = f"licence {' and '.join(verdict.licenses)} is not on the allow-list"
-    elif license is None and asked:
-        summary = "licence unknown: neither the lockfile nor the registry declares one"
     elif license is None:
-        summary = "licence unknown: the lockfile records none (registries were not asked)"
+        summary = "licence unknown: neither the lockfile nor the registry declares one"
     else:
         summary = "licence is no SPDX expression, so not shown to be allowed"
     if declared is not None:

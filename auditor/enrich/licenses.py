@@ -8,7 +8,8 @@ nothing leaves the licence unknown; a failed lookup does too, and says so in one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from auditor.core.model import CollectResult, Ecosystem, License, Package
 from auditor.licenses.declared import REGISTRY, npm_license, python_license
@@ -25,6 +26,7 @@ class LicenseLookup:
     asked: int = 0
     found: int = 0
     warnings: tuple[str, ...] = ()
+    errors: Mapping[str, str] = field(default_factory=dict)  # package id → why the lookup failed
 
 
 def registry_licenses(results: tuple[CollectResult, ...], registries: Registries) -> LicenseLookup:
@@ -32,12 +34,7 @@ def registry_licenses(results: tuple[CollectResult, ...], registries: Registries
     wanted: dict[str, Package] = {}
     for result in results:
         for package in result.packages:
-            if (
-                package.license is None
-                and package.ecosystem in LOOKED_UP
-                and package.source.is_registry
-                and package.version
-            ):
+            if package.license is None and looked_up(package):
                 wanted.setdefault(package.id, package)
     if not wanted:
         return LicenseLookup(results=results)
@@ -47,9 +44,11 @@ def registry_licenses(results: tuple[CollectResult, ...], registries: Registries
 
     found: dict[str, License] = {}
     failed: list[str] = []
+    errors: dict[str, str] = {}
     for package, answer, error in registries.each(sorted(wanted.values(), key=_key), ask):
         if error is not None:
             failed.append(f"{package.display}: {error}")
+            errors[package.id] = f"licence lookup failed: {error}"
         elif answer is not None:
             license = declared(package.ecosystem, answer)
             if license is not None:
@@ -71,7 +70,15 @@ def registry_licenses(results: tuple[CollectResult, ...], registries: Registries
         )
         for r in results
     )
-    return LicenseLookup(results=patched, asked=len(wanted), found=len(found), warnings=warnings)
+    return LicenseLookup(
+        results=patched, asked=len(wanted), found=len(found), warnings=warnings, errors=errors
+    )
+
+
+def looked_up(package: Package) -> bool:
+    """Whether the registry stage asks about ``package``'s licence (when the lockfile has
+    none): a registry release of an ecosystem whose registry publishes licences."""
+    return package.ecosystem in LOOKED_UP and package.source.is_registry and bool(package.version)
 
 
 def declared(ecosystem: Ecosystem, answer: DeclaredLicense) -> License | None:

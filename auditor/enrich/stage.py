@@ -65,6 +65,8 @@ class RegistryData:
     public: PublicRegistries | None = None
     # package id → the configured registry that would serve it (internal names only)
     served_by: Mapping[str, str] = field(default_factory=dict)
+    # package id → why its licence could not be looked up (the lockfile records none)
+    license_errors: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,6 +130,7 @@ def enrich(
         presence=presence,
         public=public,
         served_by=served,
+        license_errors=licensed.errors,
     )
     return Enrichment(
         results=results,

@@ -13,6 +13,7 @@ from auditor.checks.licenses import LicenseCheck
 from auditor.core.findings import FindingKind, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem, Package, Source, SourceKind
+from auditor.enrich.stage import RegistryData
 from auditor.licenses.policy import LicensePolicy
 from auditor.licenses.spdx import normalise
 from auditor.pipeline.policy import blocking
@@ -28,21 +29,36 @@ def pkg(name: str, declared: str | None, **kw: object) -> Package:
     return Package(ecosystem=Ecosystem.NPM, name=name, version="1.0.0", license=license, **kw)  # type: ignore[arg-type]
 
 
-def run(*packages: Package, policy: LicensePolicy = POLICY) -> dict[str, tuple[str, Severity, str]]:
+def _name(package_id: str) -> str:
+    return package_id.split("/")[1].split("@", maxsplit=1)[0]
+
+
+def run(
+    *packages: Package, policy: LicensePolicy = POLICY, registry: RegistryData | None = None
+) -> dict[str, tuple[str, Severity, str]]:
+    """The findings by package name; unverified packages as ("unverified", reason)."""
     context = CheckContext(
-        graph=DependencyGraph(packages=list(packages)), settings=CheckSettings(licenses=policy)
+        graph=DependencyGraph(packages=list(packages)),
+        settings=CheckSettings(licenses=policy),
+        registry=registry,
+        registry_note="--offline",
     )
     check = LicenseCheck()
     assert check.applies(context)
-    return {
-        f.package_id.split("/")[1].split("@")[0]: (f.id, f.severity, f.summary)
-        for f in check.run(context).findings
+    outcome = check.run(context)
+    found: dict[str, tuple[str, Severity, str]] = {
+        _name(f.package_id): (f.id, f.severity, f.summary) for f in outcome.findings
     }
+    for item in outcome.unverified:
+        assert "licenses" == item.check
+        found[_name(item.package_id)] = ("unverified", Severity.UNKNOWN, item.reason)
+    return found
 
 
 def test_findings_by_verdict() -> None:
     """Denied (high), not allowed (medium), unknown under an allow-list (low); an OR with
-    an allowed side passes; the project's own packages are not judged."""
+    an allowed side passes; the project's own packages are not judged; a package whose
+    registry was not asked is unverified, not unknown."""
     found = run(
         pkg("ok", "MIT"),
         pkg("choice", "MIT OR GPL-3.0-only"),
@@ -69,10 +85,25 @@ def test_findings_by_verdict() -> None:
             "licence is no SPDX expression, so not shown to be allowed (declared: BSD)",
         ),
         "nothing": (
-            "LICENSE-UNKNOWN",
-            Severity.LOW,
-            "licence unknown: the lockfile records none (registries were not asked)",
+            "unverified",
+            Severity.UNKNOWN,
+            "the lockfile records no licence; registry lookups skipped: --offline",
         ),
+    } == found
+
+
+def test_registry_answers_and_failures() -> None:
+    """With the registry asked: a package it declared nothing for is LICENSE-UNKNOWN; one
+    whose lookup failed is unverified with the reason; a Go module (its proxy publishes no
+    licence) is unknown."""
+    registry = RegistryData(license_errors={pkg("failed", None).id: "licence lookup failed: 503"})
+    go = Package(ecosystem=Ecosystem.GO, name="example.com/m", version="1.0.0")
+    found = run(pkg("silent", None), pkg("failed", None), go, registry=registry)
+    unknown = "licence unknown: neither the lockfile nor the registry declares one"
+    assert {
+        "silent": ("LICENSE-UNKNOWN", Severity.LOW, unknown),
+        "failed": ("unverified", Severity.UNKNOWN, "licence lookup failed: 503"),
+        "example.com": ("LICENSE-UNKNOWN", Severity.LOW, unknown),
     } == found
 
 
