@@ -27,6 +27,7 @@ from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentScope, ComponentType
 from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.impact_analysis import ImpactAnalysisAffectedStatus, ImpactAnalysisState
+from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
 from cyclonedx.model.vulnerability import (
     BomTarget,
     BomTargetVersionRange,
@@ -250,6 +251,15 @@ def _properties(graph: DependencyGraph, package: Package) -> list[Property]:
     return props
 
 
+def _licenses(package: Package) -> list[LicenseExpression | DisjunctiveLicense]:
+    license = package.license
+    if license is None:
+        return []
+    if license.expression is not None:
+        return [LicenseExpression(license.expression)]
+    return [DisjunctiveLicense(name=license.text)]
+
+
 def package_component(graph: DependencyGraph, package: Package) -> Component:
     name, group = _name_and_group(package)
     hashes = [
@@ -266,6 +276,7 @@ def package_component(graph: DependencyGraph, package: Package) -> Component:
         purl=_purl(package),
         scope=_SCOPES[scope_of(graph.scopes(package.id))],
         hashes=hashes,
+        licenses=_licenses(package),
         external_references=_references(package),
         properties=_properties(graph, package),
     )

@@ -13,12 +13,10 @@ from xml.etree import ElementTree
 import pytest
 
 from auditor.core.model import License
-from auditor.core.result import AuditResult
-from auditor.licenses.spdx import normalise
 from auditor.outputs.sbom.cyclonedx import render_cyclonedx_json, render_cyclonedx_xml
 from auditor.outputs.sbom.spdx import render_spdx_json
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths
-from tests.outputs.cases import OPTIONS, rich_result
+from tests.outputs.cases import OPTIONS, licensed_result, rich_result
 from tests.outputs.oracles import (
     cyclonedx_json_errors,
     cyclonedx_xml_errors,
@@ -28,27 +26,6 @@ from tests.outputs.oracles import (
 from tests.support import run_cli
 
 WAREHOUSE = Path("tests/fixtures/npm-package-lock/real/pypi__warehouse/package-lock.json")
-DECLARED = {
-    "lodash": "MIT",
-    "@babel/core": "(MIT OR Apache-2.0) AND BSD-3-Clause",
-    "left-pad": "SEE LICENSE IN LICENSE.md",
-    "tar-thing": "LicenseRef-Tar-Thing",
-    # reqests: no licence (unknown)
-}
-
-
-def licensed() -> AuditResult:
-    """``rich_result`` with a licence on four of its packages (one of each form)."""
-    result = rich_result()
-    packages = []
-    for package in result.graph.packages:
-        text = DECLARED.get(package.name)
-        license = normalise(text, source="lockfile") if text else None
-        packages.append(replace(package, license=license))
-    graph = type(result.graph)(
-        packages=packages, roots=result.graph.roots, edges=result.graph.edges
-    )
-    return replace(result, graph=graph)
 
 
 def _components(bom: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +35,7 @@ def _components(bom: dict[str, Any]) -> dict[str, Any]:
 def test_cyclonedx_expression_name_or_nothing() -> None:
     """An SPDX expression is ``expression`` (a single id too); other text is a named
     licence; an unknown licence is no ``licenses`` member at all."""
-    components = _components(json.loads(render_cyclonedx_json(licensed(), OPTIONS)))
+    components = _components(json.loads(render_cyclonedx_json(licensed_result(), OPTIONS)))
     assert [{"expression": "MIT"}] == components["lodash"]["licenses"]
     assert [{"expression": "(MIT OR Apache-2.0) AND BSD-3-Clause"}] == components["core"][
         "licenses"
@@ -75,7 +52,7 @@ def test_cyclonedx_with_licences_validates(version: str) -> None:
     """JSON and XML with every licence form validate strictly in each spec version, and
     the XML carries the same licences in the schema's place."""
     options = replace(OPTIONS, spec_version=version)
-    result = licensed()
+    result = licensed_result()
     xml = render_cyclonedx_xml(result, options)
     assert [] == cyclonedx_json_errors(render_cyclonedx_json(result, options), version)
     assert [] == cyclonedx_xml_errors(xml, version)
@@ -97,7 +74,7 @@ def test_spdx_declared_and_extracted_licences() -> None:
     """licenseDeclared holds the expression; text that is none becomes a LicenseRef with
     the text extracted; a declared LicenseRef is extracted too; unknown is NOASSERTION;
     nothing is concluded. spdx-tools and the NTIA check accept the document."""
-    text = render_spdx_json(licensed(), OPTIONS)
+    text = render_spdx_json(licensed_result(), OPTIONS)
     doc = json.loads(text)
     packages = {p["name"]: p for p in doc["packages"]}
     assert "MIT" == packages["lodash"]["licenseDeclared"]
@@ -115,7 +92,7 @@ def test_spdx_declared_and_extracted_licences() -> None:
 
 def test_spdx_validator_sees_a_missing_extracted_licence() -> None:
     """The oracle is not vacuous: a LicenseRef without its extracted text is an error."""
-    doc = json.loads(render_spdx_json(licensed(), OPTIONS))
+    doc = json.loads(render_spdx_json(licensed_result(), OPTIONS))
     del doc["hasExtractedLicensingInfos"]
     assert spdx_tools_errors(json.dumps(doc))
 
