@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.advisories import plugins as sources
 from auditor.cli.base import Console
@@ -21,16 +22,16 @@ from auditor.cli.net_options import (
     cache_root,
     net_config,
 )
-from auditor.core.result import AuditResult
-from auditor.outputs.table import safe
-from auditor.pipeline.setup import AuditRequest, AuditSetup
-from auditor.pipeline.setup import prepare as prepare_request
 from auditor.settings import (
     FAIL_ON_CHOICES,
     UNKNOWN_SEVERITY_CHOICES,
     parse_platform,
     parse_python_version,
 )
+
+if TYPE_CHECKING:
+    from auditor.core.result import AuditResult
+    from auditor.pipeline.setup import AuditRequest, AuditSetup
 
 UNCHECKED_LINES = 50  # on the terminal; --json lists every one
 
@@ -75,8 +76,35 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         metavar="LEVEL",
         help="exit 1 for findings at or above LEVEL ("
         + ", ".join(FAIL_ON_CHOICES)
-        + f"; malicious: only malicious packages; license or licence: only the licence "
-        f"policy's findings; default: {fail_on_default})",
+        + f"; malicious: only malicious packages; kev: only known-exploited vulnerabilities; "
+        f"license or licence: only the licence policy's findings; default: {fail_on_default})",
+    )
+    parser.add_argument(
+        "--vex",
+        action="append",
+        metavar="FILE",
+        help="a VEX document (OpenVEX or CycloneDX JSON) whose not_affected (with a "
+        "justification) and fixed statements suppress the findings they name; repeatable",
+    )
+    parser.add_argument(
+        "--omit",
+        action="append",
+        metavar="SCOPE",
+        help="leave the findings of packages needed only in these scopes out of the findings "
+        "and --fail-on: dev (with dependency groups), optional (with extras), peer; "
+        "repeatable or comma-separated (env AUDITOR_OMIT; config omit)",
+    )
+    parser.add_argument(
+        "--kev",
+        metavar="FILE",
+        help="CISA's Known Exploited Vulnerabilities JSON to mark findings with (default: the "
+        "copy auditor db sync keeps in the cache)",
+    )
+    parser.add_argument(
+        "--epss",
+        metavar="FILE",
+        help="FIRST's EPSS scores (CSV, gzip-compressed or not) to rank findings by "
+        "(default: the copy auditor db sync keeps in the cache)",
     )
     parser.add_argument(
         "--unknown-severity",
@@ -140,6 +168,8 @@ def audit_request(
     args: argparse.Namespace, environ: Mapping[str, str] | None = None, *, advisories: bool = True
 ) -> AuditRequest:
     """The audit ``scan``, ``sbom --with-vulnerabilities`` and ``report`` are asked for."""
+    from auditor.pipeline.setup import AuditRequest
+
     return AuditRequest(
         paths=tuple(args.paths),
         force_format=getattr(args, "force_format", None),
@@ -157,6 +187,11 @@ def audit_request(
         npm_registry=getattr(args, "npm_registry", None),
         net=net_config(args, environ),
         cache_dir=cache_root(args, environ),
+        vex=tuple(getattr(args, "vex", None) or ()),
+        omit=tuple(getattr(args, "omit", None) or ()),
+        kev=getattr(args, "kev", None),
+        epss=getattr(args, "epss", None),
+        notify=tuple(getattr(args, "notify", None) or ()),
         exclude=tuple(getattr(args, "exclude", ())),
         strict=getattr(args, "strict", False),
         advisories=advisories,
@@ -173,6 +208,8 @@ def prepare(
 ) -> AuditSetup:
     """``auditor.pipeline.setup.prepare`` for the parsed flags (``advisories`` False: no
     advisory source is made, as for ``sbom`` without ``--with-vulnerabilities``)."""
+    from auditor.pipeline.setup import prepare as prepare_request
+
     environ = os.environ if environ is None else environ
     request = audit_request(args, environ, advisories=advisories)
     return prepare_request(request, environ=environ, cwd=cwd, now=now)
@@ -180,6 +217,8 @@ def prepare(
 
 def report_sources(result: AuditResult, console: Console) -> None:
     """Which advisory data was used, on stderr (the table on stdout names sources only)."""
+    from auditor.outputs.text import safe
+
     for info in result.sources:
         if info.error:
             continue  # said once, with the packages it leaves unchecked
@@ -189,6 +228,8 @@ def report_sources(result: AuditResult, console: Console) -> None:
 
 def report_problems(result: AuditResult, console: Console, *, warnings: bool = True) -> None:
     """Warnings, notes, broken files and unchecked packages, on stderr."""
+    from auditor.outputs.text import safe
+
     for warning in result.warnings if warnings else ():
         console.warn(warning)
     for note in result.notes if warnings else ():

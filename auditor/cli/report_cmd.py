@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.cli.audit_setup import add_audit_options, audit_request, report_problems
 from auditor.cli.base import Command, Console
@@ -17,14 +18,14 @@ from auditor.cli.output_options import (
 )
 from auditor.cli.site_options import add_site_options, progress
 from auditor.cli.store_options import add_store_options
-from auditor.outputs.files import choose_formats
 from auditor.outputs.plugins import REPORT_DEFAULT
-from auditor.pipeline.report import ReportRequest, ReportResult, run_report
+
+if TYPE_CHECKING:
+    from auditor.pipeline.report import ReportRequest, ReportResult
 
 
 class ReportCommand(Command):
     name = "report"
-    help = "run the whole audit and write the report files"
     description = (
         "Collect every lockfile below each PATH, build the dependency graph, check it "
         "against advisories, save the run as a snapshot and write the report files "
@@ -48,10 +49,20 @@ class ReportCommand(Command):
         add_document_options(parser)
         parser.add_argument("--quiet", action="store_true", help="print only errors")
         add_audit_options(parser, fail_on_default="findings do not fail the report")
+        parser.add_argument(
+            "--notify",
+            action="append",
+            metavar="URL",
+            help="POST a message about the findings new since the project's previous snapshot "
+            "to this webhook (Slack, Teams or any JSON endpoint); repeatable (env "
+            "AUDITOR_NOTIFY; config notify). The URL is never printed",
+        )
         add_store_options(parser)
         add_site_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.pipeline.report import run_report
+
         request = report_request(args)
         with progress(console, quiet=args.quiet) as stage:
             done = run_report(request, progress=stage)
@@ -61,6 +72,9 @@ class ReportCommand(Command):
 
 def report_request(args: argparse.Namespace) -> ReportRequest:
     """The job the flags ask for."""
+    from auditor.outputs.files import choose_formats
+    from auditor.pipeline.report import ReportRequest
+
     return ReportRequest(
         audit=audit_request(args),
         out=Path(args.out),
@@ -87,6 +101,13 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
     report_problems(done.result, console, warnings=not quiet)
     if quiet:
         return
+    for delivery in done.deliveries:
+        if not delivery.ok:
+            console.warn(delivery.warning)
+    sent = [d.shown for d in done.deliveries if d.ok]
+    if sent:
+        plural = "s" if done.new != 1 else ""
+        console.print(f"notified {', '.join(sent)} of {done.new} new finding{plural}")
     if done.snapshot is not None:
         saved = done.snapshot
         carried = ""

@@ -17,10 +17,6 @@ from auditor.cli.output_options import (
     render_options,
 )
 from auditor.core.errors import UsageError
-from auditor.outputs.files import choose_formats, render_all
-from auditor.pipeline.audit import audit, collect_paths
-from auditor.pipeline.exits import exit_code
-from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 DEFAULT_FORMAT = "cyclonedx-json"
 # the options that only mean something when the packages are checked (the registry
@@ -34,12 +30,15 @@ _AUDIT_FLAGS = (
     "python_version",
     "platform",
     "strict",
+    "vex",
+    "omit",
+    "kev",
+    "epss",
 )
 
 
 class SbomCommand(Command):
     name = "sbom"
-    help = "write a software bill of materials (CycloneDX JSON/XML, SPDX JSON)"
     description = (
         "Collect every lockfile below each PATH and write the dependency graph as an SBOM: "
         "every locked package as a component with its purl, version, scope, hashes and "
@@ -64,11 +63,16 @@ class SbomCommand(Command):
         add_audit_options(parser, fail_on_default="findings do not fail the SBOM")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.outputs.files import choose_formats, render_all
+        from auditor.pipeline.audit import audit, collect_paths
+        from auditor.pipeline.exits import exit_code
+        from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
+
         formats = choose_formats(args.formats, [DEFAULT_FORMAT], sbom_only=True)
         check_destination(formats, args.output, args.output_dir)
         given = [f for f in _AUDIT_FLAGS if getattr(args, f, None)]
         if given and not args.with_vulnerabilities:
-            flag = "--" + given[0].rstrip("s").replace("_", "-")
+            flag = "--source" if given[0] == "sources" else "--" + given[0].replace("_", "-")
             raise UsageError(f"{flag} applies only with --with-vulnerabilities")
         fail_on, unknown = None, DEFAULT_UNKNOWN_SEVERITY
         setup = prepare(args, advisories=args.with_vulnerabilities)

@@ -5,18 +5,20 @@ expression is set only when the text *is* one (ids matched case-insensitively, d
 ids such as ``GPL-3.0`` replaced by their current form) or is one of a few spellings that
 name exactly one SPDX licence (``Apache 2.0``, ``MIT License``). Everything else (``BSD``,
 ``UNLICENSED``, ``SEE LICENSE IN LICENSE``, a whole licence text) keeps its text and no
-expression: a licence is never guessed.
+expression: a licence is never guessed. license-expression is imported with the first
+expression read (the settings import this module; start-up does not load the SPDX list).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
-
-from license_expression import ExpressionError, Licensing, get_spdx_licensing
+from typing import TYPE_CHECKING, Any
 
 from auditor.core.model import License
+
+if TYPE_CHECKING:
+    from license_expression import Licensing
 
 MAX_TEXT = 300  # a declared text longer than this (a whole licence file) is clipped
 MAX_EXPRESSION = 200  # longer text is not parsed as an expression
@@ -77,6 +79,8 @@ ALIASES = {
 @lru_cache(maxsize=1)
 def licensing() -> Licensing:
     """The SPDX licence list license-expression ships (loaded once, on first use)."""
+    from license_expression import get_spdx_licensing
+
     return get_spdx_licensing()
 
 
@@ -112,6 +116,8 @@ def parse(expression: str) -> Any | None:
     """The parsed expression when every licence in it is on the SPDX list (or a
     ``LicenseRef-``), else None. license-expression reports some malformed input with
     exceptions of its own and some with others, so any failure means "not SPDX"."""
+    from license_expression import ExpressionError
+
     spdx = licensing()
     try:
         parsed = spdx.parse(expression, validate=False, strict=True)

@@ -18,27 +18,32 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditor.core.findings import FindingKind, IgnoreRule, Severity
 from auditor.core.outfolder import OutFolder
 from auditor.core.result import AuditResult, Status
+from auditor.net.config import NetConfig
 from auditor.outputs import plugins
+from auditor.outputs.base import Previous
 from auditor.outputs.files import render_all
+from auditor.outputs.notify import new_findings, notification
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.summary import render_summary
 from auditor.pipeline.audit import Collection, audit, collect_paths
 from auditor.pipeline.documents import DocumentRequest, render_options
 from auditor.pipeline.exits import exit_code
-from auditor.pipeline.project import project_root
-from auditor.pipeline.setup import AuditRequest, prepare
+from auditor.pipeline.notify import Delivery, deliver
+from auditor.pipeline.project import default_project_name, git_state, project_root
+from auditor.pipeline.setup import AuditRequest, AuditSetup, prepare
 from auditor.pipeline.snapshot import SavedSnapshot, save_run
 from auditor.site import paths as site_paths
 
 if TYPE_CHECKING:
     from auditor.site.site import SiteSummary
+    from auditor.store.queries import Baseline
 
 Progress = Callable[[str], None]  # told the stage the job is at ("saving the snapshot")
 DEFAULT_FORMATS = tuple(plugins.get(name) for name in plugins.REPORT_DEFAULT)
@@ -96,6 +101,10 @@ class ReportResult:
     summary: str  # the text summary (what summary.txt holds)
     snapshot: SavedSnapshot | None  # None: not saved (store=False)
     site: SiteSummary | None  # None: not rendered (site=False)
+    # the project's snapshot the run was compared with (new findings), if the store had one
+    previous: Baseline | None = None
+    new: int = 0  # findings the previous snapshot did not have (all of them without one)
+    deliveries: tuple[Delivery, ...] = ()  # one per --notify webhook (none: nothing new)
 
     @property
     def counts(self) -> Counts:
@@ -145,17 +154,21 @@ def run_report(
         result = audit(collection, setup.options)
     finally:
         setup.close()
+    root = project_root(paths, cwd)
+    project = request.project or default_project_name(root, git_state(root, environ))
+    previous = _previous(request, root, project, environ)
+    if previous is not None:
+        options = replace(options, previous=_compared_with(previous))
     outputs = render_all(request.formats, result, options)
     report_files = {o.format.filename: o.text for o in outputs}
     # the summary file's text when it was written, else rendered for the terminal
     summary = next((o.text for o in outputs if o.format.name == "summary"), None)
-    root = project_root(paths, cwd)
     run = _Run(collection=collection, result=result, ignores=setup.settings.ignores, root=root)
     snapshot = None
     if request.store:
         say("saving the snapshot")
         url = _store_url(request.db, root, environ)
-        snapshot = _save(run, url, request, environ)
+        snapshot = _save(run, url, replace(request, project=project), environ)
     site_files: dict[str, str] = {}
     site = None
     if request.site:
@@ -168,6 +181,19 @@ def run_report(
         from auditor.site.site import summarize
 
         site = summarize(out, site_files, projects)
+    # last, once the run is saved and written: a webhook hears only of a finished run
+    fresh = new_findings(result, previous.keys if previous else None)
+    deliveries: tuple[Delivery, ...] = ()
+    if setup.settings.notify and fresh:
+        say("notifying")
+        message = notification(
+            result,
+            fresh,
+            project=project,
+            snapshot=snapshot.id if snapshot else None,
+            previous=previous.snapshot_id if previous else None,
+        )
+        deliveries = _deliver(setup, request, message, environ)
     return ReportResult(
         result=result,
         fail_on=fail_on,
@@ -182,7 +208,46 @@ def run_report(
         summary=summary if summary is not None else render_summary(result),
         snapshot=snapshot,
         site=site,
+        previous=previous,
+        new=len(fresh),
+        deliveries=deliveries,
     )
+
+
+def _deliver(
+    setup: AuditSetup, request: ReportRequest, message: dict[str, Any], environ: Mapping[str, str]
+) -> tuple[Delivery, ...]:
+    net = request.audit.net or NetConfig.from_env(environ)
+    if setup.settings.offline:
+        net = replace(net, offline=True)
+    return deliver(setup.settings.notify, message, net)
+
+
+def _compared_with(previous: Baseline) -> Previous:
+    when = previous.taken_at.date().isoformat()
+    return Previous(findings=previous.keys, label=f"snapshot {previous.snapshot_id} ({when})")
+
+
+def _previous(
+    request: ReportRequest, root: Path, project: str, environ: Mapping[str, str]
+) -> Baseline | None:
+    """The project's snapshot this run is compared with; None without a store (``store``
+    false), when the store does not exist yet or holds nothing of the project (it is
+    created when the run is saved)."""
+    if not request.store:
+        return None
+    from auditor.core.errors import StoreError
+    from auditor.store import open_store
+    from auditor.store.queries import baseline
+
+    try:
+        engine = open_store(_store_url(request.db, root, environ), create_missing=False)
+    except StoreError:
+        return None  # no store yet; saving the snapshot says so if it cannot be made
+    try:
+        return baseline(engine, project, before=request.snapshot_time)
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -246,25 +246,24 @@ def _sdist(name: str, version: str, pkg_info: str) -> bytes:
 
 
 def test_index_without_the_per_release_api(http_server: HttpTestServer) -> None:
-    """A mirror that serves the project document but 404s the per-release one: a wheel's
-    metadata file, else (no wheel) the sdist's PKG-INFO; a release with neither is unknown."""
+    """A mirror that serves the simple pages but 404s the per-release JSON API: a wheel's
+    metadata file (the one its requirements are read from), else (no wheel) the sdist's
+    PKG-INFO; a release with neither is unknown."""
     wheel, sdist = "withwheel-1.0-py3-none-any.whl", "sdistonly-2.0.tar.gz"
 
-    def project(name: str, files: dict[str, list[dict[str, object]]]) -> dict[str, object]:
-        return {"info": {"name": name, "version": "9.9"}, "releases": files}
+    def page(name: str, files: list[dict[str, object]]) -> dict[str, object]:
+        """A PEP 691 simple page."""
+        return {"meta": {"api-version": "1.1"}, "name": name, "files": files}
 
     http_server.json(
         "GET",
-        "/pypi/withwheel/json",
-        project("withwheel", {"1.0": [{"filename": wheel, "url": f"/files/{wheel}"}]}),
+        "/simple/withwheel/",
+        page("withwheel", [{"filename": wheel, "url": f"/files/{wheel}", "core-metadata": True}]),
     )
     http_server.json(
         "GET",
-        "/pypi/sdistonly/json",
-        project(
-            "sdistonly",
-            {"2.0": [{"filename": sdist, "url": f"/files/{sdist}"}], "9.9": []},
-        ),
+        "/simple/sdistonly/",
+        page("sdistonly", [{"filename": sdist, "url": f"/files/{sdist}"}]),
     )
     http_server.route("GET", "/pypi/*", json_reply({"message": "Not Found"}, status=404))
     http_server.route(
@@ -302,3 +301,47 @@ def test_index_without_the_per_release_api(http_server: HttpTestServer) -> None:
         == found["sdistonly@2.0"]
     )
     assert None is found["sdistonly@9.9"]
+
+
+def test_licences_ride_on_the_cached_records(http_server: HttpTestServer, tmp_path: Path) -> None:
+    """npm's licence comes with the project record (the packument the health check reads),
+    PyPI's with the release's requirements record (the one metadata file read for both);
+    a later run with the same cache answers both from the records without a request."""
+    wheel = "meta-1.0-py3-none-any.whl"
+    http_server.json(
+        "GET",
+        "/simple/meta/",
+        {
+            "meta": {"api-version": "1.1"},
+            "name": "meta",
+            "files": [{"filename": wheel, "url": f"/files/{wheel}", "core-metadata": True}],
+        },
+    )
+    http_server.route(
+        "GET",
+        f"/files/{wheel}.metadata",
+        Reply(
+            body=b"Metadata-Version: 2.4\nName: meta\nVersion: 1.0\n"
+            b"License-Expression: MPL-2.0\nRequires-Dist: six\n\n"
+        ),
+    )
+    http_server.json("GET", "/npm/left", {"name": "left", **PACKUMENTS["left"]})
+    indexes = PythonIndexes(index=ConfiguredUrl(url=f"{http_server.url}/simple", origin="test"))
+    npm = NpmRegistries(default=ConfiguredUrl(url=f"{http_server.url}/npm/", origin="test"))
+    result = _result(_pkg(Ecosystem.PYPI, "meta", "1.0"), _pkg(Ecosystem.NPM, "left", "1.0.0"))
+
+    def run() -> dict[str, tuple[str | None, str] | None]:
+        http = HttpClient(quick_config(max_attempts=1, cache_dir=tmp_path))
+        pypi = PypiClient(http, indexes)
+        requires = pypi.requirements("meta", "1.0")
+        assert requires is not None
+        assert ("six",) == requires.dependencies
+        lookup = registry_licenses((result,), Registries.of(pypi, NpmClient(http, npm)))
+        return _licences(lookup.results[0])
+
+    first = run()
+    assert {"meta": ("MPL-2.0", "MPL-2.0"), "left": ("WTFPL", "WTFPL")} == first
+    assert 1 == len(http_server.calls("GET", f"/files/{wheel}.metadata"))
+    sent = len(http_server.requests)
+    assert first == run()
+    assert sent == len(http_server.requests)
