@@ -118,5 +118,7 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
                 "unverified: their checks could not run)"
             )
         console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}{carried}")
+        for change in saved.relicensed:
+            console.warn(f"licence changed since snapshot {saved.previous}: {change.describe()}")
     if done.site is not None:
         console.print(site_line(done.site))

@@ -23,6 +23,7 @@ from auditor.pipeline.audit import Collection
 from auditor.pipeline.project import commit_time, default_project_name, git_state, tracked
 
 if TYPE_CHECKING:
+    from auditor.licenses.changes import LicenseChange
     from auditor.store.records import InputRecord, SuppressionRule
 
 
@@ -32,6 +33,9 @@ class SavedSnapshot:
     project: str  # the project it was filed under
     store: str  # the store it went to, printable (credentials hidden)
     carried: int = 0  # findings of the snapshot before kept unverified (checks that failed)
+    previous: int | None = None  # the project's snapshot before this one
+    # packages whose declared licence differs from the snapshot before (relicensing)
+    relicensed: tuple[LicenseChange, ...] = ()
 
 
 def save_run(
@@ -57,9 +61,10 @@ def save_run(
     about its commit) and, for a replay filed under ``taken_at``, only when that commit
     existed then (replaying old files kept in auditor's own checkout must not record
     auditor's HEAD)."""
+    from auditor.licenses.changes import relicensed
     from auditor.pipeline.carry import carry_forward
     from auditor.store import SnapshotMeta, open_store, save_snapshot, shown_url
-    from auditor.store.queries import previous_findings
+    from auditor.store.queries import load_snapshot, previous_findings
 
     git = git_state(root, environ)
     name = project or default_project_name(root, git)
@@ -83,11 +88,20 @@ def save_run(
     engine = open_store(url)
     try:
         previous = previous_findings(engine, name, meta.taken_at)
+        changed: tuple[LicenseChange, ...] = ()
         if previous is not None:
             result = carry_forward(result, previous.findings, previous.snapshot)
+            if any(p.license is not None for p in result.graph.packages):
+                before = load_snapshot(engine, previous.snapshot).result.graph
+                changed = relicensed(before, result.graph)
         snapshot_id = save_snapshot(engine, name, result, meta)
         return SavedSnapshot(
-            id=snapshot_id, project=name, store=shown_url(engine), carried=len(result.carried)
+            id=snapshot_id,
+            project=name,
+            store=shown_url(engine),
+            carried=len(result.carried),
+            previous=previous.snapshot if previous is not None else None,
+            relicensed=changed,
         )
     finally:
         engine.dispose()
