@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from auditor.cli.audit_setup import add_audit_options, audit_request, report_problems
@@ -17,8 +18,10 @@ from auditor.cli.output_options import (
 )
 from auditor.cli.site_options import add_site_options, progress
 from auditor.cli.store_options import add_store_options
+from auditor.core.errors import UsageError
 from auditor.outputs.files import choose_formats
 from auditor.outputs.plugins import REPORT_DEFAULT
+from auditor.pipeline.backfill import PERIODS, Backfill, BackfillSummary, since_time
 from auditor.pipeline.report import ReportRequest, ReportResult, run_report
 
 
@@ -50,6 +53,7 @@ class ReportCommand(Command):
         add_audit_options(parser, fail_on_default="findings do not fail the report")
         add_store_options(parser)
         add_site_options(parser)
+        add_backfill_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
         request = report_request(args)
@@ -74,7 +78,36 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         snapshot_time=args.snapshot_time,
         force=args.force,
         commit=args.commit,
+        backfill=(
+            Backfill(since=args.backfill, every=args.backfill_every) if args.backfill else None
+        ),
     )
+
+
+def add_backfill_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backfill",
+        metavar="SINCE",
+        type=_since,
+        help="first fill the project's history from git: for each month (or week) since "
+        "SINCE (24m, 5y, 8w, 90d or a date) whose commits changed a lockfile, audit the "
+        "last such commit's files (read from git, nothing checked out) and save it as a "
+        "snapshot filed under its commit date; periods already in the store are skipped",
+    )
+    parser.add_argument(
+        "--backfill-every",
+        choices=PERIODS,
+        default="month",
+        help="the period of --backfill: one snapshot per month (default) or per ISO week",
+    )
+
+
+def _since(text: str) -> str:
+    try:
+        since_time(text, dt.datetime.now(dt.timezone.utc))
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--backfill {text}: ")) from None
+    return text
 
 
 def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) -> None:
@@ -87,6 +120,8 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
     report_problems(done.result, console, warnings=not quiet)
     if quiet:
         return
+    if done.backfill is not None:
+        console.print(backfill_line(done.backfill))
     if done.snapshot is not None:
         saved = done.snapshot
         carried = ""
@@ -103,3 +138,17 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
             f"site: {site.pages} pages ({site.size / 1024:,.0f} KB) for "
             f"{site.projects} project{plural}; open {site.index}"
         )
+
+
+def backfill_line(done: BackfillSummary) -> str:
+    """One line saying what ``--backfill`` added."""
+    plural = "s" if len(done.saved) != 1 else ""
+    text = f"backfill: {len(done.saved)} snapshot{plural} saved from the git history"
+    details = []
+    if done.present:
+        details.append(f"{done.present} period(s) already in the store")
+    if done.partial:
+        details.append(f"{done.partial} with files that did not parse")
+    if done.empty:
+        details.append(f"{done.empty} commit(s) without a lockfile")
+    return text + (f" ({'; '.join(details)})" if details else "")

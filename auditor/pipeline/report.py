@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from auditor.core.errors import UsageError
 from auditor.core.findings import FindingKind, IgnoreRule, Severity
 from auditor.core.outfolder import OutFolder
 from auditor.core.result import AuditResult, Status
@@ -30,9 +31,10 @@ from auditor.outputs.files import render_all
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.summary import render_summary
 from auditor.pipeline.audit import Collection, audit, collect_paths
+from auditor.pipeline.backfill import Backfill, BackfillSummary, run_backfill
 from auditor.pipeline.documents import DocumentRequest, render_options
 from auditor.pipeline.exits import exit_code
-from auditor.pipeline.project import project_root
+from auditor.pipeline.project import default_project_name, git_state, project_root
 from auditor.pipeline.setup import AuditRequest, prepare
 from auditor.pipeline.snapshot import SavedSnapshot, save_run
 from auditor.site import paths as site_paths
@@ -60,6 +62,7 @@ class ReportRequest:
     snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
     force: bool = False  # replace files in ``out`` that auditor did not write
     commit: str | None = None  # the git commit to record (replays); None: ask git
+    backfill: Backfill | None = None  # first save a snapshot per period of the git history
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,6 +99,7 @@ class ReportResult:
     summary: str  # the text summary (what summary.txt holds)
     snapshot: SavedSnapshot | None  # None: not saved (store=False)
     site: SiteSummary | None  # None: not rendered (site=False)
+    backfill: BackfillSummary | None = None  # None: not asked
 
     @property
     def counts(self) -> Counts:
@@ -128,12 +132,27 @@ def run_report(
         prefixes=(site_paths.FOLDERS if request.site else ()),
     )
     paths = request.audit.paths
+    _check_backfill(request)
     if request.store:  # a store file that came with the checkout is refused before any work
         _check_store(_store_url(request.db, project_root(paths, cwd), environ))
     setup = prepare(request.audit, environ=environ, cwd=cwd, now=now)
     try:
         fail_on = setup.settings.fail_on
         options = render_options(request.document, paths, fail_on=fail_on, environ=environ, cwd=cwd)
+        backfilled = None
+        if request.backfill is not None:
+            root = project_root(paths, cwd)
+            backfilled = run_backfill(
+                request.backfill,
+                root=root,
+                options=setup.options,
+                exclude=setup.settings.exclude,
+                url=_store_url(request.db, root, environ),
+                project=request.project or default_project_name(root, git_state(root, environ)),
+                ignores=setup.settings.ignores,
+                now=now or dt.datetime.now(dt.timezone.utc),
+                say=say,
+            )
         say("collecting lockfiles")
         collection = collect_paths(
             paths,
@@ -182,7 +201,21 @@ def run_report(
         summary=summary if summary is not None else render_summary(result),
         snapshot=snapshot,
         site=site,
+        backfill=backfilled,
     )
+
+
+def _check_backfill(request: ReportRequest) -> None:
+    """What ``--backfill`` cannot be combined with, before any work."""
+    if request.backfill is None:
+        return
+    if not request.store:
+        raise UsageError("--backfill saves snapshots: it cannot be used with --no-store")
+    if request.snapshot_time is not None or request.commit is not None:
+        raise UsageError(
+            "--backfill files each snapshot under its commit and date: "
+            "drop --snapshot-time and --commit"
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

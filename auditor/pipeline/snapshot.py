@@ -23,7 +23,9 @@ from auditor.pipeline.audit import Collection
 from auditor.pipeline.project import commit_time, default_project_name, git_state, tracked
 
 if TYPE_CHECKING:
-    from auditor.store.records import InputRecord, SuppressionRule
+    from sqlalchemy.engine import Engine
+
+    from auditor.store.records import InputRecord, SnapshotMeta, SuppressionRule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,9 +59,7 @@ def save_run(
     about its commit) and, for a replay filed under ``taken_at``, only when that commit
     existed then (replaying old files kept in auditor's own checkout must not record
     auditor's HEAD)."""
-    from auditor.pipeline.carry import carry_forward
-    from auditor.store import SnapshotMeta, open_store, save_snapshot, shown_url
-    from auditor.store.queries import previous_findings
+    from auditor.store import SnapshotMeta, open_store, shown_url
 
     git = git_state(root, environ)
     name = project or default_project_name(root, git)
@@ -82,15 +82,51 @@ def save_run(
         meta = replace(meta, taken_at=taken_at)
     engine = open_store(url)
     try:
-        previous = previous_findings(engine, name, meta.taken_at)
-        if previous is not None:
-            result = carry_forward(result, previous.findings, previous.snapshot)
-        snapshot_id = save_snapshot(engine, name, result, meta)
-        return SavedSnapshot(
-            id=snapshot_id, project=name, store=shown_url(engine), carried=len(result.carried)
-        )
+        snapshot_id, carried = _save(engine, name, result, meta)
+        return SavedSnapshot(id=snapshot_id, project=name, store=shown_url(engine), carried=carried)
     finally:
         engine.dispose()
+
+
+def _save(engine: Engine, name: str, result: AuditResult, meta: SnapshotMeta) -> tuple[int, int]:
+    """Save with the findings the run could not check carried from the snapshot before;
+    the new snapshot's id and how many findings were carried."""
+    from auditor.pipeline.carry import carry_forward
+    from auditor.store import save_snapshot
+    from auditor.store.queries import previous_findings
+
+    previous = previous_findings(engine, name, meta.taken_at)
+    if previous is not None:
+        result = carry_forward(result, previous.findings, previous.snapshot)
+    return save_snapshot(engine, name, result, meta), len(result.carried)
+
+
+def save_replay(
+    engine: Engine,
+    *,
+    project: str,
+    collection: Collection,
+    result: AuditResult,
+    ignores: tuple[IgnoreRule, ...],
+    taken_at: dt.datetime,
+    commit: str,
+    inputs: Sequence[tuple[str, str]],
+) -> int:
+    """Save the audit of a commit's files (``report --backfill``): filed under the commit's
+    date with the commit, the inputs hashed from git's blobs (nothing of it is on disk)."""
+    from auditor.store import SnapshotMeta
+    from auditor.store.records import InputRecord
+
+    advisory_db, updated = advisory_identity(result)
+    meta = SnapshotMeta(
+        taken_at=taken_at,
+        git_commit=commit,
+        inputs=tuple(InputRecord(path=p, sha256=h) for p, h in sorted(inputs)),
+        advisory_db=advisory_db,
+        advisory_db_updated_at=updated,
+        suppressions=suppression_rules(ignores),
+    )
+    return _save(engine, project, result, meta)[0]
 
 
 def _commit_of_the_files(
