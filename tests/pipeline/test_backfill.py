@@ -291,3 +291,30 @@ def test_periods_keep_the_last_commit_that_changed_a_lockfile() -> None:
     assert ["2024-04"] == [
         p.key for p in choose_periods(changes, "app", "month", ("*.txt", "poetry.lock"))
     ]
+
+
+def test_known_then_and_days_exposed_of_the_backfilled_history(
+    repo: tuple[Path, list[Commit], dict[int, str]], tmp_path: Path
+) -> None:
+    """Django's PYSEC-2020-31 (published 2020-06-03) is in every backfilled month's
+    findings with today's data, but known only from June: May's snapshot does not count it
+    as known then, June's does; its exposure starts at its publication, not at the first
+    snapshot holding django 2.x/3.0."""
+    folder, _, _ = repo
+    report(folder, tmp_path / "s.db", "--backfill", "2019-01-01")
+    listing = run_cli(["history", "--db", str(tmp_path / "s.db"), "--project", "shop", "--json"])
+    document = json.loads(listing.out)
+    month = {s["taken_at"][:7]: s["findings"] for s in document["snapshots"]}
+    for findings in month.values():
+        assert 0 <= findings["known_then"] <= findings["known_now"] <= findings["total"]
+    assert month["2020-06"]["known_then"] > month["2020-05"]["known_then"]
+    exposure = document["exposure"]
+    [django] = [
+        e
+        for e in exposure["exposures"]
+        if (e["package"], e["advisory"]) == ("django", "PYSEC-2020-31")
+    ]
+    assert "2020-06-03T14:15:00Z" == django["start"] == django["published"]
+    assert django["open"]
+    days = sorted(e["days"] for e in exposure["exposures"])
+    assert days[-1] == exposure["worst_days"]
