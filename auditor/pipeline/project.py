@@ -86,9 +86,10 @@ def tracked(folder: Path, paths: Sequence[str]) -> bool:
 
 
 def repo_name(remote_url: str) -> str | None:
-    """``owner/repo.git`` style remotes (https, ssh, scp-like) → ``repo``."""
+    """``owner/repo.git`` style remotes (https, ssh, scp-like) → ``repo``; a clone of a
+    bundle file (``examples/saleor.bundle``) → ``saleor``."""
     tail = remote_url.strip().rstrip("/").replace(":", "/").rsplit("/", 1)[-1]
-    name = tail.removesuffix(".git")
+    name = tail.removesuffix(".git").removesuffix(".bundle")
     return name or None
 
 
