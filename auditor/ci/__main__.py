@@ -30,6 +30,7 @@ from auditor.cli.report_cmd import show_report
 from auditor.core.errors import AuditorError, UsageError
 from auditor.outputs.files import choose_formats
 from auditor.outputs.plugins import REPORT_DEFAULT
+from auditor.pipeline.backfill import Backfill
 from auditor.pipeline.exits import EXIT_ERROR
 from auditor.pipeline.report import ReportRequest, ReportResult, run_report
 from auditor.pipeline.setup import AuditRequest
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="run auditor report and set the step outputs")
     report.add_argument("--paths", default=".", help="paths, space- or newline-separated")
     report.add_argument("--out", required=True, help="output directory")
-    for name in ("fail-on", "source", "advisory-db", "formats", "project", "config"):
+    for name in ("fail-on", "source", "advisory-db", "formats", "project", "config", "backfill"):
         report.add_argument(f"--{name}", default="", help=f"auditor report --{name}")
     report.add_argument(
         "--strict", choices=["true", "false", ""], default="", help="auditor report --strict"
@@ -189,6 +190,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         out=Path(args.out),
         formats=tuple(choose_formats([*REPORT_DEFAULT, *extra], REPORT_DEFAULT)),
         project=given(args.project),
+        backfill=Backfill(since=since) if (since := given(args.backfill)) else None,
     )
 
 

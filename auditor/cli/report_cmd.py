@@ -151,4 +151,9 @@ def backfill_line(done: BackfillSummary) -> str:
         details.append(f"{done.partial} with files that did not parse")
     if done.empty:
         details.append(f"{done.empty} commit(s) without a lockfile")
+    if done.shallow:
+        details.append(
+            "the clone is shallow: older history was not read; fetch it "
+            "(git fetch --unshallow, or actions/checkout with fetch-depth: 0)"
+        )
     return text + (f" ({'; '.join(details)})" if details else "")

@@ -119,6 +119,13 @@ class GitRepo:
         except GitError:
             return None
 
+    def shallow(self) -> bool:
+        """Whether the clone is shallow (its history cut off: a CI checkout's default)."""
+        try:
+            return self._run("rev-parse", "--is-shallow-repository").strip() == "true"
+        except GitError:
+            return False
+
     def changes(self, since: dt.datetime, pathspec: str) -> list[Change]:
         """The first-parent commits of HEAD since ``since`` that changed something below
         ``pathspec`` (relative to the top; empty: everything), newest first."""

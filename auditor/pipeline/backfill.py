@@ -63,6 +63,7 @@ class BackfillSummary:
     empty: int  # periods whose commit had no lockfile left (nothing saved)
     parsed: int  # lockfile contents parsed (the others were reused)
     asked: int  # package versions the advisory sources were asked about
+    shallow: bool = False  # the clone's history is cut off: older periods could not be read
 
 
 def since_time(text: str, now: dt.datetime) -> dt.datetime:
@@ -214,6 +215,7 @@ def run_backfill(
     since = since_time(backfill.since, now)
     with GitRepo(root) as repo:
         say("reading the git history")
+        shallow = repo.shallow()
         changes = repo.changes(since, repo.prefix)
         periods = choose_periods(changes, repo.prefix, backfill.every, exclude)
         engine = open_store(url)
@@ -253,4 +255,5 @@ def run_backfill(
         empty=empty,
         parsed=worker.collector.parsed,
         asked=worker.asked,
+        shallow=shallow,
     )

@@ -318,3 +318,16 @@ def test_known_then_and_days_exposed_of_the_backfilled_history(
     assert django["open"]
     days = sorted(e["days"] for e in exposure["exposures"])
     assert days[-1] == exposure["worst_days"]
+
+
+def test_a_shallow_clone_says_its_history_was_not_read(
+    repo: tuple[Path, list[Commit], dict[int, str]], tmp_path: Path
+) -> None:
+    """A CI checkout of depth 1 holds one commit: the backfill saves its month and says
+    the clone is shallow and how to fetch the rest."""
+    folder, _, _ = repo
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{folder}", str(shallow))
+    _, out, err = report(shallow, tmp_path / "s.db", "--backfill", "2019-01-01")
+    assert "backfill: 1 snapshot saved from the git history (the clone is shallow" in out, err
+    assert "fetch-depth: 0" in out
