@@ -65,6 +65,7 @@ def snapshot_json(info: SnapshotInfo, known: KnownCounts | None = None) -> dict[
             "downgraded": s.churn.downgraded,
         },
         "suppressions": s.suppressions,
+        "replayed": s.replayed,
     }
 
 

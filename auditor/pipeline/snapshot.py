@@ -79,7 +79,7 @@ def save_run(
         suppressions=suppression_rules(ignores),
     )
     if taken_at is not None:  # a replayed run is filed under its historical time
-        meta = replace(meta, taken_at=taken_at)
+        meta = replace(meta, taken_at=taken_at, replayed=True)
     engine = open_store(url)
     try:
         snapshot_id, carried = _save(engine, name, result, meta)
@@ -125,6 +125,7 @@ def save_replay(
         advisory_db=advisory_db,
         advisory_db_updated_at=updated,
         suppressions=suppression_rules(ignores),
+        replayed=True,
     )
     return _save(engine, project, result, meta)[0]
 

@@ -150,6 +150,7 @@ def _summary(
             suppressions=len(plan.suppressions),
             carried=len(plan.result.carried),
             broken=broken if plan.result.status is Status.PARTIAL else None,
+            replayed=plan.meta.replayed,
         ),
     }
 

@@ -331,3 +331,14 @@ def test_a_shallow_clone_says_its_history_was_not_read(
     _, out, err = report(shallow, tmp_path / "s.db", "--backfill", "2019-01-01")
     assert "backfill: 1 snapshot saved from the git history (the clone is shallow" in out, err
     assert "fetch-depth: 0" in out
+
+
+def test_backfilled_snapshots_say_they_were_replayed(
+    repo: tuple[Path, list[Commit], dict[int, str]], tmp_path: Path
+) -> None:
+    """Every backfilled snapshot is marked replayed (audited with today's advisory data);
+    the working tree's run is not."""
+    folder, _, _ = repo
+    report(folder, tmp_path / "s.db", "--backfill", "2019-01-01")
+    shots = documented(tmp_path / "s.db")
+    assert [True] * (len(shots) - 1) + [False] == [s["replayed"] for s in shots]
