@@ -110,7 +110,8 @@ class GitRepo:
             reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             shown = excerpt(reason[0] if reason else f"exit status {proc.returncode}", 300)
             raise GitError(f"{self.folder}: git {args[0]} failed: {shown}")
-        return proc.stdout.decode("utf-8", "surrogateescape")
+        # names that are not UTF-8 are shown with U+FFFD (blobs are read by id, never by name)
+        return proc.stdout.decode("utf-8", "replace")
 
     def head(self) -> str | None:
         """HEAD's commit, or None in a repository without commits."""

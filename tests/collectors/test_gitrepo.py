@@ -113,3 +113,34 @@ def test_contents_are_parsed_once_while_what_they_read_is_the_same(tmp_path: Pat
             done = collector.collect(tree, "poetry.lock", plugins.get("poetry-lock"))
             assert done.result is not None
     assert 2 == collector.parsed
+
+
+def test_a_name_that_is_not_utf8_is_read_by_its_blob(tmp_path: Path) -> None:
+    """A lockfile committed under a folder whose name is not UTF-8 (git stores bytes): its
+    name is shown with U+FFFD, and its content is still read (by blob id)."""
+    import subprocess
+
+    repo = tmp_path / "shop"
+    build(repo, [Commit(date=WHEN, files={"README.md": b"hi\n"})])
+
+    def run(*args: bytes | str, data: bytes | None = None) -> bytes:
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], input=data, capture_output=True, check=True
+        ).stdout.strip()
+
+    oid = run("hash-object", "-w", "--stdin", data=b"idna==2.9\n").decode()
+    run(
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        f"100644,{oid},".encode() + b"caf\xe9/requirements.txt",
+    )
+    tree = run("write-tree").decode()
+    commit = run("commit-tree", tree, "-m", "x").decode()
+    with GitRepo(repo) as git:
+        files = CommitFiles(git, git.tree(commit, ""), BlobCache(git))
+        [(relative, collector)] = files.sort(()).targets
+        assert "caf\ufffd/requirements.txt" == relative.as_posix()
+        done = TreeCollector().collect(files, relative.as_posix(), collector)
+    assert done.result is not None
+    assert ["idna"] == [p.name for p in done.result.packages]
