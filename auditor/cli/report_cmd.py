@@ -78,10 +78,16 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         snapshot_time=args.snapshot_time,
         force=args.force,
         commit=args.commit,
-        backfill=(
-            Backfill(since=args.backfill, every=args.backfill_every) if args.backfill else None
-        ),
+        backfill=_backfill(args),
     )
+
+
+def _backfill(args: argparse.Namespace) -> Backfill | None:
+    if args.backfill is None:
+        if args.backfill_every is not None:
+            raise UsageError("--backfill-every needs --backfill SINCE")
+        return None
+    return Backfill(since=args.backfill, every=args.backfill_every or "month")
 
 
 def add_backfill_options(parser: argparse.ArgumentParser) -> None:
@@ -97,7 +103,6 @@ def add_backfill_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backfill-every",
         choices=PERIODS,
-        default="month",
         help="the period of --backfill: one snapshot per month (default) or per ISO week",
     )
 

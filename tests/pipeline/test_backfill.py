@@ -342,3 +342,12 @@ def test_backfilled_snapshots_say_they_were_replayed(
     report(folder, tmp_path / "s.db", "--backfill", "2019-01-01")
     shots = documented(tmp_path / "s.db")
     assert [True] * (len(shots) - 1) + [False] == [s["replayed"] for s in shots]
+
+
+def test_backfill_every_needs_backfill(tmp_path: Path) -> None:
+    """--backfill-every alone is a usage error, one line, before any work."""
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    code, _, err = report(folder, tmp_path / "s.db", "--backfill-every", "week")
+    assert 2 == code
+    assert "auditor: error: --backfill-every needs --backfill SINCE\n" == err
