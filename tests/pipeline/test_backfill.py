@@ -351,3 +351,20 @@ def test_backfill_every_needs_backfill(tmp_path: Path) -> None:
     code, _, err = report(folder, tmp_path / "s.db", "--backfill-every", "week")
     assert 2 == code
     assert "auditor: error: --backfill-every needs --backfill SINCE\n" == err
+
+
+def test_a_backfill_after_nightly_runs_rebases_them(
+    repo: tuple[Path, list[Commit], dict[int, str]], tmp_path: Path
+) -> None:
+    """Nightly runs first (no baseline: the first snapshot), then the first backfill: the
+    nightly snapshot is now compared with June's backfilled one, the latest before it."""
+    folder, _, _ = repo
+    report(folder, tmp_path / "s.db")
+    [nightly] = documented(tmp_path / "s.db")
+    assert nightly["churn"]["baseline"] is None  # type: ignore[index]
+    report(folder, tmp_path / "s.db", "--backfill", "2019-01-01")
+    shots = documented(tmp_path / "s.db")
+    june = next(s for s in shots if str(s["taken_at"]).startswith("2020-06"))
+    rebased = next(s for s in shots if s["id"] == nightly["id"])
+    assert june["id"] == rebased["churn"]["baseline"]  # type: ignore[index]
+    assert 0 == rebased["churn"]["added"] == rebased["churn"]["removed"]  # type: ignore[index]
