@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from auditor.advisories.base import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
-from auditor.checks.base import DEFAULT_UNMAINTAINED_DAYS
+from auditor.advisories import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
+from auditor.checks import DEFAULT_UNMAINTAINED_DAYS
 from auditor.core.documents import Doc, InputFile, load_toml, type_name
 from auditor.core.errors import LockfileError, UsageError
 from auditor.core.findings import IgnoreRule

@@ -205,31 +205,39 @@ def main() -> None:
         print(render(report))
 
 
-def uv_audit(
-    server: HttpTestServer, project: Path, tmp: Path, runs: int, env: dict[str, str]
-) -> Run:
-    work = tmp / "uv-project"
-    work.mkdir(exist_ok=True)
-    shutil.copy2(project / "pyproject.toml", work)
-    lock = (project / "uv.lock").read_text(encoding="utf-8")
-    # uv audit asks the lock's index for project statuses: the same local server answers
-    (work / "uv.lock").write_text(
-        lock.replace("https://pypi-index.invalid/simple", f"{server.url}/simple")
-    )
-    command = [
+def uv_command(cache: Path) -> list[str]:
+    """uv audit of the project in the working folder, JSON out, with its own cache."""
+    return [
         str(BIN / "uv"),
         "audit",
         "--frozen",
-        "--service-url",
-        server.url,
         "--output-format",
         "json",
         "--no-progress",
         "--preview-features",
         "audit-command,json-output",
         "--cache-dir",
-        str(tmp / "uv-cache"),
+        str(cache),
     ]
+
+
+def uv_project(work: Path, project: Path, index: str) -> Path:
+    """A copy of the uv project whose uv.lock names ``index`` (a local server) as its
+    index: uv audit asks the lock's index for each project's status."""
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(project / "pyproject.toml", work)
+    lock = (project / "uv.lock").read_text(encoding="utf-8")
+    (work / "uv.lock").write_text(
+        lock.replace("https://pypi-index.invalid/simple", f"{index}/simple")
+    )
+    return work
+
+
+def uv_audit(
+    server: HttpTestServer, project: Path, tmp: Path, runs: int, env: dict[str, str]
+) -> Run:
+    work = uv_project(tmp / "uv-project", project, server.url)
+    command = [*uv_command(tmp / "uv-cache"), "--service-url", server.url]
     return measure(
         server,
         "uv audit",

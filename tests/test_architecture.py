@@ -9,7 +9,10 @@ import is still a dependency. The rules:
   first); every part has a layer, so a new folder must be placed;
 - only ``cli/`` and ``ci/`` import argparse;
 - a plug-in list (a module-level dict of plug-ins: their classes or instances, or values
-  that carry their key as ``name``) is defined in a module named ``plugins.py``.
+  that carry their key as ``name``, or a ``LazyPlugins``) is defined in a module named
+  ``plugins.py``;
+- a plug-in list whose entries are imported lazily (by name) names modules of its own part,
+  so that the rules above, which read ``import`` statements, miss no dependency.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import abc
 import ast
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 from collections.abc import Iterator
@@ -25,6 +29,8 @@ from pathlib import Path
 import pytest
 
 import auditor
+from auditor.cli.plugins import COMMANDS
+from auditor.core.lazy import LazyPlugins
 
 PACKAGE = Path(auditor.__file__).parent
 # Lowest first. Data flows up: core values are collected, checked, then written, stored and
@@ -186,6 +192,9 @@ def plugin_lists() -> Iterator[tuple[str, str, dict[object, object]]]:
             continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
+            if isinstance(value, LazyPlugins):
+                yield info.name, name, dict(value.targets)
+                continue
             if not isinstance(value, dict) or len(value) < 2:
                 continue
             items = list(value.items())
@@ -202,6 +211,29 @@ def test_plugin_lists_live_in_plugins_modules() -> None:
     assert {"advisories", "checks", "cli", "collectors", "outputs", "versions"} <= {
         part_of(module) for module, _, _ in lists
     }
+
+
+def lazy_targets() -> Iterator[tuple[str, str]]:
+    """(plug-in list's module, target module) for every entry imported by name."""
+    for info in pkgutil.walk_packages(auditor.__path__, "auditor."):
+        if ".migrations" in info.name or info.name.endswith("__main__"):
+            continue
+        for value in vars(importlib.import_module(info.name)).values():
+            if isinstance(value, LazyPlugins):
+                for target in value.targets.values():
+                    yield info.name, target.partition(":")[0]
+    for entry in COMMANDS.values():
+        yield "auditor.cli.plugins", entry.target.partition(":")[0]
+
+
+def test_lazy_plugins_point_inside_their_part() -> None:
+    """A plug-in imported by name lives in the part of its list (and its module exists)."""
+    targets = list(lazy_targets())
+    assert len(targets) > 20
+    outside = [(mine, target) for mine, target in targets if part_of(mine) != part_of(target)]
+    assert [] == outside
+    for _, target in targets:
+        assert importlib.util.find_spec(target) is not None, target
 
 
 @pytest.mark.parametrize(

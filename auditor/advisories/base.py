@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from auditor.advisories import DEFAULT_OSV_URL, DEFAULT_STALE_DAYS
 from auditor.advisories.osv import OsvRecord
 from auditor.core.model import Ecosystem, Package, SourceKind
 from auditor.core.result import SourceInfo
@@ -24,8 +25,6 @@ from auditor.core.result import SourceInfo
 if TYPE_CHECKING:
     from auditor.net.client import HttpClient
 
-DEFAULT_STALE_DAYS = 7.0
-DEFAULT_OSV_URL = "https://api.osv.dev"  # OSV's public API (not a package registry)
 
 # Sources that describe the project's own code rather than a published release.
 LOCAL_KINDS = frozenset({SourceKind.PATH, SourceKind.EDITABLE, SourceKind.WORKSPACE})

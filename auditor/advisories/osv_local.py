@@ -28,8 +28,6 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from auditor.advisories.base import (
     AdvisorySource,
     SourceAnswer,
@@ -38,7 +36,7 @@ from auditor.advisories.base import (
     precheck,
 )
 from auditor.advisories.osv import AdvisoryFormatError, OsvRecord, load_record, parse_timestamp
-from auditor.core.documents import yaml_value
+from auditor.core.documents import yaml_error, yaml_value
 from auditor.core.errors import LockfileError, SourceError, UsageError
 from auditor.core.fsutil import ZIP_ERRORS
 from auditor.core.model import Ecosystem, Package
@@ -366,7 +364,7 @@ def _decode(data: bytes, where: _Where) -> Any:
             return yaml_value(text, where.origin())
         except LockfileError as exc:
             raise AdvisoryFormatError(where.origin(), exc.message) from None
-        except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        except (yaml_error(), RecursionError, ValueError, TypeError):
             load_record(text, where.origin())  # raises the precise error
             raise AdvisoryFormatError(where.origin(), "not valid YAML") from None
     try:

@@ -1,27 +1,35 @@
 """The advisory-source registry: one line per source, selected by name, and ``auto``
-(``auditor/advisories/auto.py``), the default, which stands for the best of them."""
+(``auditor/advisories/auto.py``), the default, which stands for the best of them.
+
+A source's module is imported when the source is first looked up (``auditor.core.lazy``),
+so listing the names costs nothing and a run loads only the sources it uses.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from auditor.advisories.auto import NAME as AUTO
-from auditor.advisories.auto import auto_sources
-from auditor.advisories.base import AdvisorySource, SourceOptions
-from auditor.advisories.osv_api import OsvApiSource
-from auditor.advisories.osv_local import OsvLocalSource
-from auditor.advisories.pypi import PypiSource
 from auditor.core.errors import UsageError
+from auditor.core.lazy import LazyPlugins
 
-SOURCES: dict[str, type[AdvisorySource]] = {
-    s.name: s for s in (OsvLocalSource, OsvApiSource, PypiSource)
-}
+if TYPE_CHECKING:
+    from auditor.advisories.base import AdvisorySource, SourceOptions
+
+AUTO = "auto"  # the default: auditor/advisories/auto.py chooses the sources (its NAME)
+SOURCES: LazyPlugins[type[AdvisorySource]] = LazyPlugins(
+    {
+        "osv-local": "auditor.advisories.osv_local:OsvLocalSource",
+        "osv-api": "auditor.advisories.osv_api:OsvApiSource",
+        "pypi": "auditor.advisories.pypi:PypiSource",
+    }
+)
 DEFAULT_SOURCES = (AUTO,)
 
 
 def names() -> list[str]:
     """Every name ``--source`` accepts."""
-    return sorted([*SOURCES, AUTO])
+    return sorted([*SOURCES.names(), AUTO])
 
 
 def is_live(name: str) -> bool:
@@ -47,6 +55,8 @@ def create(selected: Sequence[str], options: SourceOptions) -> tuple[AdvisorySou
                 f"--offline allows only local advisory sources, but {', '.join(live)} "
                 "needs the network"
             )
+    from auditor.advisories.auto import auto_sources  # loads the sources auto chooses from
+
     built: list[AdvisorySource] = []
     for name in chosen:
         made = auto_sources(options) if name == AUTO else (SOURCES[name].from_options(options),)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from auditor.advisories.osv import OsvRecord
+from auditor.checks import DEFAULT_UNMAINTAINED_DAYS
 from auditor.checks.typosquat.allowlist import EMPTY, AllowList
 from auditor.core.findings import CheckGap, Finding, FindingKind, Unverified
 from auditor.core.graph import DependencyGraph
@@ -34,9 +35,6 @@ class AdvisoryData:
     unaudited: tuple[tuple[str, str], ...] = ()
     # package id → ids of records a source says affect it whatever its version (by commit)
     confirmed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-DEFAULT_UNMAINTAINED_DAYS = 730  # a project without a release for this long is unmaintained
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,8 +30,8 @@ from auditor.cli.report_cmd import show_report
 from auditor.core.errors import AuditorError, UsageError
 from auditor.outputs.files import choose_formats
 from auditor.outputs.plugins import REPORT_DEFAULT
-from auditor.pipeline.backfill import Backfill
 from auditor.pipeline.exits import EXIT_ERROR
+from auditor.pipeline.periods import Backfill
 from auditor.pipeline.report import ReportRequest, ReportResult, run_report
 from auditor.pipeline.setup import AuditRequest
 

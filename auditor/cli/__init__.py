@@ -4,6 +4,10 @@ Every ``AuditorError`` becomes one line on stderr and exit code 2; an unexpected
 is reported as an internal error in one line too (``--debug`` shows the traceback). A reader
 that stops reading (``auditor graph | head -1``) ends the run quietly with exit code 141,
 what a shell reports for any program its pipe's reader left.
+
+Only the command being run is imported: ``main`` finds its name in the arguments and builds
+that command's options alone, so ``auditor --version`` loads no command and ``auditor scan``
+loads neither the store nor the site (``tests/cli/test_startup.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from auditor.cli.base import EXIT_ERROR, Console
 from auditor.cli.plugins import COMMANDS
 from auditor.core.errors import MAX_MESSAGE, AuditorError, excerpt
 
+ALL = "*"  # build_parser(): every command's options
 EXIT_PIPE = 141  # 128 + SIGPIPE
 
 
@@ -33,7 +38,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"auditor: error: {where}{message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = ALL) -> argparse.ArgumentParser:
+    """The parser: with ``only`` a command's name, only that command's options are declared
+    (and only its module imported); with None, no command's (``--version``, ``--help``)."""
     parser = _Parser(
         prog="auditor",
         description="Dependency and supply-chain audit of a repository's lockfiles.",
@@ -42,21 +49,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for command in COMMANDS.values():
-        child = sub.add_parser(
-            command.name,
-            help=command.help,
-            description=command.description or command.help,
-        )
-        command.add_arguments(child)
+    for entry in COMMANDS.values():
+        if only in (ALL, entry.name):
+            command = entry.load()
+            child = sub.add_parser(
+                entry.name, help=entry.help, description=command.description or entry.help
+            )
+            command.add_arguments(child)
+        else:
+            sub.add_parser(entry.name, help=entry.help, description=entry.help)
     return parser
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command the arguments ask for: the first that is not a top-level option."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
     console = console or Console()
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)
-    command = COMMANDS[args.command]
+    command = COMMANDS[args.command].load()
     try:
         return command.run(args, console)
     except AuditorError as exc:

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.advisories import plugins as sources
 from auditor.cli.base import Console
@@ -21,16 +22,16 @@ from auditor.cli.net_options import (
     cache_root,
     net_config,
 )
-from auditor.core.result import AuditResult
-from auditor.outputs.table import safe
-from auditor.pipeline.setup import AuditRequest, AuditSetup
-from auditor.pipeline.setup import prepare as prepare_request
 from auditor.settings import (
     FAIL_ON_CHOICES,
     UNKNOWN_SEVERITY_CHOICES,
     parse_platform,
     parse_python_version,
 )
+
+if TYPE_CHECKING:
+    from auditor.core.result import AuditResult
+    from auditor.pipeline.setup import AuditRequest, AuditSetup
 
 UNCHECKED_LINES = 50  # on the terminal; --json lists every one
 
@@ -139,6 +140,8 @@ def audit_request(
     args: argparse.Namespace, environ: Mapping[str, str] | None = None
 ) -> AuditRequest:
     """The audit ``scan``, ``sbom --with-vulnerabilities`` and ``report`` are asked for."""
+    from auditor.pipeline.setup import AuditRequest
+
     return AuditRequest(
         paths=tuple(args.paths),
         force_format=getattr(args, "force_format", None),
@@ -169,12 +172,16 @@ def prepare(
     now: datetime | None = None,
 ) -> AuditSetup:
     """``auditor.pipeline.setup.prepare`` for the parsed flags."""
+    from auditor.pipeline.setup import prepare as prepare_request
+
     environ = os.environ if environ is None else environ
     return prepare_request(audit_request(args, environ), environ=environ, cwd=cwd, now=now)
 
 
 def report_sources(result: AuditResult, console: Console) -> None:
     """Which advisory data was used, on stderr (the table on stdout names sources only)."""
+    from auditor.outputs.text import safe
+
     for info in result.sources:
         if info.error:
             continue  # said once, with the packages it leaves unchecked
@@ -184,6 +191,8 @@ def report_sources(result: AuditResult, console: Console) -> None:
 
 def report_problems(result: AuditResult, console: Console, *, warnings: bool = True) -> None:
     """Warnings, notes, broken files and unchecked packages, on stderr."""
+    from auditor.outputs.text import safe
+
     for warning in result.warnings if warnings else ():
         console.warn(warning)
     for note in result.notes if warnings else ():

@@ -43,8 +43,7 @@ class Command(ABC):
     """One ``auditor <name>`` sub-command."""
 
     name: ClassVar[str]
-    help: ClassVar[str]
-    description: ClassVar[str] = ""
+    description: ClassVar[str] = ""  # the one-line help is the command's entry in plugins.py
 
     @abstractmethod
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

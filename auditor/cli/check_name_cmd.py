@@ -40,7 +40,6 @@ Allowed = Callable[[Ecosystem, str], bool]
 
 class CheckNameCommand(Command):
     name = "check-name"
-    help = "check package names before installing them (typosquats, dependency confusion)"
     description = (
         "Judge each NAME as if it were about to be installed: report the popular package it "
         "imitates and why, with the same rules the lockfile check uses, and, for a name the "

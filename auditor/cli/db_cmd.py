@@ -34,7 +34,6 @@ from auditor.settings import stale_days
 
 class DbCommand(Command):
     name = "db"
-    help = "download and inspect the local OSV advisory databases"
     description = (
         "Manage the OSV databases the osv-local source reads: `db sync` downloads OSV's "
         "per-ecosystem exports into the cache directory, `db status` shows their age and size."

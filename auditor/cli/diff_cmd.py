@@ -18,7 +18,6 @@ from auditor.outputs.graph_json import dumps
 
 class DiffCommand(Command):
     name = "diff"
-    help = "show what changed between two snapshots"
     description = (
         "Compare two stored snapshots: packages added, removed, upgraded and downgraded, "
         "findings new and resolved, suppressions added, removed and changed. With no ids, "

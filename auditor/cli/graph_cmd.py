@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from auditor.cli.base import EXIT_ERROR, EXIT_OK, Command, Console
 from auditor.cli.options import add_input_options, add_json_option, input_excludes
-from auditor.outputs.graph_json import dumps, graph_document
-from auditor.outputs.text import safe
-from auditor.outputs.tree import render_problems, render_tree
-from auditor.pipeline.audit import Collection, collect_paths
-from auditor.pipeline.gaps import excluded_note
+
+if TYPE_CHECKING:
+    from auditor.pipeline.audit import Collection
 
 
 def report_errors(collection: Collection, console: Console) -> int:
     """Print each broken file as one line, then what was not read and what the exclude
     patterns left out (stderr); return the exit code the errors imply."""
+    from auditor.outputs.text import safe
+    from auditor.pipeline.gaps import excluded_note
+
     for error in collection.errors:
         console.error(safe(error.render()))
     for item in collection.unsupported:
@@ -27,7 +29,6 @@ def report_errors(collection: Collection, console: Console) -> int:
 
 class GraphCommand(Command):
     name = "graph"
-    help = "print the dependency graph of the lockfiles found"
     description = (
         "Find every supported lockfile below each PATH (or parse the files named), merge "
         "them into one dependency graph and print it as a tree or as JSON."
@@ -41,6 +42,10 @@ class GraphCommand(Command):
         )
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.outputs.graph_json import dumps, graph_document
+        from auditor.outputs.tree import render_problems, render_tree
+        from auditor.pipeline.audit import collect_paths
+
         collection = collect_paths(
             args.paths, force=args.force_format, exclude=input_excludes(args)
         )

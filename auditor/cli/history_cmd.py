@@ -18,7 +18,6 @@ from auditor.outputs.graph_json import dumps
 
 class HistoryCommand(Command):
     name = "history"
-    help = "list the stored snapshots of a project"
     description = (
         "List every stored snapshot of a project, oldest first: when it was taken, the git "
         "commit, its status, package counts, findings by severity, new and resolved findings "

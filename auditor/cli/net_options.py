@@ -61,7 +61,8 @@ def add_network_options(
             "--rate-limit",
             type=positive_float,
             metavar="RPS",
-            help="requests per second across all threads (default: 20)",
+            help="at most RPS requests per second across all threads (default: no cap; "
+            "hosts that answer 429 or 503 are asked more slowly anyway)",
         )
     if offline:
         parser.add_argument(

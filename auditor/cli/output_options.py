@@ -9,18 +9,19 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.cli.base import Console
 from auditor.core.errors import UsageError
-from auditor.core.fsutil import atomic_write
 from auditor.outputs import plugins
-from auditor.outputs.base import RenderOptions
 from auditor.outputs.duplicates import SHOW_CHOICES
-from auditor.outputs.files import Rendered, write_files
-from auditor.outputs.plugins import OutputFormat
-from auditor.outputs.sbom.cyclonedx import SPEC_VERSIONS
-from auditor.pipeline.documents import DocumentRequest
-from auditor.pipeline.documents import render_options as pipeline_render_options
+from auditor.outputs.sbom import SPEC_VERSIONS
+
+if TYPE_CHECKING:
+    from auditor.outputs.base import RenderOptions
+    from auditor.outputs.files import Rendered
+    from auditor.outputs.plugins import OutputFormat
+    from auditor.pipeline.documents import DocumentRequest
 
 
 def add_format_option(parser: argparse.ArgumentParser, *, default: str, sbom_only: bool) -> None:
@@ -115,6 +116,8 @@ def render_options(
     environ: Mapping[str, str] | None = None,
     fail_on: str | None = None,
 ) -> RenderOptions:
+    from auditor.pipeline.documents import render_options as pipeline_render_options
+
     return pipeline_render_options(
         document_request(args), args.paths, fail_on=fail_on, environ=environ
     )
@@ -122,6 +125,8 @@ def render_options(
 
 def document_request(args: argparse.Namespace) -> DocumentRequest:
     """The document options of ``add_document_options`` (absent on some commands)."""
+    from auditor.pipeline.documents import DocumentRequest
+
     return DocumentRequest(
         project_name=getattr(args, "project_name", None),
         project_version=getattr(args, "project_version", None),
@@ -150,6 +155,9 @@ def deliver(
     force: bool = False,
 ) -> list[Path]:
     """Write each output to its file (or the single one to standard output)."""
+    from auditor.core.fsutil import atomic_write
+    from auditor.outputs.files import write_files
+
     if folder:
         return write_files(outputs, Path(folder), force=force)
     if output:

@@ -1,33 +1,49 @@
-"""The command registry: one line per ``auditor`` sub-command."""
+"""The command registry: one line per ``auditor`` sub-command.
+
+Each entry names the command, its one-line help and the class that implements it; the
+class's module is imported only when that command runs (or its options are shown), so
+``auditor --version``, ``auditor --help`` and ``auditor scan --help`` start without
+loading the rest.
+"""
 
 from __future__ import annotations
 
-from auditor.cli.base import Command
-from auditor.cli.check_name_cmd import CheckNameCommand
-from auditor.cli.db_cmd import DbCommand
-from auditor.cli.diff_cmd import DiffCommand
-from auditor.cli.graph_cmd import GraphCommand
-from auditor.cli.history_cmd import HistoryCommand
-from auditor.cli.registries_cmd import RegistriesCommand
-from auditor.cli.report_cmd import ReportCommand
-from auditor.cli.sbom_cmd import SbomCommand
-from auditor.cli.scan_cmd import ScanCommand
-from auditor.cli.store_cmd import StoreCommand
-from auditor.cli.why_cmd import WhyCommand
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-COMMANDS: dict[str, Command] = {
-    c.name: c
-    for c in (
-        GraphCommand(),
-        WhyCommand(),
-        ReportCommand(),
-        ScanCommand(),
-        SbomCommand(),
-        DbCommand(),
-        RegistriesCommand(),
-        CheckNameCommand(),
-        HistoryCommand(),
-        DiffCommand(),
-        StoreCommand(),
+from auditor.core.lazy import load
+
+if TYPE_CHECKING:
+    from auditor.cli.base import Command
+
+
+@dataclass(frozen=True)
+class CommandEntry:
+    name: str
+    help: str
+    target: str  # "module:Class"
+
+    def load(self) -> Command:
+        command: Command = load(self.target)()
+        if command.name != self.name:
+            raise TypeError(f"{self.target} is registered as {self.name!r}")
+        return command
+
+
+_E = CommandEntry
+COMMANDS: dict[str, CommandEntry] = {
+    e.name: e
+    for e in (
+        _E("graph", "print the dependency graph of the lockfiles found", "auditor.cli.graph_cmd:GraphCommand"),  # noqa: E501
+        _E("why", "show why a package is in the graph: every path from a root to it", "auditor.cli.why_cmd:WhyCommand"),  # noqa: E501
+        _E("report", "run the whole audit and write the report files", "auditor.cli.report_cmd:ReportCommand"),  # noqa: E501
+        _E("scan", "check every locked package against advisories (vulnerable or malicious releases)", "auditor.cli.scan_cmd:ScanCommand"),  # noqa: E501
+        _E("sbom", "write a software bill of materials (CycloneDX JSON/XML, SPDX JSON)", "auditor.cli.sbom_cmd:SbomCommand"),  # noqa: E501
+        _E("db", "download and inspect the local OSV advisory databases", "auditor.cli.db_cmd:DbCommand"),  # noqa: E501
+        _E("registries", "show the package registries configured for PyPI, npm and Go", "auditor.cli.registries_cmd:RegistriesCommand"),  # noqa: E501
+        _E("check-name", "check package names before installing them (typosquats, dependency confusion)", "auditor.cli.check_name_cmd:CheckNameCommand"),  # noqa: E501
+        _E("history", "list the stored snapshots of a project", "auditor.cli.history_cmd:HistoryCommand"),  # noqa: E501
+        _E("diff", "show what changed between two snapshots", "auditor.cli.diff_cmd:DiffCommand"),
+        _E("store", "copy snapshots between stores and delete old ones", "auditor.cli.store_cmd:StoreCommand"),  # noqa: E501
     )
-}
+}  # fmt: skip

@@ -29,7 +29,6 @@ Row = tuple[str, str, str]  # (what, value, where it was configured)
 
 class RegistriesCommand(Command):
     name = "registries"
-    help = "show the package registries configured for PyPI, npm and Go"
     description = (
         "Resolve the registry of each ecosystem from your own configuration (flags, "
         "environment, pip/uv settings, .npmrc files in PATH and your home, GOPROXY) and show "

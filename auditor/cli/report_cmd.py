@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.cli.audit_setup import add_audit_options, audit_request, report_problems
 from auditor.cli.base import Command, Console
@@ -19,15 +20,16 @@ from auditor.cli.output_options import (
 from auditor.cli.site_options import add_site_options, progress
 from auditor.cli.store_options import add_store_options
 from auditor.core.errors import UsageError
-from auditor.outputs.files import choose_formats
 from auditor.outputs.plugins import REPORT_DEFAULT
-from auditor.pipeline.backfill import PERIODS, Backfill, BackfillSummary, since_time
-from auditor.pipeline.report import ReportRequest, ReportResult, run_report
+from auditor.pipeline.periods import PERIODS, Backfill, since_time
+
+if TYPE_CHECKING:
+    from auditor.pipeline.backfill import BackfillSummary
+    from auditor.pipeline.report import ReportRequest, ReportResult
 
 
 class ReportCommand(Command):
     name = "report"
-    help = "run the whole audit and write the report files"
     description = (
         "Collect every lockfile below each PATH, build the dependency graph, check it "
         "against advisories, save the run as a snapshot and write the report files "
@@ -56,6 +58,8 @@ class ReportCommand(Command):
         add_backfill_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.pipeline.report import run_report
+
         request = report_request(args)
         with progress(console, quiet=args.quiet) as stage:
             done = run_report(request, progress=stage)
@@ -65,6 +69,9 @@ class ReportCommand(Command):
 
 def report_request(args: argparse.Namespace) -> ReportRequest:
     """The job the flags ask for."""
+    from auditor.outputs.files import choose_formats
+    from auditor.pipeline.report import ReportRequest
+
     return ReportRequest(
         audit=audit_request(args),
         out=Path(args.out),

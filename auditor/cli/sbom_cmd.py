@@ -16,10 +16,6 @@ from auditor.cli.output_options import (
     render_options,
 )
 from auditor.core.errors import UsageError
-from auditor.outputs.files import choose_formats, render_all
-from auditor.pipeline.audit import AuditOptions, audit, collect_paths
-from auditor.pipeline.exits import exit_code
-from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 DEFAULT_FORMAT = "cyclonedx-json"
 # the options that only mean something when the packages are checked
@@ -42,7 +38,6 @@ _AUDIT_FLAGS = (
 
 class SbomCommand(Command):
     name = "sbom"
-    help = "write a software bill of materials (CycloneDX JSON/XML, SPDX JSON)"
     description = (
         "Collect every lockfile below each PATH and write the dependency graph as an SBOM: "
         "every locked package as a component with its purl, version, scope and hashes, and "
@@ -65,6 +60,11 @@ class SbomCommand(Command):
         add_audit_options(parser, fail_on_default="findings do not fail the SBOM")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.outputs.files import choose_formats, render_all
+        from auditor.pipeline.audit import AuditOptions, audit, collect_paths
+        from auditor.pipeline.exits import exit_code
+        from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
+
         formats = choose_formats(args.formats, [DEFAULT_FORMAT], sbom_only=True)
         check_destination(formats, args.output, args.output_dir)
         given = [f for f in _AUDIT_FLAGS if getattr(args, f, None)]

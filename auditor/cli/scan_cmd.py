@@ -21,15 +21,10 @@ from auditor.cli.output_options import (
     deliver,
     render_options,
 )
-from auditor.outputs.files import choose_formats, render_all
-from auditor.outputs.table import verdict
-from auditor.pipeline.audit import audit, collect_paths
-from auditor.pipeline.exits import exit_code
 
 
 class ScanCommand(Command):
     name = "scan"
-    help = "check every locked package against advisories (vulnerable or malicious releases)"
     description = (
         "Collect every lockfile below each PATH, check each locked package against OSV "
         "advisories and print the findings as a table or JSON, or write any output format. "
@@ -49,6 +44,11 @@ class ScanCommand(Command):
         add_audit_options(parser, fail_on_default="any finding fails")
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.outputs.files import choose_formats, render_all
+        from auditor.outputs.table import verdict
+        from auditor.pipeline.audit import audit, collect_paths
+        from auditor.pipeline.exits import exit_code
+
         default = ["json"] if args.json else ["table"]
         formats = choose_formats(args.formats, default)
         check_destination(formats, args.output, args.output_dir)

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 class StoreCommand(Command):
     name = "store"
-    help = "copy snapshots between stores and delete old ones"
     description = (
         "Maintain snapshot stores: `store merge` copies the snapshots of one store that "
         "another lacks (moving a project's SQLite history into a shared PostgreSQL store, "

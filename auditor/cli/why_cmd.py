@@ -9,15 +9,10 @@ from auditor.cli.graph_cmd import report_errors
 from auditor.cli.options import add_input_options, add_json_option, input_excludes
 from auditor.core.errors import UsageError
 from auditor.core.model import Ecosystem
-from auditor.outputs.graph_json import dumps, package_json
-from auditor.outputs.text import safe
-from auditor.outputs.tree import render_paths
-from auditor.pipeline.audit import collect_paths
 
 
 class WhyCommand(Command):
     name = "why"
-    help = "show why a package is in the graph: every path from a root to it"
     description = (
         "Explain why PACKAGE is installed: each path from a project root (a lockfile, or a "
         "workspace member) through direct and transitive dependencies to it, shortest first. "
@@ -38,6 +33,11 @@ class WhyCommand(Command):
         )
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
+        from auditor.outputs.graph_json import dumps, package_json
+        from auditor.outputs.text import safe
+        from auditor.outputs.tree import render_paths
+        from auditor.pipeline.audit import collect_paths
+
         ecosystem = None
         if args.ecosystem:
             try:

@@ -1,48 +1,40 @@
 """The collector registry: one line per supported format.
 
 Order matters only for content sniffing of explicitly named files with unusual names:
-the first collector whose ``sniff`` accepts the text wins.
+the first collector whose ``sniff`` accepts the text wins. Each collector's module is
+imported when the collector is first looked up (``auditor.core.lazy``): the command line
+lists the formats without loading them.
 """
 
 from __future__ import annotations
 
-from auditor.collectors.base import Collector
-from auditor.collectors.cargo.lock import CargoLockCollector
-from auditor.collectors.go.mod import GoModCollector
-from auditor.collectors.npm.bun import BunLockCollector
-from auditor.collectors.npm.package_lock import NpmPackageLockCollector
-from auditor.collectors.npm.pnpm import PnpmLockCollector
-from auditor.collectors.npm.yarn import YarnLockCollector
-from auditor.collectors.packagist.composer_lock import ComposerLockCollector
-from auditor.collectors.pypi.environment import PythonEnvironmentCollector
-from auditor.collectors.pypi.pdm import PdmLockCollector
-from auditor.collectors.pypi.pipfile import PipfileLockCollector
-from auditor.collectors.pypi.poetry import PoetryLockCollector
-from auditor.collectors.pypi.pylock import PylockCollector
-from auditor.collectors.pypi.requirements import RequirementsCollector
-from auditor.collectors.pypi.uv import UvLockCollector
-from auditor.collectors.rubygems.gemfile_lock import GemfileLockCollector
+from typing import TYPE_CHECKING
 
-COLLECTORS: dict[str, Collector] = {
-    c.name: c
-    for c in (
-        PipfileLockCollector(),
-        RequirementsCollector(),
-        PnpmLockCollector(),
-        GoModCollector(),
-        NpmPackageLockCollector(),
-        YarnLockCollector(),
-        PoetryLockCollector(),
-        UvLockCollector(),
-        PdmLockCollector(),
-        PylockCollector(),
-        CargoLockCollector(),
-        GemfileLockCollector(),
-        ComposerLockCollector(),
-        BunLockCollector(),
-        PythonEnvironmentCollector(),
-    )
-}
+from auditor.core.lazy import LazyPlugins
+
+if TYPE_CHECKING:
+    from auditor.collectors.base import Collector
+
+COLLECTORS: LazyPlugins[Collector] = LazyPlugins(
+    {
+        "pipfile-lock": "auditor.collectors.pypi.pipfile:PipfileLockCollector",
+        "requirements": "auditor.collectors.pypi.requirements:RequirementsCollector",
+        "pnpm-lock": "auditor.collectors.npm.pnpm:PnpmLockCollector",
+        "go-mod": "auditor.collectors.go.mod:GoModCollector",
+        "npm-package-lock": "auditor.collectors.npm.package_lock:NpmPackageLockCollector",
+        "yarn-lock": "auditor.collectors.npm.yarn:YarnLockCollector",
+        "poetry-lock": "auditor.collectors.pypi.poetry:PoetryLockCollector",
+        "uv-lock": "auditor.collectors.pypi.uv:UvLockCollector",
+        "pdm-lock": "auditor.collectors.pypi.pdm:PdmLockCollector",
+        "pylock": "auditor.collectors.pypi.pylock:PylockCollector",
+        "cargo-lock": "auditor.collectors.cargo.lock:CargoLockCollector",
+        "gemfile-lock": "auditor.collectors.rubygems.gemfile_lock:GemfileLockCollector",
+        "composer-lock": "auditor.collectors.packagist.composer_lock:ComposerLockCollector",
+        "bun-lock": "auditor.collectors.npm.bun:BunLockCollector",
+        "python-environment": "auditor.collectors.pypi.environment:PythonEnvironmentCollector",
+    },
+    make=lambda cls: cls(),
+)
 
 
 def get(name: str) -> Collector:
@@ -51,4 +43,4 @@ def get(name: str) -> Collector:
 
 
 def names() -> list[str]:
-    return sorted(COLLECTORS)
+    return COLLECTORS.names()

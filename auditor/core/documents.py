@@ -9,6 +9,7 @@ typed getter can say exactly where a document is wrong, e.g.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -18,7 +19,6 @@ from typing import Any, NoReturn
 # tomli is the library the standard tomllib was taken from, with the same behaviour and
 # messages; its compiled wheels parse lockfiles about three times faster (bench/parse.py).
 import tomli as tomllib
-import yaml
 
 from auditor.core.errors import LockfileError
 from auditor.core.redact import redact_text
@@ -246,26 +246,39 @@ def load_toml(file: InputFile) -> Doc:
     return Doc(file.path, value)
 
 
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml() -> Any:
+    """PyYAML, imported with the first YAML document (a run without one never loads it)."""
+    import yaml
+
+    return yaml
 
 
-class _YamlLoader(_SafeLoader):  # type: ignore[misc]
+def yaml_error() -> type[Exception]:
+    """PyYAML's base exception (importing PyYAML if no YAML document did)."""
+    error: type[Exception] = _yaml().YAMLError
+    return error
+
+
+@functools.cache
+def _yaml_loader() -> Any:
     """The safe loader, with timestamps kept as the text they are written as.
 
     YAML 1.1 turns an unquoted ``modified: 2023-11-08T05:13:00Z`` into a datetime, but every
     format auditor reads spells times as RFC 3339 strings (OSV records are JSON first; the
     PyPA database's YAML form leaves some unquoted): the same record must read the same in
-    either form.
+    either form. Built with the first YAML document, as PyYAML is imported.
     """
-
-
-_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _YamlLoader.construct_yaml_str)
+    yaml = _yaml()
+    safe: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: Any = type("_YamlLoader", (safe,), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", loader.construct_yaml_str)
+    return loader
 
 
 def yaml_value(text: str, path: str) -> Any:
     """The value of a YAML document with a safe loader; a ``LockfileError`` for an alias
     (``*name``): an alias is the node its anchor names, met a second time."""
-    loader = _YamlLoader(text)
+    loader = _yaml_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -277,7 +290,8 @@ def yaml_value(text: str, path: str) -> Any:
         loader.dispose()
 
 
-def _refuse_aliases(root: yaml.Node, path: str) -> None:
+def _refuse_aliases(root: Any, path: str) -> None:
+    yaml = _yaml()
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -305,6 +319,7 @@ def load_yaml(file: InputFile) -> Doc:
     took 531 MB). An alias is an error naming its line."""
     if not file.text.strip():
         raise LockfileError(file.path, "file is empty, expected YAML")
+    yaml = _yaml()
     try:
         value = yaml_value(file.text, file.path)
     except yaml.MarkedYAMLError as exc:

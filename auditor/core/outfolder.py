@@ -8,6 +8,8 @@ of every file auditor wrote there, and a run
   ``force``; then the file becomes auditor's);
 - writes each file through a temporary name and a rename, with the mode the umask gives
   (``0666 & ~umask``, as any other program's files), so a reader never sees half a file;
+  the files are not flushed to the disk one by one (``fsync``, milliseconds each, is most
+  of the cost of writing a site of thousands of pages), the manifest is;
 - removes the files an earlier run wrote that this run did not (a pruned snapshot's page,
   a format no longer chosen), never anything else;
 - removes the temporary files of a write that was killed (``.<name>.<random>.tmp``) for
@@ -139,7 +141,7 @@ class OutFolder:
             for name, target in targets.items():
                 if target.is_symlink():
                     target.unlink()  # never write through a link planted in the folder
-                atomic_write(target, files[name])
+                atomic_write(target, files[name], durable=False)  # the manifest is durable
             for name in sorted(previous - set(targets)):
                 self._remove(name)
             self._write_manifest(set(targets))

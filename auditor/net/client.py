@@ -7,9 +7,12 @@ One ``HttpClient`` per run, shared by every thread of that run. It
   asked for) unparseable bodies, with exponential backoff and full jitter, honouring
   ``Retry-After`` up to a cap, at most ``max_attempts`` times per request and inside a
   per-run ``RetryBudget``, so a dead server fails the run quickly instead of hanging it;
-- paces requests with a token bucket shared across threads;
+- lets each host have ``connections`` requests in flight, halving that on a 429 or 503
+  and holding every request to the host for its ``Retry-After`` (``HostGate``), and paces
+  requests with an optional token bucket shared across threads;
 - optionally caches responses on disk (``cache.py``) with a TTL and ETag/Last-Modified
-  revalidation;
+  revalidation, or, for documents of which a caller keeps only a few fields
+  (``get_record``), those fields alone with the document's validators;
 - counts what it does (``stats``) so tests and benchmarks can assert request counts;
 - never lets a credential from a URL reach an exception message, a log line or a cache file
   name (``auditor.core.redact``);
@@ -19,9 +22,10 @@ Proxies and CA bundles come from the standard environment variables through requ
 (``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``). Every failure is
 a ``NetworkError`` (a ``SourceError``) whose message is one line naming the request.
 
-Helpers beside it in ``auditor/net/``: ``config.py`` (settings), ``limits.py`` (clock, token
-bucket, budget, backoff), ``cache.py`` (response cache), ``model.py`` (responses, errors,
-messages).
+Helpers beside it in ``auditor/net/``: ``config.py`` (settings), ``limits.py`` (clock, host
+gate, token bucket, budget, backoff), ``cache.py`` (response cache), ``entries.py`` (responses
+and records as cache entries), ``wire.py`` (hosts, headers, query strings, body checks),
+``model.py`` (responses, errors, messages).
 """
 
 from __future__ import annotations
@@ -33,18 +37,23 @@ import random
 import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO, TypeVar
-from urllib.parse import urlencode, urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from auditor import __version__
 from auditor.core.redact import redact_url, url_secrets
-from auditor.net.cache import CacheEntry, ResponseCache, cache_key, keep_headers
+from auditor.net.cache import CacheEntry, ResponseCache, cache_key
 from auditor.net.config import NetConfig, default_cache_dir
+from auditor.net.entries import (
+    entry_from_response,
+    record_entry,
+    record_key,
+    record_value,
+    response_from_entry,
+)
 from auditor.net.limits import (
     Clock,
+    HostGate,
     RetryBudget,
     SystemClock,
     TokenBucket,
@@ -58,16 +67,25 @@ from auditor.net.model import (
     NetStats,
     NetworkError,
     OfflineError,
+    ShapeError,
     TruncatedError,
     describe_exception,
     snippet,
     unreachable,
+)
+from auditor.net.wire import (
+    check_length,
+    host_of,
+    json_values,
+    request_headers,
+    with_params,
 )
 
 __all__ = [
     "RETRY_STATUSES",
     "DownloadResult",
     "HttpClient",
+    "HttpRecord",
     "HttpResponse",
     "NetConfig",
     "NetStats",
@@ -79,13 +97,26 @@ __all__ = [
 ]
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+THROTTLE_STATUSES = frozenset({429, 503})  # the host asks for less: fewer connections
 _CHUNK = 1 << 16
 _T = TypeVar("_T")
 logger = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    import requests
+
+
+def _requests() -> ModuleType:
+    """requests, imported when the first request is sent: a run that sends none (offline,
+    local advisories, no registry lookups) never loads it."""
+    import requests
+
+    return requests
+
 
 def user_agent() -> str:
-    return f"auditor/{__version__} (+dependency audit; python-requests/{requests.__version__})"
+    version = _requests().__version__
+    return f"auditor/{__version__} (+dependency audit; python-requests/{version})"
 
 
 @dataclass(frozen=True)
@@ -93,6 +124,7 @@ class _Retry:
     reason: str
     retry_after: float | None = None
     status: int | None = None
+    counts: bool = True  # False: a throttle of a wave already charged to the budget
 
 
 @dataclass(frozen=True)
@@ -100,6 +132,17 @@ class _Raw:
     status: int
     headers: dict[str, str]
     body: bytes
+    new_wave: bool = True  # for a throttled answer: whether it began a throttle wave
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpRecord:
+    """What ``get_record`` returns: the status and, for a 200 (or a fresh or revalidated
+    cache entry), the caller's compact value."""
+
+    status: int
+    value: Any = None
+    from_cache: bool = False
 
 
 class _FinalError(Exception):
@@ -113,13 +156,15 @@ class _FinalError(Exception):
         self.why = why
 
 
-_RETRYABLE = (
-    requests.exceptions.ConnectionError,
-    requests.exceptions.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-    TruncatedError,
-)
+def _retryable() -> tuple[type[BaseException], ...]:
+    exceptions = _requests().exceptions
+    return (
+        exceptions.ConnectionError,
+        exceptions.Timeout,
+        exceptions.ChunkedEncodingError,
+        exceptions.ContentDecodingError,
+        TruncatedError,
+    )
 
 
 class HttpClient:
@@ -141,6 +186,7 @@ class HttpClient:
             if self.config.rate_limit > 0
             else None
         )
+        self._gate = HostGate(self.config.connections, self._clock)
         self._budget = RetryBudget(self.config.retry_budget, self.config.retry_time_budget)
         self._cache = ResponseCache(self.config.cache_dir) if self.config.cache_dir else None
         self._local = threading.local()
@@ -192,26 +238,29 @@ class HttpClient:
         cache: bool | None = None,
         ttl: float | None = None,
         max_bytes: int | None = None,
+        parse: Callable[[bytes], Any] | None = None,
     ) -> HttpResponse:
         """Send one request (with retries) and return the whole response.
 
         2xx answers and the statuses in ``accept`` (e.g. 404 for "no such package") are
         returned; any other status raises ``NetworkError``. ``cache`` defaults to on for GET
         when the client has a cache directory; ``ttl`` overrides the configured TTL.
+        ``parse`` reads a JSON body instead of ``json.loads`` (a typed decoder that keeps
+        only the fields a caller reads); a ``ValueError`` from it is a malformed body.
         """
         method = method.upper()
-        full = _with_params(url, params)
+        full = with_params(url, params)
         if json_body is not None:
             data = json.dumps(json_body, sort_keys=True, separators=(",", ":")).encode()
         shown = f"{method} {redact_url(full)}"
-        send = _request_headers(headers, json_body is not None, expect_json)
+        send = request_headers(headers, json_body is not None, expect_json)
         use_cache = self._cache is not None and (cache if cache is not None else method == "GET")
         key = cache_key(method, full, data) if use_cache else ""
         entry = self._cache.load(key) if self._cache is not None and use_cache else None
         if entry is not None:
             ttl = self.config.cache_ttl if ttl is None else ttl
             if entry.is_fresh(self._clock.time(), ttl):
-                hit = _from_entry(entry, expect_json, method)
+                hit = response_from_entry(entry, expect_json, method, parse)
                 if hit is not None:
                     self._count("cache_hits")
                     return hit
@@ -233,8 +282,17 @@ class HttpClient:
             if raw.status == 304 and entry is not None and self._cache is not None:
                 self._count("revalidated")
                 fresh = self._cache.touch(key, entry, self._clock.time())
-                return _from_entry(fresh, expect_json, method) or _Retry("cached body is not JSON")
-            response = self._judge(raw, full, shown, accepted, expect_json)
+                return response_from_entry(fresh, expect_json, method, parse) or _Retry(
+                    "cached body is not JSON"
+                )
+            response = self._judge(
+                raw,
+                url=full,
+                shown=shown,
+                accepted=accepted,
+                expect_json=expect_json,
+                parse=parse,
+            )
             if (
                 isinstance(response, HttpResponse)
                 and self._cache is not None
@@ -242,10 +300,89 @@ class HttpClient:
                 and raw.status == 200
                 and "no-store" not in raw.headers.get("cache-control", "")
             ):
-                self._cache.store(key, _to_entry(response, self._clock.time()))
+                self._cache.store(key, entry_from_response(response, self._clock.time()))
             return response
 
         return self._with_retries(method, full, shown, once)
+
+    def get_record(
+        self,
+        url: str,
+        *,
+        kind: str,
+        derive: Callable[[HttpResponse], Any],
+        headers: Mapping[str, str] | None = None,
+        accept: Collection[int] = (),
+        expect_json: bool = False,
+        parse: Callable[[bytes], Any] | None = None,
+        ttl: float | None = None,
+        max_bytes: int | None = None,
+        refresh: bool = False,
+    ) -> HttpRecord:
+        """GET ``url`` and keep only ``derive(response)``: a small JSON value (the fields a
+        caller reads from a large document), cached under ``kind`` with the validators of
+        the document it came from.
+
+        A cache entry younger than the TTL answers without a request; an older one is
+        revalidated (``If-None-Match`` / ``If-Modified-Since``), and a ``304`` keeps the
+        value, so a later run pays a conditional request, not a download and a parse. A
+        ``200`` is derived again. Statuses in ``accept`` (a 404) return with no value and
+        are not cached. ``kind`` names the derivation: change it when the value's shape
+        changes, and older entries are no longer read. ``refresh`` ignores a stored value
+        (the caller needs the whole document this time) and stores the new one.
+        """
+        key = record_key(url, kind)
+        entry, value = self._load_record(key) if not refresh else (None, None)
+        lifetime = self.config.cache_ttl if ttl is None else ttl
+        if entry is not None and entry.is_fresh(self._clock.time(), lifetime):
+            self._count("cache_hits")
+            return HttpRecord(status=entry.status, value=value, from_cache=True)
+        send = {**(entry.validators if entry is not None else {}), **(headers or {})}
+        response = self.request(
+            "GET",
+            url,
+            headers=send,
+            accept=(*accept, 304) if entry is not None else accept,
+            cache=False,
+            expect_json=expect_json,
+            parse=parse,
+            max_bytes=max_bytes,
+        )
+        if response.status == 304 and entry is not None and self._cache is not None:
+            self._count("revalidated")
+            self._cache.touch(key, entry, self._clock.time())
+            return HttpRecord(status=entry.status, value=value, from_cache=True)
+        if response.status != 200:
+            return HttpRecord(status=response.status)
+        value = derive(response)
+        if self._cache is not None and "no-store" not in (response.header("cache-control") or ""):
+            self._cache.store(key, record_entry(response, value, self._clock.time()))
+        return HttpRecord(status=200, value=value)
+
+    def cached_record(self, url: str, *, kind: str, ttl: float | None = None) -> Any:
+        """The value ``get_record`` or ``keep_record`` stored for ``url`` and ``kind``, if it
+        is younger than ``ttl`` (default: the configured TTL); else None. Sends nothing."""
+        entry, value = self._load_record(record_key(url, kind))
+        if entry is None:
+            return None
+        if not entry.is_fresh(self._clock.time(), self.config.cache_ttl if ttl is None else ttl):
+            return None
+        self._count("cache_hits")
+        return value
+
+    def keep_record(self, url: str, *, kind: str, value: Any, source: HttpResponse) -> None:
+        """Store ``value`` as ``url``'s record of ``kind``, derived from the answer
+        ``source`` (one document may give several records: a release's requirements)."""
+        if self._cache is not None:
+            entry = record_entry(source, value, self._clock.time())
+            self._cache.store(record_key(url, kind), entry)
+
+    def _load_record(self, key: str) -> tuple[CacheEntry | None, Any]:
+        entry = self._cache.load(key) if self._cache is not None else None
+        value = record_value(entry) if entry is not None else None
+        if value is None:
+            return None, None  # none, written by an older auditor, or damaged: fetch again
+        return entry, value
 
     def download(
         self,
@@ -294,9 +431,12 @@ class HttpClient:
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            library = _requests()
+            session = library.Session()
             session.headers["User-Agent"] = self.config.user_agent or user_agent()
-            adapter = HTTPAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)
+            adapter = library.adapters.HTTPAdapter(
+                pool_connections=8, pool_maxsize=8, max_retries=0
+            )
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             self._local.session = session
@@ -328,25 +468,52 @@ class HttpClient:
         shown: str,
         large: _LargeBody,
     ) -> _Raw:
-        with self._open(method, url, data, headers) as resp:
+        with self._slot(url) as slot, self._open(method, url, data, headers) as resp:
             received = {k.lower(): v for k, v in resp.headers.items()}
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in resp.iter_content(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise NetworkError(
-                        f"{shown}: response larger than {limit} bytes (decompressed)",
-                        method=method,
-                        url=redact_url(url),
-                    )
-                if size > self.config.large_body:
-                    self._check_expansion(resp, size, method, url, shown)
-                    large.acquire()
-                chunks.append(chunk)
-            _check_length(received, size)
-            logger.debug("%s -> HTTP %s (%d bytes)", shown, resp.status_code, size)
-            return _Raw(resp.status_code, received, b"".join(chunks))
+            slot.answered(resp.status_code, received)
+            body = self._read(
+                resp,
+                received=received,
+                method=method,
+                url=url,
+                shown=shown,
+                limit=limit,
+                large=large,
+            )
+        logger.debug("%s -> HTTP %s (%d bytes)", shown, resp.status_code, len(body))
+        return _Raw(resp.status_code, received, body, new_wave=slot.new_wave)
+
+    def _slot(self, url: str) -> _Slot:
+        return _Slot(self._gate, host_of(url), self)
+
+    def _read(
+        self,
+        resp: requests.Response,
+        *,
+        received: dict[str, str],
+        method: str,
+        url: str,
+        shown: str,
+        limit: int,
+        large: _LargeBody,
+    ) -> bytes:
+        """The whole body, within ``limit`` and the expansion bound."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise NetworkError(
+                    f"{shown}: response larger than {limit} bytes (decompressed)",
+                    method=method,
+                    url=redact_url(url),
+                )
+            if size > self.config.large_body:
+                self._check_expansion(resp, size, method, url, shown)
+                large.acquire()
+            chunks.append(chunk)
+        check_length(received, size)
+        return b"".join(chunks)
 
     def _check_expansion(
         self, resp: requests.Response, size: int, method: str, url: str, shown: str
@@ -364,9 +531,23 @@ class HttpClient:
     def _stream_to(
         self, url: str, headers: Mapping[str, str], sink: BinaryIO, limit: int, shown: str
     ) -> DownloadResult | _Retry:
+        with self._slot(url) as slot:
+            return self._stream_body(url, headers, sink=sink, limit=limit, shown=shown, slot=slot)
+
+    def _stream_body(
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        *,
+        sink: BinaryIO,
+        limit: int,
+        shown: str,
+        slot: _Slot,
+    ) -> DownloadResult | _Retry:
         with self._open("GET", url, None, headers) as resp:
             received = {k.lower(): v for k, v in resp.headers.items()}
             status = resp.status_code
+            slot.answered(status, received)
             if status == 304:
                 return DownloadResult(not_modified=True, status=status, headers=received)
             if status in RETRY_STATUSES:
@@ -388,7 +569,7 @@ class HttpClient:
                 sink.write(chunk)
                 sha.update(chunk)
                 md5.update(chunk)
-            _check_length(received, size)
+            check_length(received, size)
             sink.flush()
             return DownloadResult(
                 not_modified=False,
@@ -400,12 +581,22 @@ class HttpClient:
             )
 
     def _judge(
-        self, raw: _Raw, url: str, shown: str, accepted: frozenset[int], expect_json: bool
+        self,
+        raw: _Raw,
+        *,
+        url: str,
+        shown: str,
+        accepted: frozenset[int],
+        expect_json: bool,
+        parse: Callable[[bytes], Any] | None = None,
     ) -> HttpResponse | _Retry:
         status = raw.status
         if status in RETRY_STATUSES and status not in accepted:
             after = parse_retry_after(raw.headers.get("retry-after"), self._clock.time())
-            return _Retry(f"HTTP {status}", after, status)
+            # a throttle that says when to come back, in a wave already charged, is free;
+            # a bare 503 is a failing server, and every retry of it counts
+            counts = status not in THROTTLE_STATUSES or raw.new_wave or after is None
+            return _Retry(f"HTTP {status}", after, status, counts=counts)
         ok = 200 <= status < 300
         if not ok and status not in accepted:
             detail = snippet(raw.body, url_secrets(url))
@@ -418,7 +609,8 @@ class HttpClient:
             )
         parsed = UNSET
         if expect_json and ok:
-            values = json_values(raw.body)
+            # a body shorter than the limit cannot hold more values: no need to count
+            values = json_values(raw.body) if len(raw.body) >= self.config.max_json_values else 0
             if values > self.config.max_json_values:
                 raise NetworkError(
                     f"{shown}: answer holds about {values} JSON values, more than the "
@@ -428,8 +620,15 @@ class HttpClient:
                     status=status,
                 )
             try:
-                parsed = json.loads(raw.body)
-            except ValueError:
+                parsed = (parse or json.loads)(raw.body)
+            except ValueError as exc:
+                if isinstance(exc, ShapeError):  # valid JSON, wrong shape: no retry helps
+                    raise NetworkError(
+                        f"{redact_url(url)}: unexpected answer: {exc}",
+                        method=shown.split(" ", 1)[0],
+                        url=redact_url(url),
+                        status=status,
+                    ) from None
                 return _Retry("invalid JSON in the response body", None, status)
         return HttpResponse(
             method=shown.split(" ", 1)[0],
@@ -445,7 +644,7 @@ class HttpClient:
     def _with_retries(
         self, method: str, url: str, shown: str, once: Callable[[], _T | _Retry]
     ) -> _T:
-        host = _host(url)
+        host = host_of(url)
         self._refuse_if_host_down(host, url, shown)
         try:
             result = self._attempts(url, shown, once)
@@ -457,6 +656,8 @@ class HttpClient:
 
     def _attempts(self, url: str, shown: str, once: Callable[[], _T | _Retry]) -> _T:
         secrets = url_secrets(url)
+        exceptions = _requests().exceptions
+        retryable = _retryable()
         attempt = 0
         while True:
             attempt += 1
@@ -466,16 +667,16 @@ class HttpClient:
             except NetworkError as exc:  # an answer that retrying cannot change (4xx, too big)
                 exc.attempts = attempt
                 raise
-            except requests.exceptions.SSLError as exc:
+            except exceptions.SSLError as exc:
                 reason = describe_exception(exc, secrets)
                 raise _FinalError(self._error(shown, url, reason, attempt)) from None
-            except _RETRYABLE as exc:
+            except retryable as exc:
                 if unreachable(exc):  # nothing listens there: waiting will not change it
                     what = describe_exception(exc, secrets)
                     error = self._error(shown, url, f"{what} (not retried)", attempt)
                     raise _FinalError(error, host_down=True, why=what) from None
                 outcome = _Retry(describe_exception(exc, secrets))
-            except (requests.exceptions.RequestException, ValueError) as exc:
+            except (exceptions.RequestException, ValueError) as exc:
                 # malformed URL, unsupported scheme, too many redirects: retrying cannot help
                 raise self._error(shown, url, describe_exception(exc, secrets), attempt) from None
             if not isinstance(outcome, _Retry):
@@ -486,7 +687,8 @@ class HttpClient:
                 error = self._error(shown, url, message, attempt, outcome.status)
                 raise _FinalError(error)
             delay = self._delay(attempt, outcome.retry_after)
-            refusal = self._budget.take(delay, lost=self._clock.monotonic() - started)
+            lost = self._clock.monotonic() - started
+            refusal = self._budget.take(delay, lost=lost, counts=outcome.counts)
             if refusal is not None:
                 message = f"{outcome.reason} after {attempts} ({refusal})"
                 raise _FinalError(self._error(shown, url, message, attempt, outcome.status))
@@ -560,6 +762,39 @@ class HttpClient:
             self._counts[name] += amount
 
 
+class _Slot:
+    """A request's place among those in flight to its host (``HostGate``): taken before
+    sending, given back with what the answer said (a 429 or 503, and its Retry-After)."""
+
+    def __init__(self, gate: HostGate, host: str, client: HttpClient) -> None:
+        self._gate = gate
+        self._host = host
+        self._client = client
+        self._status: int | None = None
+        self._after: float | None = None
+        self._wave = 0
+        self.new_wave = True  # for a throttled answer: whether it began a throttle wave
+
+    def answered(self, status: int, headers: Mapping[str, str]) -> None:
+        self._status = status
+        if status in THROTTLE_STATUSES:
+            clock, cap = self._client._clock, self._client.config.retry_after_cap
+            after = parse_retry_after(headers.get("retry-after"), clock.time())
+            self._after = min(after, cap) if after else None
+
+    def __enter__(self) -> _Slot:
+        paused, self._wave = self._gate.acquire(self._host)
+        if paused:
+            self._client._count("throttled", paused)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        throttled = self._status in THROTTLE_STATUSES
+        self.new_wave = self._gate.release(
+            self._host, wave=self._wave, throttled=throttled, retry_after=self._after
+        )
+
+
 class _LargeBody:
     """The run's one slot for a large body, taken when a body grows past ``large_body``
     and held until it is parsed; small bodies never wait."""
@@ -580,76 +815,3 @@ class _LargeBody:
         if self._held:
             self._held = False
             self._lock.release()
-
-
-def json_values(body: bytes) -> int:
-    """An upper bound of the values in a JSON text (each needs a comma or a bracket), counted
-    at C speed before anything is parsed."""
-    return body.count(b",") + body.count(b"[") + body.count(b"{") + 1
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url).netloc.rpartition("@")[2].lower()
-    except ValueError:
-        return ""
-
-
-def _request_headers(
-    headers: Mapping[str, str] | None, json_body: bool, expect_json: bool
-) -> dict[str, str]:
-    send = dict(headers or {})
-    if json_body:
-        send.setdefault("Content-Type", "application/json")
-    if expect_json:
-        send.setdefault("Accept", "application/json")
-    return send
-
-
-def _with_params(url: str, params: Mapping[str, str] | None) -> str:
-    if not params:
-        return url
-    joiner = "&" if urlsplit(url).query else "?"
-    return f"{url}{joiner}{urlencode(sorted(params.items()))}"
-
-
-def _check_length(headers: Mapping[str, str], size: int) -> None:
-    """A body shorter (or longer) than its Content-Length was cut or corrupted in transit."""
-    declared = headers.get("content-length")
-    encoding = headers.get("content-encoding", "identity").lower()
-    if declared is None or encoding not in ("", "identity"):
-        return
-    try:
-        expected = int(declared)
-    except ValueError:
-        return
-    if expected != size:
-        raise TruncatedError(f"body truncated: {size} of {expected} bytes")
-
-
-def _from_entry(entry: CacheEntry, expect_json: bool, method: str) -> HttpResponse | None:
-    parsed = UNSET
-    if expect_json:
-        try:
-            parsed = json.loads(entry.body)
-        except ValueError:
-            return None
-    return HttpResponse(
-        method=method,
-        url=entry.url,
-        status=entry.status,
-        headers=dict(entry.headers),
-        body=entry.body,
-        from_cache=True,
-        parsed=parsed,
-    )
-
-
-def _to_entry(response: HttpResponse, now: float) -> CacheEntry:
-    return CacheEntry(
-        url=response.url,
-        status=response.status,
-        headers=keep_headers(dict(response.headers)),
-        body=response.body,
-        stored=now,
-    )

@@ -35,7 +35,9 @@ class NetConfig:
     # after this many requests to one host failed in a row (every attempt, or the budget
     # spent), later requests to it fail at once: a dead host costs seconds, not hours
     host_failure_limit: int = 3  # 0 = never give up on a host
-    rate_limit: float = 20.0  # requests per second across threads; 0 = unlimited
+    # requests in flight to one host at once: halved by each 429/503, regained one by one
+    connections: int = 32
+    rate_limit: float = 0.0  # a cap in requests per second across threads; 0 = none
     burst: int = 20
     cache_dir: Path | None = None  # HTTP response cache; None = no cache
     cache_ttl: float = 24 * 3600.0
@@ -57,8 +59,8 @@ class NetConfig:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
-        if self.max_attempts < 1 or self.burst < 1 or self.max_body < 1:
-            raise ValueError("max_attempts, burst and max_body must be at least 1")
+        if min(self.max_attempts, self.burst, self.max_body, self.connections) < 1:
+            raise ValueError("max_attempts, burst, max_body and connections must be at least 1")
         non_negative = (
             "retry_budget",
             "retry_time_budget",
@@ -104,6 +106,7 @@ _ENV_FIELDS = (
     ("retry_budget", "AUDITOR_RETRY_BUDGET", "int0"),
     ("retry_time_budget", "AUDITOR_RETRY_TIME_BUDGET", "float0"),
     ("host_failure_limit", "AUDITOR_HOST_FAILURE_LIMIT", "int0"),
+    ("connections", "AUDITOR_CONNECTIONS", "int"),
     ("rate_limit", "AUDITOR_RATE_LIMIT", "float0"),
     ("burst", "AUDITOR_RATE_BURST", "int"),
     ("cache_ttl", "AUDITOR_HTTP_CACHE_TTL", "float0"),

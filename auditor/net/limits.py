@@ -1,4 +1,5 @@
-"""Pacing for the HTTP client: a clock, a token bucket, a per-run retry budget, backoff.
+"""Pacing for the HTTP client: a clock, a token bucket, the concurrency each host is
+given (adapted to its 429 and 503 answers), a per-run retry budget, backoff.
 
 These are separate from ``net.py`` so that they can be tested with a fake clock: nothing here
 sleeps except through ``Clock.sleep``.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Protocol
@@ -69,6 +71,89 @@ class TokenBucket:
         return wait
 
 
+@dataclass
+class _Host:
+    allowed: int
+    in_flight: int = 0
+    paused_until: float = 0.0  # monotonic time before which nothing is sent
+    answered: int = 0  # answers without a throttle since the allowance last grew
+    wave: int = 0  # throttle waves so far; a request remembers the one it was sent in
+
+
+class HostGate:
+    """How many requests may be in flight to each host at once, adapted to what it says.
+
+    A host starts with ``limit`` concurrent requests. A 429 or 503 answer starts a
+    *throttle wave*: the allowance halves (down to one request at a time) and, when the
+    answer says ``Retry-After``, no request is sent to the host until then. Every
+    ``allowance`` answers without a throttle add one back, up to ``limit`` (additive
+    increase, multiplicative decrease). Requests that were already in flight when a wave
+    began and are throttled too belong to that wave: ``release`` says so, and the client
+    charges a wave that says ``Retry-After`` once to its retry budget rather than once per
+    request in flight (a bare 503 is a failing server: each of its retries counts).
+    """
+
+    def __init__(self, limit: int, clock: Clock) -> None:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        self.limit = limit
+        self._clock = clock
+        self._hosts: dict[str, _Host] = {}
+        self._changed = threading.Condition()
+
+    def acquire(self, host: str) -> tuple[float, int]:
+        """Wait for a slot (and for the end of any pause); return the seconds paused and
+        the wave the request is sent in."""
+        paused = 0.0
+        with self._changed:
+            state = self._hosts.setdefault(host, _Host(allowed=self.limit))
+            while True:
+                wait = state.paused_until - self._clock.monotonic()
+                if wait > 0:
+                    self._changed.release()
+                    try:
+                        self._clock.sleep(wait)
+                    finally:
+                        self._changed.acquire()
+                    paused += wait
+                    continue
+                if state.in_flight < state.allowed:
+                    state.in_flight += 1
+                    return paused, state.wave
+                self._changed.wait(0.5)
+
+    def release(
+        self, host: str, *, wave: int, throttled: bool, retry_after: float | None = None
+    ) -> bool:
+        """Free the slot; for a throttled answer, return whether it began a new wave."""
+        with self._changed:
+            state = self._hosts[host]
+            state.in_flight -= 1
+            new_wave = False
+            if throttled:
+                if wave == state.wave:  # sent after the last wave began: a new one
+                    new_wave = True
+                    state.wave += 1
+                    state.allowed = max(1, state.allowed // 2)
+                    state.answered = 0
+                if retry_after:
+                    until = self._clock.monotonic() + retry_after
+                    state.paused_until = max(state.paused_until, until)
+            else:
+                state.answered += 1
+                if state.answered >= state.allowed and state.allowed < self.limit:
+                    state.allowed += 1
+                    state.answered = 0
+            self._changed.notify_all()
+            return new_wave
+
+    def allowance(self, host: str) -> int:
+        """The requests the host may have in flight now."""
+        with self._changed:
+            state = self._hosts.get(host)
+            return state.allowed if state is not None else self.limit
+
+
 class RetryBudget:
     """At most ``max_retries`` retries and ``max_seconds`` lost to failures per run.
 
@@ -85,18 +170,25 @@ class RetryBudget:
         self._spent = 0.0
         self._lock = threading.Lock()
 
-    def take(self, delay: float, lost: float = 0.0) -> str | None:
+    def take(self, delay: float, lost: float = 0.0, *, counts: bool = True) -> str | None:
         """Record ``lost`` seconds of a failed attempt, then spend one retry that waits
-        ``delay`` seconds; return why not when the budget is used up."""
+        ``delay`` seconds; return why not when the budget is used up. A retry that does
+        not count (a request throttled in a wave already paid for, whose time overlaps the
+        wave's) spends nothing; a request makes at most ``max_attempts`` in any case."""
+        if not counts:
+            return None
         with self._lock:
             self._spent += max(0.0, lost)
             if self._retries >= self.max_retries:
                 return f"retry budget of {self.max_retries} retries per run used up"
             if self._spent + delay > self.max_seconds:
-                return f"retry time budget of {self.max_seconds:g} s per run used up"
+                return self._time_used_up()
             self._retries += 1
             self._spent += delay
             return None
+
+    def _time_used_up(self) -> str:
+        return f"retry time budget of {self.max_seconds:g} s per run used up"
 
     @property
     def retries(self) -> int:

@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
-
 from auditor.core.errors import SourceError
 from auditor.core.redact import redact_text, redact_url
 
@@ -106,12 +104,19 @@ class TruncatedError(Exception):
     """The body ended before its Content-Length."""
 
 
+class ShapeError(ValueError):
+    """A body that is valid JSON but not the document the caller reads (a typed decoder
+    says where). Not retried: the server would send the same again."""
+
+
 _INCOMPLETE = re.compile(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)")
 _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 
 
 def describe_exception(exc: BaseException, secrets: tuple[str, ...] = ()) -> str:
     """A short, credential-free reason for a failed request."""
+    import requests  # loaded already: only a request that was sent can fail
+
     text = str(exc)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         reason = "connection timed out"

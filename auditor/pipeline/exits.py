@@ -13,9 +13,10 @@
 
 from __future__ import annotations
 
-from auditor.core.result import AuditResult, Status
-from auditor.pipeline.policy import blocking
-from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auditor.core.result import AuditResult
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # findings at or above --fail-on (or: the package asked about is absent)
@@ -28,12 +29,19 @@ def exit_code(
     fail_on: str | None,
     *,
     gate: bool = True,
-    unknown: str = DEFAULT_UNKNOWN_SEVERITY,
+    unknown: str | None = None,
     strict: bool = False,
 ) -> int:
     """2 for unreadable files, 1 for blocking findings (``unknown``: how findings without
-    a severity count, ``--unknown-severity``), 3 when incomplete (or, with ``strict``, when
-    anything could not be audited), else 0."""
+    a severity count, ``--unknown-severity``; default the settings' default), 3 when
+    incomplete (or, with ``strict``, when anything could not be audited), else 0."""
+    # imported here: the command line reads the codes above before any command runs
+    from auditor.core.result import Status
+    from auditor.pipeline.policy import blocking
+    from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
+
+    if unknown is None:
+        unknown = DEFAULT_UNKNOWN_SEVERITY
     if result.errors:
         return EXIT_ERROR
     if gate and blocking(result.findings, fail_on, unknown=unknown):

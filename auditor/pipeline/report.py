@@ -31,9 +31,10 @@ from auditor.outputs.files import render_all
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.summary import render_summary
 from auditor.pipeline.audit import Collection, audit, collect_paths
-from auditor.pipeline.backfill import Backfill, BackfillSummary, run_backfill
+from auditor.pipeline.backfill import BackfillSummary, run_backfill
 from auditor.pipeline.documents import DocumentRequest, render_options
 from auditor.pipeline.exits import exit_code
+from auditor.pipeline.periods import Backfill
 from auditor.pipeline.project import default_project_name, git_state, project_root
 from auditor.pipeline.setup import AuditRequest, prepare
 from auditor.pipeline.snapshot import SavedSnapshot, save_run

@@ -11,7 +11,6 @@ version asked about. 404 and 410 mean "no such module or version".
 from __future__ import annotations
 
 import re
-import threading
 from typing import ClassVar
 from urllib.parse import quote
 
@@ -23,6 +22,7 @@ from auditor.net.client import HttpClient
 from auditor.registries.common import ConfiguredUrl
 from auditor.registries.goproxy import GoProxy
 from auditor.registries.metadata import (
+    Memo,
     Project,
     RegistryClient,
     Release,
@@ -49,8 +49,7 @@ class GoProxyClient(RegistryClient):
         self.http = http
         self.proxy = proxy
         self.routing = routing  # which modules go to the proxy (GONOPROXY, GOPRIVATE)
-        self._projects: dict[str, Project | None] = {}
-        self._lock = threading.Lock()
+        self._projects: Memo[str, Project | None] = Memo()
 
     @property
     def shown(self) -> str:
@@ -63,23 +62,20 @@ class GoProxyClient(RegistryClient):
         return f"{self.proxy.url.rstrip('/')}/{quote(escape_path(module), safe='/!')}/@v/{tail}"
 
     def project(self, name: str) -> Project | None:
-        with self._lock:
-            if name in self._projects:
-                return self._projects[name]
+        return self._projects.get(name, lambda: self._fetch_project(name))
+
+    def _fetch_project(self, name: str) -> Project | None:
         response = self.http.request("GET", self._url(name, "list"), accept=GONE)
-        found = None
-        if response.status not in GONE:
-            lines = response.body.decode("utf-8", "replace").split()
-            versions = [Release(version=v) for v in lines if v.startswith("v")]
-            found = Project(
-                ecosystem=Ecosystem.GO,
-                name=name,
-                registry=self.shown,
-                releases=sort_releases(Ecosystem.GO, versions),
-            )
-        with self._lock:
-            self._projects[name] = found
-        return found
+        if response.status in GONE:
+            return None
+        lines = response.body.decode("utf-8", "replace").split()
+        versions = [Release(version=v) for v in lines if v.startswith("v")]
+        return Project(
+            ecosystem=Ecosystem.GO,
+            name=name,
+            registry=self.shown,
+            releases=sort_releases(Ecosystem.GO, versions),
+        )
 
     def release(self, name: str, version: str) -> Release | None:
         url = self._url(name, f"{quote(escape_path(version), safe='!+')}.info")

@@ -2,9 +2,10 @@
 plans) and the public ones (dependency confusion), built lazily per ecosystem.
 
 ``Registries`` gives each ecosystem's client, or a ``SourceError`` saying why there is none
-(nothing configured, a Go proxy list of only ``direct``), and runs lookups on a small thread
-pool (the ``HttpClient`` is shared and thread-safe; its rate limit and retry budget hold for
-the whole run).
+(nothing configured, a Go proxy list of only ``direct``), and runs lookups on a thread pool
+as large as the connections the ``HttpClient`` allows a host (the client is shared and
+thread-safe; it narrows each host's concurrency on 429/503 answers, and its retry budget
+holds for the whole run).
 
 The public registries are the ecosystems' own defaults: the index pip exports and the
 registry npm uses when no configuration file says otherwise (asked of npm itself with every
@@ -20,25 +21,21 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from auditor.core.errors import SourceError
 from auditor.core.model import Ecosystem
 from auditor.core.redact import redact_url
-from auditor.net.client import HttpClient
 from auditor.registries.common import ConfigContext, ConfiguredUrl, RegistryConfigError
-from auditor.registries.golang import GoProxyClient
-from auditor.registries.goproxy import resolve_go
 from auditor.registries.metadata import RegistryClient
-from auditor.registries.npm import NpmClient
-from auditor.registries.npmrc import NpmRegistries, resolve_npm
-from auditor.registries.pipconf import PythonIndexes, pip_default_index, resolve_python
-from auditor.registries.pypi import PypiClient
+
+if TYPE_CHECKING:
+    from auditor.net.client import HttpClient
 
 T = TypeVar("T")
 R = TypeVar("R")
-WORKERS = 8
+WORKERS = 8  # when no client says how many connections a host may have
 Factory = Callable[[], RegistryClient]
 
 
@@ -98,9 +95,13 @@ def configured_registries(
     pypi_url: str | None = None,
     npm_registry: str | None = None,
 ) -> Registries:
-    """The user's registries, resolved from their configuration when first needed."""
+    """The user's registries, resolved from their configuration when first needed (each
+    client's module is imported then: a run that asks no registry loads none)."""
 
     def go() -> RegistryClient:
+        from auditor.registries.golang import GoProxyClient
+        from auditor.registries.goproxy import resolve_go
+
         proxy = resolve_go(context)
         if proxy.url is None:
             raise RegistryConfigError(
@@ -110,12 +111,21 @@ def configured_registries(
             raise RegistryConfigError(f"the Go proxy {proxy.url.shown} is not an http(s) URL")
         return GoProxyClient(http, proxy.url, routing=proxy)
 
+    def pypi() -> RegistryClient:
+        from auditor.registries.pipconf import resolve_python
+        from auditor.registries.pypi import PypiClient
+
+        return PypiClient(http, resolve_python(context, flag=pypi_url))
+
+    def npm() -> RegistryClient:
+        from auditor.registries.npm import NpmClient
+        from auditor.registries.npmrc import resolve_npm
+
+        return NpmClient(http, resolve_npm(context, flag=npm_registry))
+
     return Registries(
-        {
-            Ecosystem.PYPI: lambda: PypiClient(http, resolve_python(context, flag=pypi_url)),
-            Ecosystem.NPM: lambda: NpmClient(http, resolve_npm(context, flag=npm_registry)),
-            Ecosystem.GO: go,
-        }
+        {Ecosystem.PYPI: pypi, Ecosystem.NPM: npm, Ecosystem.GO: go},
+        workers=http.config.connections,
     )
 
 
@@ -183,6 +193,11 @@ def public_registries(
     configured: Iterable[tuple[Ecosystem, str]] = (),
 ) -> PublicRegistries:
     """The ecosystems' default registries, or the ``public-registries`` configured instead."""
+    from auditor.registries.npm import NpmClient
+    from auditor.registries.npmrc import NpmRegistries
+    from auditor.registries.pipconf import PythonIndexes, pip_default_index
+    from auditor.registries.pypi import PypiClient
+
     chosen: dict[Ecosystem, list[str]] = {}
     for ecosystem, url in configured:
         chosen.setdefault(ecosystem, []).append(url)
@@ -219,7 +234,9 @@ def public_registries(
         base = urls[0] if urls[0].endswith("/") else urls[0] + "/"
         return NpmClient(http, NpmRegistries(default=ConfiguredUrl(url=base, origin="public")))
 
-    registries = Registries({Ecosystem.PYPI: pypi, Ecosystem.NPM: npm})
+    registries = Registries(
+        {Ecosystem.PYPI: pypi, Ecosystem.NPM: npm}, workers=http.config.connections
+    )
     return PublicRegistries(chosen, registries)
 
 

@@ -8,12 +8,16 @@ the ones the registry published for its files, and ``registry`` is redacted).
 
 from __future__ import annotations
 
+import bisect
 import re
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import Any, ClassVar, Generic, TypeVar
 
 from packaging.version import Version
 
@@ -22,7 +26,7 @@ from auditor.versions.base import InvalidVersion
 from auditor.versions.plugins import scheme_for
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class DistFile:
     """One downloadable file of a release (PyPI); ``url`` is absolute."""
 
@@ -32,7 +36,7 @@ class DistFile:
     yanked: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Release:
     """One published version."""
 
@@ -43,6 +47,7 @@ class Release:
     deprecated: str | None = None  # npm's deprecation message
     requires_python: str | None = None
     files: tuple[DistFile, ...] = ()
+    prerelease: bool | None = None  # known when the releases were sorted; None: parse to see
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +57,11 @@ class Project:
     Versions the ecosystem's scheme cannot parse are left out (nothing can be compared with
     them). ``latest_tag`` is the registry's own idea of the latest release when it has one
     (npm's ``dist-tags.latest``).
+
+    Lookups go through an index built on first use: a version written as the registry
+    writes it is found without parsing anything, any other spelling (``1.0`` for
+    ``1.0.0``) by one parse and a binary search, so asking about a project with thousands
+    of releases costs no more than asking about one with ten.
     """
 
     ecosystem: Ecosystem
@@ -61,17 +71,34 @@ class Project:
     maintainers: int | None = None
     latest_tag: str | None = None
 
-    def release(self, version: str) -> Release | None:
-        """The release equal to ``version`` in the ecosystem's scheme (``1.0`` == ``1.0.0``)."""
+    @cached_property
+    def _by_text(self) -> dict[str, int]:
+        return {r.version: i for i, r in enumerate(self.releases)}
+
+    @cached_property
+    def _keys(self) -> list[Any]:
         scheme = scheme_for(self.ecosystem)
+        return [scheme.parse(r.version) for r in self.releases]
+
+    def _position(self, version: str) -> tuple[int, bool] | None:
+        """Where ``version`` is or would go among the releases, and whether it is there."""
+        found = self._by_text.get(version)
+        if found is not None:
+            return found, True
         try:
-            wanted = scheme.parse(version)
+            wanted = scheme_for(self.ecosystem).parse(version)
         except InvalidVersion:
             return None
-        for release in self.releases:
-            if scheme.parse(release.version) == wanted:
-                return release
-        return None
+        keys = self._keys
+        index = bisect.bisect_left(keys, wanted)
+        return index, index < len(keys) and keys[index] == wanted
+
+    def release(self, version: str) -> Release | None:
+        """The release equal to ``version`` in the ecosystem's scheme (``1.0`` == ``1.0.0``)."""
+        position = self._position(version)
+        if position is None or not position[1]:
+            return None
+        return self.releases[position[0]]
 
     @property
     def latest(self) -> Release | None:
@@ -100,19 +127,17 @@ class Project:
 
     def newer_than(self, version: str) -> tuple[Release, ...]:
         """Releases above ``version``, ascending."""
-        scheme = scheme_for(self.ecosystem)
-        try:
-            floor = scheme.parse(version)
-        except InvalidVersion:
+        position = self._position(version)
+        if position is None:
             return ()
-        return tuple(r for r in self.releases if floor < scheme.parse(r.version))
+        index, exact = position
+        return self.releases[index + 1 if exact else index :]
 
 
 def is_prerelease(project: Project, release: Release) -> bool:
-    key = scheme_for(project.ecosystem).parse(release.version)
-    if isinstance(key, Version):
-        return key.is_prerelease
-    return bool(key[3] == 0)  # SemVer keys (npm, Go): the release flag is 0 for pre-releases
+    if release.prerelease is not None:
+        return release.prerelease
+    return _key_is_prerelease(scheme_for(project.ecosystem).parse(release.version))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +152,43 @@ class Requirements:
     peer: tuple[str, ...] = ()
     requires_python: str | None = None
     origin: str = ""  # where they were read: "metadata file", "JSON API", "packument"
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Memo(Generic[K, V]):
+    """Answers kept for the run, each computed once even when several threads ask for it
+    at the same time (a lockfile holding one name at several versions): the first asks,
+    the others wait for its answer. A failure is shared by those waiting, not kept."""
+
+    def __init__(self) -> None:
+        self._answers: dict[K, Future[V]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        with self._lock:
+            pending = self._answers.get(key)
+            mine = pending is None
+            if pending is None:
+                pending = self._answers[key] = Future()
+        if not mine:
+            return pending.result()
+        try:
+            pending.set_result(compute())
+        except BaseException as exc:
+            with self._lock:
+                del self._answers[key]
+            pending.set_exception(exc)
+            raise
+        return pending.result()
+
+    def put(self, key: K, value: V) -> None:
+        done: Future[V] = Future()
+        done.set_result(value)
+        with self._lock:
+            self._answers[key] = done
 
 
 class RegistryClient(ABC):
@@ -159,7 +221,8 @@ class RegistryClient(ABC):
 
 
 def sort_releases(ecosystem: Ecosystem, releases: Iterable[Release]) -> tuple[Release, ...]:
-    """Releases in ascending version order; unparsable versions dropped, duplicates merged."""
+    """Releases in ascending version order; unparsable versions dropped, duplicates merged.
+    Each comes back knowing whether it is a pre-release (it was parsed here anyway)."""
     scheme = scheme_for(ecosystem)
     keyed: dict[Any, Release] = {}
     for release in releases:
@@ -168,7 +231,26 @@ def sort_releases(ecosystem: Ecosystem, releases: Iterable[Release]) -> tuple[Re
         except InvalidVersion:
             continue
         keyed.setdefault(key, release)
-    return tuple(keyed[k] for k in sorted(keyed))
+    return tuple(_with_prerelease(keyed[k], _key_is_prerelease(k)) for k in sorted(keyed))
+
+
+def _with_prerelease(release: Release, flag: bool) -> Release:
+    return Release(
+        version=release.version,
+        published=release.published,
+        yanked=release.yanked,
+        yanked_reason=release.yanked_reason,
+        deprecated=release.deprecated,
+        requires_python=release.requires_python,
+        files=release.files,
+        prerelease=flag,
+    )
+
+
+def _key_is_prerelease(key: Any) -> bool:
+    if isinstance(key, Version):
+        return key.is_prerelease
+    return bool(key[3] == 0)  # SemVer keys (npm, Go): the release flag is 0 for pre-releases
 
 
 _FRACTION = re.compile(r"\.(\d+)")
@@ -179,10 +261,13 @@ def parse_time(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip() or len(value) > 64:
         return None
     text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    # Python 3.10 reads only 3 or 6 fraction digits; registries write anything from 1 to 9
-    text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
-    try:
+    try:  # the usual forms (3 or 6 fraction digits) at once
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        return None
+        # Python 3.10 reads only 3 or 6 fraction digits; registries write anything from 1 to 9
+        text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

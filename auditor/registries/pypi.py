@@ -1,26 +1,28 @@
 """The Python package index: projects, releases and each release's requirements.
 
-Where the configured index is the default one (``PythonIndexes.json_api``), a project is
-read from its JSON API document (``/pypi/<name>/json``): every release with its files,
-upload times, yanked flags and Requires-Python, and the project's owners (``ownership``).
-Any other index is read through the simple API: PEP 691 JSON when the index speaks it,
-else the PEP 503 HTML page (with PEP 592 yanked and PEP 658/714 metadata attributes).
+A project is read from its simple API page, the smallest document that says what the
+checks read: PEP 691 JSON when the index speaks it (every file with its upload time,
+yanked flag and reason, Requires-Python and PEP 658/714 metadata flag), else the PEP 503
+HTML page (with PEP 592 yanked and PEP 658/714 metadata attributes, no upload times). The
+default index's JSON API document (``/pypi/<name>/json``) would add the owners only, at
+twice the size, so it is not asked. The JSON page is decoded against a schema of those
+fields (``decode.py``), and the cache keeps the project's record (``records.py``), which a
+later run revalidates with a conditional request.
 
 A release's requirements come, in this order, from the wheel's PEP 658/714 ``.metadata``
-file, the JSON API's per-release document (``info.requires_dist``), and finally the
-wheel's own ``*.dist-info/METADATA`` (small wheels only: mirrors that lack PEP 658 files
-still serve the wheels). Every request goes through the run's ``HttpClient`` (cache, rate
-limit, retry budget, offline).
+file, the JSON API's per-release document (``info.requires_dist``, on the default index
+only), and finally the wheel's own ``*.dist-info/METADATA`` (small wheels only: mirrors
+that lack PEP 658 files still serve the wheels); they are cached per release. Every
+request goes through the run's ``HttpClient`` (cache, concurrency, retry budget, offline).
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
-import threading
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.parser import HeaderParser
 from html.parser import HTMLParser
 from typing import Any, ClassVar, TypeVar
@@ -38,9 +40,11 @@ from auditor.core.documents import Doc
 from auditor.core.errors import LockfileError, SourceError
 from auditor.core.model import Ecosystem, canonical_pypi_name
 from auditor.core.redact import redact_url
-from auditor.net.client import HttpClient, NetworkError
+from auditor.net.client import HttpClient, HttpResponse, NetworkError
+from auditor.registries.decode import SimpleFile, SimplePage, decoder
 from auditor.registries.metadata import (
     DistFile,
+    Memo,
     Project,
     RegistryClient,
     Release,
@@ -49,6 +53,13 @@ from auditor.registries.metadata import (
     sort_releases,
 )
 from auditor.registries.pipconf import PythonIndexes
+from auditor.registries.records import (
+    IMMUTABLE_TTL,
+    REQUIREMENTS,
+    fetch_project,
+    requirements_from_record,
+    requirements_record,
+)
 
 T = TypeVar("T")
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
@@ -56,6 +67,21 @@ ACCEPT_SIMPLE = f"{SIMPLE_JSON}, text/html;q=0.1"
 WHEEL_LIMIT = 4 * 1024 * 1024  # largest wheel downloaded just to read its METADATA
 METADATA_LIMIT = 4 * 1024 * 1024
 METADATA_TRIES = 2  # .metadata files asked per release before the other ways
+_SIMPLE_PAGE = decoder(SimplePage)
+
+
+@dataclass(frozen=True)
+class _Html:
+    """A simple page that is not JSON (PEP 503), read as HTML by the caller."""
+
+    body: bytes
+
+
+def _decode_page(body: bytes) -> SimplePage | _Html:
+    """An HTML page (PEP 503) for the anchor parser, anything else as a PEP 691 page."""
+    if body.lstrip()[:1] == b"<":
+        return _Html(body)
+    return _SIMPLE_PAGE(body)
 
 
 class PypiClient(RegistryClient):
@@ -67,8 +93,9 @@ class PypiClient(RegistryClient):
         self.http = http
         self.indexes = indexes
         self.wheel_limit = wheel_limit
-        self._projects: dict[str, Project | None] = {}
-        self._lock = threading.Lock()
+        self._projects: Memo[str, Project | None] = Memo()
+        # the projects read from their page this run (whose releases have their files)
+        self._with_files: Memo[str, Project | None] = Memo()
 
     @property
     def shown(self) -> str:
@@ -78,63 +105,94 @@ class PypiClient(RegistryClient):
 
     def project(self, name: str) -> Project | None:
         canonical = canonical_pypi_name(name)
-        with self._lock:
-            if canonical in self._projects:
-                return self._projects[canonical]
-        found = self._fetch_project(canonical)
-        with self._lock:
-            self._projects[canonical] = found
-        return found
+        return self._projects.get(canonical, lambda: self._fetch_project(canonical))
 
-    def _fetch_project(self, name: str) -> Project | None:
-        if self.indexes.json_api:
-            url = f"{self.indexes.json_api.rstrip('/')}/{quote(name)}/json"
-            response = self.http.request("GET", url, expect_json=True, accept=(404,))
-            if response.status == 404:
-                return None
-            return _checked(url, lambda: parse_json_api(response.json(), url, self.shown))
-        url = f"{self.indexes.index.url.rstrip('/')}/{quote(name)}/"
-        response = self.http.request("GET", url, headers={"Accept": ACCEPT_SIMPLE}, accept=(404,))
-        if response.status == 404:
+    def _page_url(self, name: str) -> str:
+        return f"{self.indexes.index.url.rstrip('/')}/{quote(name)}/"
+
+    def _fetch_project(self, name: str, *, refresh: bool = False) -> Project | None:
+        """The project from its page, or from the record a previous run kept of it (then
+        without its files: ``_project_with_files`` reads the page again if they matter)."""
+        url = self._page_url(name)
+        answer = fetch_project(
+            self.http,
+            url,
+            ecosystem=Ecosystem.PYPI,
+            registry=self.shown,
+            read=lambda response: self._read_page(response, url, name),
+            headers={"Accept": ACCEPT_SIMPLE},
+            parse=_decode_page,
+            refresh=refresh,
+        )
+        if answer.read:
+            self._with_files.put(name, answer.project)
+        return answer.project
+
+    def _read_page(self, response: HttpResponse, url: str, name: str) -> Project:
+        page = response.json()
+        if isinstance(page, _Html):
+            text = page.body.decode("utf-8", "replace")
+            return parse_simple_html(text, url, name, self.shown)
+        return _checked(url, lambda: parse_simple_page(page, url, name, self.shown))
+
+    def _project_with_files(self, name: str) -> Project | None:
+        """The project with its releases' files: the one read this run, else read again."""
+        if self.project(name) is None:
             return None
-        kind = (response.header("content-type") or "").split(";")[0].strip().lower()
-        body = response.body.decode("utf-8", "replace")
-        if kind in (SIMPLE_JSON, "application/json"):
-            doc = _json(response.body, url)
-            return _checked(url, lambda: parse_simple_json(doc, url, name, self.shown))
-        return parse_simple_html(body, url, name, self.shown)
+        return self._with_files.get(name, lambda: self._fetch_project(name, refresh=True))
 
     # -- requirements ------------------------------------------------------------------------
 
     def requirements(self, name: str, version: str) -> Requirements | None:
-        project = self.project(name)
+        canonical = canonical_pypi_name(name)
+        url, kind = self._page_url(canonical), f"pypi-{REQUIREMENTS}/{version}"
+        record = self.http.cached_record(url, kind=kind, ttl=IMMUTABLE_TTL)
+        if record is not None:
+            cached = requirements_from_record(record, Ecosystem.PYPI, canonical, version)
+            if cached is not None:
+                return cached
+        found, source = self._find_requirements(canonical, version)
+        if found is not None and source is not None:
+            self.http.keep_record(url, kind=kind, value=requirements_record(found), source=source)
+        return found
+
+    def _find_requirements(
+        self, name: str, version: str
+    ) -> tuple[Requirements | None, HttpResponse | None]:
+        project = self._project_with_files(name)
         release = project.release(version) if project is not None else None
         wheels = [f for f in release.files if f.filename.endswith(".whl")] if release else []
         # advertised metadata first, pure-Python wheels (small) first among equals
         wheels.sort(key=_wheel_preference)
         for wheel in [w for w in wheels if w.has_metadata is not False][:METADATA_TRIES]:
-            response = self.http.request(
-                "GET", wheel.url + ".metadata", accept=(404,), max_bytes=METADATA_LIMIT
+            answer = self.http.request(
+                "GET",
+                wheel.url + ".metadata",
+                accept=(404,),
+                max_bytes=METADATA_LIMIT,
+                cache=False,  # the requirements read from it are kept instead
             )
-            if response.status == 200:
-                return parse_metadata(response.body, name, version, "metadata file")
-        from_api = self._json_api_release(name, version)
+            if answer.status == 200:
+                return parse_metadata(answer.body, name, version, "metadata file"), answer
+        from_api, response = self._json_api_release(name, version)
         if from_api is not None:
-            return from_api
+            return from_api, response
         for wheel in wheels[:1]:
-            text = self._wheel_metadata(wheel)
+            text, source = self._wheel_metadata(wheel)
             if text is not None:
-                return parse_metadata(text, name, version, "wheel METADATA")
-        return None
+                return parse_metadata(text, name, version, "wheel METADATA"), source
+        return None, None
 
-    def _json_api_release(self, name: str, version: str) -> Requirements | None:
+    def _json_api_release(
+        self, name: str, version: str
+    ) -> tuple[Requirements | None, HttpResponse | None]:
         if not self.indexes.json_api:
-            return None
+            return None, None
         base = self.indexes.json_api.rstrip("/")
         url = f"{base}/{quote(canonical_pypi_name(name))}/{quote(version)}/json"
-        response = self.http.request("GET", url, expect_json=True, accept=(404,))
+        response = self.http.request("GET", url, expect_json=True, accept=(404,), cache=False)
         if response.status == 404:
-            return None
+            return None, None
 
         def read() -> Requirements | None:
             info = Doc(redact_url(url), response.json()).table("info")
@@ -150,27 +208,27 @@ class PypiClient(RegistryClient):
                 origin="JSON API",
             )
 
-        return _checked(url, read)
+        return _checked(url, read), response
 
-    def _wheel_metadata(self, wheel: DistFile) -> bytes | None:
+    def _wheel_metadata(self, wheel: DistFile) -> tuple[bytes | None, HttpResponse | None]:
         try:
             response = self.http.request(
                 "GET", wheel.url, cache=False, max_bytes=self.wheel_limit, accept=(404,)
             )
         except NetworkError as exc:
             if "larger than" in str(exc):
-                return None
+                return None, None
             raise
         if response.status != 200:
-            return None
+            return None, None
         try:
             with zipfile.ZipFile(io.BytesIO(response.body)) as archive:
                 names = [n for n in archive.namelist() if _DIST_INFO_METADATA.fullmatch(n)]
                 if len(names) != 1 or archive.getinfo(names[0]).file_size > METADATA_LIMIT:
-                    return None
-                return archive.read(names[0])
+                    return None, None
+                return archive.read(names[0]), response
         except (zipfile.BadZipFile, OSError, ValueError):
-            return None
+            return None, None
 
 
 def _wheel_preference(wheel: DistFile) -> tuple[bool, bool, bool]:
@@ -184,13 +242,6 @@ def _wheel_preference(wheel: DistFile) -> tuple[bool, bool, bool]:
 _DIST_INFO_METADATA = re.compile(r"[^/]+\.dist-info/METADATA")
 
 
-def _json(body: bytes, url: str) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        raise SourceError(f"{redact_url(url)}: the answer is not valid JSON") from None
-
-
 def _checked(url: str, read: Callable[[], T]) -> T:
     """Run ``read``; a malformed document becomes one line naming the URL and key path."""
     try:
@@ -198,66 +249,6 @@ def _checked(url: str, read: Callable[[], T]) -> T:
     except LockfileError as exc:
         where = f" in {exc.key}" if exc.key else ""
         raise SourceError(f"{redact_url(url)}: unexpected answer: {exc.message}{where}") from None
-
-
-# -- the JSON API ------------------------------------------------------------------------------
-
-
-def parse_json_api(data: Any, url: str, shown: str) -> Project:
-    """A ``/pypi/<name>/json`` document as a ``Project`` (file URLs resolved against ``url``)."""
-    doc = Doc(redact_url(url), data)
-    info = doc.table("info")
-    name = canonical_pypi_name(info.string("name"))
-    releases = []
-    for version, files in doc.table("releases").items():
-        entries = [f for f in files.as_list() if isinstance(f.value, dict)]
-        dist = tuple(f for f in (_json_api_file(e, url) for e in entries) if f is not None)
-        times = [parse_time(f.value.get("upload_time_iso_8601")) for f in entries]
-        dated = [t for t in times if t is not None]
-        yanked = bool(dist) and all(f.yanked for f in dist)
-        reasons = [f.value.get("yanked_reason") for f in entries if f.value.get("yanked")]
-        python = [f.value.get("requires_python") for f in entries]
-        releases.append(
-            Release(
-                version=version,
-                published=min(dated) if dated else None,
-                yanked=yanked,
-                yanked_reason=next((r for r in reasons if isinstance(r, str) and r), None),
-                requires_python=next((p for p in python if isinstance(p, str) and p), None),
-                files=dist,
-            )
-        )
-    return Project(
-        ecosystem=Ecosystem.PYPI,
-        name=name,
-        registry=shown,
-        releases=sort_releases(Ecosystem.PYPI, releases),
-        maintainers=_owners(doc),
-    )
-
-
-def _json_api_file(entry: Doc, base: str) -> DistFile | None:
-    value = entry.value
-    filename, url = value.get("filename"), value.get("url")
-    if not isinstance(filename, str) or not isinstance(url, str):
-        return None
-    return DistFile(
-        filename=filename,
-        url=urljoin(base, url),
-        has_metadata=_metadata_flag(
-            value.get("core-metadata", value.get("data-dist-info-metadata"))
-        ),
-        yanked=bool(value.get("yanked")),
-    )
-
-
-def _owners(doc: Doc) -> int | None:
-    """How many people may publish: PyPI's ``ownership.roles`` (None when not published)."""
-    ownership = doc.mapping().get("ownership")
-    if not isinstance(ownership, dict) or not isinstance(ownership.get("roles"), list):
-        return None
-    users = {r.get("user") for r in ownership["roles"] if isinstance(r, dict)}
-    return len({u for u in users if isinstance(u, str) and u})
 
 
 def _metadata_flag(value: Any) -> bool | None:
@@ -272,28 +263,37 @@ def _metadata_flag(value: Any) -> bool | None:
 # -- the simple API (PEP 691 JSON, PEP 503 HTML) -----------------------------------------------
 
 
-def parse_simple_json(data: Any, url: str, name: str, shown: str) -> Project:
-    doc = Doc(redact_url(url), data)
+def parse_simple_page(page: SimplePage, url: str, name: str, shown: str) -> Project:
+    """A PEP 691 page (decoded by ``decode.SimplePage``) as a ``Project``; file URLs are
+    resolved against ``url``, entries without a file name or URL are skipped."""
     files: list[tuple[str, DistFile, str | None, Any, Any]] = []
-    for entry in doc.array("files"):
-        value = entry.mapping()
-        filename, href = value.get("filename"), value.get("url")
+    for entry in page.files:
+        filename, href = entry.filename, entry.url
         if not isinstance(filename, str) or not isinstance(href, str):
             continue
-        yanked = value.get("yanked", False)
-        dist = DistFile(
-            filename=filename,
-            url=urljoin(url, href),
-            has_metadata=_metadata_flag(
-                value.get("core-metadata", value.get("data-dist-info-metadata"))
-            ),
-            yanked=bool(yanked),
+        files.append(
+            (
+                filename,
+                _simple_file(entry, filename, urljoin(url, href)),
+                entry.requires_python if isinstance(entry.requires_python, str) else None,
+                entry.yanked,
+                entry.upload_time,
+            )
         )
-        python = value.get("requires-python")
-        python = python if isinstance(python, str) else None
-        files.append((filename, dist, python, yanked, value.get("upload-time")))
-    canonical = canonical_pypi_name(doc.opt_string("name") or name)
-    return _project_from_files(canonical, shown, files)
+    stated = page.name if isinstance(page.name, str) and page.name else name
+    return _project_from_files(canonical_pypi_name(stated), shown, files)
+
+
+def _simple_file(entry: SimpleFile, filename: str, url: str) -> DistFile:
+    metadata = entry.core_metadata
+    if metadata is None:
+        metadata = entry.data_dist_info_metadata
+    return DistFile(
+        filename=filename,
+        url=url,
+        has_metadata=_metadata_flag(metadata),
+        yanked=bool(entry.yanked),
+    )
 
 
 class _Anchors(HTMLParser):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -28,7 +29,9 @@ from packaging.version import InvalidVersion, Version
 from auditor.core.model import Ecosystem, canonical_pypi_name
 from auditor.versions.base import InvalidVersion as SchemeInvalidVersion
 from auditor.versions.go import GoScheme
-from auditor.versions.semver_range import InvalidRange, NpmRange, parse_range
+
+if TYPE_CHECKING:
+    from auditor.versions.semver_range import NpmRange
 
 MAX_REQUIREMENT = 4096
 _POETRY = re.compile(
@@ -214,6 +217,9 @@ def _npm(text: str) -> ParsedRequirement | None:
         # npm's alias "npm:real@range", or yarn berry's protocol "npm:range"
         real, rest = split_npm(spec[4:])
         spec = rest if _NPM_NAME.match(real) and rest else spec[4:]
+    # the npm range grammar (large compiled patterns) is loaded with the first npm range
+    from auditor.versions.semver_range import InvalidRange, parse_range
+
     npm_range = None
     if not re.match(r"^[a-z][a-z0-9+.-]*:", spec, re.I) and "/" not in spec:
         try:

@@ -59,3 +59,12 @@ def test_offline_refuses_live_sources() -> None:
         plugins.create(["osv-local", "live-test"], SourceOptions(offline=True))
     assert 2 == len(plugins.create(["osv-local", "live-test", "osv-local"], SourceOptions()))
     assert 1 == len(plugins.create(["osv-local"], SourceOptions(offline=True)))
+
+
+def test_auto_is_named_once() -> None:
+    """The registry's name for ``auto`` is the one auto.py answers to (the registry knows
+    it without loading the sources auto chooses from)."""
+    from auditor.advisories import auto, plugins
+
+    assert auto.NAME == plugins.AUTO
+    assert plugins.AUTO in plugins.names()

@@ -102,10 +102,12 @@ def test_scan_output_dir_is_the_same_kind_of_folder(tmp_path: Path) -> None:
 
 _SLOW_WRITE = """
 import os, sys, time
-real = os.fsync
-def slow(fd):
-    time.sleep(60)
-os.fsync = slow
+real = os.replace
+def slow(src, dst):
+    if os.path.basename(os.path.dirname(os.path.abspath(dst))) == "out":
+        time.sleep(60)  # a file of the output folder is being written: its .tmp exists
+    real(src, dst)
+os.replace = slow
 sys.argv = ["auditor", *sys.argv[1:]]
 from auditor.cli import run
 run()

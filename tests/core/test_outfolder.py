@@ -106,22 +106,40 @@ def test_an_interrupted_write_leaves_no_temporary_file(
     out = tmp_path / "out"
     OutFolder(out).write({"a.json": "1", "b.json": "1", "c.json": "1"})
     calls = {"n": 0}
-    real_fsync = os.fsync
+    real_replace = os.replace
 
-    def interrupted(fd: int) -> None:
+    def interrupted(src: str, dst: str) -> None:
         calls["n"] += 1
         if calls["n"] == 4:  # the manifest first, then a, b, c
             raise KeyboardInterrupt
-        real_fsync(fd)
+        real_replace(src, dst)
 
-    monkeypatch.setattr(os, "fsync", interrupted)
+    monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         OutFolder(out).write({"a.json": "2", "b.json": "2", "c.json": "2", "d.json": "2"})
-    monkeypatch.setattr(os, "fsync", real_fsync)
+    monkeypatch.setattr(os, "replace", real_replace)
     assert [] == [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     assert ("2", "2", "1") == tuple((out / n).read_text() for n in ("a.json", "b.json", "c.json"))
     OutFolder(out).write({"a.json": "3", "d.json": "3"})
     assert ["a.json", "auditor-files.json", "d.json"] == sorted(p.name for p in out.iterdir())
+
+
+def test_only_the_manifest_is_flushed_to_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing a hundred files flushes the manifest (before and after) and nothing else:
+    an ``fsync`` per file made writing a site of thousands of pages take seconds."""
+    flushed: list[str] = []
+    real_fsync = os.fsync
+
+    def counting(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting)
+    OutFolder(tmp_path).write({f"page-{i}.html": str(i) for i in range(100)})
+    assert [f".{MANIFEST}."] * 2 == [Path(path).name[: len(MANIFEST) + 2] for path in flushed]
+    assert "99" == (tmp_path / "page-99.html").read_text()
 
 
 def test_the_temporary_file_of_a_killed_write_is_removed_next_time(tmp_path: Path) -> None:

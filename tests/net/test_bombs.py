@@ -1,7 +1,7 @@
 """A hostile registry cannot exhaust memory: gzip bombs, huge and value-dense answers.
 
 The registry is a real HTTP server on 127.0.0.1 answering every npm lookup with a 61 KB gzip
-body that expands to 63 MB of JSON. Twelve packages are looked up by eight threads, as a
+body that expands to 63 MB of JSON. Twelve packages are looked up concurrently, as a
 scan does; each package becomes unverified with the reason, and the whole process (the
 server and the bomb's generation included) stays under a peak-memory bound, measured in a
 fresh interpreter.
@@ -74,7 +74,7 @@ def _project(tmp_path: Path) -> Path:
     ids=["one huge string", "dense array", "array of objects"],
 )
 def test_gzip_bombs_are_refused_within_a_memory_bound(tmp_path: Path, unit: bytes) -> None:
-    """61 KB answers expanding to 63 MB, looked up by 8 threads for 12 packages: each
+    """61 KB answers expanding to 63 MB, looked up concurrently for 12 packages: each
     package is unverified with the reason; peak memory under 400 MB, in under 60 s."""
     (tmp_path / "home").mkdir()
     db = Path(__file__).parents[1] / "fixtures" / "advisories" / "npm"

@@ -7,7 +7,13 @@ import threading
 
 import pytest
 
-from auditor.net.limits import RetryBudget, TokenBucket, full_jitter, parse_retry_after
+from auditor.net.limits import (
+    HostGate,
+    RetryBudget,
+    TokenBucket,
+    full_jitter,
+    parse_retry_after,
+)
 from tests.httpserver import FakeClock, http_date
 
 
@@ -95,3 +101,71 @@ def test_full_jitter_stays_within_the_exponential_ceiling() -> None:
 def test_parse_retry_after(value: str | None, expected: float | None) -> None:
     """Delta-seconds and HTTP-dates are understood; anything else is ignored."""
     assert expected == parse_retry_after(value, 1_700_000_000.0)
+
+
+def test_host_gate_halves_on_a_throttle_and_regains_one_by_one() -> None:
+    """A 429 halves the host's allowance (not below one); each allowance's worth of answers
+    without a throttle adds one back, up to the limit; other hosts are not affected."""
+    gate = HostGate(8, FakeClock())
+    _, wave = gate.acquire("a")
+    assert gate.release("a", wave=wave, throttled=True)
+    assert (4, 8) == (gate.allowance("a"), gate.allowance("b"))
+    for _ in range(4):
+        _, wave = gate.acquire("a")
+        gate.release("a", wave=wave, throttled=False)
+    assert 5 == gate.allowance("a")
+    for _ in range(3):
+        _, wave = gate.acquire("a")
+        gate.release("a", wave=wave, throttled=True)
+    assert 1 == gate.allowance("a")
+
+
+def test_host_gate_retry_after_holds_every_request() -> None:
+    """A Retry-After pauses the host: the next request waits it out on the clock."""
+    clock = FakeClock()
+    gate = HostGate(4, clock)
+    _, wave = gate.acquire("a")
+    gate.release("a", wave=wave, throttled=True, retry_after=7.0)
+    paused, _ = gate.acquire("a")
+    assert (7.0, [7.0]) == (paused, clock.sleeps)
+    assert 0.0 == gate.acquire("b")[0]  # another host is not paused
+
+
+def test_host_gate_requests_in_flight_when_throttled_are_one_wave() -> None:
+    """Five requests sent together all come back 429: one wave (the first to say so), so
+    a retry budget is charged once, not five times."""
+    gate = HostGate(8, FakeClock())
+    waves = [gate.acquire("a")[1] for _ in range(5)]
+    new = [gate.release("a", wave=w, throttled=True) for w in waves]
+    assert [True, False, False, False, False] == new
+    assert 4 == gate.allowance("a")
+    _, later = gate.acquire("a")  # sent after the wave: its throttle is a new wave
+    assert gate.release("a", wave=later, throttled=True)
+
+
+def test_host_gate_limits_requests_in_flight() -> None:
+    """With an allowance of two, a third request waits until one of the two is answered."""
+    gate = HostGate(2, FakeClock())
+    first = gate.acquire("a")[1]
+    gate.acquire("a")
+    entered = threading.Event()
+
+    def third() -> None:
+        gate.acquire("a")
+        entered.set()
+
+    thread = threading.Thread(target=third)
+    thread.start()
+    assert not entered.wait(0.3)
+    gate.release("a", wave=first, throttled=False)
+    assert entered.wait(5)
+    thread.join()
+
+
+def test_retry_budget_uncounted_retries_spend_only_time() -> None:
+    """A retry in a wave already paid for takes nothing from the budget."""
+    budget = RetryBudget(max_retries=1, max_seconds=10.0)
+    assert budget.take(1.0) is None
+    assert budget.take(1.0, lost=20.0, counts=False) is None
+    assert (1, 1.0) == (budget.retries, budget.spent)
+    assert budget.take(0.0) is not None

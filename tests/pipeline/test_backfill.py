@@ -12,7 +12,8 @@ import pytest
 
 from auditor.collectors.gitrepo import Change
 from auditor.core.errors import UsageError
-from auditor.pipeline.backfill import choose_periods, period_key, since_time
+from auditor.pipeline.backfill import choose_periods
+from auditor.pipeline.periods import period_key, since_time
 from auditor.store import load_snapshot, open_store, snapshots
 from tests.githistory import Commit, build, saleor_versions
 from tests.support import git, run_cli
@@ -187,7 +188,7 @@ def test_advisories_asked_once_per_package_version_and_contents_parsed_once(
     """The sources are asked about each distinct package version once across all periods,
     and each lockfile content is parsed once (the 2019-12 content comes back in no
     month, so nine contents for nine months)."""
-    from auditor.pipeline.backfill import Backfill
+    from auditor.pipeline.periods import Backfill
     from auditor.pipeline.report import ReportRequest, run_report
     from auditor.pipeline.setup import AuditRequest
 

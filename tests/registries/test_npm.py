@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,12 +74,40 @@ def test_documented_packument(npm: NpmClient, http_server: HttpTestServer) -> No
 
 
 def test_requirements_of_a_version(npm: NpmClient, http_server: HttpTestServer) -> None:
-    """Dependencies (optional included) and peers as name@range; unknown version: None."""
+    """Dependencies (optional included) and peers as name@range, read from the abbreviated
+    install document (asked once for several versions); unknown version: None."""
     http_server.json("GET", "/npm/old-lib", documented())
     found = npm.requirements("old-lib", "1.1.0")
     assert found is not None
     assert (("a@^1.2.0", "fsevents@^2.0.0"), ("react@>=16",)) == (found.dependencies, found.peer)
     assert npm.requirements("old-lib", "9.9.9") is None
+    assert npm.requirements("old-lib", "1.0.0") is not None
+    (asked,) = http_server.requests
+    assert (asked.header("accept") or "").startswith("application/vnd.npm.install-v1+json")
+
+
+def test_projects_come_from_the_full_packument(npm: NpmClient, http_server: HttpTestServer) -> None:
+    """Publication times and maintainers are only in the full document: it is asked for."""
+    http_server.json("GET", "/npm/old-lib", documented())
+    assert npm.project("old-lib") is not None
+    assert "application/json" == http_server.requests[0].header("accept")
+
+
+def test_a_later_run_reads_the_record(http_server: HttpTestServer, tmp_path: Path) -> None:
+    """With a cache, the next run's project and requirements come from their records: the
+    same facts, no request (the packument's readme and other versions are not kept)."""
+    http_server.json("GET", "/npm/old-lib", {**documented(), "readme": "r" * 50_000})
+    registries = NpmRegistries(default=ConfiguredUrl(url=f"{http_server.url}/npm/", origin="t"))
+
+    def run() -> tuple[object, object]:
+        npm = NpmClient(HttpClient(quick_config(cache_dir=tmp_path)), registries)
+        return npm.project("old-lib"), npm.requirements("old-lib", "1.1.0")
+
+    first = run()
+    sent = len(http_server.requests)
+    assert first == run()
+    assert sent == len(http_server.requests)
+    assert sum(p.stat().st_size for p in tmp_path.rglob("*.entry")) < 2_000
 
 
 def test_recorded_peer_dependencies(npm: NpmClient) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from auditor.registries.pipconf import PythonIndexes
 from auditor.registries.pypi import PypiClient, file_version, parse_metadata
 from tests.httpserver import HttpTestServer, Reply, json_reply, quick_config, sequence
 from tests.registries.recorded import RecordedRegistry
+from tests.support import FIXTURES
 
 
 @pytest.fixture
@@ -29,12 +32,14 @@ def client(recorded: RecordedRegistry, *, simple: bool = False, **config: object
     return PypiClient(HttpClient(quick_config(**config)), indexes)
 
 
-def test_json_api_project(recorded: RecordedRegistry) -> None:
-    """requests from the JSON API: every release in order, yanked 2.32.0 with its reason,
-    upload times, Requires-Python and the three owners."""
+def test_project_from_the_simple_page(recorded: RecordedRegistry) -> None:
+    """requests from its PEP 691 page, also on the default index (the JSON API document
+    would add only the owners, at twice the size): every release in order, yanked 2.32.0
+    with its reason, upload times, Requires-Python; the owners are not known."""
     project = client(recorded).project("Requests")
     assert project is not None
-    assert ("requests", 3) == (project.name, project.maintainers)
+    assert ("requests", None) == (project.name, project.maintainers)
+    assert ["/simple/requests/"] == [r.path for r in recorded.server.requests]
     versions = [r.version for r in project.releases]
     assert versions.index("2.19.0") < versions.index("2.20.0") < versions.index("2.32.0")
     yanked = project.release("2.32.0")
@@ -119,7 +124,7 @@ def test_simple_html_page(http_server: HttpTestServer) -> None:
 def test_requirements_fall_back_to_the_json_api(http_server: HttpTestServer) -> None:
     """No metadata file: the per-release JSON API document's requires_dist is used."""
     base = http_server.url
-    http_server.json("GET", "/pypi/demo/json", _demo_document(base, "demo-1.0.tar.gz"))
+    http_server.json("GET", "/simple/demo/", _demo_page(base, "demo-1.0.tar.gz"))
     http_server.json(
         "GET",
         "/pypi/demo/1.0/json",
@@ -138,7 +143,7 @@ def test_requirements_from_the_wheel_itself(http_server: HttpTestServer) -> None
     """Metadata file and per-release JSON missing: a small wheel's METADATA is read."""
     base = http_server.url
     wheel = _wheel("demo", "1.0", "Requires-Dist: attrs>=20\nRequires-Python: >=3.9\n")
-    http_server.json("GET", "/pypi/demo/json", _demo_document(base, "demo-1.0-py3-none-any.whl"))
+    http_server.json("GET", "/simple/demo/", _demo_page(base, "demo-1.0-py3-none-any.whl"))
     http_server.route("GET", "/files/demo-1.0-py3-none-any.whl", Reply(body=wheel))
     pypi = PypiClient(HttpClient(quick_config()), _default(base))
     found = pypi.requirements("demo", "1.0")
@@ -158,29 +163,39 @@ def test_sdist_only_release_has_unknown_requirements(recorded: RecordedRegistry)
 
 def test_retries_then_succeeds(recorded: RecordedRegistry) -> None:
     """A 503 then the document: the client retries within its budget."""
-    body = recorded.pypi_document("six")
+    body = json.loads((FIXTURES / "registry/pypi/simple/six.json").read_text())
     recorded.server.route(
-        "GET", "/pypi/six/json", sequence(json_reply({}, status=503), json_reply(body))
+        "GET", "/simple/six/", sequence(json_reply({}, status=503), json_reply(body))
     )
     pypi = client(recorded)
     assert pypi.project("six") is not None
     assert 1 == pypi.http.stats.retries
 
 
-def test_malformed_document_names_the_key(recorded: RecordedRegistry) -> None:
-    """A document of the wrong shape is one line naming the URL and the key path."""
-    recorded.server.json("GET", "/pypi/six/json", {"info": {"name": "six"}, "releases": []})
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ({"name": "six", "files": {}}, "'files' is a table, expected an array"),
+        ({"name": "six", "files": ["six-1.0.tar.gz"]}, "'files[0]' is a string, expected a table"),
+        ({"name": "six"}, "missing 'files'"),
+        (["six"], "document is an array, expected a table"),
+    ],
+)
+def test_malformed_document_names_the_key(
+    recorded: RecordedRegistry, page: object, message: str
+) -> None:
+    """A page of the wrong shape is one line naming the URL and the key path, and is not
+    asked again (the server would send the same)."""
+    recorded.server.json("GET", "/simple/six/", page)
     with pytest.raises(SourceError) as info:
         client(recorded).project("six")
-    assert str(info.value) == (
-        f"{recorded.server.url}/pypi/six/json: unexpected answer: 'releases' is an array, "
-        "expected a table"
-    )
+    assert f"{recorded.server.url}/simple/six/: unexpected answer: {message}" == str(info.value)
+    assert 1 == len(recorded.server.requests)
 
 
 def test_truncated_answer_fails_after_retries(recorded: RecordedRegistry) -> None:
     """A body cut short every time: a NetworkError after the attempts, never a crash."""
-    recorded.server.route("GET", "/pypi/six/json", Reply(body=b'{"info": {}}' * 10, cut_after=7))
+    recorded.server.route("GET", "/simple/six/", Reply(body=b'{"files": []}' * 10, cut_after=7))
     with pytest.raises(NetworkError, match="truncated"):
         client(recorded, max_attempts=2).project("six")
 
@@ -193,11 +208,15 @@ def test_offline_refuses(recorded: RecordedRegistry) -> None:
 
 
 def test_answers_are_cached(recorded: RecordedRegistry, tmp_path: Path) -> None:
-    """A second run with the same cache directory sends no request."""
-    client(recorded, cache_dir=tmp_path).requirements("requests", "2.20.0")
+    """A second run with the same cache directory sends no request: the project and the
+    release's requirements come from their records."""
+    first = client(recorded, cache_dir=tmp_path)
+    assert first.requirements("requests", "2.20.0") is not None
+    assert first.project("requests") is not None
     sent = len(recorded.server.requests)
     again = client(recorded, cache_dir=tmp_path)
-    assert again.requirements("requests", "2.20.0") is not None
+    assert first.requirements("requests", "2.20.0") == again.requirements("requests", "2.20.0")
+    assert again.project("requests") == first.project("requests") or _same_releases(again, first)
     assert len(recorded.server.requests) == sent
     assert again.http.stats.cache_hits == 2
 
@@ -234,25 +253,33 @@ def test_metadata_headers() -> None:
     )
 
 
+def _same_releases(one: PypiClient, other: PypiClient) -> bool:
+    """The same releases with the same facts, files aside (a record keeps none)."""
+    a, b = one.project("requests"), other.project("requests")
+    assert a is not None
+    assert b is not None
+    strip = [replace(r, files=()) for r in a.releases]
+    return strip == [replace(r, files=()) for r in b.releases]
+
+
 def _default(base: str) -> PythonIndexes:
     return PythonIndexes(
         index=ConfiguredUrl(url=f"{base}/simple", origin="t"), json_api=f"{base}/pypi"
     )
 
 
-def _demo_document(base: str, filename: str) -> dict[str, object]:
+def _demo_page(base: str, filename: str) -> dict[str, object]:
     return {
-        "info": {"name": "demo", "version": "1.0"},
-        "releases": {
-            "1.0": [
-                {
-                    "filename": filename,
-                    "url": f"{base}/files/{filename}",
-                    "upload_time_iso_8601": "2020-01-02T03:04:05Z",
-                    "yanked": False,
-                }
-            ]
-        },
+        "meta": {"api-version": "1.1"},
+        "name": "demo",
+        "files": [
+            {
+                "filename": filename,
+                "url": f"{base}/files/{filename}",
+                "upload-time": "2020-01-02T03:04:05Z",
+                "yanked": False,
+            }
+        ],
     }
 
 

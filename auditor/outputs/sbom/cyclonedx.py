@@ -39,6 +39,7 @@ from auditor.core.model import Ecosystem, Package, SourceKind
 from auditor.core.result import AuditResult
 from auditor.outputs.base import TOOL_NAME, RenderOptions, content_serial, tool_version
 from auditor.outputs.links import is_advisory
+from auditor.outputs.sbom import DEFAULT_SPEC, SPEC_VERSIONS
 from auditor.outputs.sbom.common import (
     Json,
     cyclonedx_algorithm,
@@ -50,8 +51,6 @@ from auditor.outputs.sbom.common import (
 from auditor.outputs.sbom.cyclonedx_vex import vulnerabilities
 from auditor.outputs.sbom.cyclonedx_xml import write_xml
 
-SPEC_VERSIONS = ("1.6", "1.5", "1.4")
-DEFAULT_SPEC = "1.6"
 PROJECT_REF = "project"
 SCHEMA_URL = "http://cyclonedx.org/schema/bom-{version}.schema.json"
 
