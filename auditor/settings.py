@@ -30,7 +30,9 @@ from auditor.checks import DEFAULT_UNMAINTAINED_DAYS
 from auditor.core.documents import Doc, InputFile, load_toml, type_name
 from auditor.core.errors import LockfileError, UsageError
 from auditor.core.findings import IgnoreRule
+from auditor.core.graph import OMIT_KINDS
 from auditor.core.model import Ecosystem
+from auditor.core.purl import check_package
 from auditor.core.redact import redact_url
 from auditor.registries.internal import InternalPattern, PatternError, ecosystem_key, parse_pattern
 
@@ -39,7 +41,7 @@ T = TypeVar("T")
 CONFIG_FILE = "auditor.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
-FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious")
+FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious", "kev")
 # how --fail-on LEVEL treats findings without a severity (Go advisories carry no CVSS):
 # as medium ones, as always failing, or as never failing (docs/advisories.md)
 UNKNOWN_SEVERITY_CHOICES = ("medium", "fail", "ignore")
@@ -78,11 +80,21 @@ _KEYS = (
     "platform",
     "exclude",
     "strict",
+    "omit",
+    "notify",
 )
 # what the scanned tree may set only in plain view: named in the verdict when in effect
-TREE_NAMED = tuple(k for k in _KEYS if k != "internal")
+TREE_NAMED = tuple(k for k in _KEYS if k not in ("internal", "notify"))
+# what the scanned tree may not set at all: a webhook URL is a credential and a place the
+# findings are sent to (a pull request could name its own)
+TREE_REFUSED = ("notify",)
 ENV_CONFIG_FOLDER = "AUDITOR_CONFIG_FOLDER"
-_IGNORE_KEYS = ("id", "reason", "expires")
+# a pyproject.toml holds auditor's config when it has [tool.auditor] or an array of tables
+# below it ([[tool.auditor.ignore]])
+TOOL_SECTION = re.compile(r"(?m)^\s*\[\[?\s*tool\s*\.\s*auditor\b")
+ENV_OMIT = "AUDITOR_OMIT"
+ENV_NOTIFY = "AUDITOR_NOTIFY"
+_IGNORE_KEYS = ("id", "reason", "expires", "until", "package", "versions", "path", "until-fixed")
 # advisory ids, and check rule ids with a package name (``HEALTH-DEPRECATED:@acme/ui``)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+@/-]{0,255}$")
 _PYTHON_VERSION = re.compile(r"^[23]\.\d{1,2}$")
@@ -122,6 +134,8 @@ class Config:
     python_version: str | None = None
     platform: str | None = None
     typosquat_allow_list: Path | None = None  # resolved against the config file's folder
+    omit: tuple[str, ...] | None = None
+    notify: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # glob patterns of files discovery leaves out
     strict: bool | None = None
 
@@ -146,6 +160,8 @@ class Settings:
     unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
     python_version: str | None = None  # the target environment for markers: None = any
     platform: str | None = None
+    omit: tuple[str, ...] = ()  # scopes whose packages' findings are left out (--omit)
+    notify: tuple[str, ...] = ()  # webhook URLs told about new findings (report --notify)
     exclude: tuple[str, ...] = ()  # --exclude patterns, then the config file's
     strict: bool = False  # what could not be audited at all fails the run too (exit 3)
     # the settings in effect that the scanned tree's config file chose (TREE_NAMED), with
@@ -168,7 +184,7 @@ def find_config(paths: Sequence[str], cwd: Path) -> Path | None:
     if candidate.is_file():
         return candidate
     candidate = root / PYPROJECT
-    if candidate.is_file() and re.search(r"(?m)^\s*\[\s*tool\s*\.\s*auditor\b", _read(candidate)):
+    if candidate.is_file() and TOOL_SECTION.search(_read(candidate)):
         return candidate
     return None
 
@@ -245,6 +261,13 @@ def load_config(
                 return Config(path=shown, tree=tree)
             doc = table
         config = _parse(doc, shown, folder or path.parent)
+        if tree:
+            for key in TREE_REFUSED:
+                if doc.has(key):
+                    doc.child(key).fail(
+                        "a webhook URL is a credential and a place findings are sent: it may "
+                        f"not come from the scanned tree's config (use --{key} or {ENV_NOTIFY})"
+                    )
         if tree and root is not None:
             for key, value in (
                 ("advisory-db", config.advisory_db),
@@ -286,6 +309,8 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         python_version=_python_version(doc),
         platform=_platform(doc),
         typosquat_allow_list=None if allow is None else folder / allow,
+        omit=_omit(doc),
+        notify=_notify(doc),
         exclude=tuple(doc.strings("exclude")),
         strict=doc.flag("strict") if doc.has("strict") else None,
     )
@@ -427,7 +452,7 @@ def check_osv_url(text: str) -> str | None:
 
 
 def _ignores(doc: Doc, shown: str) -> tuple[IgnoreRule, ...]:
-    rules: dict[str, IgnoreRule] = {}
+    rules: dict[tuple[str, ...], IgnoreRule] = {}
     for item in doc.opt_array("ignore"):
         for name, child in item.items():
             if name not in _IGNORE_KEYS:
@@ -438,16 +463,131 @@ def _ignores(doc: Doc, shown: str) -> tuple[IgnoreRule, ...]:
         reason = item.string("reason").strip()
         if not reason:
             item.child("reason").fail("is empty: say why this finding is acceptable")
-        if advisory in rules:
-            item.child("id").fail(f"{advisory} is ignored twice")
-        rules[advisory] = IgnoreRule(
-            id=advisory, reason=reason, expires=_expiry(item), origin=f"{shown}: {item.key}"
+        rule = IgnoreRule(
+            id=advisory,
+            reason=reason,
+            expires=_expiry(item),
+            origin=f"{shown}: {item.key}",
+            package=_ignore_package(item),
+            versions=_ignore_versions(item),
+            path=_ignore_path(item),
+            until_fixed=item.flag("until-fixed"),
         )
+        key = (advisory.upper(), rule.package or "", rule.versions or "", rule.path or "")
+        if key in rules:
+            scope = " with the same package, versions and path" if rule.scoped else ""
+            item.child("id").fail(f"{advisory} is ignored twice{scope}")
+        rules[key] = rule
     return tuple(sorted(rules.values()))
 
 
+def _ignore_package(item: Doc) -> str | None:
+    value = item.opt_string("package")
+    if value is None:
+        return None
+    problem = check_package(value)
+    if problem is not None:
+        item.child("package").fail(problem)
+    return value.strip()
+
+
+def _ignore_versions(item: Doc) -> str | None:
+    child = item.opt_child("versions")
+    if child is None:
+        return None
+    if isinstance(child.value, list):
+        texts = [entry.as_str().strip() for entry in child.as_list()]
+    else:
+        texts = [child.as_str().strip()]
+    if not texts or not all(texts):
+        child.fail('is empty: give versions such as "<3.1" or ["2.0.1", "2.0.2"]')
+    text = " || ".join(texts)
+    # The version schemes (packaging among them) load only for a config that scopes an
+    # ignore by versions: `--help` and most runs never need them.
+    from auditor.versions.constraint import parse_versions  # noqa: PLC0415
+
+    try:
+        parse_versions(text)
+    except ValueError as exc:
+        child.fail(str(exc))
+    return text
+
+
+def _ignore_path(item: Doc) -> str | None:
+    value = item.opt_string("path")
+    if value is None:
+        return None
+    shown = value.strip().strip("/")
+    if not shown or shown.startswith("..") or "/../" in f"/{shown}/":
+        item.child("path").fail(f"{value[:200]!r} is not a lockfile path inside the scanned tree")
+    return shown
+
+
+def _omit(doc: Doc) -> tuple[str, ...] | None:
+    child = doc.opt_child("omit")
+    if child is None:
+        return None
+    items = [child] if isinstance(child.value, str) else child.as_list()
+    texts = [item.as_str() for item in items]
+    try:
+        return parse_omit(texts)
+    except ValueError as exc:
+        child.fail(str(exc))
+
+
+def parse_omit(texts: Sequence[str]) -> tuple[str, ...]:
+    """``--omit``/``omit``: scopes, repeated or comma-separated, from ``OMIT_KINDS``."""
+    chosen = {n.strip().lower() for t in texts for n in t.split(",") if n.strip()}
+    unknown = sorted(chosen - set(OMIT_KINDS))
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)}: expected {', '.join(OMIT_KINDS)}")
+    return tuple(k for k in OMIT_KINDS if k in chosen)
+
+
+def _notify(doc: Doc) -> tuple[str, ...]:
+    child = doc.opt_child("notify")
+    if child is None:
+        return ()
+    items = child.as_list() if isinstance(child.value, list) else [child]
+    urls = []
+    for item in items:
+        url = item.as_str().strip()
+        if check_webhook(url) is not None:
+            item.fail(check_webhook(url) or "")
+        urls.append(url)
+    return tuple(urls)
+
+
+def check_webhook(url: str) -> str | None:
+    """Why ``url`` cannot be a webhook (None when it can); it is never shown whole."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return f"{shown_webhook(url)!r} is not an http(s) URL"
+    return None
+
+
+def shown_webhook(url: str) -> str:
+    """A webhook URL as it may be shown: scheme and host only (Slack and Teams keep the
+    secret in the path)."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(not a URL)"
+    return f"{parts.scheme}://{host}{port}/…" if host else "(not a URL)"
+
+
 def _expiry(item: Doc) -> str | None:
+    """``expires`` or its other spelling ``until``: the last day the ignore holds."""
     child = item.opt_child("expires")
+    other = item.opt_child("until")
+    if child is not None and other is not None:
+        other.fail("is given besides 'expires': use one of them")
+    child = child or other
     if child is None:
         return None
     value = child.value
@@ -482,6 +622,8 @@ def resolve(
     no_registry: bool = False,
     python_version: str | None = None,
     platform: str | None = None,
+    omit: Sequence[str] = (),
+    notify: Sequence[str] = (),
     exclude: Sequence[str] = (),
     strict: bool = False,
 ) -> Settings:
@@ -503,6 +645,7 @@ def resolve(
         "unmaintained-days": ENV_UNMAINTAINED_DAYS in environ,
         "python-version": bool(python_version or environ.get(ENV_PYTHON_VERSION, "").strip()),
         "platform": bool(platform or environ.get(ENV_PLATFORM, "").strip()),
+        "omit": bool(omit or environ.get(ENV_OMIT, "").strip()),
     }
     chosen_by_tree = tuple(
         k for k in config.keys if k in TREE_NAMED and not overridden.get(k, False)
@@ -535,9 +678,42 @@ def resolve(
         or _env_choice(environ, ENV_PYTHON_VERSION, parse_python_version)
         or config.python_version,
         platform=platform or _env_choice(environ, ENV_PLATFORM, parse_platform) or config.platform,
+        omit=_resolve_omit(omit, environ, config.omit),
+        notify=_resolve_notify(notify, environ, config.notify),
         exclude=(*exclude, *config.exclude),
         strict=strict or _first(_env_flag(environ, ENV_STRICT), config.strict, False),
     )
+
+
+def _resolve_omit(
+    flags: Sequence[str], environ: Mapping[str, str], configured: tuple[str, ...] | None
+) -> tuple[str, ...]:
+    for origin, texts in (("--omit", list(flags)), (ENV_OMIT, [environ.get(ENV_OMIT, "")])):
+        if any(t.strip() for t in texts):
+            try:
+                return parse_omit(texts)
+            except ValueError as exc:
+                raise ConfigError(origin, str(exc)) from None
+    return configured or ()
+
+
+def _resolve_notify(
+    flags: Sequence[str], environ: Mapping[str, str], configured: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``--notify`` (repeatable), else ``AUDITOR_NOTIFY`` (URLs separated by spaces or
+    new lines: a secret of the CI), else the config file's ``notify``."""
+    env = tuple(environ.get(ENV_NOTIFY, "").split())
+    for origin, urls in (
+        ("--notify", tuple(u.strip() for u in flags if u.strip())),
+        (ENV_NOTIFY, env),
+    ):
+        for url in urls:
+            problem = check_webhook(url)
+            if problem is not None:
+                raise ConfigError(origin, problem)
+        if urls:
+            return tuple(dict.fromkeys(urls))
+    return configured
 
 
 def stale_days(

@@ -90,9 +90,47 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
             "auditor.toml: is 'next year', expected a date such as 2026-12-31 in ignore[0].expires",
         ),
         (
-            '[[ignore]]\nid = "X-1"\nreason = "r"\npackage = "django"\n',
-            "auditor.toml: unknown ignore field 'package' (known: id, reason, expires) "
+            '[[ignore]]\nid = "X-1"\nreason = "r"\npackages = "django"\n',
+            "auditor.toml: unknown ignore field 'packages' (known: id, reason, expires, until, "
+            "package, versions, path, until-fixed) in ignore[0].packages",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\npackage = "pkg:maven/a/b"\n',
+            "auditor.toml: 'pkg:maven/a/b' is not a package URL of an audited ecosystem "
             "in ignore[0].package",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\nversions = "<3.1, ~=2"\n',
+            "auditor.toml: '~=2' is not a version comparison (such as <3.1 or 2.0.1) "
+            "in ignore[0].versions",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\nversions = []\n',
+            'auditor.toml: is empty: give versions such as "<3.1" or ["2.0.1", "2.0.2"] '
+            "in ignore[0].versions",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\npath = "../other/poetry.lock"\n',
+            "auditor.toml: '../other/poetry.lock' is not a lockfile path inside the scanned "
+            "tree in ignore[0].path",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\nuntil = 2026-01-01\nexpires = 2026-01-01\n',
+            "auditor.toml: is given besides 'expires': use one of them in ignore[0].until",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\nuntil-fixed = "yes"\n',
+            "auditor.toml: 'until-fixed' is a string, expected a boolean in ignore[0]",
+        ),
+        (
+            '[[ignore]]\nid = "X-1"\nreason = "r"\npackage = "django"\n'
+            '[[ignore]]\nid = "x-1"\nreason = "s"\npackage = "django"\n',
+            "auditor.toml: x-1 is ignored twice with the same package, versions and path "
+            "in ignore[1].id",
+        ),
+        (
+            'omit = ["dev", "test"]\n',
+            "auditor.toml: test: expected dev, optional, peer in omit",
         ),
         (
             '[[ignore]]\nid = "X 1"\nreason = "r"\n',
@@ -108,12 +146,12 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
             "osv-url, offline, fail-on, unknown-severity, stale-days, ignore, "
             "typosquat-allow-list, internal, "
             "public-registries, registry, unmaintained-days, python-version, platform, exclude, "
-            "strict) in ignores",
+            "strict, omit, notify) in ignores",
         ),
         (
             'fail-on = "severe"\n',
             "auditor.toml: is 'severe', expected one of low, medium, high, "
-            "critical, malicious in fail-on",
+            "critical, malicious, kev in fail-on",
         ),
         (
             'unknown-severity = "low"\n',

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import stat
@@ -154,41 +155,112 @@ def sync_ecosystem(
 ) -> SyncResult:
     """Download one ecosystem's export if it changed; replace the database atomically."""
     limits = limits or SyncLimits()
-    url = export_url(base_url, ecosystem)
-    shown = redact_url(url)
-    folder = database_dir(cache_dir, ecosystem)
+    updated, meta = keep_current(
+        client,
+        database_dir(cache_dir, ecosystem),
+        ZIP_NAME,
+        export_url(base_url, ecosystem),
+        verify=lambda path, shown: verify_export(path, limits, shown),
+        label=f"the {ecosystem.value} database",
+        limits=limits,
+        now=now,
+    )
+    return SyncResult(ecosystem=ecosystem, updated=updated, meta=meta)
+
+
+Verify = Callable[[Path, str], int]  # (downloaded file, shown URL) -> records; SourceError
+
+
+def keep_current(
+    client: HttpClient,
+    folder: Path,
+    name: str,
+    url: str,
+    *,
+    verify: Verify,
+    label: str,
+    limits: SyncLimits | None = None,
+    now: Callable[[], datetime] = utc_now,
+) -> tuple[bool, DbMeta]:
+    """Keep ``folder/name`` (with ``meta.json`` beside it) a verified copy of ``url``:
+    a conditional download, ``verify`` on the new file, then both files swapped in.
+    Returns whether it changed and its metadata."""
+    limits = limits or SyncLimits()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SourceError(
-            f"{folder}: cannot create the database directory: {exc.strerror}"
-        ) from None
-    with _locked(folder, ecosystem):
-        current = _current_meta(folder)
+        raise SourceError(f"{folder}: cannot create the folder: {exc.strerror}") from None
+    with _locked(folder, name, label):
+        current = _current_meta(folder, name)
         return _sync_locked(
             client,
-            folder=folder,
-            ecosystem=ecosystem,
+            target=folder / name,
             url=url,
-            shown=shown,
+            shown=redact_url(url),
             current=current,
             limits=limits,
             now=now,
+            verify=verify,
         )
+
+
+def import_file(
+    source: Path,
+    folder: Path,
+    name: str,
+    *,
+    verify: Verify,
+    label: str,
+    now: Callable[[], datetime] = utc_now,
+) -> DbMeta:
+    """Put a copy of the local file ``source`` in place of ``folder/name`` once it passed
+    ``verify``, as a download would (``meta.json`` names the file as its source)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SourceError(f"{folder}: cannot create the folder: {exc.strerror}") from None
+    with _locked(folder, name, label):
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        tmp = Path(tmp_name)
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            with source.open("rb") as handle, os.fdopen(fd, "wb") as out:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+                    size += len(block)
+                    out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+            records = verify(tmp, str(source))
+            meta = DbMeta(
+                downloaded=now().astimezone(timezone.utc).isoformat(timespec="seconds"),
+                source_url=str(source),
+                sha256=digest.hexdigest(),
+                size=size,
+                records=records,
+            )
+            _install(tmp, folder / name, meta)
+        except OSError as exc:
+            raise SourceError(f"{source}: cannot read or copy: {exc.strerror or exc}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return meta
 
 
 def _sync_locked(
     client: HttpClient,
     *,
-    folder: Path,
-    ecosystem: Ecosystem,
+    target: Path,
     url: str,
     shown: str,
     current: DbMeta | None,
     limits: SyncLimits,
     now: Callable[[], datetime],
-) -> SyncResult:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{ZIP_NAME}.", suffix=".part", dir=folder)
+    verify: Verify,
+) -> tuple[bool, DbMeta]:
+    folder = target.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w+b") as handle:
@@ -209,11 +281,11 @@ def _sync_locked(
                 last_modified=result.last_modified or current.last_modified,
             )
             _write_json(folder / META_NAME, meta.to_json())
-            return SyncResult(ecosystem=ecosystem, updated=False, meta=meta)
+            return False, meta
         if result.not_modified:
             raise SourceError(f"{shown}: HTTP 304 to an unconditional request")
         _check_published_checksum(result.headers, result.md5, result.sha256, shown)
-        records = verify_export(tmp, limits, shown)
+        records = verify(tmp, shown)
         _check_shrink(records, current, limits, shown)
         meta = DbMeta(
             downloaded=stamp,
@@ -224,14 +296,19 @@ def _sync_locked(
             etag=result.etag,
             last_modified=result.last_modified,
         )
-        os.replace(tmp, folder / ZIP_NAME)
-        _write_json(folder / META_NAME, meta.to_json())
-        _fsync_dir(folder)
-        return SyncResult(ecosystem=ecosystem, updated=True, meta=meta)
+        _install(tmp, target, meta)
     except OSError as exc:
         raise SourceError(f"{folder}: cannot write the database: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
+    return True, meta
+
+
+def _install(tmp: Path, target: Path, meta: DbMeta) -> None:
+    """Swap the verified file in, then its ``meta.json``."""
+    os.replace(tmp, target)
+    _write_json(target.parent / META_NAME, meta.to_json())
+    _fsync_dir(target.parent)
 
 
 def verify_export(path: Path, limits: SyncLimits, shown: str) -> int:
@@ -341,11 +418,11 @@ def _check_shrink(records: int, current: DbMeta | None, limits: SyncLimits, show
         )
 
 
-def _current_meta(folder: Path) -> DbMeta | None:
+def _current_meta(folder: Path, name: str = ZIP_NAME) -> DbMeta | None:
     """The current database's metadata, if it is complete and consistent."""
     try:
         meta = DbMeta.read(folder / META_NAME)
-        size = (folder / ZIP_NAME).stat().st_size
+        size = (folder / name).stat().st_size
     except (SourceError, OSError):
         return None
     return meta if size == meta.size else None
@@ -374,7 +451,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _locked(folder: Path, ecosystem: Ecosystem) -> Iterator[None]:
+def _locked(folder: Path, name: str, label: str) -> Iterator[None]:
     if sys.platform == "win32":  # no fcntl; os.replace still keeps each file whole
         yield
         return
@@ -382,11 +459,9 @@ def _locked(folder: Path, ecosystem: Ecosystem) -> Iterator[None]:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise SourceError(
-                f"another auditor db sync is updating the {ecosystem.value} database"
-            ) from None
+            raise SourceError(f"another auditor db sync is updating {label}") from None
         try:
-            for leftover in folder.glob(f".{ZIP_NAME}.*.part"):
+            for leftover in folder.glob(f".{name}.*.part"):
                 leftover.unlink(missing_ok=True)  # from a sync that was killed
             yield
         finally:

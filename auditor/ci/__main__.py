@@ -5,6 +5,7 @@ they are tested like the rest of the code instead of living as shell inside YAML
     report          run the report job (auditor.pipeline.report) in this process; its
                     result's exit code, counts and snapshot become the step outputs
     summary         append the Markdown summary to $GITHUB_STEP_SUMMARY
+    comment         post or update the pull request's comment with the same summary
     history-push    push the updated store back (merging with concurrent runs)
 
 The store's libraries are imported by the history steps only, so the others start fast.
@@ -34,6 +35,7 @@ from auditor.pipeline.exits import EXIT_ERROR
 from auditor.pipeline.periods import Backfill
 from auditor.pipeline.report import ReportRequest, ReportResult, run_report
 from auditor.pipeline.setup import AuditRequest
+from auditor.settings import ENV_NOTIFY
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 
@@ -63,8 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="run auditor report and set the step outputs")
     report.add_argument("--paths", default=".", help="paths, space- or newline-separated")
     report.add_argument("--out", required=True, help="output directory")
-    for name in ("fail-on", "source", "advisory-db", "formats", "project", "config", "backfill"):
+    for name in (
+        "fail-on",
+        "source",
+        "advisory-db",
+        "formats",
+        "project",
+        "config",
+        "omit",
+        "backfill",
+    ):
         report.add_argument(f"--{name}", default="", help=f"auditor report --{name}")
+    report.add_argument("--vex", default="", help="VEX files, space- or newline-separated")
     report.add_argument(
         "--strict", choices=["true", "false", ""], default="", help="auditor report --strict"
     )
@@ -72,6 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--out", required=True, help="the report's output directory")
     summary.add_argument("--exit-code", type=int, required=True, help="auditor's exit code")
     summary.add_argument("--fail-on", default="", help="the threshold the run used")
+    comment = sub.add_parser("comment", help="post or update the pull request's comment")
+    comment.add_argument("--out", required=True, help="the report's output directory")
+    comment.add_argument("--exit-code", type=int, required=True, help="auditor's exit code")
+    comment.add_argument("--fail-on", default="", help="the threshold the run used")
+    comment.add_argument(
+        "--mode",
+        choices=["auto", "true", "false"],
+        default="auto",
+        help="auto: on pull-request events; true: whenever the event names a pull request",
+    )
     return parser
 
 
@@ -175,6 +197,11 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         return value.strip() or None
 
     source = given(args.source)
+    try:
+        vex = tuple(shlex.split(args.vex))
+    except ValueError as exc:
+        raise UsageError(f"vex: {exc}") from None
+    omit = given(args.omit)
     # The report's default files are always written (the summary, SARIF and findings.json
     # are what the later steps publish); the extra formats are added to them.
     extra = args.formats.replace(",", " ").split()
@@ -185,6 +212,8 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
             sources=(source,) if source else (),
             advisory_db=given(args.advisory_db),
             fail_on=given(args.fail_on),
+            vex=vex,
+            omit=(omit.replace(" ", ","),) if omit else (),
             strict=args.strict == "true",
         ),
         out=Path(args.out),
@@ -211,6 +240,10 @@ def report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         from auditor.ci import baseconfig
 
         request, run_env, base = baseconfig.apply(request, env, git)
+        if run_env.pop(ENV_NOTIFY, ""):
+            print(
+                "pull request: no notification is sent (the pull-request comment says what is new)"
+            )
     # Lockfiles and advisories are third-party text: no line of theirs may act as a
     # workflow command while it is shown.
     fence = secrets.token_hex(16)
@@ -262,6 +295,29 @@ def summary(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
+def comment(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """Post or update the pull request's comment with the job summary's text. Never fails
+    the job: a comment that cannot be written is one warning."""
+    from auditor.ci import comment as pr
+
+    event = env.get("GITHUB_EVENT_NAME", "")
+    if args.mode == "false" or (args.mode == "auto" and event not in PULL_REQUEST_EVENTS):
+        print(f"no pull-request comment ({event or 'pr-comment: false'})")
+        return 0
+    number = pr.pull_request_number(env)
+    if number is None:
+        print("no pull-request comment: the event names no pull request")
+        return 0
+    text = github.summary_text(Path(args.out), args.exit_code, args.fail_on)
+    try:
+        posted = pr.post_or_update(env, number, text)
+    except pr.CommentError as exc:
+        print(f"::warning::{escape_data(f'auditor: pull-request comment not written: {exc}')}")
+        return 0
+    print(f"pull-request comment {posted.action}: {posted.url or posted.comment_id}")
+    return 0
+
+
 def escape_data(text: str) -> str:
     """``text`` as the data of a workflow command (the runner's own escaping)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -273,6 +329,7 @@ STEPS = {
     "plan": plan,
     "report": report,
     "summary": summary,
+    "comment": comment,
 }
 
 

@@ -8,6 +8,10 @@ that commit when the checkout lacks it, and hands it to the report job as its co
 (relative paths in it still resolve against the scanned root: ``AUDITOR_CONFIG_FOLDER``).
 A base without a config gives an empty one, so the change's own file is never read. When
 the base cannot be read the step fails: a gate decided by the change is no gate.
+
+The VEX files the action's ``vex`` input names are read from the base commit the same way:
+a statement the change adds could otherwise silence the very finding it introduces. A VEX
+file the base does not have is not applied (the step says so).
 """
 
 from __future__ import annotations
@@ -21,10 +25,15 @@ from pathlib import Path
 
 from auditor.ci.git import Git, GitError
 from auditor.pipeline.report import ReportRequest
-from auditor.settings import CONFIG_FILE, ENV_CONFIG_FOLDER, PYPROJECT, scan_root
+from auditor.settings import (
+    CONFIG_FILE,
+    ENV_CONFIG_FOLDER,
+    PYPROJECT,
+    TOOL_SECTION,
+    scan_root,
+)
 
 _SHA = re.compile(r"^[0-9a-f]{40,64}$")
-_SECTION = re.compile(r"(?m)^\s*\[\s*tool\s*\.\s*auditor\b")
 
 
 def base_commit(git: Git, env: Mapping[str, str]) -> str:
@@ -68,7 +77,7 @@ def base_config(git: Git, commit: str, workspace: Path, paths: Sequence[str], co
         except ValueError:
             continue  # a config outside the repository is the workflow's own, not the change's
         shown = git.run("show", f"{commit}:{inside}", check=False)
-        if shown.code == 0 and (name.name != PYPROJECT or _SECTION.search(shown.out)):
+        if shown.code == 0 and (name.name != PYPROJECT or TOOL_SECTION.search(shown.out)):
             chosen, text = Path(name.name), shown.out
             break
     folder = Path(tempfile.mkdtemp(prefix="auditor-base-config-"))
@@ -89,5 +98,30 @@ def apply(
     print(f"pull request: auditor's config is read from the base commit {commit[:12]}")
     run_env = {k: v for k, v in env.items() if k != "AUDITOR_GIT_TOKEN"}
     run_env[ENV_CONFIG_FOLDER] = str(scan_root(paths, workspace))
-    audit = replace(request.audit, config=str(path))
+    vex = base_vex(git, commit, workspace, request.audit.vex, path.parent)
+    audit = replace(request.audit, config=str(path), vex=vex)
     return replace(request, audit=audit), run_env, path
+
+
+def base_vex(
+    git: Git, commit: str, workspace: Path, names: Sequence[str], folder: Path
+) -> tuple[str, ...]:
+    """The VEX files as committed on the base, written into ``folder``; a file outside the
+    repository is the workflow's own and read as it is."""
+    top = Path(git.run("rev-parse", "--show-toplevel").out.strip()).resolve()
+    found: list[str] = []
+    for number, name in enumerate(names):
+        path = (workspace / name).resolve()
+        try:
+            inside = path.relative_to(top).as_posix()
+        except ValueError:
+            found.append(str(path))
+            continue
+        shown = git.run("show", f"{commit}:{inside}", check=False)
+        if shown.code != 0:
+            print(f"pull request: {inside} is not on the base commit {commit[:12]}: not applied")
+            continue
+        target = folder / f"vex-{number}-{path.name}"
+        target.write_text(shown.out, encoding="utf-8")
+        found.append(str(target))
+    return tuple(found)

@@ -76,7 +76,35 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         metavar="LEVEL",
         help="exit 1 for findings at or above LEVEL ("
         + ", ".join(FAIL_ON_CHOICES)
-        + f"; malicious: only malicious packages; default: {fail_on_default})",
+        + f"; malicious: only malicious packages; kev: only known-exploited vulnerabilities; "
+        f"default: {fail_on_default})",
+    )
+    parser.add_argument(
+        "--vex",
+        action="append",
+        metavar="FILE",
+        help="a VEX document (OpenVEX or CycloneDX JSON) whose not_affected (with a "
+        "justification) and fixed statements suppress the findings they name; repeatable",
+    )
+    parser.add_argument(
+        "--omit",
+        action="append",
+        metavar="SCOPE",
+        help="leave the findings of packages needed only in these scopes out of the findings "
+        "and --fail-on: dev (with dependency groups), optional (with extras), peer; "
+        "repeatable or comma-separated (env AUDITOR_OMIT; config omit)",
+    )
+    parser.add_argument(
+        "--kev",
+        metavar="FILE",
+        help="CISA's Known Exploited Vulnerabilities JSON to mark findings with (default: the "
+        "copy auditor db sync keeps in the cache)",
+    )
+    parser.add_argument(
+        "--epss",
+        metavar="FILE",
+        help="FIRST's EPSS scores (CSV, gzip-compressed or not) to rank findings by "
+        "(default: the copy auditor db sync keeps in the cache)",
     )
     parser.add_argument(
         "--unknown-severity",
@@ -159,6 +187,11 @@ def audit_request(
         npm_registry=getattr(args, "npm_registry", None),
         net=net_config(args, environ),
         cache_dir=cache_root(args, environ),
+        vex=tuple(getattr(args, "vex", None) or ()),
+        omit=tuple(getattr(args, "omit", None) or ()),
+        kev=getattr(args, "kev", None),
+        epss=getattr(args, "epss", None),
+        notify=tuple(getattr(args, "notify", None) or ()),
         exclude=tuple(getattr(args, "exclude", ())),
         strict=getattr(args, "strict", False),
     )

@@ -8,11 +8,14 @@ import os
 from pathlib import Path
 
 from auditor.advisories.dbstatus import DbStatus, read_status
+from auditor.advisories.exploits import EPSS_URL_ENV, EXPLOIT_PARTS, KEV_URL_ENV, ExploitPart
 from auditor.advisories.sync import (
     DEFAULT_EXPORT_URL,
     EXPORT_URL_ENV,
     SyncLimits,
     SyncResult,
+    import_file,
+    keep_current,
     sync_ecosystem,
     utc_now,
 )
@@ -68,6 +71,7 @@ class DbCommand(Command):
             action="store_true",
             help="accept an export with less than half the records of the current database",
         )
+        _add_exploit_options(sync)
         add_network_options(sync, offline=False, rate_limit=False)
         status = sub.add_parser(
             "status",
@@ -92,6 +96,29 @@ class DbCommand(Command):
         if args.db_command == "sync":
             return _sync(args, console)
         return _status(args, console)
+
+
+def _add_exploit_options(parser: argparse.ArgumentParser) -> None:
+    """Where CISA's KEV catalog and FIRST's EPSS scores come from (or that they do not)."""
+    for name, what, env in (
+        ("kev", "CISA's Known Exploited Vulnerabilities JSON", KEV_URL_ENV),
+        ("epss", "FIRST's EPSS scores (CSV, gzip)", EPSS_URL_ENV),
+    ):
+        parser.add_argument(
+            f"--{name}-url",
+            metavar="URL",
+            help=f"where to download {what} (default: ${env}, else the publisher's URL)",
+        )
+        parser.add_argument(
+            f"--{name}",
+            metavar="FILE",
+            help=f"a copy of {what} you have: checked and put in the cache instead of downloading",
+        )
+        parser.add_argument(
+            f"--no-{name}",
+            action="store_true",
+            help=f"do not update {what} (--ecosystem alone does not either)",
+        )
 
 
 def _add_ecosystems(parser: argparse.ArgumentParser) -> None:
@@ -131,7 +158,47 @@ def _sync(args: argparse.Namespace, console: Console) -> int:
                 failed += 1
                 continue
             console.print(_sync_line(result))
+        for part in EXPLOIT_PARTS:
+            if not _wanted(part, args):
+                continue
+            try:
+                console.print(_sync_exploit(client, root, part, args))
+            except SourceError as exc:
+                console.error(f"{part.label}: {exc}")
+                failed += 1
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _wanted(part: ExploitPart, args: argparse.Namespace) -> bool:
+    """KEV and EPSS are synced by a whole sync; ``--ecosystem`` narrows it to those OSV
+    databases unless the part is named (``--kev FILE``, ``--kev-url URL``)."""
+    if getattr(args, f"no_{part.name}"):
+        return False
+    named = getattr(args, part.name) or getattr(args, f"{part.name}_url")
+    return not args.ecosystem or bool(named)
+
+
+def _sync_exploit(
+    client: HttpClient, root: Path, part: ExploitPart, args: argparse.Namespace
+) -> str:
+    """One line: the KEV catalog or the EPSS scores, downloaded, unchanged or imported."""
+    given = getattr(args, part.name)
+    folder = root / part.folder
+    if given:
+        meta = import_file(
+            Path(given), folder, part.file, verify=part.verify, label=f"the {part.label} data"
+        )
+        return f"{part.label}: imported: {meta.records} {part.unit}, {_size(meta.size)} ({given})"
+    url = getattr(args, f"{part.name}_url") or os.environ.get(part.env) or part.default_url
+    updated, meta = keep_current(
+        client, folder, part.file, url, verify=part.verify, label=f"the {part.label} data"
+    )
+    if not updated:
+        return f"{part.label}: unchanged: {meta.records} {part.unit} ({meta.source_url})"
+    return (
+        f"{part.label}: updated: {meta.records} {part.unit}, {_size(meta.size)}, "
+        f"sha256 {meta.sha256[:12]} ({meta.source_url})"
+    )
 
 
 def _sync_line(result: SyncResult) -> str:

@@ -44,6 +44,7 @@ COMMANDS: dict[str, CommandEntry] = {
         _E("check-name", "check package names before installing them (typosquats, dependency confusion)", "auditor.cli.check_name_cmd:CheckNameCommand"),  # noqa: E501
         _E("history", "list the stored snapshots of a project", "auditor.cli.history_cmd:HistoryCommand"),  # noqa: E501
         _E("diff", "show what changed between two snapshots", "auditor.cli.diff_cmd:DiffCommand"),
+        _E("query", "which projects of the store hold a package, or are affected by an advisory", "auditor.cli.query_cmd:QueryCommand"),  # noqa: E501
         _E("store", "copy snapshots between stores and delete old ones", "auditor.cli.store_cmd:StoreCommand"),  # noqa: E501
     )
 }  # fmt: skip

@@ -53,6 +53,14 @@ class ReportCommand(Command):
         add_document_options(parser)
         parser.add_argument("--quiet", action="store_true", help="print only errors")
         add_audit_options(parser, fail_on_default="findings do not fail the report")
+        parser.add_argument(
+            "--notify",
+            action="append",
+            metavar="URL",
+            help="POST a message about the findings new since the project's previous snapshot "
+            "to this webhook (Slack, Teams or any JSON endpoint); repeatable (env "
+            "AUDITOR_NOTIFY; config notify). The URL is never printed",
+        )
         add_store_options(parser)
         add_site_options(parser)
         add_backfill_options(parser)
@@ -134,6 +142,13 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
         return
     if done.backfill is not None:
         console.print(backfill_line(done.backfill))
+    for delivery in done.deliveries:
+        if not delivery.ok:
+            console.warn(delivery.warning)
+    sent = [d.shown for d in done.deliveries if d.ok]
+    if sent:
+        plural = "s" if done.new != 1 else ""
+        console.print(f"notified {', '.join(sent)} of {done.new} new finding{plural}")
     if done.snapshot is not None:
         saved = done.snapshot
         carried = ""

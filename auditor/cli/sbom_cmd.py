@@ -33,6 +33,10 @@ _AUDIT_FLAGS = (
     "pypi_url",
     "npm_registry",
     "strict",
+    "vex",
+    "omit",
+    "kev",
+    "epss",
 )
 
 
@@ -69,7 +73,7 @@ class SbomCommand(Command):
         check_destination(formats, args.output, args.output_dir)
         given = [f for f in _AUDIT_FLAGS if getattr(args, f, None)]
         if given and not args.with_vulnerabilities:
-            flag = "--" + given[0].rstrip("s").replace("_", "-")
+            flag = "--source" if given[0] == "sources" else "--" + given[0].replace("_", "-")
             raise UsageError(f"{flag} applies only with --with-vulnerabilities")
         fail_on, unknown = None, DEFAULT_UNKNOWN_SEVERITY
         audit_options = AuditOptions(checks=())

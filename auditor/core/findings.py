@@ -7,6 +7,7 @@ Frozen, keyword-only, orderable dataclasses: outputs sort them for byte-stable d
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 
 
@@ -66,6 +67,9 @@ SECURITY_KINDS = frozenset(
         FindingKind.CONFUSION,
     }
 )
+# Findings an advisory record backs (their id is one a database knows: GHSA-..., MAL-...);
+# the other kinds are auditor's own verdicts on one package (``typosquat``, ``HEALTH-*``).
+ADVISORY_KINDS = frozenset({FindingKind.VULNERABILITY, FindingKind.MALICIOUS})
 _KIND_GROUP = {
     FindingKind.MALICIOUS: 0,
     FindingKind.VULNERABILITY: 1,
@@ -77,8 +81,23 @@ _KIND_GROUP = {
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
+class Epss:
+    """FIRST's Exploit Prediction Scoring System for a vulnerability: the probability
+    (0 to 1) of exploitation activity in the next 30 days, and its percentile among every
+    scored CVE."""
+
+    score: float
+    percentile: float
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
 class Finding:
-    """One risk about one package: a vulnerability, a malicious record, a typosquat, ..."""
+    """One risk about one package: a vulnerability, a malicious record, a typosquat, ...
+
+    ``kev`` and ``epss`` say how likely exploitation is, through the finding's CVE ids:
+    listed in CISA's Known Exploited Vulnerabilities catalog, and FIRST's EPSS score (the
+    highest of its CVEs). Both are filled in after the checks, from data of their own.
+    """
 
     package_id: str
     kind: FindingKind
@@ -97,24 +116,100 @@ class Finding:
     evidence: tuple[
         tuple[str, str], ...
     ] = ()  # check-specific facts, e.g. ("imitates", "requests")
+    kev: bool = False  # a CVE of it is in CISA's Known Exploited Vulnerabilities catalog
+    epss: Epss | None = None  # FIRST's EPSS score of its CVEs (the highest), when known
+
+    @property
+    def cves(self) -> tuple[str, ...]:
+        """The CVE ids among the finding's id and aliases, sorted."""
+        return tuple(sorted({i.upper() for i in (self.id, *self.aliases) if _is_cve(i)}))
 
 
-def finding_priority(finding: Finding) -> tuple[int, int]:
+def _is_cve(text: str) -> bool:
+    return text[:4].upper() == "CVE-"
+
+
+Priority = tuple[int, int, int, float]
+
+
+def finding_priority(finding: Finding) -> Priority:
     """Sort key putting the findings that matter most first: by kind group
-    (``FindingKind.group``), then by severity with unrated findings among the mediums
-    (``SEVERITY_ORDER``). Every ranked output uses it, then its own tie-breakers."""
-    return finding.kind.group, _SEVERITY_POSITION[finding.severity]
+    (``FindingKind.group``), then known-exploited ones (CISA KEV), then by severity with
+    unrated findings among the mediums (``SEVERITY_ORDER``), then by EPSS probability,
+    highest first. Every ranked output uses it, then its own tie-breakers."""
+    epss = finding.epss.score if finding.epss is not None else 0.0
+    return (
+        finding.kind.group,
+        0 if finding.kev else 1,
+        _SEVERITY_POSITION[finding.severity],
+        -epss,
+    )
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True, kw_only=True)
 class IgnoreRule:
     """A user's decision to accept a finding: by advisory id (covering its aliases), with
-    the reason they can defend and an optional last day (ISO date) it holds."""
+    the reason they can defend and an optional last day (ISO date) it holds.
+
+    The scope narrows it: ``package`` (a name, or a package URL with or without version),
+    ``versions`` (comparisons such as ``<3.1, >=3.0`` in the ecosystem's version order) and
+    ``path`` (a glob of the lockfiles: the rule holds only when every place the package is
+    locked matches). ``until_fixed`` keeps it only while no version fixes the finding.
+
+    A VEX statement (``--vex``) is a rule too: ``status`` is ``not_affected`` or ``fixed``,
+    ``justification`` its justification (OpenVEX's or CycloneDX's word), ``aliases`` the
+    other names of its vulnerability, and ``origin`` names the file and the statement.
+    """
 
     id: str
     reason: str
     expires: str | None = None
     origin: str = ""  # where it was configured, e.g. "auditor.toml: ignore[0]"
+    package: str | None = None
+    versions: str | None = None
+    path: str | None = None
+    until_fixed: bool = False
+    aliases: tuple[str, ...] = ()
+    status: str | None = None  # VEX: not_affected or fixed; None for a configured ignore
+    justification: str | None = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The advisory ids the rule names, upper case (ids compare without case)."""
+        return frozenset(i.upper() for i in (self.id, *self.aliases))
+
+    @property
+    def is_vex(self) -> bool:
+        return self.status is not None
+
+    @property
+    def scoped(self) -> bool:
+        return self.package is not None or self.versions is not None or self.path is not None
+
+    def sort_key(self) -> tuple[object, ...]:
+        """A total order (a missing field sorts first): configured ignores before VEX
+        statements, then by id, scope and origin."""
+        return (
+            self.is_vex,
+            self.id.upper(),
+            self.id,
+            self.package or "",
+            self.versions or "",
+            self.path or "",
+            self.origin,
+            self.reason,
+            self.expires or "",
+            self.until_fixed,
+            self.aliases,
+            self.status or "",
+            self.justification or "",
+        )
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, IgnoreRule):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
 
 
 @dataclass(frozen=True, kw_only=True, order=True)

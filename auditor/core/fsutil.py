@@ -69,3 +69,10 @@ ZIP_ERRORS: tuple[type[BaseException], ...] = (
     KeyError,
     ValueError,
 )
+
+
+def read_at_most(path: Path, limit: int) -> bytes:
+    """A file's bytes, reading at most one byte past ``limit`` so that the caller can
+    refuse a longer file without ever holding more of it (``OSError`` when unreadable)."""
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)

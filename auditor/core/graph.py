@@ -17,6 +17,29 @@ from auditor.core.model import CollectResult, Ecosystem, Edge, Package, Root
 
 MAIN_SCOPE = "main"
 BUNDLED_SCOPE = "bundled"
+# what --omit can leave out: dev (with dependency groups, group:NAME), optional (with
+# extras, extra:NAME) and peer dependencies
+OMIT_KINDS = ("dev", "optional", "peer")
+
+
+def scope_kind(scope: str) -> str:
+    """The kind of a scope: ``dev`` for dev dependencies and dependency groups (tests,
+    docs, lint: not installed to run the project), ``optional`` for optional dependencies
+    and extras, ``peer``, else ``main``."""
+    if scope == "dev" or scope.startswith("group:"):
+        return "dev"
+    if scope == "optional" or scope.startswith("extra:"):
+        return "optional"
+    return "peer" if scope == "peer" else MAIN_SCOPE
+
+
+def only_in(scopes: Iterable[str], kinds: Iterable[str]) -> bool:
+    """Whether a package of ``scopes`` is needed only in scopes of ``kinds``: every scope
+    it has (``bundled`` only says how it is installed) is of one of them. A package with
+    no scope is a main one."""
+    wanted = frozenset(kinds)
+    relevant = [s for s in scopes if s != BUNDLED_SCOPE]
+    return bool(relevant) and all(scope_kind(s) in wanted for s in relevant)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -101,6 +101,14 @@ class AuditResult:
     duplicates: tuple[DuplicateVersions, ...] = ()
     # (config file, settings): what the scanned tree's own config chose, named in the verdict
     tree_settings: tuple[str, tuple[str, ...]] | None = None
+    # --omit: the scopes left out (dev, optional, peer) and the findings of their packages
+    omit: tuple[str, ...] = ()
+    omitted: tuple[Finding, ...] = ()
+    omitted_unchecked: tuple[tuple[str, str], ...] = ()  # (package id, reason), not counted
+    # the rules of --vex statements that matched no finding (one per product they name)
+    vex_unmatched: tuple[IgnoreRule, ...] = ()
+    # the exploitation data the findings were ranked with: CISA KEV, FIRST EPSS
+    exploit_data: tuple[SourceInfo, ...] = ()
     # files that declare dependencies auditor did not read (the run is partial)
     unsupported: tuple[UnsupportedFile, ...] = ()
     excluded_files: tuple[str, ...] = ()  # lockfiles the user's exclude patterns left out

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
+from auditor.core.findings import Epss, Finding, FindingKind, IgnoreRule, Severity, Suppression
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, SourceInfo
 from auditor.outputs.coverage import coverage_sections, coverage_summary
@@ -40,11 +40,47 @@ def finding_json(finding: Finding, graph: DependencyGraph) -> dict[str, Any]:
         "modified": finding.modified,
         "evidence": [{"name": name, "value": value} for name, value in finding.evidence],
         "paths": [list(p) for p in graph.paths_to(finding.package_id, limit=PATH_LIMIT)],
+        "kev": finding.kev,
+        "epss": epss_json(finding.epss),
     }
 
 
+def epss_json(epss: Epss | None) -> dict[str, float] | None:
+    return None if epss is None else {"score": epss.score, "percentile": epss.percentile}
+
+
 def rule_json(rule: IgnoreRule) -> dict[str, Any]:
-    return {"id": rule.id, "reason": rule.reason, "expires": rule.expires, "origin": rule.origin}
+    return {
+        "id": rule.id,
+        "reason": rule.reason,
+        "expires": rule.expires,
+        "origin": rule.origin,
+        "package": rule.package,
+        "versions": rule.versions,
+        "path": rule.path,
+        "until_fixed": rule.until_fixed,
+        "aliases": list(rule.aliases),
+        "status": rule.status,
+        "justification": rule.justification,
+    }
+
+
+def vex_unmatched_json(rules: tuple[IgnoreRule, ...]) -> list[dict[str, Any]]:
+    """One entry per VEX statement that matched no finding, with the packages it named."""
+    statements: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        entry = statements.setdefault(
+            rule.origin,
+            {
+                "statement": rule.origin,
+                "id": rule.id,
+                "aliases": list(rule.aliases),
+                "status": rule.status,
+                "packages": [],
+            },
+        )
+        entry["packages"].append(rule.package)
+    return [statements[k] for k in sorted(statements)]
 
 
 def suppressed_json(item: Suppression, graph: DependencyGraph) -> dict[str, Any]:
@@ -102,12 +138,15 @@ def findings_summary(result: AuditResult) -> dict[str, Any]:
         "duplicates": len(result.duplicates),
         **supply_summary(result),
         **coverage_summary(result),
+        "omitted": len(result.omitted),
+        "kev": sum(1 for f in result.findings if f.kev),
     }
 
 
 def checked_count(result: AuditResult) -> int:
-    """Packages checked against advisories: not unchecked, not local, not unaudited."""
-    unchecked = {package_id for package_id, _ in result.unchecked}
+    """Packages checked against advisories: not unchecked, not local, not unaudited, and
+    not among those ``--omit`` left out that could not be checked."""
+    unchecked = {p for p, _ in result.unchecked} | {p for p, _ in result.omitted_unchecked}
     return len(result.graph) - len(unchecked) - len(result.excluded) - len(result.unaudited)
 
 
@@ -129,4 +168,11 @@ def findings_document(result: AuditResult) -> dict[str, Any]:
         **supply_sections(result),
         "duplicates": [duplicate_json(d, graph) for d in result.duplicates],
         **coverage_sections(result),
+        "omit": list(result.omit),
+        "omitted": [finding_json(f, graph) for f in result.omitted],
+        "omitted_unchecked": [
+            package_reason_json(graph, p, r) for p, r in result.omitted_unchecked
+        ],
+        "vex_unmatched": vex_unmatched_json(result.vex_unmatched),
+        "exploit_data": [source_info_json(i) for i in result.exploit_data],
     }

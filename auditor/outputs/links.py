@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from auditor.core.findings import Finding, FindingKind
+from auditor.core.findings import ADVISORY_KINDS, Finding
 
 OSV_PAGE = "https://osv.dev/vulnerability/"
 _DATABASES = (
@@ -17,7 +17,6 @@ _DATABASES = (
     ("GO-", "Go Vulnerability Database", "https://pkg.go.dev/vuln/"),
     ("MAL-", "OpenSSF Malicious Packages", OSV_PAGE),
 )
-ADVISORY_KINDS = frozenset({FindingKind.VULNERABILITY, FindingKind.MALICIOUS})
 
 
 def database(advisory_id: str) -> tuple[str, str]:

@@ -16,14 +16,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, Severity, finding_priority
+from auditor.core.findings import (
+    SEVERITY_ORDER,
+    Finding,
+    FindingKind,
+    Priority,
+    Severity,
+    finding_priority,
+)
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import RenderOptions, finding_key
 from auditor.outputs.findings_json import checked_count
 from auditor.outputs.links import database, is_advisory
 from auditor.outputs.markdown_text import md_code, md_text
-from auditor.outputs.suppressions import grouped
+from auditor.outputs.suppressions import decision, grouped, suppressed_heading
 
 COMMENT_LIMIT = 65_536  # GitHub's limit for a comment body, in characters
 _BUDGET = COMMENT_LIMIT - 2_048  # room for the closing notes
@@ -39,7 +46,7 @@ _HEADER = "| | Severity | Package | Version | Finding | Fix | Why |"
 _RULE = "|---|---|---|---|---|---|---|"
 
 
-def rank(graph: DependencyGraph, finding: Finding) -> tuple[tuple[int, int], float, int, str, str]:
+def rank(graph: DependencyGraph, finding: Finding) -> tuple[Priority, float, int, str, str]:
     """Sort key: malicious packages, then vulnerabilities, then the other kinds; within a
     kind most severe first (unrated among the mediums), then highest score, direct before
     transitive."""
@@ -62,7 +69,7 @@ def render_markdown(result: AuditResult, options: RenderOptions) -> str:
     )
     findings = sorted(
         (f for f in result.findings if f.kind is not FindingKind.HEALTH),
-        key=lambda f: rank(graph, f),
+        key=lambda f: (not _is_new(f, graph, options), rank(graph, f)),
     )
     rows = [_row(graph, f, options) for f in findings]
     budget = _BUDGET - len(head) - len(tail)
@@ -129,6 +136,22 @@ def _status_lines(result: AuditResult) -> list[str]:
 
 
 def _count_lines(result: AuditResult, options: RenderOptions) -> list[str]:
+    return _finding_counts(result, options) + _omitted_lines(result)
+
+
+def _omitted_lines(result: AuditResult) -> list[str]:
+    if not result.omit or not result.omitted:
+        return []
+    scopes = ", ".join(result.omit)
+    count = len(result.omitted)
+    return [
+        "",
+        f"{count} finding{'s' if count != 1 else ''} of packages only needed in {scopes} "
+        f"left out (`--omit {','.join(result.omit)}`; `omitted` in findings.json).",
+    ]
+
+
+def _finding_counts(result: AuditResult, options: RenderOptions) -> list[str]:
     if not result.findings:
         verdict = "No findings" if result.status is Status.COMPLETE else "No findings so far"
         return [f"**{verdict}.**" + _suppressed_note(result)]
@@ -155,6 +178,9 @@ def _count_lines(result: AuditResult, options: RenderOptions) -> list[str]:
     lines.append(
         f"{len(result.findings)} findings in {affected} packages" + _suppressed_note(result)
     )
+    kev = sum(1 for f in result.findings if f.kev)
+    if kev:
+        lines += ["", f"**{kev} known exploited** (in CISA's KEV catalog): fix these first."]
     if options.previous is not None:
         known = options.previous.findings
         new = sum(1 for f in result.findings if finding_key(f, result.graph) not in known)
@@ -181,22 +207,29 @@ def _duplicate_lines(result: AuditResult) -> list[str]:
 
 def _suppressed_note(result: AuditResult) -> str:
     count = len(result.suppressed)
-    return f" ({count} suppressed by ignores, listed below)" if count else ""
+    return f" ({count} {suppressed_heading(result.suppressed)}, listed below)" if count else ""
+
+
+def _is_new(finding: Finding, graph: DependencyGraph, options: RenderOptions) -> bool:
+    """A finding the previous run did not have (new findings come first)."""
+    return (
+        options.previous is not None
+        and finding_key(finding, graph) not in options.previous.findings
+    )
 
 
 def _row(graph: DependencyGraph, finding: Finding, options: RenderOptions) -> str:
     package = graph.package(finding.package_id)
-    new = ""
-    if (
-        options.previous is not None
-        and finding_key(finding, graph) not in options.previous.findings
-    ):
-        new = "🆕"
+    new = "🆕" if _is_new(finding, graph, options) else ""
     severity = finding.severity.value + (
         f" {finding.score:.1f}" if finding.score is not None else ""
     )
     if finding.kind is not FindingKind.VULNERABILITY:
         severity += f" ({finding.kind.value})"
+    if finding.kev:
+        severity += " · **KEV**"
+    if finding.epss is not None:
+        severity += f" · EPSS {finding.epss.score:.1%}"
     ident = md_code(finding.id)
     if is_advisory(finding):
         ident = f"[{ident}]({database(finding.id)[1]})"
@@ -253,7 +286,9 @@ def _suppressed_lines(result: AuditResult) -> list[str]:
     if not result.suppressed:
         return []
     graph = result.graph
-    lines = [f"### Suppressed by ignores ({len(result.suppressed)})", ""]
+    heading = suppressed_heading(result.suppressed)
+    heading = heading[0].upper() + heading[1:]
+    lines = [f"### {heading} ({len(result.suppressed)})", ""]
     groups = grouped(result.suppressed)
     for group in groups[:LIST_LIMIT]:
         rule = group.rule
@@ -267,7 +302,7 @@ def _suppressed_lines(result: AuditResult) -> list[str]:
                 f"{md_code(rule.id, in_table=False)}: {len(group.items)} findings "
                 f"({md_text(group.finding_ids())} on {md_text(group.packages(graph))})"
             )
-        lines.append(f"- {what}: {md_text(rule.reason)} ({md_text(rule.origin)}{until})")
+        lines.append(f"- {what}: {md_text(decision(rule))} ({md_text(rule.origin)}{until})")
     lines += _more(len(groups))
     return [*lines, ""]
 

@@ -93,6 +93,12 @@ def _spdx_json(result: AuditResult, options: RenderOptions) -> str:
     return render_spdx_json(result, options)
 
 
+def _openvex(result: AuditResult, options: RenderOptions) -> str:
+    from auditor.outputs.openvex import render_openvex
+
+    return render_openvex(result, options)
+
+
 _F = OutputFormat
 FORMATS: dict[str, OutputFormat] = {
     f.name: f
@@ -106,6 +112,7 @@ FORMATS: dict[str, OutputFormat] = {
         _F(name="cyclonedx-json", filename="sbom.cdx.json", render=_cyclonedx_json, description="CycloneDX JSON", sbom=True),  # noqa: E501
         _F(name="cyclonedx-xml", filename="sbom.cdx.xml", render=_cyclonedx_xml, description="CycloneDX XML", sbom=True),  # noqa: E501
         _F(name="spdx-json", filename="sbom.spdx.json", render=_spdx_json, description="SPDX 2.3 JSON", sbom=True),  # noqa: E501
+        _F(name="openvex", filename="vex.openvex.json", render=_openvex, description="OpenVEX 0.2.0"),  # noqa: E501
     )
 }  # fmt: skip
 

@@ -24,6 +24,7 @@ from auditor.core.result import AuditResult, Status
 from auditor.outputs.base import TOOL_NAME, RenderOptions, tool_version
 from auditor.outputs.links import database, is_advisory
 from auditor.outputs.markdown_text import md_text
+from auditor.outputs.suppressions import decision
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -208,7 +209,7 @@ def _result(
         ]
     if suppression is not None:
         rule = suppression.rule
-        justification = rule.reason + (f" (until {rule.expires})" if rule.expires else "")
+        justification = decision(rule) + (f" (until {rule.expires})" if rule.expires else "")
         result["suppressions"] = [
             {"kind": "external", "status": "accepted", "justification": justification}
         ]

@@ -9,6 +9,7 @@ from auditor.core.result import AuditResult
 from auditor.outputs.coverage import coverage_lines
 from auditor.outputs.duplicates import duplicates_line
 from auditor.outputs.supply_table import summary_lines
+from auditor.outputs.suppressions import suppressed_heading
 from auditor.outputs.table import tree_clause
 from auditor.outputs.text import plural, safe
 
@@ -63,7 +64,7 @@ def _advisory_lines(result: AuditResult) -> list[str]:
     if typosquats:
         lines.append(f"possible typosquats: {typosquats}")
     if result.suppressed:
-        lines.append(f"suppressed by ignores: {len(result.suppressed)}")
+        lines.append(f"{suppressed_heading(result.suppressed)}: {len(result.suppressed)}")
     if result.expired_ignores:
         lines.append(f"expired ignores (no longer applied): {len(result.expired_ignores)}")
     unchecked = len({p for p, _ in result.unchecked})
@@ -71,4 +72,19 @@ def _advisory_lines(result: AuditResult) -> list[str]:
         lines.append(f"NOT checked: {plural(unchecked, 'package')} (see findings.json unchecked[])")
     if result.excluded:
         lines.append(f"local packages not looked up: {len(result.excluded)}")
+    kev = sum(1 for f in result.findings if f.kev)
+    if kev:
+        lines.append(f"known exploited (CISA KEV): {plural(kev, 'finding')}")
+    for info in result.exploit_data:
+        when = f", updated {info.updated[:10]}" if info.updated else ""
+        lines.append(safe(f"exploitation data: {info.name} ({info.location}{when})"))
+    if result.omit:
+        scopes = ",".join(result.omit)
+        text = f"omitted (--omit {scopes}): {plural(len(result.omitted), 'finding')}"
+        if result.omitted_unchecked:
+            text += f", {plural(len(result.omitted_unchecked), 'package')} not checked"
+        lines.append(text)
+    if result.vex_unmatched:
+        statements = len({r.origin for r in result.vex_unmatched})
+        lines.append(f"VEX statements matching no finding: {statements}")
     return lines

@@ -43,3 +43,22 @@ def grouped(suppressed: Sequence[Suppression]) -> list[SuppressedGroup]:
         for rule, items in by_rule.items()
     ]
     return sorted(groups, key=lambda g: (finding_priority(g.items[0].finding), g.rule))
+
+
+def decision(rule: IgnoreRule) -> str:
+    """What the rule decided, in words: the ignore's reason, or the VEX statement's status
+    and justification with its statement (``VEX not_affected
+    (vulnerable_code_not_in_execute_path): only the CLI uses it``)."""
+    if not rule.is_vex:
+        return rule.reason
+    head = f"VEX {rule.status}"
+    if rule.justification:
+        head += f" ({rule.justification})"
+    plain = (rule.justification or "").replace("_", " ")
+    return head if rule.reason in (plain, rule.status) else f"{head}: {rule.reason}"
+
+
+def suppressed_heading(suppressed: Sequence[Suppression]) -> str:
+    """``suppressed by ignores``, or ``... and VEX statements`` when statements did too."""
+    vex = any(s.rule.is_vex for s in suppressed)
+    return "suppressed by ignores and VEX statements" if vex else "suppressed by ignores"

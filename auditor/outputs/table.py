@@ -10,14 +10,14 @@ value from a lockfile, a registry or an advisory record is made terminal-safe
 
 from __future__ import annotations
 
-from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, finding_priority
+from auditor.core.findings import SEVERITY_ORDER, Finding, FindingKind, Priority, finding_priority
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult, Status
 from auditor.outputs.coverage import coverage_lines, verdict_notes
 from auditor.outputs.duplicates import SHOW_DUPLICATES, duplicates_section
 from auditor.outputs.findings_json import checked_count
 from auditor.outputs.supply_table import ADVISORY_KINDS, fix_cell, kinds_text, sections
-from auditor.outputs.suppressions import grouped
+from auditor.outputs.suppressions import decision, grouped, suppressed_heading
 from auditor.outputs.text import plural, render_rows, safe
 
 __all__ = [  # safe, plural and render_rows moved to text.py; importing them here still works
@@ -40,6 +40,26 @@ def severity_cell(finding: Finding) -> str:
         text += f" {finding.score:.1f}"
     if finding.kind is FindingKind.MALICIOUS:
         text += " (malicious)"
+    return text + exploit_text(finding)
+
+
+def exploit_text(finding: Finding) -> str:
+    """`` KEV EPSS 94.4%``: known exploited (CISA), the EPSS probability (FIRST)."""
+    text = " KEV" if finding.kev else ""
+    if finding.epss is not None:
+        text += f" EPSS {finding.epss.score:.1%}"
+    return text
+
+
+def omitted_clause(result: AuditResult) -> str:
+    """``; 11 findings of packages only needed in dev left out (--omit dev)``."""
+    if not result.omit or not (result.omitted or result.omitted_unchecked):
+        return ""
+    scopes = ", ".join(result.omit)
+    text = f"; {plural(len(result.omitted), 'finding')} of packages only needed in {scopes}"
+    text += f" left out (--omit {','.join(result.omit)})"
+    if result.omitted_unchecked:
+        text += f" and {plural(len(result.omitted_unchecked), 'such package')} not checked"
     return text
 
 
@@ -68,7 +88,7 @@ def _row(result: AuditResult, finding: Finding) -> tuple[str, ...]:
     )
 
 
-def _order(graph: DependencyGraph, finding: Finding) -> tuple[tuple[int, int], str, str, str]:
+def _order(graph: DependencyGraph, finding: Finding) -> tuple[Priority, str, str, str]:
     """Malicious packages, then vulnerabilities (unrated ones among the mediums), then
     typosquats; by package within each."""
     package = graph.package(finding.package_id)
@@ -85,7 +105,7 @@ def render_findings(result: AuditResult, *, show: frozenset[str] = frozenset()) 
         lines.extend(render_rows([HEADERS, *(_row(result, f) for f in findings)]))
     if result.suppressed:
         lines.append("")
-        lines.append(f"suppressed by ignores ({len(result.suppressed)}):")
+        lines.append(f"{suppressed_heading(result.suppressed)} ({len(result.suppressed)}):")
         lines.extend(_suppressed_lines(result))
     if result.expired_ignores:
         lines.append("")
@@ -120,7 +140,7 @@ def _suppressed_lines(result: AuditResult) -> list[str]:
                 f"{rule.id}: {len(group.items)} findings ({group.finding_ids()} on "
                 f"{group.packages(graph)})"
             )
-        lines.append(safe(f"  {what}: {rule.reason} ({rule.origin}{until})"))
+        lines.append(safe(f"  {what}: {decision(rule)} ({rule.origin}{until})"))
     return lines
 
 
@@ -151,7 +171,7 @@ def verdict(result: AuditResult) -> str:
         text += f"; {plural(len(result.excluded), 'local package')} not looked up"
     for note in verdict_notes(result):
         text += f"; {note}"
-    return text + tree_clause(result)
+    return text + omitted_clause(result) + tree_clause(result)
 
 
 def tree_clause(result: AuditResult) -> str:
@@ -160,9 +180,10 @@ def tree_clause(result: AuditResult) -> str:
     if result.tree_settings is None:
         return ""
     path, keys = result.tree_settings
+    ignored = sum(1 for s in result.suppressed if not s.rule.is_vex)  # --vex is yours
     named = [
-        (f"ignore ({len(result.suppressed)} suppressed)" if key == "ignore" else key)
+        (f"ignore ({ignored} suppressed)" if key == "ignore" else key)
         for key in keys
-        if key != "ignore" or result.suppressed
+        if key != "ignore" or ignored
     ]
     return safe(f"; set by the scanned tree ({path}): {', '.join(named)}") if named else ""

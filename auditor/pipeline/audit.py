@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from auditor.advisories.base import AdvisorySource, is_local, precheck
+from auditor.advisories.exploits import ExploitData, annotate
 from auditor.advisories.osv import OsvRecord
 from auditor.checks.base import AdvisoryData, Check, CheckContext, CheckSettings
 from auditor.checks.duplicates import duplicate_versions
@@ -42,7 +43,7 @@ from auditor.enrich.health import total_libyears
 from auditor.enrich.stage import RegistrySetup, enrich
 from auditor.pipeline.fixplan import plan_fixes
 from auditor.pipeline.gaps import excluded_note, parents_unknown, registry_outage, source_of
-from auditor.pipeline.policy import acknowledge, apply_ignores
+from auditor.pipeline.policy import acknowledge, apply_ignores, apply_omit
 from auditor.versions.markers import for_project
 
 LOCAL_REASON = "the project's own code (path, editable or workspace): no advisory describes it"
@@ -157,6 +158,10 @@ class AuditOptions:
     registry: RegistrySetup = field(default_factory=RegistrySetup)
     # the config file of the scanned tree and the settings of it in effect (the verdict says)
     tree_settings: tuple[str, tuple[str, ...]] | None = None
+    vex: tuple[IgnoreRule, ...] = ()  # the statements of --vex files, applied as ignores
+    omit: tuple[str, ...] = ()  # --omit: dev, optional, peer
+    exploits: ExploitData | None = None  # CISA KEV and FIRST EPSS, to rank the findings
+    warnings: tuple[str, ...] = ()  # what the setup found that the user must hear
 
 
 def audit(collection: Collection, options: AuditOptions | None = None) -> AuditResult:
@@ -203,7 +208,11 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
             unchecked.update(outcome.unchecked)
             unverified.update(outcome.unverified)
     today = options.today or date.today()
-    ignored = apply_ignores(findings, options.ignores, today)
+    exploit_warnings: list[str] = []
+    if options.exploits is not None:
+        findings, exploit_warnings = annotate(findings, options.exploits)
+        exploit_warnings = [*exploit_warnings, *exploit_data_warnings(options.exploits.infos)]
+    ignored = apply_ignores(findings, options.ignores + options.vex, today, graph=graph)
     unaudited = acknowledge(
         [
             Unaudited(package_id=pid, source=source_of(graph.package(pid)), reason=why)
@@ -213,12 +222,13 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         options.ignores,
         today,
     )
-    status = Status.INCOMPLETE if unchecked else collection.status
+    omitted = apply_omit(ignored.kept, sorted(unchecked), graph, options.omit)
+    status = Status.INCOMPLETE if omitted.unchecked else collection.status
     health = tuple(sorted(enriched.registry.health.values())) if enriched.registry else ()
     outage = registry_outage(health)
     plans = plan_fixes(
         graph,
-        ignored.kept,
+        omitted.kept,
         registries=options.registry.registries,
         environment=environment,
         registry_note=options.registry.note,
@@ -226,17 +236,22 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
     )
     return AuditResult(
         graph=graph,
-        findings=ignored.kept,
+        findings=omitted.kept,
         skipped=collection.skipped,
         errors=collection.errors,
-        unchecked=tuple(sorted(unchecked)),
+        unchecked=omitted.unchecked,
         registries=collection.registries,
         status=status,
         suppressed=ignored.suppressed,
         expired_ignores=ignored.expired,
         excluded=excluded,
         sources=infos,
-        warnings=source_warnings(infos) + enriched.warnings + outage + ignored.warnings,
+        warnings=options.warnings
+        + source_warnings(infos)
+        + enriched.warnings
+        + outage
+        + tuple(exploit_warnings)
+        + ignored.warnings,
         health=health,
         libyears=total_libyears(health),
         fix_plans=plans,
@@ -248,6 +263,11 @@ def audit(collection: Collection, options: AuditOptions | None = None) -> AuditR
         not_run=tuple(sorted(not_run)),
         tree_settings=options.tree_settings,
         duplicates=duplicate_versions(graph),
+        omit=tuple(options.omit),
+        omitted=omitted.omitted,
+        omitted_unchecked=omitted.omitted_unchecked,
+        vex_unmatched=ignored.unmatched,
+        exploit_data=options.exploits.infos if options.exploits is not None else (),
     )
 
 
@@ -315,6 +335,16 @@ def uncovered_reason(package: Package, sources: Sequence[AdvisorySource]) -> str
     return (
         f"no selected advisory source covers {package.ecosystem.value} ({scopes}); "
         "add osv-api or osv-local to --source"
+    )
+
+
+def exploit_data_warnings(infos: Sequence[SourceInfo]) -> tuple[str, ...]:
+    """Exploitation data older than the staleness threshold ranks with yesterday's news."""
+    return tuple(
+        f"{info.name}: the data in {info.location} is stale ({info.age_days:.0f} days old); "
+        "run auditor db sync"
+        for info in infos
+        if info.stale and info.age_days is not None
     )
 
 

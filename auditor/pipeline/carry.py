@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from auditor.checks.plugins import CHECKS
-from auditor.core.findings import Carried, Finding, FindingKind
+from auditor.core.findings import ADVISORY_KINDS, Carried, Finding, FindingKind
 from auditor.core.graph import DependencyGraph
 from auditor.core.result import AuditResult
 from auditor.enrich.stage import EDGES_CHECK
@@ -30,7 +30,6 @@ CHECK_KINDS: dict[str, frozenset[FindingKind]] = {
     **{name: check.kinds for name, check in CHECKS.items()},
     EDGES_CHECK: frozenset({FindingKind.CONFLICT}),
 }
-ADVISORY_KINDS = frozenset({FindingKind.VULNERABILITY, FindingKind.MALICIOUS})
 
 
 def carry_forward(

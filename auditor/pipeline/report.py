@@ -18,30 +18,35 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditor.core.errors import UsageError
 from auditor.core.findings import FindingKind, IgnoreRule, Severity
 from auditor.core.outfolder import OutFolder
 from auditor.core.result import AuditResult, Status
+from auditor.net.config import NetConfig
 from auditor.outputs import plugins
+from auditor.outputs.base import Previous
 from auditor.outputs.files import render_all
+from auditor.outputs.notify import new_findings, notification
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.summary import render_summary
 from auditor.pipeline.audit import Collection, audit, collect_paths
 from auditor.pipeline.backfill import BackfillSummary, run_backfill
 from auditor.pipeline.documents import DocumentRequest, render_options
 from auditor.pipeline.exits import exit_code
+from auditor.pipeline.notify import Delivery, deliver
 from auditor.pipeline.periods import Backfill
 from auditor.pipeline.project import default_project_name, git_state, project_root
-from auditor.pipeline.setup import AuditRequest, prepare
+from auditor.pipeline.setup import AuditRequest, AuditSetup, prepare
 from auditor.pipeline.snapshot import SavedSnapshot, save_run
 from auditor.site import paths as site_paths
 
 if TYPE_CHECKING:
     from auditor.site.site import SiteSummary
+    from auditor.store.queries import Baseline
 
 Progress = Callable[[str], None]  # told the stage the job is at ("saving the snapshot")
 DEFAULT_FORMATS = tuple(plugins.get(name) for name in plugins.REPORT_DEFAULT)
@@ -101,6 +106,10 @@ class ReportResult:
     snapshot: SavedSnapshot | None  # None: not saved (store=False)
     site: SiteSummary | None  # None: not rendered (site=False)
     backfill: BackfillSummary | None = None  # None: not asked
+    # the project's snapshot the run was compared with (new findings), if the store had one
+    previous: Baseline | None = None
+    new: int = 0  # findings the previous snapshot did not have (all of them without one)
+    deliveries: tuple[Delivery, ...] = ()  # one per --notify webhook (none: nothing new)
 
     @property
     def counts(self) -> Counts:
@@ -133,27 +142,14 @@ def run_report(
         prefixes=(site_paths.FOLDERS if request.site else ()),
     )
     paths = request.audit.paths
-    _check_backfill(request)
-    if request.store:  # a store file that came with the checkout is refused before any work
-        _check_store(_store_url(request.db, project_root(paths, cwd), environ))
+    _check_request(request, project_root(paths, cwd), environ)
     setup = prepare(request.audit, environ=environ, cwd=cwd, now=now)
     try:
         fail_on = setup.settings.fail_on
         options = render_options(request.document, paths, fail_on=fail_on, environ=environ, cwd=cwd)
-        backfilled = None
-        if request.backfill is not None:
-            root = project_root(paths, cwd)
-            backfilled = run_backfill(
-                request.backfill,
-                root=root,
-                options=setup.options,
-                exclude=setup.settings.exclude,
-                url=_store_url(request.db, root, environ),
-                project=request.project or default_project_name(root, git_state(root, environ)),
-                ignores=setup.settings.ignores,
-                now=now or dt.datetime.now(dt.timezone.utc),
-                say=say,
-            )
+        backfilled = _backfill(
+            request, setup, root=project_root(paths, cwd), environ=environ, now=now, say=say
+        )
         say("collecting lockfiles")
         collection = collect_paths(
             paths,
@@ -165,17 +161,21 @@ def run_report(
         result = audit(collection, setup.options)
     finally:
         setup.close()
+    root = project_root(paths, cwd)
+    project = request.project or default_project_name(root, git_state(root, environ))
+    previous = _previous(request, root, project, environ)
+    if previous is not None:
+        options = replace(options, previous=_compared_with(previous))
     outputs = render_all(request.formats, result, options)
     report_files = {o.format.filename: o.text for o in outputs}
     # the summary file's text when it was written, else rendered for the terminal
     summary = next((o.text for o in outputs if o.format.name == "summary"), None)
-    root = project_root(paths, cwd)
     run = _Run(collection=collection, result=result, ignores=setup.settings.ignores, root=root)
     snapshot = None
     if request.store:
         say("saving the snapshot")
         url = _store_url(request.db, root, environ)
-        snapshot = _save(run, url, request, environ)
+        snapshot = _save(run, url, replace(request, project=project), environ)
     site_files: dict[str, str] = {}
     site = None
     if request.site:
@@ -188,6 +188,19 @@ def run_report(
         from auditor.site.site import summarize
 
         site = summarize(out, site_files, projects)
+    # last, once the run is saved and written: a webhook hears only of a finished run
+    fresh = new_findings(result, previous.keys if previous else None)
+    deliveries: tuple[Delivery, ...] = ()
+    if setup.settings.notify and fresh:
+        say("notifying")
+        message = notification(
+            result,
+            fresh,
+            project=project,
+            snapshot=snapshot.id if snapshot else None,
+            previous=previous.snapshot_id if previous else None,
+        )
+        deliveries = _deliver(setup, request, message, environ)
     return ReportResult(
         result=result,
         fail_on=fail_on,
@@ -203,11 +216,42 @@ def run_report(
         snapshot=snapshot,
         site=site,
         backfill=backfilled,
+        previous=previous,
+        new=len(fresh),
+        deliveries=deliveries,
     )
 
 
-def _check_backfill(request: ReportRequest) -> None:
-    """What ``--backfill`` cannot be combined with, before any work."""
+def _backfill(
+    request: ReportRequest,
+    setup: AuditSetup,
+    *,
+    root: Path,
+    environ: Mapping[str, str],
+    now: dt.datetime | None,
+    say: Progress,
+) -> BackfillSummary | None:
+    """``--backfill``: the snapshots of the git history, saved before the run's own."""
+    if request.backfill is None:
+        return None
+    return run_backfill(
+        request.backfill,
+        root=root,
+        options=setup.options,
+        exclude=setup.settings.exclude,
+        url=_store_url(request.db, root, environ),
+        project=request.project or default_project_name(root, git_state(root, environ)),
+        ignores=setup.settings.ignores,
+        now=now or dt.datetime.now(dt.timezone.utc),
+        say=say,
+    )
+
+
+def _check_request(request: ReportRequest, root: Path, environ: Mapping[str, str]) -> None:
+    """Before any work: what ``--backfill`` cannot be combined with, and a store file that
+    came with the checkout (refused)."""
+    if request.store:
+        _check_store(_store_url(request.db, root, environ))
     if request.backfill is None:
         return
     if not request.store:
@@ -217,6 +261,42 @@ def _check_backfill(request: ReportRequest) -> None:
             "--backfill files each snapshot under its commit and date: "
             "drop --snapshot-time and --commit"
         )
+
+
+def _deliver(
+    setup: AuditSetup, request: ReportRequest, message: dict[str, Any], environ: Mapping[str, str]
+) -> tuple[Delivery, ...]:
+    net = request.audit.net or NetConfig.from_env(environ)
+    if setup.settings.offline:
+        net = replace(net, offline=True)
+    return deliver(setup.settings.notify, message, net)
+
+
+def _compared_with(previous: Baseline) -> Previous:
+    when = previous.taken_at.date().isoformat()
+    return Previous(findings=previous.keys, label=f"snapshot {previous.snapshot_id} ({when})")
+
+
+def _previous(
+    request: ReportRequest, root: Path, project: str, environ: Mapping[str, str]
+) -> Baseline | None:
+    """The project's snapshot this run is compared with; None without a store (``store``
+    false), when the store does not exist yet or holds nothing of the project (it is
+    created when the run is saved)."""
+    if not request.store:
+        return None
+    from auditor.core.errors import StoreError
+    from auditor.store import open_store
+    from auditor.store.queries import baseline
+
+    try:
+        engine = open_store(_store_url(request.db, root, environ), create_missing=False)
+    except StoreError:
+        return None  # no store yet; saving the snapshot says so if it cannot be made
+    try:
+        return baseline(engine, project, before=request.snapshot_time)
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True, kw_only=True)

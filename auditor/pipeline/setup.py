@@ -16,13 +16,17 @@ from pathlib import Path
 
 from auditor.advisories import plugins as sources
 from auditor.advisories.base import SourceOptions
+from auditor.advisories.exploits import ExploitData, load_exploit_data
+from auditor.advisories.vex import read_vex, rules_of
 from auditor.checks.base import CheckSettings
 from auditor.checks.typosquat.allowlist import EMPTY, load_allow_list
-from auditor.core.errors import UsageError
+from auditor.core.errors import LockfileError, SourceError, UsageError, render_place
+from auditor.core.findings import IgnoreRule
 from auditor.enrich.stage import RegistrySetup
 from auditor.net.client import HttpClient
 from auditor.net.config import NetConfig, default_cache_dir
 from auditor.pipeline.audit import AuditOptions
+from auditor.pipeline.policy import FAIL_ON_KEV
 from auditor.registries.common import ConfigContext
 from auditor.registries.internal import InternalNames
 from auditor.registries.lookup import PublicRegistries, configured_registries, public_registries
@@ -60,6 +64,11 @@ class AuditRequest:
     npm_registry: str | None = None
     net: NetConfig | None = None  # the HTTP client's configuration; None: from the environment
     cache_dir: Path | None = None  # the cache root; None: from the environment
+    vex: tuple[str, ...] = ()  # VEX files (OpenVEX or CycloneDX) whose statements apply
+    omit: tuple[str, ...] = ()  # scopes to leave out: dev, optional, peer (comma lists too)
+    kev: str | None = None  # CISA's KEV JSON to use instead of the synced copy
+    epss: str | None = None  # FIRST's EPSS CSV to use instead of the synced copy
+    notify: tuple[str, ...] = ()  # webhook URLs (report): told about new findings
     exclude: tuple[str, ...] = ()  # glob patterns discovery leaves out (with the config's)
     strict: bool = False  # what could not be audited at all fails the run (exit 3)
 
@@ -113,9 +122,14 @@ def prepare(
         no_registry=request.no_registry,
         python_version=request.python_version,
         platform=request.platform,
+        omit=request.omit,
+        notify=request.notify,
         exclude=request.exclude,
         strict=request.strict,
     )
+    cache_dir = request.cache_dir or default_cache_dir(environ)
+    exploits = _exploit_data(request, settings, cache_dir, now)
+    vex, vex_notes = _vex_rules(request.vex, cwd)
     net = request.net or NetConfig.from_env(environ)
     if settings.offline:
         net = replace(net, offline=True)
@@ -129,7 +143,7 @@ def prepare(
         now=now,
         osv_url=settings.osv_url,
         http=client,
-        cache_dir=request.cache_dir or default_cache_dir(environ),
+        cache_dir=cache_dir,
         environ=environ,
     )
     chosen = sources.create(settings.sources, source_options)
@@ -151,8 +165,52 @@ def prepare(
         check_settings=check_settings,
         registry=registry,
         tree_settings=settings.tree_settings,
+        vex=vex,
+        omit=settings.omit,
+        exploits=exploits,
+        warnings=vex_notes,
     )
     return AuditSetup(settings=settings, options=options, client=client)
+
+
+def _exploit_data(
+    request: AuditRequest, settings: Settings, cache_dir: Path, now: datetime
+) -> ExploitData:
+    """KEV and EPSS from the files given, else from the cache; ``--fail-on kev`` without a
+    KEV catalog to judge by is an error, never a pass."""
+    try:
+        data = load_exploit_data(
+            cache_dir,
+            kev_file=Path(request.kev) if request.kev else None,
+            epss_file=Path(request.epss) if request.epss else None,
+            now=now,
+            stale_days=settings.stale_days,
+        )
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+    if settings.fail_on == FAIL_ON_KEV and data.kev is None:
+        raise UsageError(
+            "--fail-on kev needs CISA's KEV catalog: run auditor db sync, or give --kev FILE"
+        )
+    return data
+
+
+def _vex_rules(paths: tuple[str, ...], cwd: Path) -> tuple[tuple[IgnoreRule, ...], tuple[str, ...]]:
+    """The suppressing statements of the ``--vex`` files, and a line for each statement
+    that cannot apply. A file that is not VEX is a usage error naming it and the place."""
+    files = []
+    for number, name in enumerate(paths):
+        path = cwd / name
+        if not path.is_file():
+            raise UsageError(f"--vex {name}: not a file")
+        try:
+            files.append(read_vex(path, shown=name, number=number))
+        except LockfileError as exc:
+            raise UsageError(
+                f"--vex {render_place(exc.path, exc.message, line=exc.line, key=exc.key)}"
+            ) from None
+    rules, skipped = rules_of(files)
+    return rules, tuple(f"VEX statement {line}: not applied" for line in skipped)
 
 
 def _registry_setup(

@@ -57,9 +57,7 @@ def read_project(engine: Engine, name: str, *, snapshot_pages: int) -> ProjectHi
         return None
     series = project_series(engine, name)
     facts = finding_facts(engine, name)
-    risks = {
-        sid: assess((f.severity, f.kind, f.direct) for f in items) for sid, items in facts.items()
-    }
+    risks = {sid: assess(items) for sid, items in facts.items()}
     paged = tuple(i.id for i in infos[-max(1, snapshot_pages) :])
     wanted = set(paged) | {b for b in (comparison_base(infos, s) for s in paged) if b is not None}
     return ProjectHistory(

@@ -65,6 +65,11 @@ def package_page(project: str, ecosystem: str, name: str) -> str:
     return f"{project_dir(project)}/pkg/{safe_name(f'{ecosystem}:{name}')}.html"
 
 
+def advisory_page(advisory_id: str) -> str:
+    """The "affected projects" page of one advisory (shared by every project)."""
+    return f"a/{safe_name(advisory_id)}.html"
+
+
 def relative(from_page: str, to_page: str) -> str:
     """The relative URL from one site path to another (both POSIX, from the site root)."""
     start = PurePosixPath(from_page).parent

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from auditor.site import paths
+from auditor.site.advisory import advisory_index, advisory_pages
 from auditor.site.charts import sparkline
 from auditor.site.data import ProjectHistory, read_project
 from auditor.site.jinja import assets, environment
@@ -24,7 +25,14 @@ from auditor.site.project import (
     snapshot_list_pages,
     trends,
 )
-from auditor.site.risk import DIRECT_WEIGHT, FORMULA, SEVERITY_WEIGHTS, TRANSITIVE_WEIGHT
+from auditor.site.risk import (
+    DEV_WEIGHT,
+    DIRECT_WEIGHT,
+    FORMULA,
+    KEV_WEIGHT,
+    SEVERITY_WEIGHTS,
+    TRANSITIVE_WEIGHT,
+)
 from auditor.site.snapshot import snapshot_pages
 from auditor.site.views import Links
 from auditor.store import projects
@@ -94,13 +102,15 @@ def build_site(
     files: dict[str, str] = {}
     rows = []
     names = projects(engine)
+    say("reading the advisories open in the latest snapshots")
+    advisories = advisory_index(engine)
     for number, name in enumerate(names, start=1):
         say(f"reading {name} ({number}/{len(names)})")
         history = read_project(engine, name, snapshot_pages=options.snapshot_pages)
         if history is None:
             continue
         say(f"rendering {name}")
-        files.update(project_files(history, options))
+        files.update(project_files(history, options, advisories=frozenset(advisories)))
         weekly = [r.score for r in history.week_risks()[-SPARK_WEEKS:]]
         rows.append(
             ProjectRow(
@@ -110,14 +120,24 @@ def build_site(
                 spark=sparkline(weekly, label=f"risk over the last {len(weekly)} weeks"),
             )
         )
+    for path, context in advisory_pages(advisories, len(rows)):
+        title = f"{context['advisory_id']}: affected projects"
+        files[path] = render("advisory.html", path, title=title, crumbs=[], **context)
     files[INDEX] = render("index.html", INDEX, title="Projects", crumbs=[], projects=rows)
     say(f"writing {len(files)} pages")
     return files, len(rows)
 
 
-def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, str]:
+def project_files(
+    history: ProjectHistory, options: SiteOptions, *, advisories: frozenset[str] = frozenset()
+) -> dict[str, str]:
     name = history.name
-    links = Links(project=name, packages=pages_for(history), snapshots=frozenset(history.paged))
+    links = Links(
+        project=name,
+        packages=pages_for(history),
+        snapshots=frozenset(history.paged),
+        advisories=advisories,
+    )
     home = paths.project_page(name)
     crumbs = [(name, home)]
     files = {
@@ -131,6 +151,8 @@ def project_files(history: ProjectHistory, options: SiteOptions) -> dict[str, st
             weights=[(s.value, w) for s, w in SEVERITY_WEIGHTS.items()],
             direct_weight=DIRECT_WEIGHT,
             transitive_weight=TRANSITIVE_WEIGHT,
+            dev_weight=DEV_WEIGHT,
+            kev_weight=KEV_WEIGHT,
         )
     }
     for path, context in snapshot_list_pages(history, links, options.page_size):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from auditor.core.findings import Finding, Severity
-from auditor.core.graph import DependencyGraph
+from auditor.core.graph import DependencyGraph, only_in
 from auditor.core.model import Package
 from auditor.core.result import AuditResult
 from auditor.site import paths
@@ -31,6 +31,10 @@ class Links:
     project: str
     packages: frozenset[PackageKey]
     snapshots: frozenset[int]
+    advisories: frozenset[str] = frozenset()  # advisories with an "affected projects" page
+
+    def advisory(self, advisory_id: str) -> str | None:
+        return paths.advisory_page(advisory_id) if advisory_id in self.advisories else None
 
     def package(self, ecosystem: str, name: str) -> str | None:
         if (ecosystem, name) not in self.packages:
@@ -132,6 +136,7 @@ def ranked(
             graph.package(finding.package_id) if finding.package_id in graph else None
         )
         direct = graph.is_direct(finding.package_id) if package else False
+        dev_only = package is not None and only_in(graph.scopes(finding.package_id), ("dev",))
         found = why(graph, finding.package_id, WHY_PATHS + 1)
         rows.append(
             FindingRow(
@@ -141,7 +146,13 @@ def ranked(
                 name=name,
                 version=package.version if package else "",
                 direct=direct,
-                points=points(finding.severity, direct=direct),
+                points=points(
+                    finding.severity,
+                    direct=direct,
+                    dev_only=dev_only,
+                    kev=finding.kev,
+                    epss=finding.epss.score if finding.epss else None,
+                ),
                 paths=found[:WHY_PATHS],
                 more_paths=len(found) > WHY_PATHS,
                 fix=fix_view(result, finding.package_id),

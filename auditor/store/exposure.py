@@ -1,9 +1,11 @@
-"""Per-snapshot facts about findings the report's risk score needs, in one query.
+"""Per-snapshot facts about findings the report's risk score needs, in a few queries.
 
-For every snapshot of a project: each finding's identity, kind, severity and whether its
-package was a *direct* dependency in that snapshot's graph. Directness comes from the
-graph's own members (the ``direct`` flag stored at write time), so no graph is rebuilt:
-a year of nightly runs is one join per finding, not one graph load per night.
+For every snapshot of a project: each finding's identity, kind, severity, whether it is a
+known-exploited vulnerability and its EPSS probability (from the finding's stored data), and
+whether its package was a *direct* dependency and one needed only in development in that
+snapshot's graph. Both come from the graph's own members (the ``direct`` flag and the scopes
+stored at write time), so no graph is rebuilt: a year of nightly runs is one join per
+finding, not one graph load per night.
 
 Also the latest text of every finding the project ever had (``project_findings``), for the
 pages that show a finding that is no longer open.
@@ -17,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.graph import MAIN_SCOPE, only_in
 from auditor.store import codec, tables
 from auditor.store.queries import PROJECT, SNAPSHOT, Identity, finding_kind, read
 from auditor.store.retired import counted
@@ -38,6 +41,9 @@ class FindingFact:
     kind: FindingKind
     severity: Severity
     direct: bool
+    dev_only: bool = False  # the package is needed only in development (dev, groups)
+    kev: bool = False
+    epss: float | None = None
 
     @property
     def identity(self) -> Identity:
@@ -64,10 +70,11 @@ def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]
             .where(PROJECT.c.name == project)
         )
     }
-    direct = _direct_purls(conn, sorted(set(graphs.values())))
+    members = _member_facts(conn, sorted(set(graphs.values())))
     query = (
         sa.select(
             s.id,
+            f.c.id,
             f.c.package_id,
             f.c.ecosystem,
             f.c.package_name,
@@ -81,9 +88,13 @@ def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]
         .join(f, f.c.id == item.c.finding_ref)
         .where(PROJECT.c.name == project, counted(f))
     )
+    rows = list(conn.execute(query))
+    exploits = _exploit_facts(conn, sorted({int(row[1]) for row in rows}))
     out: dict[int, set[FindingFact]] = {sid: set() for sid in graphs}
-    for snapshot_id, purl, eco, name, fid, kind, severity in conn.execute(query):
+    for snapshot_id, ref, purl, eco, name, fid, kind, severity in rows:
         sid = int(snapshot_id)
+        direct, dev = members.get(graphs[sid], (frozenset(), frozenset()))
+        kev, epss = exploits.get(int(ref), (False, None))
         out[sid].add(
             FindingFact(
                 ecosystem=eco,
@@ -91,15 +102,38 @@ def _facts(conn: Connection, project: str) -> dict[int, tuple[FindingFact, ...]]
                 finding_id=fid,
                 kind=finding_kind(kind),
                 severity=Severity(severity),
-                direct=purl in direct.get(graphs[sid], ()),
+                direct=purl in direct,
+                dev_only=purl in dev,
+                kev=kev,
+                epss=epss,
             )
         )
     return {k: tuple(sorted(v)) for k, v in sorted(out.items())}
 
 
-def _direct_purls(conn: Connection, graph_ids: list[int]) -> dict[int, frozenset[str]]:
-    """The purls of each graph's direct dependencies (the ``direct`` flag stored with each
-    member at write time), read per distinct chunk: graphs share most of theirs."""
+def _exploit_facts(conn: Connection, refs: list[int]) -> dict[int, tuple[bool, float | None]]:
+    """Finding row → (kev, EPSS probability), from the data stored with each finding."""
+    f = _t(tables.Finding)
+    facts: dict[int, tuple[bool, float | None]] = {}
+    for start in range(0, len(refs), _BATCH):
+        query = sa.select(f.c.id, f.c.data).where(f.c.id.in_(refs[start : start + _BATCH]))
+        for ref, data in conn.execute(query):
+            value = codec.loads(data, "a finding")
+            epss = value.get("epss") if isinstance(value, dict) else None
+            score = epss.get("score") if isinstance(epss, dict) else None
+            kev = bool(value.get("kev")) if isinstance(value, dict) else False
+            facts[int(ref)] = (kev, float(score) if isinstance(score, (int, float)) else None)
+    return facts
+
+
+def _member_facts(
+    conn: Connection, graph_ids: list[int]
+) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+    """The purls of each graph's direct dependencies and of its packages needed only in
+    development (the ``direct`` flag and the scopes stored with each member at write time),
+    read per distinct chunk: graphs share most of theirs. A member's scopes are the ones
+    its lockfile declared, else its primary scope (where the graph derived several from
+    different roots, the primary one stands for them)."""
     link, member, component = _t(tables.GraphChunk), _t(tables.Member), _t(tables.Component)
     chunks: dict[int, list[int]] = {g: [] for g in graph_ids}
     for start in range(0, len(graph_ids), _BATCH):
@@ -109,19 +143,36 @@ def _direct_purls(conn: Connection, graph_ids: list[int]) -> dict[int, frozenset
         for graph_id, chunk_id in conn.execute(query):
             chunks[int(graph_id)].append(int(chunk_id))
     distinct = sorted({c for ids in chunks.values() for c in ids})
-    purls: dict[int, set[str]] = {}
+    direct: dict[int, set[str]] = {}
+    dev: dict[int, set[str]] = {}
     for start in range(0, len(distinct), _BATCH):
-        query = (
-            sa.select(member.c.chunk_id, component.c.purl)
+        rows = (
+            sa.select(
+                member.c.chunk_id,
+                component.c.purl,
+                member.c.direct,
+                member.c.scope,
+                member.c.declared_scopes,
+            )
             .join(component, component.c.id == member.c.component_id)
             .where(
                 member.c.chunk_id.in_(distinct[start : start + _BATCH]),
-                member.c.direct == sa.true(),
+                sa.or_(member.c.direct == sa.true(), member.c.scope != MAIN_SCOPE),
             )
         )
-        for chunk_id, purl in conn.execute(query):
-            purls.setdefault(int(chunk_id), set()).add(str(purl))
-    return {g: frozenset(p for c in ids for p in purls.get(c, ())) for g, ids in chunks.items()}
+        for chunk_id, purl, is_direct, scope, declared in conn.execute(rows):
+            if is_direct:
+                direct.setdefault(int(chunk_id), set()).add(str(purl))
+            scopes = codec.loads(declared, "a member's scopes") if declared else [scope]
+            if only_in(scopes, ("dev",)):
+                dev.setdefault(int(chunk_id), set()).add(str(purl))
+    return {
+        g: (
+            frozenset(p for c in ids for p in direct.get(c, ())),
+            frozenset(p for c in ids for p in dev.get(c, ())),
+        )
+        for g, ids in chunks.items()
+    }
 
 
 def project_findings(engine: Engine, project: str) -> dict[Identity, Finding]:

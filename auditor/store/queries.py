@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, overload
 
 import sqlalchemy as sa
@@ -469,3 +470,44 @@ def set_findings(
         for set_id, eco, name, fid, severity, kind in conn.execute(query):
             out[set_id].append(((eco, name, fid), severity, kind))
     return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Baseline:
+    """The findings of the snapshot a new run is compared with, by identity across runs:
+    ``(kind, ecosystem, package name, finding id)`` (not the version: an upgrade that keeps
+    a finding open keeps it the same)."""
+
+    snapshot_id: int
+    taken_at: dt.datetime
+    keys: frozenset[tuple[str, str, str, str]]
+
+
+def baseline(engine: Engine, project: str, *, before: dt.datetime | None = None) -> Baseline | None:
+    """The findings of ``project``'s latest complete snapshot (taken before ``before`` when
+    given), else of its latest one; None when the project has none."""
+
+    def work(conn: Connection) -> Baseline | None:
+        s = SNAPSHOT.c
+        query = (
+            sa.select(s.id, s.taken_at, s.finding_set_id, s.status)
+            .join(PROJECT, PROJECT.c.id == s.project_id)
+            .where(PROJECT.c.name == project)
+            .order_by(s.taken_at.desc(), s.id.desc())
+        )
+        if before is not None:
+            query = query.where(
+                s.taken_at <= before.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            )
+        rows = list(conn.execute(query.limit(200)))
+        if not rows:
+            return None
+        chosen = next((r for r in rows if r.status == Status.COMPLETE.value), rows[0])
+        found = set_findings(conn, [chosen.finding_set_id]).get(chosen.finding_set_id, [])
+        return Baseline(
+            snapshot_id=int(chosen.id),
+            taken_at=as_utc(chosen.taken_at),
+            keys=frozenset((kind, eco, name, fid) for (eco, name, fid), _, kind in found),
+        )
+
+    return read(engine, work)  # type: ignore[no-any-return]

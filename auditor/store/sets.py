@@ -22,6 +22,9 @@ from auditor.store.records import SuppressionRule
 
 # Finding fields that are advisory text, stored once per advisory (id + modified).
 ADVISORY_FIELDS = ("aliases", "summary", "details", "references", "cwes", "published", "modified")
+# EPSS scores move a little every day for every CVE; kept to two decimals, a finding's row
+# changes only when its probability or percentile moves by a percent, not every night.
+EPSS_DIGITS = 2
 # AuditResult fields stored in their own tables or columns; every other field goes to the
 # run-details blob, so fields added later are kept without a schema change.
 RESULT_OWN_FIELDS = ("graph", "findings", "status")
@@ -81,6 +84,8 @@ def plan_findings(
 
 def finding_row(finding: Finding, graph: DependencyGraph) -> FindingRow:
     data = codec.encode(finding)
+    if isinstance(data.get("epss"), dict):
+        data["epss"] = {k: round(v, EPSS_DIGITS) for k, v in data["epss"].items()}
     advisory_data = {k: data.pop(k) for k in ADVISORY_FIELDS if k in data}
     advisory = AdvisoryRow(
         digest=codec.digest({"id": finding.id, **advisory_data}),

@@ -17,6 +17,7 @@ from auditor.outputs.findings_json import findings_document
 from auditor.outputs.sarif import render_sarif
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths
 from auditor.site.risk import assess
+from auditor.store.exposure import FindingFact
 from tests.outputs.oracles import auditor_validator
 from tests.support import FIXTURES
 
@@ -74,7 +75,15 @@ def test_real_trees_have_duplicates_but_no_duplicate_findings(folder: str) -> No
     rules = {r["ruleId"] for run in sarif["runs"] for r in run["results"]}
     assert not any("DUPLICATE" in rule for rule in rules)
     risk = assess(
-        (f.severity, f.kind, collection.graph.is_direct(f.package_id)) for f in result.findings
+        FindingFact(
+            ecosystem=collection.graph.package(f.package_id).ecosystem.value,
+            package=collection.graph.package(f.package_id).name,
+            finding_id=f.id,
+            kind=f.kind,
+            severity=f.severity,
+            direct=collection.graph.is_direct(f.package_id),
+        )
+        for f in result.findings
     )
     assert len(result.findings) == risk.findings
     assert len(result.findings) <= 1

@@ -124,3 +124,49 @@ def test_the_git_token_never_reaches_the_report_job(
     assert "AUDITOR_GIT_TOKEN" not in job_env
     assert "AUDITOR_GIT_TOKEN" not in process_env
     assert not [k for k, v in {**job_env, **process_env}.items() if secret in v]
+
+
+def _statement(cve: str, purl: str) -> dict[str, object]:
+    return {
+        "vulnerability": {"name": cve},
+        "products": [{"@id": purl}],
+        "status": "not_affected",
+        "justification": "vulnerable_code_not_in_execute_path",
+    }
+
+
+def test_pull_requests_read_vex_files_from_the_base(
+    repos: Repos, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The VEX the base committed applies; a statement the change adds to it does not (it
+    could silence the very finding the change brings), nor a VEX file only the change has."""
+    document = {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "urn:x", "author": "a",
+                "timestamp": "2020-07-01T00:00:00Z", "version": 1,
+                "statements": [_statement("CVE-2021-33203", "pkg:pypi/django")]}  # fmt: skip
+    (repos.workspace / "vex.json").write_text(json.dumps(document))
+    git(repos.workspace, "add", "vex.json")
+    git(repos.workspace, "commit", "--quiet", "-m", "vex")
+    git(repos.workspace, "push", "--quiet", "origin", "main")
+    document["statements"].append(_statement("CVE-2023-40590", "pkg:pypi/gitpython"))  # type: ignore[attr-defined]
+    (repos.workspace / "vex.json").write_text(json.dumps(document))
+    (repos.workspace / "extra.json").write_text(json.dumps(document))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "GITHUB_"))},
+        "GITHUB_WORKSPACE": str(repos.workspace),
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_BASE_REF": "main",
+        "GITHUB_OUTPUT": str(tmp_path / "outputs.txt"),
+        "AUDITOR_NO_REGISTRY": "1",
+    }
+    cwd = Path.cwd()
+    os.chdir(repos.workspace)
+    try:
+        args = ["report", "--out", str(tmp_path / "out"), "--source", "osv-local"]
+        assert 0 == main([*args, "--vex", "vex.json extra.json"], env)
+    finally:
+        os.chdir(cwd)
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert [("PYSEC-2021-98", "vulnerable_code_not_in_execute_path")] == [
+        (s["finding"]["id"], s["ignore"]["justification"]) for s in doc["suppressed"]
+    ]
+    assert "pull request: extra.json is not on the base commit" in capsys.readouterr().out

@@ -13,7 +13,7 @@ from pathlib import Path
 from auditor.advisories.base import SourceOptions
 from auditor.advisories.osv_local import OsvLocalSource
 from auditor.collectors import plugins
-from auditor.core.findings import Finding, FindingKind, IgnoreRule, Severity, Suppression
+from auditor.core.findings import Epss, Finding, FindingKind, IgnoreRule, Severity, Suppression
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import (
     REGISTRY,
@@ -114,7 +114,8 @@ def _pkg(
 
 def rich_result() -> AuditResult:
     """Two roots (npm and Go), scoped npm names, git/url/workspace sources, hashes of every
-    kind, a vulnerability with CVSS, a suppressed one, a typosquat, unchecked and errors."""
+    kind, a vulnerability with CVSS (known exploited, with EPSS), one suppressed by an ignore
+    and one by a VEX statement, a typosquat, unchecked and errors."""
     npm_root = Root(
         id="root:app/package-lock.json",
         name="app",
@@ -208,6 +209,8 @@ def rich_result() -> AuditResult:
             ("severity-basis", "CVSS_V3"),
             ("severity-vector", "CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H"),
         ),
+        kev=True,
+        epss=Epss(score=0.03179, percentile=0.86512),
     )
     go_vuln = Finding(
         package_id=text.id,
@@ -240,10 +243,31 @@ def rich_result() -> AuditResult:
         expires="2026-01-31",
         origin="auditor.toml: ignore[0]",
     )
+    vexed = Finding(
+        package_id=text.id,
+        kind=FindingKind.VULNERABILITY,
+        id="GO-2026-5970",
+        aliases=("CVE-2026-56852",),
+        severity=Severity.UNKNOWN,
+        summary="Infinite loop on invalid input in golang.org/x/text",
+        fixed_versions=("v0.39.0",),
+        fix_version="v0.39.0",
+    )
+    statement = IgnoreRule(
+        id="CVE-2026-56852",
+        reason="unicode/norm is never called on untrusted input",
+        origin="vex.cdx.json: vulnerabilities[0]",
+        package="pkg:golang/golang.org/x/text",
+        status="not_affected",
+        justification="code_not_reachable",
+    )
     return AuditResult(
         graph=graph,
         findings=tuple(sorted((vuln, go_vuln, squat))),
-        suppressed=(Suppression(finding=ignored, rule=rule),),
+        suppressed=(
+            Suppression(finding=ignored, rule=rule),
+            Suppression(finding=vexed, rule=statement),
+        ),
         unchecked=((left.id, "git source: advisories describe registry releases"),),
         errors=(FileError(path="web/yarn.lock", message="unexpected end of file", line=3),),
         status=Status.INCOMPLETE,

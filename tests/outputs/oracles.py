@@ -17,6 +17,10 @@ What each oracle checks (``ORACLES``, run on every document every test renders):
   is the deeper oracle; it takes seconds per hundred packages, so the tests run it on the
   documents named where they use it.
 - ``sarif``: the OASIS SARIF 2.1.0 JSON Schema.
+- ``openvex``: the OpenVEX 0.2.0 JSON Schema of the openvex/spec repository, with format
+  checking (``date-time``, ``iri``, ``uri``). One deviation is allowed, the one
+  docs/outputs.md states: a run without an advisory finding has an empty ``statements``
+  list, which the schema's ``minItems: 1`` refuses; every other error counts.
 - ``json`` and ``graph-json``: auditor's own JSON Schemas (auditor/schemas).
 - ``markdown``: GitHub's renderer; ``table``/``summary``: plain text.
 
@@ -53,6 +57,7 @@ from auditor.outputs.schemas import SCHEMAS, load_schema
 from tests.support import FIXTURES
 
 SARIF_SCHEMA = FIXTURES / "schemas" / "sarif-schema-2.1.0.json"
+OPENVEX_SCHEMA = FIXTURES / "schemas" / "openvex_json_schema_0.2.0.json"
 SPDX_SCHEMA = files("lib4sbom") / "schemas" / "spdx" / "2.3-schema.json"
 CDX = {"1.6": SchemaVersion.V1_6, "1.5": SchemaVersion.V1_5, "1.4": SchemaVersion.V1_4}
 CDX_NAMESPACE = "{http://cyclonedx.org/schema/bom/%s}"
@@ -112,6 +117,22 @@ def _cyclonedx_xml_validator(version: str) -> XmlValidator:
 @cache
 def _sarif_validator() -> Draft7Validator:
     return Draft7Validator(json.loads(SARIF_SCHEMA.read_text()))
+
+
+@cache
+def openvex_validator() -> Draft202012Validator:
+    schema = json.loads(OPENVEX_SCHEMA.read_text())
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def openvex_errors(text: str) -> list[str]:
+    document = json.loads(text)
+    errors = [
+        f"{e.json_path}: {e.message}"
+        for e in openvex_validator().iter_errors(document)
+        if not (e.validator == "minItems" and e.json_path == "$.statements" and not e.instance)
+    ]
+    return sorted(errors)
 
 
 @cache
@@ -309,4 +330,5 @@ ORACLES: dict[str, Callable[[str], list[str]]] = {
     "cyclonedx-json": cyclonedx_json_errors,
     "cyclonedx-xml": cyclonedx_xml_errors,
     "spdx-json": spdx_errors,
+    "openvex": openvex_errors,
 }

@@ -72,6 +72,11 @@ def test_findings_json_shape() -> None:
         "unaudited",
         "unsupported",
         "excluded_files",
+        "omit",
+        "omitted",
+        "omitted_unchecked",
+        "vex_unmatched",
+        "exploit_data",
     ] == list(doc)
     assert (FINDINGS_SCHEMA, "incomplete") == (doc["schema"], doc["status"])
     by_id = {f["id"]: f for f in doc["findings"]}

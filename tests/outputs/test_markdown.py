@@ -90,14 +90,16 @@ def test_truncated_below_the_comment_limit_with_a_note() -> None:
 
 
 def test_ranking_severity_then_score_then_direct() -> None:
-    """Vulnerabilities before the typosquat; high 7.2 before unknown; status boxes for
-    incomplete and partial."""
+    """Vulnerabilities before the typosquat; high 7.2 (and known exploited) before unknown;
+    status boxes for incomplete and partial; KEV and EPSS marked and counted."""
     text = render_markdown(rich_result(), OPTIONS)
     rows = [line for line in text.splitlines() if line.startswith("|  | ")]
     assert ["lodash", "golang.org/x/text", "reqests"] == [r.split("`")[1] for r in rows]
     assert "> **INCOMPLETE**" in text
     assert "> **PARTIAL**" in text
-    assert "### Suppressed by ignores (1)" in text
+    assert "### Suppressed by ignores and VEX statements (2)" in text
+    assert "🟧 high 7.2 · **KEV** · EPSS 3.2%" in rows[0]
+    assert "**1 known exploited** (in CISA's KEV catalog): fix these first." in text
     assert "### Not checked (1)" in text
     assert "`4.17.21`" in rows[0]
     assert "transitive: app → @\u200bbabel/core@\u200b7.1.0 → lodash@\u200b4.17.20" in rows[0]
@@ -118,6 +120,8 @@ def test_new_since_a_previous_snapshot() -> None:
     rows = {r.split("`")[1]: r for r in text.splitlines() if r.startswith("| ") and "`" in r}
     assert not rows["lodash"].startswith("| 🆕")
     assert rows["reqests"].startswith("| 🆕")
+    order = [r.split("`")[1] for r in text.splitlines() if r.startswith("| ") and "`" in r]
+    assert ["golang.org/x/text", "reqests", "lodash"] == order[:3]  # new ones first
 
 
 def test_clean_and_complete() -> None:

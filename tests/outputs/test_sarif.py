@@ -92,6 +92,7 @@ def test_rules_suppressions_and_other_kinds() -> None:
         "GHSA-35jh-r3h4-6jhm",
         "GHSA-xxxx-yyyy-zzzz",
         "GO-2022-1059",
+        "GO-2026-5970",
         "typosquat/typosquat",
     ] == list(rules)
     lodash = rules["GHSA-35jh-r3h4-6jhm"]
@@ -109,6 +110,9 @@ def test_rules_suppressions_and_other_kinds() -> None:
             "justification": "only used at build time (until 2026-01-31)",
         }
     ] == suppressed
+    assert (
+        "VEX not_affected (code_not_reachable): unicode/norm is never called on untrusted input"
+    ) == by_rule["GO-2026-5970"]["suppressions"][0]["justification"]
     assert "imitates: requests" in by_rule["typosquat/typosquat"]["message"]["text"]
     assert "Upgrade to 4.17.21" in by_rule["GHSA-35jh-r3h4-6jhm"]["message"]["text"]
     invocation = run["invocations"][0]

@@ -4,7 +4,8 @@ Eight monthly versions of saleor's poetry.lock are reported one after the other 
 nightly job would, with each run filed at its commit date). The numbers the pages show are
 read back from the HTML tables and compared with plain set arithmetic over the lockfiles
 and the bundled OSV records: packages, direct dependencies, churn, findings open, new and
-resolved, their severities and the risk score.
+resolved, their severities and the risk score (a package poetry marks ``category =
+"dev"`` is needed only in development and weighs a quarter).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Expected:
     versions: dict[str, str]  # name -> version
     direct: set[str]
     findings: dict[tuple[str, str], str]  # (name, advisory id) -> severity
+    dev: set[str]  # packages only needed in development
 
 
 def _severity(record: dict[str, object]) -> str:
@@ -53,6 +55,7 @@ def expected(folder: Path) -> Expected:
     lock = tomllib.loads((folder / "poetry.lock").read_text())
     poetry = tomllib.loads((folder / "pyproject.toml").read_text())["tool"]["poetry"]
     versions = {canonical_pypi_name(p["name"]): p["version"] for p in lock["package"]}
+    dev = {canonical_pypi_name(p["name"]) for p in lock["package"] if p.get("category") == "dev"}
     declared = {
         canonical_pypi_name(n)
         for table in ("dependencies", "dev-dependencies")
@@ -66,12 +69,15 @@ def expected(folder: Path) -> Expected:
             name = canonical_pypi_name(affected["package"]["name"])
             if versions.get(name) in affected.get("versions", []):
                 findings[(name, record["id"])] = _severity(record)
-    return Expected(versions=versions, direct=declared & versions.keys(), findings=findings)
+    return Expected(
+        versions=versions, direct=declared & versions.keys(), findings=findings, dev=dev
+    )
 
 
 def risk(e: Expected) -> float:
     return sum(
-        WEIGHTS[sev] * (1 if name in e.direct else 0.5) for (name, _), sev in e.findings.items()
+        WEIGHTS[sev] * (1 if name in e.direct else 0.5) * (0.25 if name in e.dev else 1)
+        for (name, _), sev in e.findings.items()
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from auditor.core.findings import Finding, FindingKind, Severity
+from auditor.core.findings import Epss, Finding, FindingKind, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import (
     Ecosystem,
@@ -165,6 +165,9 @@ RESULT_FIELDS = frozenset(
 )
 
 
+HUNDREDTHS = st.integers(0, 100).map(lambda n: round(n / 100, 2))
+
+
 @st.composite
 def findings_for(draw: st.DrawFn, graph: DependencyGraph) -> tuple[Finding, ...]:
     ids = [p.id for p in graph.packages] or ["pkg:pypi/absent@1"]
@@ -185,7 +188,11 @@ def findings_for(draw: st.DrawFn, graph: DependencyGraph) -> tuple[Finding, ...]
         published=OPTIONAL_TEXT,
         modified=st.none() | st.sampled_from(["2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z"]),
         evidence=st.lists(st.tuples(SHORT, TEXT), max_size=2).map(tuple),
-        **fields_of(Finding, FINDING_FIELDS),  # fields Finding gains later
+        kev=st.booleans(),
+        # the store keeps EPSS to two decimals (store/sets.py): a value with more does not
+        # come back as it went in, by design
+        epss=st.none() | st.builds(Epss, score=HUNDREDTHS, percentile=HUNDREDTHS),
+        **fields_of(Finding, FINDING_FIELDS | {"kev", "epss"}),  # fields Finding gains later
     )
     return tuple(draw(st.lists(finding, max_size=6)))
 

@@ -65,9 +65,7 @@ def test_retired_findings_count_nowhere(store_engine: Engine) -> None:
     assert [] == list(series.remediated)
     assert ["GHSA-1"] == [f.finding_id for f in series.open]
     facts = finding_facts(engine, "demo")
-    assert [6.0, 6.0, 6.0] == [
-        assess((f.severity, f.kind, f.direct) for f in facts[sid]).score for sid in ids
-    ]
+    assert [6.0, 6.0, 6.0] == [assess(facts[sid]).score for sid in ids]
     assert {("PyPI", "c", "GHSA-1")} == set(project_findings(engine, "demo"))
     change = diff_snapshots(engine, ids[1], ids[2])
     assert ((), ()) == (change.findings_new, change.findings_resolved)

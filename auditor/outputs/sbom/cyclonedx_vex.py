@@ -22,6 +22,7 @@ from decimal import Decimal
 from auditor.advisories.osv import parse_timestamp
 from auditor.core.findings import Finding, IgnoreRule
 from auditor.core.result import AuditResult
+from auditor.core.vex import FIXED, cyclonedx_justification
 from auditor.outputs.links import database, evidence, is_advisory
 from auditor.outputs.sbom.common import Json, is_url, json_object
 
@@ -88,6 +89,19 @@ def _cwes(finding: Finding) -> list[int]:
 
 
 def _analysis(rule: IgnoreRule) -> Json:
+    """An ignore: ``not_affected`` with its reason, origin and expiry in ``detail``. A VEX
+    statement keeps its own status (``fixed`` is CycloneDX's ``resolved``) and its
+    justification, in CycloneDX's words (the same one an OpenVEX document of the run says in
+    OpenVEX's)."""
+    if rule.is_vex:
+        detail = f"VEX statement {rule.origin}: {rule.reason}"
+        return json_object(
+            {
+                "detail": detail,
+                "justification": cyclonedx_justification(rule.justification),
+                "state": "resolved" if rule.status == FIXED else "not_affected",
+            }
+        )
     detail = f"ignored: {rule.reason}"
     if rule.origin:
         detail += f" ({rule.origin})"

@@ -193,7 +193,11 @@ def _vulnerability(v: Json) -> Node:
             [
                 _el(
                     "analysis",
-                    [*_leaf("state", analysis["state"]), *_leaf("detail", analysis.get("detail"))],
+                    [
+                        *_leaf("state", analysis["state"]),
+                        *_leaf("justification", analysis.get("justification")),
+                        *_leaf("detail", analysis.get("detail")),
+                    ],
                 )
             ]
             if analysis

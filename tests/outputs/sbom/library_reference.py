@@ -26,7 +26,11 @@ from cyclonedx.model.bom import Bom
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentScope, ComponentType
 from cyclonedx.model.dependency import Dependency
-from cyclonedx.model.impact_analysis import ImpactAnalysisAffectedStatus, ImpactAnalysisState
+from cyclonedx.model.impact_analysis import (
+    ImpactAnalysisAffectedStatus,
+    ImpactAnalysisJustification,
+    ImpactAnalysisState,
+)
 from cyclonedx.model.vulnerability import (
     BomTarget,
     BomTargetVersionRange,
@@ -49,6 +53,7 @@ from auditor.core.findings import Finding, IgnoreRule, Severity
 from auditor.core.graph import DependencyGraph
 from auditor.core.model import Ecosystem, Package, SourceKind
 from auditor.core.result import AuditResult
+from auditor.core.vex import cyclonedx_justification
 from auditor.outputs.base import TOOL_NAME, RenderOptions, content_serial, tool_version
 from auditor.outputs.links import database, evidence, is_advisory
 from auditor.outputs.sbom.common import cyclonedx_algorithm, download_location, is_url, scope_of
@@ -97,6 +102,15 @@ def _cwes(finding: Finding) -> list[int]:
 
 
 def _analysis(rule: IgnoreRule) -> VulnerabilityAnalysis:
+    if rule.is_vex:
+        justification = cyclonedx_justification(rule.justification)
+        return VulnerabilityAnalysis(
+            state=ImpactAnalysisState.RESOLVED
+            if rule.status == "fixed"
+            else ImpactAnalysisState.NOT_AFFECTED,
+            justification=ImpactAnalysisJustification(justification) if justification else None,
+            detail=f"VEX statement {rule.origin}: {rule.reason}",
+        )
     detail = f"ignored: {rule.reason}"
     if rule.origin:
         detail += f" ({rule.origin})"

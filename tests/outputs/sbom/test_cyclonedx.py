@@ -91,9 +91,21 @@ def test_components_scope_hashes_and_references() -> None:
 
 
 def test_vulnerabilities_ratings_affects_and_analysis() -> None:
-    """Ratings with method and vector, CWE integers, aliases, fix, and the ignore analysis."""
+    """Ratings with method and vector, CWE integers, aliases, fix, the ignore analysis and
+    a VEX statement's (its justification in CycloneDX's words)."""
     vulns = {v["id"]: v for v in _bom()["vulnerabilities"]}
-    assert ["GHSA-35jh-r3h4-6jhm", "GHSA-xxxx-yyyy-zzzz", "GO-2022-1059"] == sorted(vulns)
+    assert [
+        "GHSA-35jh-r3h4-6jhm",
+        "GHSA-xxxx-yyyy-zzzz",
+        "GO-2022-1059",
+        "GO-2026-5970",
+    ] == sorted(vulns)
+    assert {
+        "state": "not_affected",
+        "justification": "code_not_reachable",
+        "detail": "VEX statement vex.cdx.json: vulnerabilities[0]: unicode/norm is never "
+        "called on untrusted input",
+    } == vulns["GO-2026-5970"]["analysis"]
     lodash = vulns["GHSA-35jh-r3h4-6jhm"]
     rating = lodash["ratings"][0]
     assert (7.2, "high", "CVSSv31") == (rating["score"], rating["severity"], rating["method"])
