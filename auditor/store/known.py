@@ -23,14 +23,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from auditor.core.findings import FindingKind
+from auditor.core.findings import ADVISORY_KINDS
 from auditor.core.times import parse_rfc3339
 from auditor.store import codec, tables
 from auditor.store.queries import PROJECT, SNAPSHOT, Identity, read, utc
 from auditor.store.retired import counted
 from auditor.store.summary import stored_broken
 
-ADVISORY_KINDS = (FindingKind.VULNERABILITY.value, FindingKind.MALICIOUS.value)
 DAY = 86400.0
 
 
@@ -125,7 +124,7 @@ def _shots(conn: Connection, project: str) -> list[_Shot]:
         .join(item, item.c.set_id == s.finding_set_id)
         .join(f, f.c.id == item.c.finding_ref)
         .join(advisory, advisory.c.id == f.c.advisory_ref)
-        .where(PROJECT.c.name == project, counted(f), f.c.kind.in_(ADVISORY_KINDS))
+        .where(PROJECT.c.name == project, counted(f), f.c.kind.in_(sorted(k.value for k in ADVISORY_KINDS)))
     )
     published: dict[int, dt.datetime | None] = {}
     for sid, eco, name, fid, ref, data in conn.execute(query):
