@@ -124,7 +124,11 @@ def _shots(conn: Connection, project: str) -> list[_Shot]:
         .join(item, item.c.set_id == s.finding_set_id)
         .join(f, f.c.id == item.c.finding_ref)
         .join(advisory, advisory.c.id == f.c.advisory_ref)
-        .where(PROJECT.c.name == project, counted(f), f.c.kind.in_(sorted(k.value for k in ADVISORY_KINDS)))
+        .where(
+            PROJECT.c.name == project,
+            counted(f),
+            f.c.kind.in_(sorted(k.value for k in ADVISORY_KINDS)),
+        )
     )
     published: dict[int, dt.datetime | None] = {}
     for sid, eco, name, fid, ref, data in conn.execute(query):
