@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -34,6 +34,8 @@ from auditor.core.graph import OMIT_KINDS
 from auditor.core.model import Ecosystem
 from auditor.core.purl import check_package
 from auditor.core.redact import redact_url
+from auditor.licenses.policy import LicensePolicy
+from auditor.licenses.spdx import canonical_id
 from auditor.registries.internal import InternalPattern, PatternError, ecosystem_key, parse_pattern
 
 T = TypeVar("T")
@@ -41,7 +43,16 @@ T = TypeVar("T")
 CONFIG_FILE = "auditor.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
-FAIL_ON_CHOICES = ("low", "medium", "high", "critical", "malicious", "kev")
+FAIL_ON_CHOICES = (
+    "low",
+    "medium",
+    "high",
+    "critical",
+    "malicious",
+    "kev",
+    "license",
+    "licence",
+)
 # how --fail-on LEVEL treats findings without a severity (Go advisories carry no CVSS):
 # as medium ones, as always failing, or as never failing (docs/advisories.md)
 UNKNOWN_SEVERITY_CHOICES = ("medium", "fail", "ignore")
@@ -82,6 +93,7 @@ _KEYS = (
     "strict",
     "omit",
     "notify",
+    "licenses",
 )
 # what the scanned tree may set only in plain view: named in the verdict when in effect
 TREE_NAMED = tuple(k for k in _KEYS if k not in ("internal", "notify"))
@@ -138,6 +150,7 @@ class Config:
     notify: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # glob patterns of files discovery leaves out
     strict: bool | None = None
+    licenses: LicensePolicy = field(default_factory=LicensePolicy)  # [licenses] allow/deny
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +177,7 @@ class Settings:
     notify: tuple[str, ...] = ()  # webhook URLs told about new findings (report --notify)
     exclude: tuple[str, ...] = ()  # --exclude patterns, then the config file's
     strict: bool = False  # what could not be audited at all fails the run too (exit 3)
+    licenses: LicensePolicy = field(default_factory=LicensePolicy)
     # the settings in effect that the scanned tree's config file chose (TREE_NAMED), with
     # the file: ("auditor.toml", ("advisory-db", "fail-on")); empty when none did
     tree_settings: tuple[str, tuple[str, ...]] | None = None
@@ -313,7 +327,27 @@ def _parse(doc: Doc, shown: str, folder: Path) -> Config:
         notify=_notify(doc),
         exclude=tuple(doc.strings("exclude")),
         strict=doc.flag("strict") if doc.has("strict") else None,
+        licenses=_licenses(doc),
     )
+
+
+def _licenses(doc: Doc) -> LicensePolicy:
+    """``[licenses]`` with ``allow`` and ``deny`` lists of SPDX licence ids."""
+    table = doc.opt_table("licenses")
+    if table is None:
+        return LicensePolicy()
+    lists: dict[str, frozenset[str]] = {}
+    for name, child in table.items():
+        if name not in ("allow", "deny"):
+            child.fail(f"unknown setting {name!r} (known: allow, deny)")
+        ids = set()
+        for item in child.as_list():
+            found = canonical_id(item.as_str())
+            if found is None:
+                item.fail(f"{item.as_str()!r} is not an SPDX licence id")
+            ids.add(found)
+        lists[name] = frozenset(ids)
+    return LicensePolicy(allow=lists.get("allow", frozenset()), deny=lists.get("deny", frozenset()))
 
 
 def _sources(doc: Doc) -> tuple[str, ...] | None:
@@ -682,6 +716,7 @@ def resolve(
         notify=_resolve_notify(notify, environ, config.notify),
         exclude=(*exclude, *config.exclude),
         strict=strict or _first(_env_flag(environ, ENV_STRICT), config.strict, False),
+        licenses=config.licenses,
     )
 
 

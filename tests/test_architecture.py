@@ -38,7 +38,7 @@ PACKAGE = Path(auditor.__file__).parent
 # its own layer (without cycles) and the layers below it.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"core"}),
-    frozenset({"versions", "net"}),
+    frozenset({"versions", "net", "licenses"}),
     frozenset({"collectors", "registries", "advisories"}),
     frozenset({"enrich"}),
     frozenset({"checks"}),

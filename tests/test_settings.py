@@ -146,12 +146,12 @@ def test_auditor_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
             "osv-url, offline, fail-on, unknown-severity, stale-days, ignore, "
             "typosquat-allow-list, internal, "
             "public-registries, registry, unmaintained-days, python-version, platform, exclude, "
-            "strict, omit, notify) in ignores",
+            "strict, omit, notify, licenses) in ignores",
         ),
         (
             'fail-on = "severe"\n',
             "auditor.toml: is 'severe', expected one of low, medium, high, "
-            "critical, malicious, kev in fail-on",
+            "critical, malicious, kev, license, licence in fail-on",
         ),
         (
             'unknown-severity = "low"\n',

@@ -21,6 +21,7 @@ from auditor.core.findings import CheckGap, Finding, FindingKind, Unverified
 from auditor.core.graph import DependencyGraph
 from auditor.enrich.edges import MissingRequirement
 from auditor.enrich.stage import RegistryData
+from auditor.licenses.policy import LicensePolicy
 from auditor.registries.internal import InternalNames
 from auditor.versions.markers import TargetEnvironment
 
@@ -46,6 +47,7 @@ class CheckSettings:
     unmaintained_days: int = DEFAULT_UNMAINTAINED_DAYS
     environment: TargetEnvironment = field(default_factory=TargetEnvironment)
     now: datetime | None = None  # the moment ages are measured at (None: not measured)
+    licenses: LicensePolicy = field(default_factory=LicensePolicy)  # [licenses] allow/deny
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,6 +6,7 @@ from auditor.checks.base import Check
 from auditor.checks.conflicts import ConflictCheck
 from auditor.checks.confusion import ConfusionCheck
 from auditor.checks.health import HealthCheck
+from auditor.checks.licenses import LicenseCheck
 from auditor.checks.typosquat.check import TyposquatCheck
 from auditor.checks.vulnerabilities import VulnerabilityCheck
 
@@ -17,6 +18,7 @@ CHECKS: dict[str, Check] = {
         ConfusionCheck(),
         HealthCheck(),
         ConflictCheck(),
+        LicenseCheck(),
     )
 }
 

@@ -77,7 +77,7 @@ def add_audit_options(parser: argparse.ArgumentParser, *, fail_on_default: str) 
         help="exit 1 for findings at or above LEVEL ("
         + ", ".join(FAIL_ON_CHOICES)
         + f"; malicious: only malicious packages; kev: only known-exploited vulnerabilities; "
-        f"default: {fail_on_default})",
+        f"license or licence: only the licence policy's findings; default: {fail_on_default})",
     )
     parser.add_argument(
         "--vex",
@@ -165,7 +165,7 @@ def _platform(text: str) -> str:
 
 
 def audit_request(
-    args: argparse.Namespace, environ: Mapping[str, str] | None = None
+    args: argparse.Namespace, environ: Mapping[str, str] | None = None, *, advisories: bool = True
 ) -> AuditRequest:
     """The audit ``scan``, ``sbom --with-vulnerabilities`` and ``report`` are asked for."""
     from auditor.pipeline.setup import AuditRequest
@@ -194,6 +194,7 @@ def audit_request(
         notify=tuple(getattr(args, "notify", None) or ()),
         exclude=tuple(getattr(args, "exclude", ())),
         strict=getattr(args, "strict", False),
+        advisories=advisories,
     )
 
 
@@ -203,12 +204,15 @@ def prepare(
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     now: datetime | None = None,
+    advisories: bool = True,
 ) -> AuditSetup:
-    """``auditor.pipeline.setup.prepare`` for the parsed flags."""
+    """``auditor.pipeline.setup.prepare`` for the parsed flags (``advisories`` False: no
+    advisory source is made, as for ``sbom`` without ``--with-vulnerabilities``)."""
     from auditor.pipeline.setup import prepare as prepare_request
 
     environ = os.environ if environ is None else environ
-    return prepare_request(audit_request(args, environ), environ=environ, cwd=cwd, now=now)
+    request = audit_request(args, environ, advisories=advisories)
+    return prepare_request(request, environ=environ, cwd=cwd, now=now)
 
 
 def report_sources(result: AuditResult, console: Console) -> None:

@@ -158,6 +158,8 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
                 "unverified: their checks could not run)"
             )
         console.print(f"snapshot {saved.id} of {saved.project} saved to {saved.store}{carried}")
+        for change in saved.relicensed:
+            console.warn(f"licence changed since snapshot {saved.previous}: {change.describe()}")
     if done.site is not None:
         site = done.site
         plural = "s" if site.projects != 1 else ""

@@ -48,6 +48,7 @@ class FindingKind(str, enum.Enum):
     CONFUSION = "confusion"
     HEALTH = "health"
     CONFLICT = "conflict"
+    LICENSE = "license"
 
     @property
     def group(self) -> int:
@@ -58,7 +59,8 @@ class FindingKind(str, enum.Enum):
 
 
 # The risks of running someone else's code: what fails a run without --fail-on and what
-# becomes a security alert. Health and conflict findings are advice.
+# becomes a security alert. Health, conflict and licence findings are advice (a licence
+# policy gates with --fail-on license).
 SECURITY_KINDS = frozenset(
     {
         FindingKind.VULNERABILITY,
@@ -76,6 +78,7 @@ _KIND_GROUP = {
     FindingKind.TYPOSQUAT: 2,
     FindingKind.CONFUSION: 2,
     FindingKind.CONFLICT: 3,
+    FindingKind.LICENSE: 3,
     FindingKind.HEALTH: 4,
 }
 

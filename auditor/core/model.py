@@ -151,6 +151,27 @@ class Hash(NoneFirst):
 
 
 @dataclass(frozen=True, kw_only=True)
+class License(NoneFirst):
+    """The licence a package declares: ``text`` as its source said it (third-party text,
+    redacted and clipped), ``expression`` the SPDX expression it normalises to, None when it
+    does not (``auditor.licenses``). ``source`` says where it was read: ``lockfile``,
+    ``registry`` or ``environment`` (an installed distribution's metadata). A package
+    without a ``License`` has an unknown licence."""
+
+    text: str
+    expression: str | None = None
+    source: str = "lockfile"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", redact_text(self.text))
+
+    @property
+    def shown(self) -> str:
+        """The SPDX expression where there is one, else the text as declared."""
+        return self.expression or self.text
+
+
+@dataclass(frozen=True, kw_only=True)
 class Package:
     """One locked package (name + version + source) in one ecosystem.
 
@@ -168,6 +189,8 @@ class Package:
     # the Python versions the locked release supports, where the lockfile records it
     # (poetry ``python-versions``, pdm ``requires_python``, pylock ``requires-python``)
     requires_python: str | None = None
+    # what the lockfile (or, after the registry stage, the registry) declares; None: unknown
+    license: License | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", self.ecosystem.normalize_name(self.name))
@@ -197,6 +220,7 @@ class Package:
             scopes=self.scopes | other.scopes,
             found_in=tuple(sorted(set(self.found_in) | set(other.found_in), key=location_key)),
             requires_python=self.requires_python or other.requires_python,
+            license=self.license or other.license,
         )
 
 

@@ -5,7 +5,9 @@ With registries to ask (not offline, not ``--no-registry``) it
 1. completes the edges of flat Python lockfiles from each pinned release's metadata
    (``auditor.enrich.edges``), which changes the graph every later stage sees;
 2. gathers every registry package's health (``auditor.enrich.health``);
-3. looks up internal package names on the public registries (dependency confusion).
+3. looks up internal package names on the public registries (dependency confusion);
+4. sets the registry's licence on packages whose lockfile records none
+   (``auditor.enrich.licenses``).
 
 Without registries it changes nothing and says, in one note, what was skipped. A failed
 lookup is data (an unknown health, an unverified package), never an exception.
@@ -22,6 +24,7 @@ from auditor.core.graph import DependencyGraph
 from auditor.core.model import CollectResult, Ecosystem, Package, SourceKind
 from auditor.enrich.edges import MissingRequirement, complete, flat_packages, is_flat
 from auditor.enrich.health import gather_health
+from auditor.enrich.licenses import registry_licenses
 from auditor.registries.internal import InternalNames
 from auditor.registries.lookup import Presence, PublicRegistries, Registries
 from auditor.registries.metadata import Requirements
@@ -29,7 +32,10 @@ from auditor.versions.markers import TargetEnvironment
 
 REQUIREMENTS = "requirements"  # the collector of pip requirements files, pinned by hand
 EDGES_CHECK = "edges"  # the name unverified packages of this stage are listed under
-SKIPPED = "health, dependency-confusion lookups, edges of flat lockfiles, fix-plan upgrades"
+SKIPPED = (
+    "health, dependency-confusion lookups, edges of flat lockfiles, fix-plan upgrades, "
+    "licences the lockfiles do not record"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +65,8 @@ class RegistryData:
     public: PublicRegistries | None = None
     # package id → the configured registry that would serve it (internal names only)
     served_by: Mapping[str, str] = field(default_factory=dict)
+    # package id → why its licence could not be looked up (the lockfile records none)
+    license_errors: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +120,8 @@ def enrich(
         )
         for path in completion.completed:
             notes.append(f"{path}: edges filled in from each pinned release's metadata")
+    licensed = registry_licenses(results, registries)
+    results = licensed.results
     graph = DependencyGraph.from_results(results)
     health = gather_health(graph, registries)
     presence, public, served = _confusion_lookups(graph, registries, setup, internal)
@@ -120,6 +130,7 @@ def enrich(
         presence=presence,
         public=public,
         served_by=served,
+        license_errors=licensed.errors,
     )
     return Enrichment(
         results=results,
@@ -128,6 +139,7 @@ def enrich(
         missing=missing,
         unverified=tuple(unverified),
         notes=tuple(notes),
+        warnings=licensed.warnings,
     )
 
 

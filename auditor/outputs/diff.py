@@ -6,6 +6,7 @@ from typing import Any
 
 from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph
+from auditor.licenses.changes import LicenseChange
 from auditor.outputs.graph_json import package_json
 from auditor.outputs.history import iso, safe, snapshot_json
 from auditor.store import codec
@@ -39,6 +40,18 @@ def _change_json(change: PackageChange) -> dict[str, Any]:
     return {"from": package_json(change.before), "to": package_json(change.after)}
 
 
+def _licence_json(change: LicenseChange) -> dict[str, Any]:
+    def side(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+        return [{"version": version, "license": text} for version, text in pairs]
+
+    return {
+        "ecosystem": change.ecosystem,
+        "name": change.name,
+        "from": side(change.before),
+        "to": side(change.after),
+    }
+
+
 def diff_document(diff: SnapshotDiff) -> dict[str, Any]:
     return {
         "schema": DIFF_SCHEMA,
@@ -49,6 +62,7 @@ def diff_document(diff: SnapshotDiff) -> dict[str, Any]:
             "removed": [package_json(v) for v in diff.removed],
             "upgraded": [_change_json(c) for c in diff.upgraded],
             "downgraded": [_change_json(c) for c in diff.downgraded],
+            "relicensed": [_licence_json(c) for c in diff.relicensed],
         },
         "findings": {
             "new": [finding_json(f, diff.after_graph) for f in diff.findings_new],
@@ -92,6 +106,9 @@ def render_diff(diff: SnapshotDiff) -> str:
             + safe(c.after.package.version)
             for c in changes
         ]
+    if diff.relicensed:
+        lines.append(f"licences changed: {len(diff.relicensed)}")
+        lines += [f"  ~ {safe(c.describe())}" for c in diff.relicensed]
     lines.append(f"findings: {len(diff.findings_new)} new, {len(diff.findings_resolved)} resolved")
     lines += [_finding_line("+", f, diff.after_graph) for f in diff.findings_new]
     lines += [_finding_line("-", f, diff.before_graph) for f in diff.findings_resolved]

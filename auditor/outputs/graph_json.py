@@ -32,7 +32,7 @@ def source_json(source: Source) -> dict[str, Any]:
 def package_json(view: PackageView) -> dict[str, Any]:
     """One package in the shape every JSON output uses."""
     pkg = view.package
-    return {
+    doc = {
         "id": pkg.id,
         "ecosystem": pkg.ecosystem.value,
         "name": pkg.name,
@@ -46,6 +46,13 @@ def package_json(view: PackageView) -> dict[str, Any]:
         "hashes": [h.render() for h in sorted(pkg.hashes)],
         "found_in": [location_json(loc) for loc in pkg.found_in],
     }
+    if pkg.license is not None:  # only when known, so documents without licences stay as they were
+        doc["license"] = {
+            "expression": pkg.license.expression,
+            "text": pkg.license.text,
+            "source": pkg.license.source,
+        }
+    return doc
 
 
 def root_json(root: Root) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from auditor.settings import DEFAULT_UNKNOWN_SEVERITY
 
 FAIL_ON_MALICIOUS = "malicious"
 FAIL_ON_KEV = "kev"  # any finding whose vulnerability CISA lists as known exploited
+FAIL_ON_LICENSE = ("license", "licence")  # both spellings: the licence policy's findings
 # What fails a run without --fail-on: SECURITY_KINDS, the risks of running someone else's
 # code. Health and conflict findings are advice (most projects use something unmaintained)
 # until a --fail-on level says otherwise.
@@ -140,6 +141,8 @@ def blocking(
         return tuple(f for f in items if f.kind is FindingKind.MALICIOUS)
     if fail_on == FAIL_ON_KEV:
         return tuple(f for f in items if f.kev)
+    if fail_on in FAIL_ON_LICENSE:
+        return tuple(f for f in items if f.kind is FindingKind.LICENSE)
     threshold = Severity(fail_on)
     return tuple(f for f in items if _reaches(f.severity, threshold, unknown))
 

@@ -71,6 +71,7 @@ class AuditRequest:
     notify: tuple[str, ...] = ()  # webhook URLs (report): told about new findings
     exclude: tuple[str, ...] = ()  # glob patterns discovery leaves out (with the config's)
     strict: bool = False  # what could not be audited at all fails the run (exit 3)
+    advisories: bool = True  # False: no advisory source (an SBOM without vulnerabilities)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,12 +129,15 @@ def prepare(
         strict=request.strict,
     )
     cache_dir = request.cache_dir or default_cache_dir(environ)
-    exploits = _exploit_data(request, settings, cache_dir, now)
+    # an SBOM without vulnerabilities has no finding to mark
+    exploits = _exploit_data(request, settings, cache_dir, now) if request.advisories else None
     vex, vex_notes = _vex_rules(request.vex, cwd)
     net = request.net or NetConfig.from_env(environ)
     if settings.offline:
         net = replace(net, offline=True)
-    live = any(sources.is_live(n) for n in settings.sources or sources.DEFAULT_SOURCES)
+    live = request.advisories and any(
+        sources.is_live(n) for n in settings.sources or sources.DEFAULT_SOURCES
+    )
     lookups = settings.registry and not settings.offline
     client = HttpClient(net) if live or lookups else None
     source_options = SourceOptions(
@@ -146,7 +150,7 @@ def prepare(
         cache_dir=cache_dir,
         environ=environ,
     )
-    chosen = sources.create(settings.sources, source_options)
+    chosen = sources.create(settings.sources, source_options) if request.advisories else ()
     allow_path = settings.typosquat_allow_list
     check_settings = CheckSettings(
         typosquat_allow=EMPTY if allow_path is None else load_allow_list(allow_path),
@@ -156,6 +160,7 @@ def prepare(
             python_version=settings.python_version, platform=settings.platform
         ),
         now=now,
+        licenses=settings.licenses,
     )
     registry = _registry_setup(request, settings, environ, cwd, client, config_path=config.path)
     options = AuditOptions(

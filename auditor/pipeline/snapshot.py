@@ -25,6 +25,7 @@ from auditor.pipeline.project import commit_time, default_project_name, git_stat
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from auditor.licenses.changes import LicenseChange
     from auditor.store.records import InputRecord, SnapshotMeta, SuppressionRule
 
 
@@ -34,6 +35,9 @@ class SavedSnapshot:
     project: str  # the project it was filed under
     store: str  # the store it went to, printable (credentials hidden)
     carried: int = 0  # findings of the snapshot before kept unverified (checks that failed)
+    previous: int | None = None  # the project's snapshot before this one
+    # packages whose declared licence differs from the snapshot before (relicensing)
+    relicensed: tuple[LicenseChange, ...] = ()
 
 
 def save_run(
@@ -82,23 +86,36 @@ def save_run(
         meta = replace(meta, taken_at=taken_at, replayed=True)
     engine = open_store(url)
     try:
-        snapshot_id, carried = _save(engine, name, result, meta)
-        return SavedSnapshot(id=snapshot_id, project=name, store=shown_url(engine), carried=carried)
+        saved = _save(engine, name, result, meta)
+        return replace(saved, store=shown_url(engine))
     finally:
         engine.dispose()
 
 
-def _save(engine: Engine, name: str, result: AuditResult, meta: SnapshotMeta) -> tuple[int, int]:
-    """Save with the findings the run could not check carried from the snapshot before;
-    the new snapshot's id and how many findings were carried."""
+def _save(engine: Engine, name: str, result: AuditResult, meta: SnapshotMeta) -> SavedSnapshot:
+    """Save with the findings the run could not check carried from the snapshot before,
+    and the packages whose declared licence changed since it (``store`` left empty)."""
+    from auditor.licenses.changes import relicensed
     from auditor.pipeline.carry import carry_forward
     from auditor.store import save_snapshot
-    from auditor.store.queries import previous_findings
+    from auditor.store.queries import load_snapshot, previous_findings
 
     previous = previous_findings(engine, name, meta.taken_at)
+    changed: tuple[LicenseChange, ...] = ()
     if previous is not None:
         result = carry_forward(result, previous.findings, previous.snapshot)
-    return save_snapshot(engine, name, result, meta), len(result.carried)
+        if any(p.license is not None for p in result.graph.packages):
+            before = load_snapshot(engine, previous.snapshot).result.graph
+            changed = relicensed(before, result.graph)
+    snapshot_id = save_snapshot(engine, name, result, meta)
+    return SavedSnapshot(
+        id=snapshot_id,
+        project=name,
+        store="",
+        carried=len(result.carried),
+        previous=previous.snapshot if previous is not None else None,
+        relicensed=changed,
+    )
 
 
 def save_replay(
@@ -127,7 +144,7 @@ def save_replay(
         suppressions=suppression_rules(ignores),
         replayed=True,
     )
-    return _save(engine, project, result, meta)[0]
+    return _save(engine, project, result, meta).id
 
 
 def _commit_of_the_files(

@@ -29,9 +29,11 @@ Other = str | int | float | bool | None | list[Any]
 
 
 class NpmRelease(msgspec.Struct):
-    """One version of a full packument, as the health check reads it."""
+    """One version of a full packument, as the health and licence checks read it."""
 
     deprecated: Any = None
+    license: Any = None  # a string, an old {"type": ...} object or a list (a choice)
+    licenses: Any = None  # the old list form
 
 
 class NpmPackument(msgspec.Struct, rename={"dist_tags": "dist-tags"}):

@@ -36,6 +36,21 @@ class DistFile:
     yanked: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class DeclaredLicense:
+    """What a registry publishes about one release's licence, in its own fields and
+    unnormalised (``auditor.licenses.declared`` reads them): PyPI's core metadata
+    ``License-Expression``, ``License`` and ``License ::`` classifiers; npm's ``license``
+    (a string, or an old object) and old ``licenses`` list."""
+
+    expression: str | None = None
+    text: str | None = None
+    classifiers: tuple[str, ...] = ()
+    npm_license: Any = None
+    npm_licenses: Any = None
+    origin: str = ""  # where it was read: "JSON API", "metadata file", "packument"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Release:
     """One published version."""
@@ -48,6 +63,7 @@ class Release:
     requires_python: str | None = None
     files: tuple[DistFile, ...] = ()
     prerelease: bool | None = None  # known when the releases were sorted; None: parse to see
+    license: DeclaredLicense | None = None  # npm's per-version fields (the packument's)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,6 +168,8 @@ class Requirements:
     peer: tuple[str, ...] = ()
     requires_python: str | None = None
     origin: str = ""  # where they were read: "metadata file", "JSON API", "packument"
+    # the licence fields of the same core metadata (PyPI); None: not read with them
+    license: DeclaredLicense | None = None
 
 
 K = TypeVar("K")
@@ -210,6 +228,11 @@ class RegistryClient(ABC):
     def requirements(self, name: str, version: str) -> Requirements | None:
         """The release's requirements, or None when the registry does not publish them."""
 
+    def license(self, name: str, version: str) -> DeclaredLicense | None:
+        """What the release declares about its licence; None when the registry publishes
+        nothing about it (the Go proxy: module licences are in their source)."""
+        return None
+
     def registry_for(self, name: str) -> str:
         """The registry that serves ``name`` (npm scopes may have their own), for display."""
         return self.shown
@@ -244,6 +267,7 @@ def _with_prerelease(release: Release, flag: bool) -> Release:
         requires_python=release.requires_python,
         files=release.files,
         prerelease=flag,
+        license=release.license,
     )
 
 

@@ -3,10 +3,11 @@ its latest tag and maintainers, and each version's dependencies and peers.
 
 Which document answers what, measured on the registry's two forms (bench/README.md):
 
-- a project (health, confusion lookups, fix plans' newer releases) needs ``time`` and
-  ``maintainers``, which only the full packument (``Accept: application/json``) has; it is
-  decoded against a schema of those fields (``decode.NpmPackument``) and the cache keeps the
-  project's record (``records.py``), revalidated by a later run with a conditional request;
+- a project (health, confusion lookups, fix plans' newer releases, licences) needs ``time``
+  and ``maintainers``, which only the full packument (``Accept: application/json``) has; it
+  is decoded against a schema of those fields (``decode.NpmPackument``, each version's
+  ``license``/``licenses`` included) and the cache keeps the project's record
+  (``records.py``), revalidated by a later run with a conditional request;
 - a version's requirements (fix plans) need only its dependencies, which the abbreviated
   install document (``application/vnd.npm.install-v1+json``, about a third of the full one)
   has; each version's requirements are cached on their own.
@@ -30,6 +31,7 @@ from auditor.registries.decode import (
     decoder,
 )
 from auditor.registries.metadata import (
+    DeclaredLicense,
     Memo,
     Project,
     RegistryClient,
@@ -90,6 +92,14 @@ class NpmClient(RegistryClient):
             headers={**self.registries.auth_headers(url), "Accept": FULL},
             parse=_PACKUMENT,
         ).project
+
+    def license(self, name: str, version: str) -> DeclaredLicense | None:
+        """The version's ``license``/``licenses`` as the packument gives them (read with the
+        project, so the health check's document answers it too); None for a version the
+        packument does not list."""
+        project = self.project(name)
+        release = project.release(version) if project is not None else None
+        return release.license if release is not None else None
 
     def requirements(self, name: str, version: str) -> Requirements | None:
         url, kind = self.url(name), f"npm-{REQUIREMENTS}/{version}"
@@ -156,6 +166,9 @@ def parse_packument(document: NpmPackument, name: str, shown: str) -> Project:
                 version=version,
                 published=parse_time(times.get(version)),
                 deprecated=deprecated if isinstance(deprecated, str) and deprecated else None,
+                license=DeclaredLicense(
+                    npm_license=entry.license, npm_licenses=entry.licenses, origin="packument"
+                ),
             )
         )
     tags = document.dist_tags

@@ -12,17 +12,20 @@ later run revalidates with a conditional request.
 A release's requirements come, in this order, from the wheel's PEP 658/714 ``.metadata``
 file, the JSON API's per-release document (``info.requires_dist``, on the default index
 only), and finally the wheel's own ``*.dist-info/METADATA`` (small wheels only: mirrors
-that lack PEP 658 files still serve the wheels); they are cached per release. Every
-request goes through the run's ``HttpClient`` (cache, concurrency, retry budget, offline).
+that lack PEP 658 files still serve the wheels); they are cached per release. The same
+core metadata gives the release's licence fields (``License-Expression``, ``License``,
+``License ::`` classifiers), kept in the requirements record, so a licence costs no
+request of its own; a release without wheels falls back to a small sdist's ``PKG-INFO``
+(``distfiles.py``), kept in a licence record. Every request goes through the run's
+``HttpClient`` (cache, concurrency, retry budget, offline).
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import Message
 from email.parser import HeaderParser
 from html.parser import HTMLParser
 from typing import Any, ClassVar, TypeVar
@@ -42,7 +45,9 @@ from auditor.core.model import Ecosystem, canonical_pypi_name
 from auditor.core.redact import redact_url
 from auditor.net.client import HttpClient, HttpResponse, NetworkError
 from auditor.registries.decode import SimpleFile, SimplePage, decoder
+from auditor.registries.distfiles import sdist_metadata, wheel_metadata
 from auditor.registries.metadata import (
+    DeclaredLicense,
     DistFile,
     Memo,
     Project,
@@ -57,6 +62,8 @@ from auditor.registries.records import (
     IMMUTABLE_TTL,
     REQUIREMENTS,
     fetch_project,
+    license_from_record,
+    license_record,
     requirements_from_record,
     requirements_record,
 )
@@ -64,6 +71,7 @@ from auditor.registries.records import (
 T = TypeVar("T")
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 ACCEPT_SIMPLE = f"{SIMPLE_JSON}, text/html;q=0.1"
+LICENSE = "license/1"  # the record of a licence read from an sdist's PKG-INFO
 WHEEL_LIMIT = 4 * 1024 * 1024  # largest wheel downloaded just to read its METADATA
 METADATA_LIMIT = 4 * 1024 * 1024
 METADATA_TRIES = 2  # .metadata files asked per release before the other ways
@@ -145,25 +153,42 @@ class PypiClient(RegistryClient):
 
     def requirements(self, name: str, version: str) -> Requirements | None:
         canonical = canonical_pypi_name(name)
-        url, kind = self._page_url(canonical), f"pypi-{REQUIREMENTS}/{version}"
+        return self._recorded(
+            canonical,
+            f"pypi-{REQUIREMENTS}/{version}",
+            read=lambda record: requirements_from_record(
+                record, Ecosystem.PYPI, canonical, version
+            ),
+            find=lambda: self._find_requirements(canonical, version),
+            write=requirements_record,
+        )
+
+    def _recorded(
+        self,
+        name: str,
+        kind: str,
+        *,
+        read: Callable[[Any], T | None],
+        find: Callable[[], tuple[T | None, HttpResponse | None]],
+        write: Callable[[T], Any],
+    ) -> T | None:
+        """A release's value from its record of ``kind`` (a published release's do not
+        change), else found with ``find`` and recorded with the answer it came from."""
+        url = self._page_url(name)
         record = self.http.cached_record(url, kind=kind, ttl=IMMUTABLE_TTL)
         if record is not None:
-            cached = requirements_from_record(record, Ecosystem.PYPI, canonical, version)
+            cached = read(record)
             if cached is not None:
                 return cached
-        found, source = self._find_requirements(canonical, version)
+        found, source = find()
         if found is not None and source is not None:
-            self.http.keep_record(url, kind=kind, value=requirements_record(found), source=source)
+            self.http.keep_record(url, kind=kind, value=write(found), source=source)
         return found
 
     def _find_requirements(
         self, name: str, version: str
     ) -> tuple[Requirements | None, HttpResponse | None]:
-        project = self._project_with_files(name)
-        release = project.release(version) if project is not None else None
-        wheels = [f for f in release.files if f.filename.endswith(".whl")] if release else []
-        # advertised metadata first, pure-Python wheels (small) first among equals
-        wheels.sort(key=_wheel_preference)
+        wheels = self._wheels(name, version)
         for wheel in [w for w in wheels if w.has_metadata is not False][:METADATA_TRIES]:
             answer = self.http.request(
                 "GET",
@@ -183,13 +208,71 @@ class PypiClient(RegistryClient):
                 return parse_metadata(text, name, version, "wheel METADATA"), source
         return None, None
 
+    # -- licences ----------------------------------------------------------------------------
+
+    def license(self, name: str, version: str) -> DeclaredLicense | None:
+        """The release's licence fields: those of the core metadata its requirements were
+        read from (no request of their own); else (a release whose requirements are not
+        published, often an sdist-only one) the JSON API's per-release ``info`` where the
+        index has that API, else, for a release without wheels, a small sdist's
+        ``PKG-INFO``; these two are kept in a licence record. None when none is there."""
+        found = self.requirements(name, version)
+        if found is not None and found.license is not None:
+            return found.license
+        canonical = canonical_pypi_name(name)
+        return self._recorded(
+            canonical,
+            f"pypi-{LICENSE}/{version}",
+            read=_license_or_none,
+            find=lambda: self._license_elsewhere(canonical, version),
+            write=license_record,
+        )
+
+    def _license_elsewhere(
+        self, name: str, version: str
+    ) -> tuple[DeclaredLicense | None, HttpResponse | None]:
+        url = self._release_api_url(name, version)
+        if url is not None:
+            response = self.http.request("GET", url, expect_json=True, accept=(404,), cache=False)
+            if response.status == 200:
+                info = _checked(url, lambda: Doc(redact_url(url), response.json()).table("info"))
+                return _checked(url, lambda: _api_license(info)), response
+        if self._wheels(name, version):
+            return None, None  # their core metadata was not to be had
+        for sdist in self._sdists(name, version)[:1]:
+            text, source = self._sdist_metadata(sdist)
+            if text is not None:
+                return metadata_license(text, "sdist PKG-INFO"), source
+        return None, None
+
+    def _wheels(self, name: str, version: str) -> list[DistFile]:
+        """The release's wheels, advertised metadata first, pure-Python wheels (small)
+        first among equals."""
+        wheels = [f for f in self._files(name, version) if f.filename.endswith(".whl")]
+        wheels.sort(key=_wheel_preference)
+        return wheels
+
+    def _sdists(self, name: str, version: str) -> list[DistFile]:
+        return [f for f in self._files(name, version) if f.filename.endswith((".tar.gz", ".zip"))]
+
+    def _files(self, name: str, version: str) -> tuple[DistFile, ...]:
+        project = self._project_with_files(name)
+        release = project.release(version) if project is not None else None
+        return release.files if release is not None else ()
+
+    def _release_api_url(self, name: str, version: str) -> str | None:
+        """The JSON API's per-release document, where the index has that API."""
+        if not self.indexes.json_api:
+            return None
+        base = self.indexes.json_api.rstrip("/")
+        return f"{base}/{quote(canonical_pypi_name(name))}/{quote(version)}/json"
+
     def _json_api_release(
         self, name: str, version: str
     ) -> tuple[Requirements | None, HttpResponse | None]:
-        if not self.indexes.json_api:
+        url = self._release_api_url(name, version)
+        if url is None:
             return None, None
-        base = self.indexes.json_api.rstrip("/")
-        url = f"{base}/{quote(canonical_pypi_name(name))}/{quote(version)}/json"
         response = self.http.request("GET", url, expect_json=True, accept=(404,), cache=False)
         if response.status == 404:
             return None, None
@@ -206,29 +289,52 @@ class PypiClient(RegistryClient):
                 dependencies=tuple(item.as_str() for item in child.as_list()),
                 requires_python=info.opt_string("requires_python") or None,
                 origin="JSON API",
+                license=_api_license(info),
             )
 
         return _checked(url, read), response
 
     def _wheel_metadata(self, wheel: DistFile) -> tuple[bytes | None, HttpResponse | None]:
+        response = self._download(wheel)
+        body = wheel_metadata(response.body) if response is not None else None
+        return (body, response) if body is not None else (None, None)
+
+    def _sdist_metadata(self, sdist: DistFile) -> tuple[bytes | None, HttpResponse | None]:
+        response = self._download(sdist)
+        body = sdist_metadata(sdist.filename, response.body) if response is not None else None
+        return (body, response) if body is not None else (None, None)
+
+    def _download(self, dist: DistFile) -> HttpResponse | None:
+        """A distribution file of at most ``wheel_limit`` bytes, else None (what is read
+        of it is kept instead: a requirements or licence record)."""
         try:
             response = self.http.request(
-                "GET", wheel.url, cache=False, max_bytes=self.wheel_limit, accept=(404,)
+                "GET", dist.url, cache=False, max_bytes=self.wheel_limit, accept=(404,)
             )
         except NetworkError as exc:
             if "larger than" in str(exc):
-                return None, None
+                return None
             raise
-        if response.status != 200:
-            return None, None
-        try:
-            with zipfile.ZipFile(io.BytesIO(response.body)) as archive:
-                names = [n for n in archive.namelist() if _DIST_INFO_METADATA.fullmatch(n)]
-                if len(names) != 1 or archive.getinfo(names[0]).file_size > METADATA_LIMIT:
-                    return None, None
-                return archive.read(names[0]), response
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None, None
+        return response if response.status == 200 else None
+
+
+def _license_or_none(record: Any) -> DeclaredLicense | None:
+    """A licence record as read, None when it is not one (it is read again)."""
+    try:
+        return license_from_record(record)
+    except (TypeError, ValueError):
+        return None
+
+
+def _api_license(info: Doc) -> DeclaredLicense:
+    """The JSON API's ``info`` licence fields."""
+    classifiers = info.opt_child("classifiers")
+    return DeclaredLicense(
+        expression=info.opt_string("license_expression") or None,
+        text=info.opt_string("license") or None,
+        classifiers=tuple(c.as_str() for c in classifiers.as_list()) if classifiers else (),
+        origin="JSON API",
+    )
 
 
 def _wheel_preference(wheel: DistFile) -> tuple[bool, bool, bool]:
@@ -237,9 +343,6 @@ def _wheel_preference(wheel: DistFile) -> tuple[bool, bool, bool]:
         wheel.has_metadata is False,
         "-none-any" not in wheel.filename,
     )
-
-
-_DIST_INFO_METADATA = re.compile(r"[^/]+\.dist-info/METADATA")
 
 
 def _checked(url: str, read: Callable[[], T]) -> T:
@@ -391,9 +494,9 @@ def _legacy_version(filename: str, name: str) -> str | None:
 
 
 def parse_metadata(body: bytes, name: str, version: str, origin: str) -> Requirements:
-    """A METADATA file's ``Requires-Dist`` and ``Requires-Python`` headers."""
-    text = body.decode("utf-8", "replace")
-    headers = HeaderParser().parsestr(text.partition("\n\n")[0] + "\n\n")
+    """A METADATA file's ``Requires-Dist`` and ``Requires-Python`` headers, and its licence
+    fields."""
+    headers = _headers(body)
     requires = tuple(" ".join(v.split()) for v in headers.get_all("Requires-Dist") or ())
     python = headers.get("Requires-Python")
     return Requirements(
@@ -403,4 +506,24 @@ def parse_metadata(body: bytes, name: str, version: str, origin: str) -> Require
         dependencies=requires,
         requires_python=" ".join(python.split()) if python else None,
         origin=origin,
+        license=_metadata_license(headers, origin),
     )
+
+
+def metadata_license(body: bytes, origin: str) -> DeclaredLicense:
+    """A METADATA file's ``License-Expression``, ``License`` and ``Classifier`` headers."""
+    return _metadata_license(_headers(body), origin)
+
+
+def _metadata_license(headers: Message, origin: str) -> DeclaredLicense:
+    return DeclaredLicense(
+        expression=headers.get("License-Expression"),
+        text=headers.get("License"),
+        classifiers=tuple(headers.get_all("Classifier") or ()),
+        origin=origin,
+    )
+
+
+def _headers(body: bytes) -> Message:
+    text = body.decode("utf-8", "replace")
+    return HeaderParser().parsestr(text.partition("\n\n")[0] + "\n\n")

@@ -1,8 +1,9 @@
 """What the cache keeps of a registry document: the fields the checks read, compactly.
 
 A project's record is its releases in version order with what the health check, the
-typosquat check and the fix planner read of each (publication time, pre-release and
-yanked flags, deprecation message, Requires-Python) and the project's latest tag and
+typosquat check, the fix planner and the licence inventory read of each (publication time,
+pre-release and yanked flags, deprecation message, Requires-Python, npm's declared licence)
+and the project's latest tag and
 maintainer count: a few kilobytes where the document was a few hundred. Repeated values
 (the same Requires-Python or deprecation message over many releases) are stored once per
 run of releases. Files are not kept: a release's requirements have their own record,
@@ -19,8 +20,9 @@ builds them; write and read it here in ``project_record``/``project_from_record`
 ``PROJECT`` (``"project/2"``), so that records written before are fetched once more instead
 of read without it. A Python project's simple page has no licence: ``License-Expression``,
 ``License`` and the classifiers are in each release's core metadata (the PEP 658
-``.metadata`` file ``pypi.py`` already reads for ``Requires-Dist``), so they belong in the
-requirements record (``requirements_record``, bump ``REQUIREMENTS``).
+``.metadata`` file ``pypi.py`` already reads for ``Requires-Dist``), so they are in the
+requirements record (``requirements_record``, bump ``REQUIREMENTS``). The licence fields
+are written by ``license_record`` (the fields that are set) in both records.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ from typing import Any
 
 from auditor.core.model import Ecosystem
 from auditor.net.client import HttpClient, HttpResponse
-from auditor.registries.metadata import Project, Release, Requirements
+from auditor.registries.metadata import DeclaredLicense, Project, Release, Requirements
 
-PROJECT = "project/1"
+PROJECT = "project/2"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-REQUIREMENTS = "requirements/1"
+REQUIREMENTS = "requirements/2"
 IMMUTABLE_TTL = 30 * 24 * 3600.0  # a published release's requirements do not change
 
 
@@ -110,6 +112,7 @@ def project_record(project: Project) -> dict[str, Any]:
         "yanked": [[i, r.yanked_reason or ""] for i, r in enumerate(releases) if r.yanked],
         "deprecated": _runs(r.deprecated for r in releases),
         "python": _runs(r.requires_python for r in releases),
+        "license": _runs(license_record(r.license) for r in releases),
     }
 
 
@@ -125,6 +128,7 @@ def project_from_record(
         yanked = {int(i): reason for i, reason in record["yanked"]}
         deprecated = _unrun(record["deprecated"], len(versions))
         python = _unrun(record["python"], len(versions))
+        licenses = _unrun(record["license"], len(versions))
         releases = tuple(
             Release(
                 version=version,
@@ -134,6 +138,7 @@ def project_from_record(
                 deprecated=deprecated[i],
                 requires_python=python[i],
                 prerelease=i in pre,
+                license=license_from_record(licenses[i]),
             )
             for i, (version, when) in enumerate(zip(versions, published, strict=True))
         )
@@ -155,6 +160,7 @@ def requirements_record(found: Requirements) -> dict[str, Any]:
         "peer": list(found.peer),
         "requires_python": found.requires_python,
         "origin": found.origin,
+        "license": license_record(found.license),
     }
 
 
@@ -170,9 +176,48 @@ def requirements_from_record(
             peer=tuple(str(p) for p in record["peer"]),
             requires_python=record["requires_python"],
             origin=str(record["origin"]),
+            license=license_from_record(record["license"]),
         )
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         return None
+
+
+def license_record(license: DeclaredLicense | None) -> dict[str, Any] | None:
+    """A release's declared licence fields, those that are set (None: not read)."""
+    if license is None:
+        return None
+    fields = {
+        "expression": license.expression,
+        "text": license.text,
+        "classifiers": list(license.classifiers),
+        "npm_license": license.npm_license,
+        "npm_licenses": license.npm_licenses,
+        "origin": license.origin,
+    }
+    return {key: value for key, value in fields.items() if value not in (None, "", [])}
+
+
+def license_from_record(record: Any) -> DeclaredLicense | None:
+    """The declared licence a ``license_record`` describes; raises TypeError or
+    ValueError for a value that is not one (the whole record is then read again)."""
+    if record is None:
+        return None
+    if not isinstance(record, dict):
+        raise TypeError("a licence record is a table")
+    expression, text = record.get("expression"), record.get("text")
+    classifiers = record.get("classifiers", [])
+    if not all(isinstance(v, str | None) for v in (expression, text)) or not isinstance(
+        classifiers, list
+    ):
+        raise ValueError("a licence record of the wrong shape")
+    return DeclaredLicense(
+        expression=expression,
+        text=text,
+        classifiers=tuple(str(c) for c in classifiers),
+        npm_license=record.get("npm_license"),
+        npm_licenses=record.get("npm_licenses"),
+        origin=str(record.get("origin", "")),
+    )
 
 
 def _microseconds(when: datetime | None) -> int | None:

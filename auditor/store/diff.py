@@ -1,7 +1,9 @@
 """What changed between two snapshots: packages, findings and suppressions.
 
 Findings are compared by identity (ecosystem, package name, finding id), so an upgrade
-that leaves the same advisory open is neither new nor resolved.
+that leaves the same advisory open is neither new nor resolved. Package names whose
+declared licences differ (relicensing, a supply-chain event) are listed
+(``auditor.licenses.changes``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from auditor.core.errors import StoreError, UsageError
 from auditor.core.findings import Finding
 from auditor.core.graph import DependencyGraph, PackageView
+from auditor.licenses.changes import LicenseChange, relicensed
 from auditor.store.churn import VersionKey, churn
 from auditor.store.queries import load_in, read
 from auditor.store.records import SnapshotInfo, StoredSnapshot, SuppressionRule
@@ -47,6 +50,7 @@ class SnapshotDiff:
     suppressions_added: tuple[SuppressionRule, ...] = ()
     suppressions_removed: tuple[SuppressionRule, ...] = ()
     suppressions_changed: tuple[SuppressionChange, ...] = ()
+    relicensed: tuple[LicenseChange, ...] = ()
 
 
 def diff_snapshots(engine: Engine, before_id: int, after_id: int) -> SnapshotDiff:
@@ -88,6 +92,7 @@ def compare(before: StoredSnapshot, after: StoredSnapshot) -> SnapshotDiff:
         suppressions_added=_added(after.meta.suppressions, before.meta.suppressions),
         suppressions_removed=_added(before.meta.suppressions, after.meta.suppressions),
         suppressions_changed=_changed(before.meta.suppressions, after.meta.suppressions),
+        relicensed=relicensed(old, new),
     )
 
 

@@ -129,7 +129,9 @@ def test_not_affected_and_not_in_graph() -> None:
 
 def test_check_registry() -> None:
     """Registered checks have distinct names and kinds; the vulnerability check needs data."""
-    assert ["vulnerabilities", "typosquat", "confusion", "health", "conflicts"] == list(CHECKS)
+    assert ["vulnerabilities", "typosquat", "confusion", "health", "conflicts", "licenses"] == list(
+        CHECKS
+    )
     kinds = [k for c in default_checks() for k in c.kinds]
     assert len(kinds) == len(set(kinds))
     assert not CHECK.applies(CheckContext(graph=DependencyGraph()))

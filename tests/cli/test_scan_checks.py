@@ -114,7 +114,8 @@ def test_registry_lookups_skipped_with_a_note(
     assert [] == registry.server.requests
     assert (
         "auditor: note: registry lookups skipped (health, dependency-confusion lookups, edges "
-        f"of flat lockfiles, fix-plan upgrades): {note}\n"
+        "of flat lockfiles, fix-plan upgrades, licences the lockfiles do not record): "
+        f"{note}\n"
     ) in err
     assert [] == doc["health"]["packages"]  # type: ignore[index]
     assert "complete" == doc["status"]

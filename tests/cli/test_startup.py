@@ -31,6 +31,7 @@ HEAVY = (
     "rich",
     "pip_audit",
     "packaging",
+    "license_expression",
     "auditor.store",
     "auditor.site",
     "auditor.checks.",  # the package's own __init__ holds a default the settings read

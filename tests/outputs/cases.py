@@ -7,6 +7,7 @@ import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from auditor.core.model import (
     SourceKind,
 )
 from auditor.core.result import AuditResult, SourceInfo, Status
+from auditor.licenses.spdx import normalise
 from auditor.outputs.base import RenderOptions
 from auditor.pipeline.audit import AuditOptions, audit, collect_paths
 from tests.support import FIXTURES
@@ -329,3 +331,26 @@ def generated_result(size: int, *, vulnerable: int | None = None, seed: int = 6)
     )
     graph = DependencyGraph(packages=packages, roots=[root], edges=edges)
     return AuditResult(graph=graph, findings=findings)
+
+
+DECLARED = {
+    "lodash": "MIT",
+    "@babel/core": "(MIT OR Apache-2.0) AND BSD-3-Clause",
+    "left-pad": "SEE LICENSE IN LICENSE.md",
+    "tar-thing": "LicenseRef-Tar-Thing",
+    # reqests: no licence (unknown)
+}
+
+
+def licensed_result() -> AuditResult:
+    """``rich_result`` with a licence on four of its packages (one of each form)."""
+    result = rich_result()
+    packages = []
+    for package in result.graph.packages:
+        text = DECLARED.get(package.name)
+        license = normalise(text, source="lockfile") if text else None
+        packages.append(replace(package, license=license))
+    graph = type(result.graph)(
+        packages=packages, roots=result.graph.roots, edges=result.graph.edges
+    )
+    return replace(result, graph=graph)

@@ -69,8 +69,9 @@ def test_python_projects_survive_their_records(http_server: HttpTestServer) -> N
 
 
 def test_requirements_survive_their_records() -> None:
-    """A release's requirements come back as they were read."""
-    from auditor.registries.metadata import Requirements
+    """A release's requirements come back as they were read, with the licence fields of
+    the same metadata; a licence record of another shape makes the record unread."""
+    from auditor.registries.metadata import DeclaredLicense, Requirements
 
     found = Requirements(
         ecosystem=Ecosystem.PYPI,
@@ -79,11 +80,18 @@ def test_requirements_survive_their_records() -> None:
         dependencies=("a>=1", "b; extra == 'x'"),
         requires_python=">=3.9",
         origin="metadata file",
+        license=DeclaredLicense(
+            expression="MIT OR Apache-2.0",
+            text="MIT",
+            classifiers=("License :: OSI Approved :: MIT License",),
+            origin="metadata file",
+        ),
     )
-    back = requirements_from_record(
-        json.loads(json.dumps(requirements_record(found))), Ecosystem.PYPI, "demo", "1.0"
-    )
-    assert found == back
+    record = json.loads(json.dumps(requirements_record(found)))
+    assert found == requirements_from_record(record, Ecosystem.PYPI, "demo", "1.0")
+    for wrong in ("MIT", {"expression": 3}, {"classifiers": "MIT"}):
+        record["license"] = wrong
+        assert None is requirements_from_record(record, Ecosystem.PYPI, "demo", "1.0")
 
 
 @pytest.mark.parametrize(

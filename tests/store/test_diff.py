@@ -10,7 +10,10 @@ from sqlalchemy.engine import Engine
 
 from auditor.core.errors import StoreError, UsageError
 from auditor.core.findings import Severity
+from auditor.core.model import License
 from auditor.core.result import Status
+from auditor.licenses.changes import LicenseChange
+from auditor.outputs.diff import diff_document, render_diff
 from auditor.store import SuppressionRule, open_store, snapshots
 from auditor.store.diff import default_pair, diff_snapshots
 from tests.store.helpers import (
@@ -152,3 +155,52 @@ def test_unknown_snapshot_is_a_store_error(engine: Engine) -> None:
     """Asking for a snapshot that is not there is one clear line."""
     with pytest.raises(StoreError, match="no snapshot 12345 in the store"):
         diff_snapshots(engine, 12345, 12346)
+
+
+def test_relicensing_is_reported(engine: Engine) -> None:
+    """A licence that changed between two snapshots of the same package is listed (same
+    version or an upgrade), in the store round trip, the JSON and the text; a licence that
+    became unknown, or one that stayed, is no change."""
+    mit = License(text="MIT", expression="MIT")
+    bsl = License(text="BUSL-1.1", expression="BUSL-1.1", source="registry")
+    before = small_graph(
+        pypi("relicensed", "1.0", license=mit),
+        pypi("upgraded", "1.0", license=mit),
+        pypi("forgotten", "1.0", license=mit),
+        pypi("same", "1.0", license=mit),
+    )
+    after = small_graph(
+        pypi("relicensed", "1.0", license=bsl),
+        pypi("upgraded", "2.0", license=bsl),
+        pypi("forgotten", "1.0"),
+        pypi("same", "2.0", license=mit),
+    )
+    first = save(engine, before, project="lic", taken_at=day(1))
+    second = save(engine, after, project="lic", taken_at=day(2))
+    diff = diff_snapshots(engine, first, second)
+    assert [
+        LicenseChange(
+            ecosystem="PyPI",
+            name="relicensed",
+            before=(("1.0", "MIT"),),
+            after=(("1.0", "BUSL-1.1"),),
+        ),
+        LicenseChange(
+            ecosystem="PyPI",
+            name="upgraded",
+            before=(("1.0", "MIT"),),
+            after=(("2.0", "BUSL-1.1"),),
+        ),
+    ] == list(diff.relicensed)
+    document = diff_document(diff)
+    assert {
+        "ecosystem": "PyPI",
+        "name": "upgraded",
+        "from": [{"version": "1.0", "license": "MIT"}],
+        "to": [{"version": "2.0", "license": "BUSL-1.1"}],
+    } == document["packages"]["relicensed"][1]
+    text = render_diff(diff)
+    assert "licences changed: 2\n  ~ relicensed (PyPI): MIT (1.0) → BUSL-1.1 (1.0)\n" in text
+    # the licence survives the store round trip, source included
+    upgraded = {c.after.package.name: c.after.package for c in diff.upgraded}
+    assert bsl == upgraded["upgraded"].license

@@ -45,6 +45,7 @@ from auditor.core.model import (
     root_id,
 )
 from auditor.core.redact import redact_text
+from auditor.licenses.declared import LOCKFILE, npm_license
 
 SUPPORTED_VERSIONS = (1, 2, 3)
 
@@ -211,6 +212,10 @@ def _installed(key: str, entry: Doc, location: Location) -> Node:
     # those of packages it installs from elsewhere
     node.deps = declared_deps(entry, dev=_is_folder(key))
     node.problem = _name_problem(name)
+    fields = entry.mapping()
+    node.license = npm_license(
+        fields.get("license"), source=LOCKFILE, legacy=fields.get("licenses")
+    )
     return node
 
 

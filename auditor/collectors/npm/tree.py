@@ -19,6 +19,7 @@ from auditor.core.model import (
     Ecosystem,
     Edge,
     Hash,
+    License,
     Location,
     Package,
     Root,
@@ -46,6 +47,7 @@ class Node:
     link: str | None = None  # target key for a link entry
     root: Root | None = None  # set for the project root and workspace members
     problem: str | None = None  # why the entry cannot be a package (it is skipped)
+    license: License | None = None  # what the lockfile records (v2/v3 ``license``)
 
 
 def parent_folder(key: str) -> str | None:
@@ -170,6 +172,7 @@ def _add_package(
         hashes=node.hashes | origin.hashes,
         scopes=node.scopes,
         found_in=(node.location,),
+        license=node.license,
     )
     known = packages.get(package.id)
     packages[package.id] = package if known is None else known.merged_with(package)

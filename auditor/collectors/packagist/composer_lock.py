@@ -41,6 +41,7 @@ from auditor.core.model import (
     root_id,
 )
 from auditor.core.redact import redact_url
+from auditor.licenses.declared import LOCKFILE, composer_license
 
 SECTIONS = (("packages", "main"), ("packages-dev", "dev"))
 MANIFEST = "composer.json"
@@ -95,6 +96,7 @@ class ComposerLockCollector(Collector):
                     hashes=_hashes(entry),
                     scopes=frozenset({scope}),
                     found_in=(location,),
+                    license=composer_license(entry.mapping().get("license"), source=LOCKFILE),
                 )
                 known = packages.get(package.id)
                 packages[package.id] = package if known is None else known.merged_with(package)

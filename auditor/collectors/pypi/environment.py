@@ -22,6 +22,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from email.message import Message
 from email.parser import HeaderParser
 from urllib.parse import unquote, urlsplit
 
@@ -50,6 +51,7 @@ from auditor.core.model import (
     root_id,
 )
 from auditor.core.redact import redact_url
+from auditor.licenses.declared import ENVIRONMENT, python_license
 from auditor.versions.markers import PLATFORMS
 
 CONFIG = "pyvenv.cfg"
@@ -223,8 +225,19 @@ def _read_dist(
         requires_python=(str(headers.get("Requires-Python")).strip() or None)
         if headers.get("Requires-Python")
         else None,
+        license=python_license(
+            expression=_header(headers, "License-Expression"),
+            text=_header(headers, "License"),
+            classifiers=[str(c) for c in headers.get_all("Classifier") or []],
+            source=ENVIRONMENT,
+        ),
     )
     return _Dist(package=package, requires=tuple(requires), where=where)
+
+
+def _header(headers: Message, name: str) -> str | None:
+    value = headers.get(name)
+    return str(value) if value is not None else None
 
 
 def _shown(file: InputFile, folder: str) -> str:

@@ -5,7 +5,8 @@
   = the root id) so the per-file roots stay distinct, and the project depends on each.
 - Every package is a ``library`` component whose bom-ref is its id (its purl), with the
   purl, version, scope (see ``common.scope_of``), the lockfile's hashes, a VCS or
-  distribution reference for git and URL sources, and ``auditor:*`` properties (where it
+  distribution reference for git and URL sources, its declared licence (``licenses.py``),
+  and ``auditor:*`` properties (where it
   was found, its scopes, hashes no CycloneDX algorithm names).
 - ``dependencies`` lists every node (the project, the roots, every package) with its
   sorted ``dependsOn``.
@@ -50,6 +51,7 @@ from auditor.outputs.sbom.common import (
 )
 from auditor.outputs.sbom.cyclonedx_vex import vulnerabilities
 from auditor.outputs.sbom.cyclonedx_xml import write_xml
+from auditor.outputs.sbom.licenses import cyclonedx_licenses
 
 PROJECT_REF = "project"
 SCHEMA_URL = "http://cyclonedx.org/schema/bom-{version}.schema.json"
@@ -129,6 +131,7 @@ def package_component(
             "version": package.version or None,
             "scope": scope_of(graph.scopes(package.id)),
             "hashes": [{"alg": alg, "content": value} for alg, value in hashes],
+            "licenses": cyclonedx_licenses(package.license),
             "purl": purl,
             "externalReferences": _references(package),
             "properties": _properties(graph, package, findings or []),

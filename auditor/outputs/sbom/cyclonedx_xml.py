@@ -79,6 +79,7 @@ def _component(c: Json) -> Node:
         *_leaf("version", c.get("version"), normalized=True),
         *_leaf("scope", c.get("scope")),
         *_group("hashes", (_el("hash", h["content"], alg=h["alg"]) for h in c.get("hashes", []))),
+        *_group("licenses", (_license(item) for item in c.get("licenses", []))),
         *_leaf("purl", c.get("purl")),
         *_group(
             "externalReferences",
@@ -95,6 +96,13 @@ def _component(c: Json) -> Node:
         *_group("components", (_component(n) for n in c.get("components", []))),
     ]
     return _el("component", children, type=c["type"], bom_ref=c.get("bom-ref"))
+
+
+def _license(item: Json) -> Node:
+    if "expression" in item:
+        return _el("expression", _normalized(item["expression"]))
+    named = item["license"]
+    return _el("license", [*_leaf("name", named.get("name"), normalized=True)])
 
 
 def _tools(tools: Any) -> Node:

@@ -2,7 +2,7 @@
 
 - One package per root (the project's lockfiles; ``DESCRIBES`` from the document) and per
   locked package (``filesAnalyzed: false``, a ``PACKAGE-MANAGER`` purl reference, the
-  checksums SPDX can name, licences ``NOASSERTION``: lockfiles do not record them).
+  checksums SPDX can name, the declared licence (``licenses.py``)).
 - ``supplier`` is the actual distribution source, as SPDX defines it: the ecosystem's
   registry for registry packages, the host of a git or URL source, the project itself for
   its own local packages; ``NOASSERTION`` when nothing is known.
@@ -26,6 +26,7 @@ from auditor.core.model import Ecosystem, Package, Root, SourceKind
 from auditor.core.result import AuditResult
 from auditor.outputs.base import TOOL_NAME, RenderOptions, content_serial, iso_utc, tool_version
 from auditor.outputs.sbom.common import download_location, spdx_algorithm
+from auditor.outputs.sbom.licenses import spdx_declared
 
 NOASSERTION = "NOASSERTION"
 DOCUMENT_ID = "SPDXRef-DOCUMENT"
@@ -108,7 +109,7 @@ def package_json(graph: DependencyGraph, package: Package, project_name: str) ->
         document["checksums"] = checksums
     document |= {
         "licenseConcluded": NOASSERTION,
-        "licenseDeclared": NOASSERTION,
+        "licenseDeclared": spdx_declared(package.license)[0],
         "copyrightText": NOASSERTION,
         "externalRefs": [
             {
@@ -196,7 +197,11 @@ def spdx_document(result: AuditResult, options: RenderOptions) -> dict[str, Any]
                 "relatedSpdxElement": root_spdx_id(empty),
             },
         )
-    return {
+    extracted: dict[str, dict[str, str]] = {}
+    for package in graph.packages:
+        for ref, info in spdx_declared(package.license)[1].items():
+            extracted.setdefault(ref, info)
+    document: dict[str, Any] = {
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": DOCUMENT_ID,
@@ -210,6 +215,9 @@ def spdx_document(result: AuditResult, options: RenderOptions) -> dict[str, Any]
         "packages": packages,
         "relationships": relationships,
     }
+    if extracted:
+        document["hasExtractedLicensingInfos"] = [extracted[r] for r in sorted(extracted)]
+    return document
 
 
 def render_spdx_json(result: AuditResult, options: RenderOptions) -> str:

@@ -513,3 +513,46 @@ def test_v1_git_dependencies_in_why_and_the_sbom() -> None:
     )
     depends = next(d for d in sbom["dependencies"] if d["ref"] == component["bom-ref"])
     assert "pkg:npm/ls-archive@1.3.4" in depends["dependsOn"]
+
+
+def test_recorded_licences_are_kept_and_normalised() -> None:
+    """v2/v3 ``license``: every warehouse entry that records one carries it; a deprecated
+    id is normalised with the text kept; an old object form, a list (a choice) and a text
+    that is no SPDX expression are read; no ``license`` (or a junk value) means unknown."""
+    result = collect_file(COLLECTOR, REAL / "pypi__warehouse/package-lock.json")
+    by_id = {p.id: p for p in result.packages}
+    jqvmap = by_id["pkg:npm/jqvmap-novulnerability@1.5.1"].license
+    assert jqvmap is not None
+    assert ("(MIT OR GPL-3.0)", "MIT OR GPL-3.0-only", "lockfile") == (
+        jqvmap.text,
+        jqvmap.expression,
+        jqvmap.source,
+    )
+    assert 988 == sum(1 for p in result.packages if p.license is not None)
+    text = json.dumps(
+        {
+            "lockfileVersion": 3,
+            "packages": {
+                "": {"dependencies": {"a": "1", "b": "1", "c": "1", "d": "1", "e": "1"}},
+                "node_modules/a": {"version": "1.0.0", "license": {"type": "ISC"}},
+                "node_modules/b": {"version": "1.0.0", "license": "SEE LICENSE IN LICENSE"},
+                "node_modules/c": {"version": "1.0.0", "license": 12},
+                # as insomnia's lock records pause-stream 0.0.11 and tv4 1.3.0
+                "node_modules/d": {"version": "1.0.0", "license": ["MIT", "Apache2"]},
+                "node_modules/e": {
+                    "version": "1.0.0",
+                    "license": [{"type": "Public Domain", "url": "x"}, {"type": "MIT"}],
+                },
+            },
+        }
+    )
+    found = {p.name: p.license for p in collect_text(COLLECTOR, text, "package-lock.json").packages}
+    assert found["a"] is not None
+    assert "ISC" == found["a"].expression
+    assert found["b"] is not None
+    assert (None, "SEE LICENSE IN LICENSE") == (found["b"].expression, found["b"].text)
+    assert None is found["c"]
+    assert found["d"] is not None
+    assert ("MIT OR Apache-2.0", "MIT OR Apache2") == (found["d"].expression, found["d"].text)
+    assert found["e"] is not None
+    assert (None, "(Public Domain) OR MIT") == (found["e"].expression, found["e"].text)

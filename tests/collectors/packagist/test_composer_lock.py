@@ -163,3 +163,15 @@ def test_malformed_files_name_the_place(text: str, message: str) -> None:
     with pytest.raises(LockfileError) as info:
         collect_text(COLLECTOR, text, "composer.lock")
     assert message == str(info.value)
+
+
+def test_licences_from_the_lock() -> None:
+    """composer.lock's ``license`` lists: one id, or a choice joined with OR."""
+    result = collect_file(COLLECTOR, HERE / "real" / REAL[0] / "composer.lock")
+    data = json.loads((HERE / "real" / REAL[0] / "composer.lock").read_text())
+    declared = [p for p in data["packages"] + data["packages-dev"] if p.get("license")]
+    assert len(declared) == sum(1 for p in result.packages if p.license is not None)
+    several = next(p for p in declared if len(p["license"]) > 1)
+    package = next(p for p in result.packages if p.name == several["name"].lower())
+    assert package.license is not None
+    assert " OR " in package.license.text

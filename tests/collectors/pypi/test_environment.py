@@ -234,3 +234,16 @@ def test_junk_config_and_an_empty_folder_fail_cleanly() -> None:
     assert "pyvenv.cfg: no site-packages folder (looked in lib/python*/ and Lib/)" == str(
         info.value
     )
+
+
+def test_installed_metadata_licences() -> None:
+    """License-Expression, else License, from each installed distribution's METADATA."""
+    result = collect_file(COLLECTOR, REAL / "pyvenv.cfg")
+    found = {
+        p.name: (p.license.expression, p.license.source) if p.license else None
+        for p in result.packages
+    }
+    assert ("MIT", "environment") == found["urllib3"]
+    assert ("BSD-3-Clause", "environment") == found["idna"]
+    assert ("Apache-2.0", "environment") == found["requests"]
+    assert ("MPL-2.0", "environment") == found["certifi"]

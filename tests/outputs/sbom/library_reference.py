@@ -31,6 +31,7 @@ from cyclonedx.model.impact_analysis import (
     ImpactAnalysisJustification,
     ImpactAnalysisState,
 )
+from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
 from cyclonedx.model.vulnerability import (
     BomTarget,
     BomTargetVersionRange,
@@ -264,6 +265,15 @@ def _properties(graph: DependencyGraph, package: Package) -> list[Property]:
     return props
 
 
+def _licenses(package: Package) -> list[LicenseExpression | DisjunctiveLicense]:
+    license = package.license
+    if license is None:
+        return []
+    if license.expression is not None:
+        return [LicenseExpression(license.expression)]
+    return [DisjunctiveLicense(name=license.text)]
+
+
 def package_component(graph: DependencyGraph, package: Package) -> Component:
     name, group = _name_and_group(package)
     hashes = [
@@ -280,6 +290,7 @@ def package_component(graph: DependencyGraph, package: Package) -> Component:
         purl=_purl(package),
         scope=_SCOPES[scope_of(graph.scopes(package.id))],
         hashes=hashes,
+        licenses=_licenses(package),
         external_references=_references(package),
         properties=_properties(graph, package),
     )

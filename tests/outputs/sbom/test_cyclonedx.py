@@ -20,7 +20,7 @@ from auditor.outputs.sbom.cyclonedx import (
     render_cyclonedx_json,
     render_cyclonedx_xml,
 )
-from tests.outputs.cases import OPTIONS, audited, rich_result
+from tests.outputs.cases import OPTIONS, audited, licensed_result, rich_result
 from tests.outputs.oracles import cyclonedx_json_errors, cyclonedx_xml_errors
 from tests.outputs.sbom import library_reference
 
@@ -216,13 +216,16 @@ LIBRARY_CASES = [
 
 
 def _library_cases() -> list[tuple[str, str]]:
-    cases = [(name, version) for name in ("rich", "empty", "small") for version in SPEC_VERSIONS]
+    names = ("rich", "licensed", "empty", "small")
+    cases = [(name, version) for name in names for version in SPEC_VERSIONS]
     return cases + [(path, "1.6") for path in LIBRARY_CASES]
 
 
 def _result(name: str) -> AuditResult:
     if name == "rich":
         return rich_result()
+    if name == "licensed":
+        return licensed_result()
     if name == "empty":
         return AuditResult(graph=DependencyGraph())
     return audited("tests/fixtures/scan/small" if name == "small" else name)
