@@ -47,6 +47,28 @@ CASES = {
 }
 
 
+def pip_audit_command(requirements: Path, osv_url: str, cache: Path) -> list[str]:
+    """pip-audit on a pinned requirements file against the OSV API at ``osv_url``, asking no
+    package index (``--no-deps --disable-pip``), JSON on stdout."""
+    return [
+        str(BIN / "pip-audit"),
+        "-r",
+        str(requirements),
+        "--no-deps",
+        "--disable-pip",
+        "--vulnerability-service",
+        "osv",
+        "--osv-url",
+        f"{osv_url}/v1/query",
+        "--format",
+        "json",
+        "--progress-spinner",
+        "off",
+        "--cache-dir",
+        str(cache),
+    ]
+
+
 @dataclass
 class Run:
     tool: str
@@ -154,23 +176,7 @@ def main() -> None:
                 ),
                 measure(server, "auditor (warm cache)", auditor, args.runs, count_auditor, env=env),
             ]
-            pip_audit = [
-                str(BIN / "pip-audit"),
-                "-r",
-                str(requirements),
-                "--no-deps",
-                "--disable-pip",
-                "--vulnerability-service",
-                "osv",
-                "--osv-url",
-                f"{server.url}/v1/query",
-                "--format",
-                "json",
-                "--progress-spinner",
-                "off",
-                "--cache-dir",
-                str(tmp / "pa"),
-            ]
+            pip_audit = pip_audit_command(requirements, server.url, tmp / "pa")
             runs.append(
                 measure(
                     server,

@@ -32,6 +32,7 @@ from auditor.core.errors import AuditorError, UsageError
 from auditor.outputs.files import choose_formats
 from auditor.outputs.plugins import REPORT_DEFAULT
 from auditor.pipeline.exits import EXIT_ERROR
+from auditor.pipeline.periods import Backfill
 from auditor.pipeline.report import ReportRequest, ReportResult, run_report
 from auditor.pipeline.setup import AuditRequest
 from auditor.settings import ENV_NOTIFY
@@ -64,7 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="run auditor report and set the step outputs")
     report.add_argument("--paths", default=".", help="paths, space- or newline-separated")
     report.add_argument("--out", required=True, help="output directory")
-    for name in ("fail-on", "source", "advisory-db", "formats", "project", "config", "omit"):
+    for name in (
+        "fail-on",
+        "source",
+        "advisory-db",
+        "formats",
+        "project",
+        "config",
+        "omit",
+        "backfill",
+    ):
         report.add_argument(f"--{name}", default="", help=f"auditor report --{name}")
     report.add_argument("--vex", default="", help="VEX files, space- or newline-separated")
     report.add_argument(
@@ -209,6 +219,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         out=Path(args.out),
         formats=tuple(choose_formats([*REPORT_DEFAULT, *extra], REPORT_DEFAULT)),
         project=given(args.project),
+        backfill=Backfill(since=since) if (since := given(args.backfill)) else None,
     )
 
 

@@ -36,15 +36,17 @@ class HistoryCommand(Command):
     def run(self, args: argparse.Namespace, console: Console) -> int:
         from auditor.outputs.history import history_document, render_history
         from auditor.store import snapshots
+        from auditor.store.known import knowledge
 
         engine = open_for_reading(args)
         try:
             project = choose_project(engine, args.project, args.path)
             infos = snapshots(engine, project)
+            known = knowledge(engine, project) if args.json else None
         finally:
             engine.dispose()
         if args.json:
-            console.print(dumps(history_document(project, infos)).rstrip("\n"))
+            console.print(dumps(history_document(project, infos, known)).rstrip("\n"))
         else:
             console.out.write(render_history(project, infos))
         return EXIT_OK

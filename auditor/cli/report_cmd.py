@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,12 @@ from auditor.cli.output_options import (
 )
 from auditor.cli.site_options import add_site_options, progress, site_line
 from auditor.cli.store_options import add_store_options
+from auditor.core.errors import UsageError
 from auditor.outputs.plugins import REPORT_DEFAULT
+from auditor.pipeline.periods import PERIODS, Backfill, since_time
 
 if TYPE_CHECKING:
+    from auditor.pipeline.backfill import BackfillSummary
     from auditor.pipeline.report import ReportRequest, ReportResult
 
 
@@ -59,6 +63,7 @@ class ReportCommand(Command):
         )
         add_store_options(parser)
         add_site_options(parser)
+        add_backfill_options(parser)
 
     def run(self, args: argparse.Namespace, console: Console) -> int:
         from auditor.pipeline.report import run_report
@@ -89,7 +94,41 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         snapshot_time=args.snapshot_time,
         force=args.force,
         commit=args.commit,
+        backfill=_backfill(args),
     )
+
+
+def _backfill(args: argparse.Namespace) -> Backfill | None:
+    if args.backfill is None:
+        if args.backfill_every is not None:
+            raise UsageError("--backfill-every needs --backfill SINCE")
+        return None
+    return Backfill(since=args.backfill, every=args.backfill_every or "month")
+
+
+def add_backfill_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backfill",
+        metavar="SINCE",
+        type=_since,
+        help="first fill the project's history from git: for each month (or week) since "
+        "SINCE (24m, 5y, 8w, 90d or a date) whose commits changed a lockfile, audit the "
+        "last such commit's files (read from git, nothing checked out) and save it as a "
+        "snapshot filed under its commit date; periods already in the store are skipped",
+    )
+    parser.add_argument(
+        "--backfill-every",
+        choices=PERIODS,
+        help="the period of --backfill: one snapshot per month (default) or per ISO week",
+    )
+
+
+def _since(text: str) -> str:
+    try:
+        since_time(text, dt.datetime.now(dt.timezone.utc))
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--backfill {text}: ")) from None
+    return text
 
 
 def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) -> None:
@@ -102,6 +141,8 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
     report_problems(done.result, console, warnings=not quiet)
     if quiet:
         return
+    if done.backfill is not None:
+        console.print(backfill_line(done.backfill))
     for delivery in done.deliveries:
         if not delivery.ok:
             console.warn(delivery.warning)
@@ -122,3 +163,22 @@ def show_report(done: ReportResult, console: Console, *, out: str, quiet: bool) 
             console.warn(f"licence changed since snapshot {saved.previous}: {change.describe()}")
     if done.site is not None:
         console.print(site_line(done.site))
+
+
+def backfill_line(done: BackfillSummary) -> str:
+    """One line saying what ``--backfill`` added."""
+    plural = "s" if len(done.saved) != 1 else ""
+    text = f"backfill: {len(done.saved)} snapshot{plural} saved from the git history"
+    details = []
+    if done.present:
+        details.append(f"{done.present} period(s) already in the store")
+    if done.partial:
+        details.append(f"{done.partial} with files that did not parse")
+    if done.empty:
+        details.append(f"{done.empty} commit(s) without a lockfile")
+    if done.shallow:
+        details.append(
+            "the clone is shallow: older history was not read; fetch it "
+            "(git fetch --unshallow, or actions/checkout with fetch-depth: 0)"
+        )
+    return text + (f" ({'; '.join(details)})" if details else "")

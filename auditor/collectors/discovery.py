@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -257,33 +257,78 @@ def _named_file(arg: str, path: Path, here: Path, forced: Collector | None) -> T
 
 def _walk_folder(root: Path, exclude: Sequence[str]) -> Discovery:
     reader = TreeReader(root)
-    targets: list[Target] = []
+    paths: dict[PurePosixPath, Path] = {}
+
+    def found() -> Iterator[FoundFile]:
+        for path in walk(root):
+            relative = PurePosixPath(path.relative_to(root).as_posix())
+            paths[relative] = path
+            yield FoundFile(
+                relative=relative,
+                shown=reader.display(path),
+                head=lambda size, path=path: _head(path, size),  # type: ignore[misc]
+            )
+
+    sorted_ = sort_found(found(), exclude)
+    return Discovery(
+        targets=tuple(
+            Target(path=paths[relative], root=root, collector=collector)
+            for relative, collector in sorted_.targets
+        ),
+        unsupported=sorted_.unsupported,
+        excluded=sorted_.excluded,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FoundFile:
+    """A file of a scanned tree (on disk or in a git commit): its path below the scanned
+    folder, its displayed name, and how to read its first bytes."""
+
+    relative: PurePosixPath
+    shown: str
+    head: Callable[[int], str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sorted:
+    """What the files of a tree are: lockfiles to collect (with their collector), files of
+    formats auditor does not read, and lockfiles the exclude patterns left out."""
+
+    targets: tuple[tuple[PurePosixPath, Collector], ...]
+    unsupported: tuple[UnsupportedFile, ...]
+    excluded: tuple[str, ...]
+
+
+def sort_found(files: Iterable[FoundFile], exclude: Sequence[str]) -> Sorted:
+    """Sort the files of a tree, in their order: the one rule for a folder on disk and for
+    a commit's tree (``report --backfill``)."""
+    targets: list[tuple[PurePosixPath, Collector]] = []
     unsupported: list[UnsupportedFile] = []
     left_out: list[str] = []
     manifests: list[tuple[PurePosixPath, str, str]] = []
     locks: list[PurePosixPath] = []
-    for found in walk(root):
-        local = found.relative_to(root)
-        collector = collector_for_name(local)
-        if collector is not None and not collector.confirm(local.as_posix(), _head(found)):
+    for file in files:
+        relative = file.relative
+        collector = collector_for_name(Path(relative))
+        if collector is not None and not collector.confirm(
+            relative.as_posix(), file.head(SNIFF_BYTES)
+        ):
             collector = None
-        what = None if collector is not None else unsupported_lockfile(found.name)
-        manifest = manifest_for(found.name) if collector is None and what is None else None
+        what = None if collector is not None else unsupported_lockfile(relative.name)
+        manifest = manifest_for(relative.name) if collector is None and what is None else None
         if collector is None and what is None and manifest is None:
             continue  # most files: nothing more is computed for them
-        relative = PurePosixPath(local.as_posix())
         if exclude and excluded(relative, exclude):
-            left_out.append(reader.display(found))
+            left_out.append(file.shown)
             continue
         if collector is not None:
-            targets.append(Target(path=found, root=root, collector=collector))
+            targets.append((relative, collector))
             locks.append(relative)
         elif what is not None:
-            unsupported.append(lockfile_entry(reader.display(found), what))
+            unsupported.append(lockfile_entry(file.shown, what))
             locks.append(relative)
         else:
-            manifests.append((relative, reader.display(found), _head(found, MAX_MANIFEST_BYTES)))
+            manifests.append((relative, file.shown, file.head(MAX_MANIFEST_BYTES)))
     unsupported.extend(unlocked_manifests(manifests, locks))
-    return Discovery(
-        targets=tuple(targets), unsupported=tuple(unsupported), excluded=tuple(left_out)
-    )
+    return Sorted(targets=tuple(targets), unsupported=tuple(unsupported), excluded=tuple(left_out))

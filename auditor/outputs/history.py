@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from auditor.core.times import rfc3339_minutes
+from auditor.store.known import Exposure, Knowledge, KnownCounts
 from auditor.store.records import SnapshotInfo
 
 HISTORY_SCHEMA = "auditor.history/1"
@@ -26,7 +27,7 @@ def iso(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(dt.timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
-def snapshot_json(info: SnapshotInfo) -> dict[str, Any]:
+def snapshot_json(info: SnapshotInfo, known: KnownCounts | None = None) -> dict[str, Any]:
     s = info.summary
     age = None
     if info.advisory_db_updated_at is not None:
@@ -52,6 +53,9 @@ def snapshot_json(info: SnapshotInfo) -> dict[str, Any]:
             "new": s.findings_new,
             "resolved": s.findings_resolved,
             "carried": s.carried,
+            # advisory findings (vulnerabilities, malicious): all, and those public then
+            "known_now": known.known_now if known else None,
+            "known_then": known.known_then if known else None,
         },
         "churn": {
             "baseline": s.baseline_id,
@@ -61,14 +65,50 @@ def snapshot_json(info: SnapshotInfo) -> dict[str, Any]:
             "downgraded": s.churn.downgraded,
         },
         "suppressions": s.suppressions,
+        "replayed": s.replayed,
     }
 
 
-def history_document(project: str, infos: Sequence[SnapshotInfo]) -> dict[str, Any]:
-    return {
+def history_document(
+    project: str, infos: Sequence[SnapshotInfo], knowledge: Knowledge | None = None
+) -> dict[str, Any]:
+    counts = knowledge.counts if knowledge else {}
+    document: dict[str, Any] = {
         "schema": HISTORY_SCHEMA,
         "project": project,
-        "snapshots": [snapshot_json(info) for info in infos],
+        "snapshots": [snapshot_json(info, counts.get(info.id)) for info in infos],
+    }
+    if knowledge is not None:
+        document["exposure"] = exposure_json(knowledge)
+    return document
+
+
+def exposure_json(knowledge: Knowledge) -> dict[str, Any]:
+    """Days exposed: the median and the worst, how many are still open, and every
+    exposure, longest first."""
+    return {
+        "count": len(knowledge.exposures),
+        "open": sum(1 for e in knowledge.exposures if e.open),
+        "median_days": _days(knowledge.median_days),
+        "worst_days": _days(knowledge.worst_days),
+        "exposures": [_exposure(e) for e in knowledge.exposures],
+    }
+
+
+def _days(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _exposure(e: Exposure) -> dict[str, Any]:
+    return {
+        "ecosystem": e.ecosystem,
+        "package": e.package,
+        "advisory": e.advisory,
+        "published": iso(e.published),
+        "start": iso(e.start),
+        "end": iso(e.end),
+        "open": e.open,
+        "days": _days(e.days),
     }
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from auditor.collectors.gitrepo import SAFE_CONFIG
+
 _GIT_TIMEOUT = 10.0
 
 
@@ -30,7 +32,8 @@ def _git(folder: Path, *args: str) -> str | None:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
         proc = subprocess.run(
-            ["git", "-C", str(folder), *args],
+            # the checkout's own config may not run commands (an fsmonitor hook on ls-files)
+            ["git", *SAFE_CONFIG, "-C", str(folder), *args],
             capture_output=True,
             text=True,
             timeout=_GIT_TIMEOUT,
@@ -83,9 +86,10 @@ def tracked(folder: Path, paths: Sequence[str]) -> bool:
 
 
 def repo_name(remote_url: str) -> str | None:
-    """``owner/repo.git`` style remotes (https, ssh, scp-like) → ``repo``."""
+    """``owner/repo.git`` style remotes (https, ssh, scp-like) → ``repo``; a clone of a
+    bundle file (``examples/saleor.bundle``) → ``saleor``."""
     tail = remote_url.strip().rstrip("/").replace(":", "/").rsplit("/", 1)[-1]
-    name = tail.removesuffix(".git")
+    name = tail.removesuffix(".git").removesuffix(".bundle")
     return name or None
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor.core.errors import UsageError
 from auditor.core.findings import FindingKind, IgnoreRule, Severity
 from auditor.core.outfolder import OutFolder
 from auditor.core.result import AuditResult, Status
@@ -33,9 +34,11 @@ from auditor.outputs.notify import new_findings, notification
 from auditor.outputs.plugins import OutputFormat
 from auditor.outputs.summary import render_summary
 from auditor.pipeline.audit import Collection, audit, collect_paths
+from auditor.pipeline.backfill import BackfillSummary, run_backfill
 from auditor.pipeline.documents import DocumentRequest, render_options
 from auditor.pipeline.exits import exit_code
 from auditor.pipeline.notify import Delivery, deliver
+from auditor.pipeline.periods import Backfill
 from auditor.pipeline.project import default_project_name, git_state, project_root
 from auditor.pipeline.setup import AuditRequest, AuditSetup, prepare
 from auditor.pipeline.snapshot import SavedSnapshot, save_run
@@ -66,6 +69,7 @@ class ReportRequest:
     snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
     force: bool = False  # replace files in ``out`` that auditor did not write
     commit: str | None = None  # the git commit to record (replays); None: ask git
+    backfill: Backfill | None = None  # first save a snapshot per period of the git history
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +106,7 @@ class ReportResult:
     summary: str  # the text summary (what summary.txt holds)
     snapshot: SavedSnapshot | None  # None: not saved (store=False)
     site: SiteSummary | None  # None: not rendered (site=False)
+    backfill: BackfillSummary | None = None  # None: not asked
     # the project's snapshot the run was compared with (new findings), if the store had one
     previous: Baseline | None = None
     new: int = 0  # findings the previous snapshot did not have (all of them without one)
@@ -137,12 +142,14 @@ def run_report(
     if request.site:
         site_manifest.check_folder(out, force=request.force)
     paths = request.audit.paths
-    if request.store:  # a store file that came with the checkout is refused before any work
-        _check_store(_store_url(request.db, project_root(paths, cwd), environ))
+    _check_request(request, project_root(paths, cwd), environ)
     setup = prepare(request.audit, environ=environ, cwd=cwd, now=now)
     try:
         fail_on = setup.settings.fail_on
         options = render_options(request.document, paths, fail_on=fail_on, environ=environ, cwd=cwd)
+        backfilled = _backfill(
+            request, setup, root=project_root(paths, cwd), environ=environ, now=now, say=say
+        )
         say("collecting lockfiles")
         collection = collect_paths(
             paths,
@@ -203,10 +210,52 @@ def run_report(
         summary=summary if summary is not None else render_summary(result),
         snapshot=snapshot,
         site=site,
+        backfill=backfilled,
         previous=previous,
         new=len(fresh),
         deliveries=deliveries,
     )
+
+
+def _backfill(
+    request: ReportRequest,
+    setup: AuditSetup,
+    *,
+    root: Path,
+    environ: Mapping[str, str],
+    now: dt.datetime | None,
+    say: Progress,
+) -> BackfillSummary | None:
+    """``--backfill``: the snapshots of the git history, saved before the run's own."""
+    if request.backfill is None:
+        return None
+    return run_backfill(
+        request.backfill,
+        root=root,
+        options=setup.options,
+        exclude=setup.settings.exclude,
+        url=_store_url(request.db, root, environ),
+        project=request.project or default_project_name(root, git_state(root, environ)),
+        ignores=setup.settings.ignores,
+        now=now or dt.datetime.now(dt.timezone.utc),
+        say=say,
+    )
+
+
+def _check_request(request: ReportRequest, root: Path, environ: Mapping[str, str]) -> None:
+    """Before any work: what ``--backfill`` cannot be combined with, and a store file that
+    came with the checkout (refused)."""
+    if request.store:
+        _check_store(_store_url(request.db, root, environ))
+    if request.backfill is None:
+        return
+    if not request.store:
+        raise UsageError("--backfill saves snapshots: it cannot be used with --no-store")
+    if request.snapshot_time is not None or request.commit is not None:
+        raise UsageError(
+            "--backfill files each snapshot under its commit and date: "
+            "drop --snapshot-time and --commit"
+        )
 
 
 def _deliver(

@@ -23,8 +23,10 @@ from auditor.pipeline.audit import Collection
 from auditor.pipeline.project import commit_time, default_project_name, git_state, tracked
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from auditor.licenses.changes import LicenseChange
-    from auditor.store.records import InputRecord, SuppressionRule
+    from auditor.store.records import InputRecord, SnapshotMeta, SuppressionRule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,10 +63,7 @@ def save_run(
     about its commit) and, for a replay filed under ``taken_at``, only when that commit
     existed then (replaying old files kept in auditor's own checkout must not record
     auditor's HEAD)."""
-    from auditor.licenses.changes import relicensed
-    from auditor.pipeline.carry import carry_forward
-    from auditor.store import SnapshotMeta, open_store, save_snapshot, shown_url
-    from auditor.store.queries import load_snapshot, previous_findings
+    from auditor.store import SnapshotMeta, open_store, shown_url
 
     git = git_state(root, environ)
     name = project or default_project_name(root, git)
@@ -84,27 +83,68 @@ def save_run(
         suppressions=suppression_rules(ignores),
     )
     if taken_at is not None:  # a replayed run is filed under its historical time
-        meta = replace(meta, taken_at=taken_at)
+        meta = replace(meta, taken_at=taken_at, replayed=True)
     engine = open_store(url)
     try:
-        previous = previous_findings(engine, name, meta.taken_at)
-        changed: tuple[LicenseChange, ...] = ()
-        if previous is not None:
-            result = carry_forward(result, previous.findings, previous.snapshot)
-            if any(p.license is not None for p in result.graph.packages):
-                before = load_snapshot(engine, previous.snapshot).result.graph
-                changed = relicensed(before, result.graph)
-        snapshot_id = save_snapshot(engine, name, result, meta)
-        return SavedSnapshot(
-            id=snapshot_id,
-            project=name,
-            store=shown_url(engine),
-            carried=len(result.carried),
-            previous=previous.snapshot if previous is not None else None,
-            relicensed=changed,
-        )
+        saved = _save(engine, name, result, meta)
+        return replace(saved, store=shown_url(engine))
     finally:
         engine.dispose()
+
+
+def _save(engine: Engine, name: str, result: AuditResult, meta: SnapshotMeta) -> SavedSnapshot:
+    """Save with the findings the run could not check carried from the snapshot before,
+    and the packages whose declared licence changed since it (``store`` left empty)."""
+    from auditor.licenses.changes import relicensed
+    from auditor.pipeline.carry import carry_forward
+    from auditor.store import save_snapshot
+    from auditor.store.queries import load_snapshot, previous_findings
+
+    previous = previous_findings(engine, name, meta.taken_at)
+    changed: tuple[LicenseChange, ...] = ()
+    if previous is not None:
+        result = carry_forward(result, previous.findings, previous.snapshot)
+        if any(p.license is not None for p in result.graph.packages):
+            before = load_snapshot(engine, previous.snapshot).result.graph
+            changed = relicensed(before, result.graph)
+    snapshot_id = save_snapshot(engine, name, result, meta)
+    return SavedSnapshot(
+        id=snapshot_id,
+        project=name,
+        store="",
+        carried=len(result.carried),
+        previous=previous.snapshot if previous is not None else None,
+        relicensed=changed,
+    )
+
+
+def save_replay(
+    engine: Engine,
+    *,
+    project: str,
+    collection: Collection,
+    result: AuditResult,
+    ignores: tuple[IgnoreRule, ...],
+    taken_at: dt.datetime,
+    commit: str,
+    inputs: Sequence[tuple[str, str]],
+) -> int:
+    """Save the audit of a commit's files (``report --backfill``): filed under the commit's
+    date with the commit, the inputs hashed from git's blobs (nothing of it is on disk)."""
+    from auditor.store import SnapshotMeta
+    from auditor.store.records import InputRecord
+
+    advisory_db, updated = advisory_identity(result)
+    meta = SnapshotMeta(
+        taken_at=taken_at,
+        git_commit=commit,
+        inputs=tuple(InputRecord(path=p, sha256=h) for p, h in sorted(inputs)),
+        advisory_db=advisory_db,
+        advisory_db_updated_at=updated,
+        suppressions=suppression_rules(ignores),
+        replayed=True,
+    )
+    return _save(engine, project, result, meta).id
 
 
 def _commit_of_the_files(

@@ -150,7 +150,9 @@ def load_in(conn: Connection, snapshot_id: int, cache: ChunkCache | None = None)
         suppressions=load_suppressions(conn, row["suppression_set_id"]),
     )
     retired = retired_in(conn, [row]).get(snapshot_id, NOTHING)
-    return StoredSnapshot(info=info_from_row(row, retired), meta=meta, result=result)
+    info = info_from_row(row, retired)
+    meta = dataclasses.replace(meta, replayed=info.summary.replayed)
+    return StoredSnapshot(info=info, meta=meta, result=result)
 
 
 def _result(

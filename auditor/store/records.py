@@ -63,6 +63,9 @@ class SnapshotMeta:
     advisory_db: str | None = None  # identity of the advisory data, e.g. "osv-local:<sha256>"
     advisory_db_updated_at: dt.datetime | None = None
     suppressions: tuple[SuppressionRule, ...] = ()
+    # audited after its time (a backfilled commit, a replay filed under --snapshot-time):
+    # its findings are what is known now about the packages of then
+    replayed: bool = False
 
     @property
     def advisory_db_age(self) -> dt.timedelta | None:
@@ -109,6 +112,7 @@ class Summary:
     suppressions: int = 0
     baseline_id: int | None = None
     carried: int = 0  # findings kept unverified from the snapshot before (checks that failed)
+    replayed: bool = False  # audited later than its time (backfill, --snapshot-time)
 
     @property
     def findings(self) -> int:

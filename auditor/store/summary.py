@@ -21,10 +21,12 @@ def summary_json(
     suppressions: int,
     carried: int = 0,
     broken: tuple[str, ...] | None = None,
+    replayed: bool = False,
 ) -> str:
     """The JSON part of the summary (what has no column of its own). ``carried`` is left
     out when 0; ``broken`` (the input files a partial run could not read; empty when only
-    unsupported formats made it partial) only partial runs record."""
+    unsupported formats made it partial) only partial runs record; ``replayed`` (left out
+    when false) marks a run audited after its time (a backfill, a replay)."""
     extra: dict[str, object] = {
         "version": SUMMARY_VERSION,
         "by_kind": dict(sorted(by_kind.items())),
@@ -34,6 +36,8 @@ def summary_json(
         extra["carried"] = carried
     if broken is not None:
         extra["broken"] = list(broken)
+    if replayed:
+        extra["replayed"] = True
     return codec.canonical_json(extra)
 
 
@@ -88,5 +92,6 @@ def summary_from_row(row: RowMapping, retired: Retired = NOTHING) -> Summary:
         findings_resolved=row["findings_resolved"] - retired.resolved,
         suppressions=int(extra.get("suppressions", 0)) if isinstance(extra, dict) else 0,
         carried=int(extra.get("carried", 0)) if isinstance(extra, dict) else 0,
+        replayed=bool(extra.get("replayed", False)) if isinstance(extra, dict) else False,
         baseline_id=row["baseline_id"],
     )

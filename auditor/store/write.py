@@ -22,6 +22,8 @@ from auditor.core.errors import StoreError
 from auditor.core.findings import Severity
 from auditor.core.result import AuditResult, Status
 from auditor.store import codec, tables
+from auditor.store.baseline import baseline as _baseline
+from auditor.store.baseline import rebase_later
 from auditor.store.churn import churn
 from auditor.store.content import BlobPlan, GraphPlan, plan_graph
 from auditor.store.engine import transaction
@@ -36,7 +38,7 @@ from auditor.store.sets import (
     plan_findings,
     plan_suppressions,
 )
-from auditor.store.summary import stored_broken, summary_json
+from auditor.store.summary import summary_json
 
 _BATCH = 500
 T_ = tables
@@ -110,6 +112,7 @@ def write_plan(conn: Connection, plan: SnapshotPlan) -> int:
     snapshot_id = int(
         conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
     )
+    rebase_later(conn, project_id, values["taken_at"])
     advance_state(conn, project_id, _event(snapshot_id, plan))
     return snapshot_id
 
@@ -162,6 +165,7 @@ def _summary(
             suppressions=len(plan.suppressions),
             carried=len(plan.result.carried),
             broken=broken if plan.result.status is Status.PARTIAL else None,
+            replayed=plan.meta.replayed,
         ),
     }
 
@@ -382,33 +386,3 @@ def _suppression_set(
         items = [{"set_id": ids[plan.digest], "suppression_ref": rule_ids[d]} for d in plan.members]
         conn.execute(sa.insert(_table(T_.SuppressionSetItem)), items)
     return ids[plan.digest]
-
-
-BASELINE_CANDIDATES = 50  # earlier snapshots looked at for one that read the same inputs
-
-
-def _baseline(
-    conn: Connection, project_id: int, taken_at: dt.datetime | None, broken: tuple[str, ...]
-) -> tuple[int, int, int] | None:
-    """(id, graph id, finding set id) of the latest snapshot at or before ``taken_at`` that
-    failed to read exactly the files this run failed to read: complete, or partial with the
-    same broken files (two runs missing the same file compare fairly; one missing it more
-    would show its packages as removed or added). Files of unsupported formats never add
-    packages, so they do not matter here."""
-    table = _table(T_.Snapshot)
-    rows = conn.execute(
-        sa.select(
-            table.c.id, table.c.graph_id, table.c.finding_set_id, table.c.status, table.c.summary
-        )
-        .where(
-            table.c.project_id == project_id,
-            table.c.status.in_((Status.COMPLETE.value, Status.PARTIAL.value)),
-            table.c.taken_at <= taken_at,
-        )
-        .order_by(table.c.taken_at.desc(), table.c.id.desc())
-        .limit(BASELINE_CANDIDATES)
-    )
-    for row in rows:
-        if stored_broken(row.status, row.summary) == broken:
-            return int(row.id), int(row.graph_id), int(row.finding_set_id)
-    return None

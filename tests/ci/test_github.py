@@ -125,6 +125,15 @@ def test_report_request_from_inputs() -> None:
         *("graph-json", "json", "cyclonedx-json", "sarif", "markdown", "summary", "spdx-json")
     ] == [f.name for f in request.formats]
     assert (True, True) == (request.store, request.site)
+    assert request.backfill is None
+
+
+def test_backfill_input() -> None:
+    """The ``backfill`` input is report's ``--backfill`` (by month)."""
+    args = build_parser().parse_args(["report", "--out", "o", "--backfill", " 24m "])
+    request = report_request(args)
+    assert request.backfill is not None
+    assert ("24m", "month") == (request.backfill.since, request.backfill.every)
 
 
 def test_unknown_extra_format_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:

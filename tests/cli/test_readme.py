@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,24 +15,31 @@ from tests.support import run_cli
 ROOT = Path(__file__).parents[2]
 
 
-def first_auditor_command() -> list[str]:
-    """The arguments of the first `auditor` call in the README's first code block."""
+def first_command(tool: str) -> list[str]:
+    """The words of the first call of ``tool`` (its name ending the first word) in the
+    README's first code block."""
     block = re.search(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
     assert block is not None
     for line in block.group(1).splitlines():
         for part in line.split("&&"):
             words = shlex.split(part)
-            if words and words[0].endswith("auditor"):
-                return words[1:]
-    raise AssertionError("no auditor command in the README's first block")
+            if words and words[0].endswith(tool):
+                return words
+    raise AssertionError(f"no {tool} command in the README's first block")
+
+
+def first_auditor_command() -> list[str]:
+    """The arguments of the first `auditor` call in the README's first code block."""
+    return first_command("auditor")[1:]
 
 
 def test_the_first_command_runs_offline_on_a_fresh_machine(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Nothing synced, no setting of any kind, every network service unreachable: the first
-    command still writes the report (against the bundled sample, which it calls a sample)
-    and sends nothing."""
+    command clones the bundled example's history and still writes the report (against the
+    bundled sample, which it calls a sample) with the eight months backfilled from git,
+    sending nothing; run again, it adds no month."""
     for name in ("AUDITOR_SOURCE", "AUDITOR_NO_REGISTRY", "AUDITOR_DB"):
         monkeypatch.delenv(name, raising=False)
     closed = f"http://127.0.0.1:{CLOSED_PORT}"
@@ -40,11 +48,15 @@ def test_the_first_command_runs_offline_on_a_fresh_machine(
     monkeypatch.setenv("AUDITOR_PYPI_URL", f"{closed}/simple")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
+    clone = [str(ROOT / w) if w.startswith("examples/") else w for w in first_command("git")]
+    subprocess.run(clone, check=True, capture_output=True)
     args = first_auditor_command()
     assert "--offline" in args
-    args = [str(ROOT / a) if a.startswith("examples/") else a for a in args]
     result = run_cli(args)
     assert 0 == result.code, result.err
     assert "not sent" not in result.err
+    assert "backfill: 8 snapshots saved from the git history" in result.out
     assert (tmp_path / "auditor-report" / "index.html").is_file()
     assert "a bundled SAMPLE of" in (tmp_path / "auditor-report" / "summary.txt").read_text()
+    again = run_cli(args)
+    assert "backfill: 0 snapshots saved from the git history (8 period(s)" in again.out

@@ -261,6 +261,7 @@ metas = st.builds(
     tool_version=SHORT,
     advisory_db=st.none() | SHORT,
     advisory_db_updated_at=st.none() | UTC_TIMES,
+    replayed=st.booleans(),
     suppressions=st.lists(
         st.builds(
             SuppressionRule,
