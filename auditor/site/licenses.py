@@ -49,6 +49,11 @@ class LicenseCount:
     kind: str  # SPDX, TEXT or UNKNOWN
     packages: tuple[Named, ...]
 
+    @property
+    def versions(self) -> int:
+        """How many locked versions declare it."""
+        return sum(len(p.versions) for p in self.packages)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Violation:
@@ -144,9 +149,11 @@ def licenses_context(history: ProjectHistory, links: Links) -> dict[str, Any]:
         "links": links,
         "latest": latest.info,
         "counts": counts,
-        "total": sum(len(c.packages) for c in counts),
-        "spdx": sum(len(c.packages) for c in counts if c.kind == SPDX),
-        "text": sum(len(c.packages) for c in counts if c.kind == TEXT),
+        # locked versions, so that the kinds add up when a name's versions differ in licence
+        "total": sum(c.versions for c in counts),
+        "spdx": sum(c.versions for c in counts if c.kind == SPDX),
+        "text": sum(c.versions for c in counts if c.kind == TEXT),
+        "unknown_versions": sum(c.versions for c in counts if c.kind == UNKNOWN),
         "unknown": unknown,
         # unknown although looked up (or not to be looked up): the unverified are listed apart
         "undeclared": tuple(p for p in unknown if p.key not in unverified_keys),

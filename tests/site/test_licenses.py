@@ -135,7 +135,7 @@ def test_the_licences_page_shows_counts_findings_unknowns_and_relicensing(site: 
         (v["Package"], v["Rule"], v["Severity"]) for v in violations
     ]
     assert [["c 1.0", UNVERIFIED_REASON]] == page.table("unverified-table").rows
-    assert "Neither the lockfile nor the registry" not in page.text  # c is unverified
+    assert "nor did the registry where it was asked" not in page.text  # c is unverified
     assert [["b", "GPL-3.0-only (1.0)", "BUSL-1.1 (2.0)"]] == page.table("relicensed-table").rows
     here = (site / paths.licenses_page("demo")).parent
     b_page = paths.package_page("demo", "PyPI", "b")
@@ -202,4 +202,10 @@ def test_a_first_snapshot_has_nothing_to_compare(engine: Engine, tmp_path: Path)
     text = read_page(tmp_path / paths.licenses_page("demo")).text
     assert "No earlier snapshot to compare with." in text
     assert "No licence policy finding in the latest snapshot" in text
-    assert "Neither the lockfile nor the registry declares a licence (1): c 1.0" in text
+    assert "nor did the registry where it was asked (1): c 1.0" in text
+    lead = "The licences the 6 locked versions of third-party packages in snapshot"
+    assert lead in text
+    assert (
+        "declare (the lockfile's, else the registry's): 3 with an SPDX expression, 2 with" in text
+    )
+    assert "no SPDX expression, 1 unknown." in text
