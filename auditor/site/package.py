@@ -120,6 +120,11 @@ def package_pages(history: ProjectHistory, links: Links) -> list[tuple[str, dict
             "key": key,
             "links": links,
             "versions": [graph.package(i).version for i in ids],
+            # (version, declared licence or None when unknown) in the latest snapshot
+            "licenses": sorted(
+                {(graph.package(i).version, graph.package(i).license) for i in ids},
+                key=lambda pair: (pair[0], pair[1].shown if pair[1] else ""),
+            ),
             "direct": any(graph.is_direct(i) for i in ids),
             "parents": sorted(set(parents), key=lambda p: (p.label, p.requirement or "")),
             "why": why_paths[:WHY_PATHS],
@@ -128,6 +133,7 @@ def package_pages(history: ProjectHistory, links: Links) -> list[tuple[str, dict
                 for i, s in enumerate(spans)
             ][::-1],
             "episodes": by_package.get(key, []),
+            "licenses_url": paths.licenses_page(history.name),
             "suppressed": [
                 s for s in suppressed if package_identity(s.finding.package_id, graph) == key
             ],

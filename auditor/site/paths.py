@@ -60,6 +60,11 @@ def packages_page(project: str, page: int) -> str:
     return f"{project_dir(project)}/packages{suffix}.html"
 
 
+def licenses_page(project: str) -> str:
+    """The project's licences page (``auditor.site.licenses``)."""
+    return f"{project_dir(project)}/licenses.html"
+
+
 def snapshot_page(project: str, snapshot_id: int, page: int = 1) -> str:
     suffix = "" if page == 1 else f"-{page}"
     return f"{project_dir(project)}/s/{snapshot_id}{suffix}.html"

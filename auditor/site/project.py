@@ -168,6 +168,7 @@ def project_context(history: ProjectHistory, links: Links, *, weeks_shown: int) 
         "severities": [s.value for s in SEVERITIES],
         "snapshots_url": paths.snapshots_page(history.name, 1),
         "packages_url": paths.packages_page(history.name, 1),
+        "licenses_url": paths.licenses_page(history.name),
     }
 
 
@@ -201,6 +202,7 @@ class PackageRow:
     scope: str
     findings: int
     since: dt.datetime | None  # the first complete snapshot with it at this version
+    licenses: tuple[str, ...] = ()  # the declared licences of its versions (empty: unknown)
 
 
 def package_list_pages(
@@ -231,6 +233,9 @@ def package_list_pages(
                 scope=views[0].scope,
                 findings=counts.get(key, 0),
                 since=spans[-1].taken_at if spans else None,
+                licenses=tuple(
+                    sorted({v.package.license.shown for v in views if v.package.license})
+                ),
             )
         )
     chunks = pages_of(rows, page_size)

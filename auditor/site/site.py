@@ -30,6 +30,7 @@ from auditor.site import manifest, paths
 from auditor.site.advisory import advisory_index, advisory_pages
 from auditor.site.data import ProjectHistory, read_project
 from auditor.site.jinja import INDEX, render
+from auditor.site.licenses import licenses_page
 from auditor.site.package import package_pages, pages_for
 from auditor.site.project import (
     package_list_pages,
@@ -301,6 +302,8 @@ def project_files(
         files[path] = render(
             "packages.html", path, title=f"{name}: packages", crumbs=crumbs, **context
         )
+    path, context = licenses_page(history, links)
+    files[path] = render("licenses.html", path, title=f"{name}: licences", crumbs=crumbs, **context)
     for snapshot_id in history.paged:
         for path, context in snapshot_pages(history, snapshot_id, links, options.page_size):
             title = f"{name}: snapshot {snapshot_id}"
