@@ -13,6 +13,7 @@ from auditor.core.findings import FindingKind, Severity
 from auditor.site import charts, paths
 from auditor.site.charts import Chart, SeriesData
 from auditor.site.data import ProjectHistory
+from auditor.site.known import known_context
 from auditor.site.risk import Risk, Trend
 from auditor.site.views import Links, Pager, pages_of
 from auditor.store import SnapshotInfo
@@ -130,8 +131,11 @@ class WeekRow:
         return dict(self.week.open_by_severity).get(Severity(name), 0)
 
 
-def project_context(history: ProjectHistory, links: Links, *, weeks_shown: int) -> dict[str, Any]:
-    weeks = history.series.weeks[-weeks_shown:]
+def project_context(
+    history: ProjectHistory, links: Links, *, weeks_shown: int | None
+) -> dict[str, Any]:
+    """``weeks_shown``: the latest weeks the charts and the week table draw (None: all)."""
+    weeks = history.series.weeks[-weeks_shown:] if weeks_shown else history.series.weeks
     risks = history.week_risks()[-len(weeks) :] if weeks else []
     series = history.series
     # malicious packages and vulnerabilities first (oldest first within each kind group);
@@ -168,6 +172,7 @@ def project_context(history: ProjectHistory, links: Links, *, weeks_shown: int) 
         "severities": [s.value for s in SEVERITIES],
         "snapshots_url": paths.snapshots_page(history.name, 1),
         "packages_url": paths.packages_page(history.name, 1),
+        **known_context(history, weeks),
     }
 
 
