@@ -159,6 +159,7 @@ def project_context(
         "libyears": libyears(history),
         "duplicates": duplicate_versions(history.latest.result.graph),
         "charts": treadmill_charts(history, weeks),
+        **known_context(history, weeks),
         "week_rows": [WeekRow(week=w, risk=r) for w, r in zip(weeks, risks, strict=True)],
         "weeks_omitted": len(series.weeks) - len(weeks),
         "open_findings": open_sorted,
@@ -172,7 +173,6 @@ def project_context(
         "severities": [s.value for s in SEVERITIES],
         "snapshots_url": paths.snapshots_page(history.name, 1),
         "packages_url": paths.packages_page(history.name, 1),
-        **known_context(history, weeks),
     }
 
 
