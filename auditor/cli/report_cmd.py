@@ -90,6 +90,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         store=not args.no_store,
         site=not args.no_site,
         site_snapshots=args.site_snapshots,
+        site_weeks=args.site_weeks,
         site_full=args.full_site,
         snapshot_time=args.snapshot_time,
         force=args.force,

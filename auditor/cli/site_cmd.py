@@ -13,7 +13,12 @@ from pathlib import Path
 
 from auditor.cli.base import EXIT_OK, Command, Console
 from auditor.cli.output_options import add_force_option
-from auditor.cli.site_options import add_site_snapshots_option, progress, site_line
+from auditor.cli.site_options import (
+    add_site_snapshots_option,
+    add_site_weeks_option,
+    progress,
+    site_line,
+)
 from auditor.cli.store_options import add_db_option, open_for_reading
 
 EXIT_INTERRUPTED = 130  # as the command line answers any interrupted command
@@ -47,6 +52,7 @@ class SiteCommand(Command):
             help="folder of the site (default: auditor-site)",
         )
         add_site_snapshots_option(build)
+        add_site_weeks_option(build)
         build.add_argument(
             "--full",
             action="store_true",
@@ -67,7 +73,7 @@ class SiteCommand(Command):
                 summary = render_site(
                     engine,
                     out,
-                    SiteOptions(snapshot_pages=args.site_snapshots),
+                    SiteOptions(snapshot_pages=args.site_snapshots, weeks=args.site_weeks),
                     full=args.full,
                     progress=stage,
                     force=args.force,

@@ -32,6 +32,7 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         "this project's pages and the index of every project)",
     )
     add_site_snapshots_option(parser)
+    add_site_weeks_option(parser)
     parser.add_argument(
         "--snapshot-time",
         metavar="TIME",
@@ -57,6 +58,29 @@ def add_site_snapshots_option(parser: argparse.ArgumentParser) -> None:
         help="snapshots of each project that get a page of their own, the latest ones "
         "(default: 20)",
     )
+
+
+SITE_WEEKS = 156
+
+
+def add_site_weeks_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--site-weeks",
+        metavar="N|all",
+        type=parse_weeks,
+        default=SITE_WEEKS,
+        help="the latest weeks each project page's charts and week table draw, or `all` for "
+        f"the whole history (default: {SITE_WEEKS})",
+    )
+
+
+def parse_weeks(text: str) -> int | None:
+    """A number of weeks (at least 1), or ``all`` (``None``: every week)."""
+    if text.strip().lower() == "all":
+        return None
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is neither a number of weeks nor all")
+    return _positive(text)
 
 
 def site_line(site: SiteSummary) -> str:

@@ -65,6 +65,7 @@ class ReportRequest:
     store: bool = True  # save the run as a snapshot
     site: bool = True  # render the HTML site
     site_snapshots: int = 20  # snapshots of each project with a page of their own
+    site_weeks: int | None = 156  # latest weeks the project pages draw; None: every week
     site_full: bool = False  # render every project's pages, not only this one's (and the index)
     snapshot_time: dt.datetime | None = None  # file the snapshot under this time (replays)
     force: bool = False  # replace files in ``out`` that auditor did not write
@@ -342,7 +343,7 @@ def _build_site(
     from auditor.site.site import SiteOptions, render_site
     from auditor.store import open_store
 
-    options = SiteOptions(snapshot_pages=request.site_snapshots)
+    options = SiteOptions(snapshot_pages=request.site_snapshots, weeks=request.site_weeks)
     with contextlib.ExitStack() as stack:
         if snapshot is None:  # no store: a store of this run alone, thrown away after
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="auditor-")))

@@ -19,6 +19,7 @@ from auditor.core.findings import Finding
 from auditor.site.risk import Risk, assess
 from auditor.store import SnapshotInfo, StoredSnapshot, snapshots
 from auditor.store.exposure import FindingFact, finding_facts, project_findings
+from auditor.store.known import Knowledge, knowledge
 from auditor.store.queries import Identity, load_snapshots
 from auditor.store.series import Series, iso_week, project_series
 from auditor.store.timeline import Timeline, version_timeline
@@ -36,6 +37,7 @@ class ProjectHistory:
     loaded: dict[int, StoredSnapshot]
     paged: tuple[int, ...]  # snapshots with a page, oldest first
     week_state: tuple[int, ...]  # per week of ``series.weeks``: the snapshot of its state
+    knowledge: Knowledge  # known-then counts per snapshot, days exposed (``store.known``)
 
     @property
     def latest(self) -> StoredSnapshot:
@@ -72,6 +74,7 @@ def read_project(engine: Engine, name: str, *, snapshot_pages: int) -> ProjectHi
         loaded=load_snapshots(engine, sorted(wanted)),
         paged=paged,
         week_state=week_states([(p.snapshot_id, p.taken_at, p.whole) for p in series.snapshots]),
+        knowledge=knowledge(engine, name),
     )
 
 

@@ -13,6 +13,7 @@ from auditor.core.findings import FindingKind, Severity
 from auditor.site import charts, paths
 from auditor.site.charts import Chart, SeriesData
 from auditor.site.data import ProjectHistory
+from auditor.site.known import known_context
 from auditor.site.risk import Risk, Trend
 from auditor.site.views import Links, Pager, pages_of
 from auditor.store import SnapshotInfo
@@ -130,8 +131,11 @@ class WeekRow:
         return dict(self.week.open_by_severity).get(Severity(name), 0)
 
 
-def project_context(history: ProjectHistory, links: Links, *, weeks_shown: int) -> dict[str, Any]:
-    weeks = history.series.weeks[-weeks_shown:]
+def project_context(
+    history: ProjectHistory, links: Links, *, weeks_shown: int | None
+) -> dict[str, Any]:
+    """``weeks_shown``: the latest weeks the charts and the week table draw (None: all)."""
+    weeks = history.series.weeks[-weeks_shown:] if weeks_shown else history.series.weeks
     risks = history.week_risks()[-len(weeks) :] if weeks else []
     series = history.series
     # malicious packages and vulnerabilities first (oldest first within each kind group);
@@ -155,6 +159,7 @@ def project_context(history: ProjectHistory, links: Links, *, weeks_shown: int) 
         "libyears": libyears(history),
         "duplicates": duplicate_versions(history.latest.result.graph),
         "charts": treadmill_charts(history, weeks),
+        **known_context(history, weeks),
         "week_rows": [WeekRow(week=w, risk=r) for w, r in zip(weeks, risks, strict=True)],
         "weeks_omitted": len(series.weeks) - len(weeks),
         "open_findings": open_sorted,

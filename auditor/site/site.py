@@ -58,7 +58,7 @@ SAVE_ROWS_EVERY = 50  # projects rendered before their index rows are written to
 class SiteOptions:
     snapshot_pages: int = 20  # snapshots of each project that get a page (the latest ones)
     page_size: int = 200  # rows per page of long tables (and of the index)
-    weeks: int = 156  # weeks shown on the project page (charts and table)
+    weeks: int | None = 156  # latest weeks shown on the project page (charts, table); None: all
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,7 +248,7 @@ def _states(engine: Engine, projects: Sequence[str] | None) -> Iterator[tuple[st
 
 
 def _options(options: SiteOptions) -> list[int]:
-    return [options.snapshot_pages, options.page_size, options.weeks]
+    return [options.snapshot_pages, options.page_size, options.weeks or 0]  # 0: every week
 
 
 def _folder(path: str) -> str:

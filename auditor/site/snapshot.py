@@ -54,7 +54,10 @@ def snapshot_pages(
     updated = stored.meta.advisory_db_updated_at
     meta = Meta(
         advisory_age=stored.meta.advisory_db_age,
-        replayed=updated is not None and updated > stored.meta.taken_at,
+        # stored when the run was audited after its time (a backfill, --snapshot-time); runs
+        # saved before that was stored: inferred from the advisory data's date
+        replayed=stored.info.summary.replayed
+        or (updated is not None and updated > stored.meta.taken_at),
     )
     chunks = pages_of(rows, page_size)
     urls = tuple(

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from auditor.site import paths
 from auditor.store import open_store
+from tests.site.htmltables import read_page
 from tests.site.stories import files, story
 from tests.support import FIXTURES, run_cli
 
@@ -72,3 +75,30 @@ def test_report_renders_its_project_and_full_site_renders_all(tmp_path: Path) ->
     site = {p: b for p, b in files(everything).items() if p.endswith((".html", ".json"))}
     report_files = {"findings.json", "graph.json", "sbom.cdx.json", "auditor-files.json"}
     assert files(built) == {p: b for p, b in site.items() if p not in report_files}
+
+
+def test_site_weeks_limits_the_weeks_drawn_and_all_draws_every_week(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--site-weeks 1: the project page draws the latest week and says the earlier ones are
+    not drawn; --site-weeks all is another option, so the project is rendered again, with
+    every week of its history."""
+    db, out = store(tmp_path, "alpha"), tmp_path / "site"
+    one = run_cli(["site", "build", "--db", db, "--out", str(out), "--site-weeks", "1"])
+    assert 0 == one.code, one.err
+    page = read_page(out / paths.project_page("alpha"))
+    assert 1 == len(page.table("week-table").rows)
+    assert "The 1 earliest weeks are not drawn" in page.text
+    every = run_cli(["site", "build", "--db", db, "--out", str(out), "--site-weeks", "ALL"])
+    assert 0 == every.code, every.err
+    assert "of 1 project," in every.out
+    page = read_page(out / paths.project_page("alpha"))
+    weeks = page.table("week-table").column("Week")
+    assert 2 == len(weeks)
+    assert "earliest weeks are not drawn" not in page.text
+    again = run_cli(["site", "build", "--db", db, "--out", str(out), "--site-weeks", "all"])
+    assert "1 already current" in again.out
+    with pytest.raises(SystemExit) as info:
+        run_cli(["site", "build", "--db", db, "--out", str(out), "--site-weeks", "none"])
+    assert 2 == info.value.code
+    assert "--site-weeks: 'none' is neither a number of weeks nor all" in capsys.readouterr().err

@@ -67,6 +67,8 @@ def test_no_site_and_quiet(tmp_path: Path) -> None:
         (["--snapshot-time", "yesterday"], "--snapshot-time: 'yesterday' is neither"),
         (["--site-snapshots", "0"], "--site-snapshots: must be at least 1"),
         (["--site-snapshots", "x"], "--site-snapshots: 'x' is not a whole number"),
+        (["--site-weeks", "0"], "--site-weeks: must be at least 1"),
+        (["--site-weeks", "every"], "--site-weeks: 'every' is neither a number of weeks nor all"),
     ],
 )
 def test_bad_site_options_are_usage_errors(

@@ -38,7 +38,8 @@ def backfilled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     git(root, "clone", "-q", str(BUNDLE), str(clone))
     done = run_cli(
         [
-            *("report", str(clone), "--backfill", "2019-01-01", "--offline"),
+            *("report", str(clone), "--backfill", "2019-01-01", "--site-weeks", "all"),
+            "--offline",
             *("--db", str(root / "store.db"), "--out", str(root / "site")),
         ]
     )
@@ -76,3 +77,32 @@ def test_the_project_page_shows_the_backfilled_months(
     assert 8 == len(commits)
     for commit in commits:
         assert commit[:7] in listing
+
+
+def test_the_project_page_draws_the_whole_backfilled_history(
+    chromium: Browser, backfilled: tuple[Path, Path]
+) -> None:
+    """With --site-weeks all, as the browser lays it out: the charts start at the first
+    backfilled month's week (2019-W42, years before today's run) and end with today's;
+    the known-then chart is drawn with both lines and its legend; the replay note counts
+    the eight backfilled months of the nine snapshots; days exposed lists the longest."""
+    site, _ = backfilled
+    chromium.load((site / paths.project_page("saleor")).as_uri())
+    text = chromium.evaluate("document.body.innerText")
+    assert "8 of the 9 snapshots were audited after the time they are filed under" in text
+    desc = chromium.evaluate("document.getElementById('c-known-d').textContent")
+    assert "from 2019-W42 to" in desc
+    polylines = "document.getElementById('c-known-d').closest('svg').querySelectorAll('polyline')"
+    lines = chromium.evaluate(f"Array.from({polylines}, l => l.getAttribute('class'))")
+    assert ["s-known-now line", "s-known-then line"] == lines
+    widths = chromium.evaluate(
+        f"Array.from({polylines}, l => Math.round(l.getBoundingClientRect().width))"
+    )
+    assert all(width > 200 for width in widths), widths  # drawn across the chart
+    weeks = chromium.evaluate(
+        "Array.from(document.querySelectorAll('#week-table tbody th'), c => c.textContent)"
+    )
+    assert "2019-W42" == weeks[-1]  # the table is newest first
+    rows = chromium.evaluate("document.querySelectorAll('#exposed-table tbody tr').length")
+    assert 20 == rows
+    assert "Days exposed" in text
