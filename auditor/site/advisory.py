@@ -58,8 +58,9 @@ def advisory_pages(
 ) -> list[tuple[str, dict[str, Any]]]:
     """(site path, template context) of each advisory's page."""
     pages = []
+    packages: dict[str, tuple[str, str, str]] = {}  # the same package in many projects
     for advisory_id, affected in index.items():
-        rows = [_row(a, f) for a in affected for f in a.findings]
+        rows = [_row(a, f, packages) for a in affected for f in a.findings]
         first = affected[0].findings[0]
         pages.append(
             (
@@ -77,10 +78,15 @@ def advisory_pages(
     return pages
 
 
-def _row(affected: Affected, finding: Finding) -> AffectedRow:
-    purl = parse_purl(finding.package_id)
-    ecosystem, name = parse_purl_name(finding.package_id)
-    version = (purl.version or "") if purl is not None else ""
+def _row(
+    affected: Affected, finding: Finding, packages: dict[str, tuple[str, str, str]]
+) -> AffectedRow:
+    if finding.package_id not in packages:
+        purl = parse_purl(finding.package_id)
+        ecosystem, name = parse_purl_name(finding.package_id)
+        version = (purl.version or "") if purl is not None else ""
+        packages[finding.package_id] = (ecosystem, name, version)
+    ecosystem, name, version = packages[finding.package_id]
     ref = affected.snapshot
     return AffectedRow(
         project=ref.project,

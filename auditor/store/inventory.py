@@ -276,12 +276,15 @@ def _findings_named(conn: Connection, advisory: str) -> dict[int, Finding]:
 def _set_findings(
     conn: Connection, set_ids: Sequence[int], *, only: Collection[str] | None = None
 ) -> dict[int, list[Finding]]:
-    """The findings of each finding set (``only``: those with one of these ids)."""
+    """The findings of each finding set (``only``: those with one of these ids). A finding
+    row is shared by every set that holds it (projects with the same package and advisory):
+    it is decoded once."""
     item, f, adv = _t(tables.FindingSetItem), _t(tables.Finding), _t(tables.Advisory)
     out: dict[int, list[Finding]] = {}
+    decoded: dict[int, Finding] = {}
     for start in range(0, len(set_ids), _BATCH):
         query = (
-            sa.select(item.c.set_id, f.c.data, adv.c.data.label("advisory"))
+            sa.select(item.c.set_id, f.c.id, f.c.data, adv.c.data.label("advisory"))
             .select_from(item)
             .join(f, f.c.id == item.c.finding_ref)
             .join(adv, adv.c.id == f.c.advisory_ref)
@@ -289,8 +292,10 @@ def _set_findings(
         )
         if only is not None:
             query = query.where(f.c.finding_id.in_(sorted(only)))
-        for set_id, data, advisory_data in conn.execute(query):
-            out.setdefault(int(set_id), []).append(_finding(data, advisory_data))
+        for set_id, ref, data, advisory_data in conn.execute(query):
+            if ref not in decoded:
+                decoded[ref] = _finding(data, advisory_data)
+            out.setdefault(int(set_id), []).append(decoded[ref])
     return out
 
 
