@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 
 from auditor.site import index as site_index
 from auditor.site import manifest, paths
-from auditor.site.advisory import advisory_index, advisory_pages
+from auditor.site.advisory import advisory_index, advisory_pages, touched_by
 from auditor.site.data import ProjectHistory, read_project
 from auditor.site.jinja import INDEX, render
 from auditor.site.licenses import licenses_page
@@ -111,8 +111,8 @@ def render_site(
     tally = _Tally()
     pending: list[tuple[str, bytes, str]] = []
     total = count_projects(engine) if projects is None else len(projects)
-    say("reading the advisories open in the latest snapshots")
-    open_in = _open_in(advisories := advisory_index(engine))
+    touched, advisories = _read_advisories(engine, projects, say)
+    open_in = _open_in(advisories)
     for number, (name, state) in enumerate(_states(engine, projects), start=1):
         names.append(name)  # the state is read before the history: see manifest.py
         # a project's findings link to the "affected projects" page of the advisories open
@@ -153,9 +153,8 @@ def render_site(
     listed = site_index.listing(engine, out, tally.rows, say=say)
     digests = _write_index(out, listed, tally, options, known=known, full=full)
     say("rendering the advisories' pages")
-    tally.add(
-        shared := _advisory_files(out, advisories, len(listed)),
-        paths.write_pages(out, shared, known.advisories),
+    shared, recorded = _render_advisories(
+        out, advisories, len(listed), tally=tally, known=known, touched=touched
     )
     done = {paths.project_dir(name) for name in tally.rows}
     legacy = tuple(
@@ -165,7 +164,7 @@ def render_site(
         legacy = _clean_up(out, set(names), legacy)
     manifest.write_index(
         out,
-        manifest.IndexPages(pages=digests, advisories=tuple(sorted(shared)), legacy=legacy),
+        manifest.IndexPages(pages=digests, advisories=recorded, legacy=legacy),
     )
     return SiteSummary(
         index=out / INDEX,
@@ -209,6 +208,41 @@ def _open_in(advisories: Mapping[str, Sequence[Affected]]) -> dict[str, set[str]
         for item in affected:
             found.setdefault(item.snapshot.project, set()).add(advisory_id)
     return found
+
+
+def _read_advisories(
+    engine: Engine, projects: Sequence[str] | None, say: Progress
+) -> tuple[frozenset[str] | None, dict[str, tuple[Affected, ...]]]:
+    """The advisories whose pages this run renders (None: all, a whole build; a report:
+    those its projects' snapshots can have changed) and the open ones among them."""
+    say("reading the advisories open in the latest snapshots")
+    touched = None if projects is None else touched_by(engine, projects)
+    return touched, advisory_index(engine, only=touched)
+
+
+def _render_advisories(
+    out: Path,
+    advisories: dict[str, tuple[Affected, ...]],
+    projects: int,
+    *,
+    tally: _Tally,
+    known: manifest.IndexPages,
+    touched: frozenset[str] | None,
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Render the pages of ``advisories`` (all of them in a whole build, ``touched`` is
+    None; else those of the ``touched`` advisories open somewhere), write those whose bytes
+    changed and remove the pages of the folder this run answers for that no project has
+    open any longer; the other pages are left as they are. Return the pages rendered and
+    every advisory page the folder now has (for the manifest)."""
+    if touched is None:
+        mine = list(known.advisories)
+    else:
+        wanted = {paths.advisory_page(advisory_id) for advisory_id in touched}
+        mine = [p for p in known.advisories if p in wanted]
+    files = _advisory_files(out, advisories, projects)
+    tally.add(files, paths.write_pages(out, files, mine))
+    kept = {p for p in known.advisories if p not in mine}
+    return files, tuple(sorted(kept | files.keys()))
 
 
 def _advisory_files(

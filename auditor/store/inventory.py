@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -194,15 +194,20 @@ def affected_by(
     return read(engine, work)  # type: ignore[no-any-return]
 
 
-def open_advisories(engine: Engine) -> dict[str, tuple[Affected, ...]]:
-    """For every advisory open in some project's latest snapshot: those snapshots and their
-    findings of it (the site's "affected projects" pages), by advisory id. Only findings an
-    advisory backs (vulnerabilities, malicious packages): a health, conflict or typosquat
-    finding's id is auditor's verdict on one package, not an advisory."""
+def open_advisories(
+    engine: Engine, *, only: Collection[str] | None = None
+) -> dict[str, tuple[Affected, ...]]:
+    """For every advisory open in some project's latest snapshot (``only``: of those ids):
+    those snapshots and their findings of it (the site's "affected projects" pages), by
+    advisory id. Only findings an advisory backs (vulnerabilities, malicious packages): a
+    health, conflict or typosquat finding's id is auditor's verdict on one package, not an
+    advisory."""
 
     def work(conn: Connection) -> dict[str, tuple[Affected, ...]]:
+        if only is not None and not only:
+            return {}
         latest = _snapshots(conn, False, column="finding_set_id")
-        by_set = _set_findings(conn, sorted({set_id for _, set_id in latest}))
+        by_set = _set_findings(conn, sorted({set_id for _, set_id in latest}), only=only)
         out: dict[str, list[Affected]] = {}
         for ref, set_id in latest:
             grouped: dict[str, list[Finding]] = {}
@@ -216,6 +221,30 @@ def open_advisories(engine: Engine) -> dict[str, tuple[Affected, ...]]:
         return {
             k: tuple(sorted(v, key=lambda a: a.snapshot.project)) for k, v in sorted(out.items())
         }
+
+    return read(engine, work)  # type: ignore[no-any-return]
+
+
+def recent_advisories(engine: Engine, project: str, *, snapshots: int = 2) -> frozenset[str]:
+    """The advisories open in any of ``project``'s latest ``snapshots`` snapshots (latest as
+    in ``open_advisories``: the last taken, of equal times the last saved)."""
+    s = SNAPSHOT.c
+
+    def work(conn: Connection) -> frozenset[str]:
+        query = (
+            sa.select(s.finding_set_id)
+            .join(PROJECT, PROJECT.c.id == s.project_id)
+            .where(PROJECT.c.name == project)
+            .order_by(s.taken_at.desc(), s.id.desc())
+            .limit(snapshots)
+        )
+        set_ids = sorted({int(row[0]) for row in conn.execute(query) if row[0] is not None})
+        return frozenset(
+            finding.id
+            for found in _set_findings(conn, set_ids).values()
+            for finding in found
+            if finding.kind in ADVISORY_KINDS
+        )
 
     return read(engine, work)  # type: ignore[no-any-return]
 
@@ -244,19 +273,29 @@ def _findings_named(conn: Connection, advisory: str) -> dict[int, Finding]:
     return found
 
 
-def _set_findings(conn: Connection, set_ids: Sequence[int]) -> dict[int, list[Finding]]:
+def _set_findings(
+    conn: Connection, set_ids: Sequence[int], *, only: Collection[str] | None = None
+) -> dict[int, list[Finding]]:
+    """The findings of each finding set (``only``: those with one of these ids). A finding
+    row is shared by every set that holds it (projects with the same package and advisory):
+    it is decoded once."""
     item, f, adv = _t(tables.FindingSetItem), _t(tables.Finding), _t(tables.Advisory)
     out: dict[int, list[Finding]] = {}
+    decoded: dict[int, Finding] = {}
     for start in range(0, len(set_ids), _BATCH):
         query = (
-            sa.select(item.c.set_id, f.c.data, adv.c.data.label("advisory"))
+            sa.select(item.c.set_id, f.c.id, f.c.data, adv.c.data.label("advisory"))
             .select_from(item)
             .join(f, f.c.id == item.c.finding_ref)
             .join(adv, adv.c.id == f.c.advisory_ref)
             .where(item.c.set_id.in_(set_ids[start : start + _BATCH]), counted(f))
         )
-        for set_id, data, advisory_data in conn.execute(query):
-            out.setdefault(int(set_id), []).append(_finding(data, advisory_data))
+        if only is not None:
+            query = query.where(f.c.finding_id.in_(sorted(only)))
+        for set_id, ref, data, advisory_data in conn.execute(query):
+            if ref not in decoded:
+                decoded[ref] = _finding(data, advisory_data)
+            out.setdefault(int(set_id), []).append(decoded[ref])
     return out
 
 

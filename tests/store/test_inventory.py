@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 
 from auditor.core.findings import FindingKind, Severity
 from auditor.store import open_store
-from auditor.store.inventory import affected_by, holding, open_advisories
-from tests.store.helpers import finding, pypi, save, small_graph
+from auditor.store.inventory import affected_by, holding, open_advisories, recent_advisories
+from tests.store.helpers import day, finding, pypi, save, small_graph
 from tests.support import FIXTURES, run_cli
 
 ROOT = Path(__file__).parents[2]
@@ -138,3 +138,29 @@ def test_advisory_pages_are_only_for_advisories(store_engine: Engine) -> None:
         ],
     )
     assert ["MAL-2099-7", "PYSEC-2099-1"] == sorted(open_advisories(store_engine))
+
+
+def test_a_projects_recent_advisories_and_the_pages_of_some(store_engine: Engine) -> None:
+    """What a report's site reads instead of every advisory of the store: the advisories open
+    in a project's latest snapshot or the one before (not older, not another project's, not
+    a health verdict), and ``open_advisories(only=)`` gives exactly those ids' pages with
+    every project that has them open now."""
+    a, b, c = pypi("a", "1.0"), pypi("b", "1.0"), pypi("c", "1.0")
+    health = replace(finding(c, "HEALTH-UNMAINTAINED", Severity.LOW), kind=FindingKind.HEALTH)
+    runs = {  # project: advisory ids of each snapshot, oldest first
+        "alpha": [["GHSA-OLD"], ["GHSA-CLOSED", "GHSA-SHARED"], ["GHSA-NEW", "GHSA-SHARED"]],
+        "bravo": [["GHSA-SHARED", "GHSA-BRAVO"]],
+    }
+    for project, snapshots in runs.items():
+        for number, ids in enumerate(snapshots):
+            save(store_engine, small_graph(a, b, c), project=project, taken_at=day(number),
+                 findings=[finding(b, i, Severity.HIGH) for i in ids] + [health])  # fmt: skip
+    recent = recent_advisories(store_engine, "alpha")
+    assert {"GHSA-CLOSED", "GHSA-NEW", "GHSA-SHARED"} == recent
+    assert {"GHSA-NEW", "GHSA-SHARED"} == recent_advisories(store_engine, "alpha", snapshots=1)
+    assert frozenset() == recent_advisories(store_engine, "nobody")
+    pages = open_advisories(store_engine, only=recent)
+    assert ["GHSA-NEW", "GHSA-SHARED"] == list(pages)  # GHSA-CLOSED: open nowhere now
+    assert ["alpha", "bravo"] == [x.snapshot.project for x in pages["GHSA-SHARED"]]
+    assert {k: v for k, v in open_advisories(store_engine).items() if k in recent} == pages
+    assert {} == open_advisories(store_engine, only=())
